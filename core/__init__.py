@@ -1,0 +1,1 @@
+"""Downhill's engine: gradient descent for linear regression, in NumPy."""
