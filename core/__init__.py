@@ -1,1 +1,58 @@
-"""Downhill's engine: gradient descent for linear regression, in NumPy."""
+"""Downhill's engine: gradient descent for linear regression, in NumPy.
+
+Everything here is NumPy and the standard library (CSV parsing in
+:mod:`core.data` also uses pandas); nothing imports a user interface, so the
+engine can be lifted into a notebook unchanged.
+
+>>> from core import descend, ols
+>>> run = descend(X, y, optimizer="adam", learning_rate=0.05, epochs=500)  # doctest: +SKIP
+>>> fit = ols(X, y)                                                        # doctest: +SKIP
+"""
+
+from core.descent import (
+    DIVERGENCE_FACTOR,
+    MAX_EPOCHS,
+    STOP_REASONS,
+    History,
+    Run,
+    StepPath,
+    descend,
+)
+from core.metrics import Metrics, predict, regression_metrics, train_test_split
+from core.objective import QuadraticLoss, Scaling
+from core.ols import Fit, ols
+from core.optimizers import OPTIMIZERS, Optimizer, make_optimizer
+from core.schedules import SCHEDULES, learning_rates
+from core.stability import REGIMES, Spectrum, Stability, stability, stability_of
+from core.surface import Surface, grid_around, loss_surface
+
+__all__ = [
+    "DIVERGENCE_FACTOR",
+    "MAX_EPOCHS",
+    "OPTIMIZERS",
+    "REGIMES",
+    "SCHEDULES",
+    "STOP_REASONS",
+    "Fit",
+    "History",
+    "Metrics",
+    "Optimizer",
+    "QuadraticLoss",
+    "Run",
+    "Scaling",
+    "Spectrum",
+    "Stability",
+    "StepPath",
+    "Surface",
+    "descend",
+    "grid_around",
+    "learning_rates",
+    "loss_surface",
+    "make_optimizer",
+    "ols",
+    "predict",
+    "regression_metrics",
+    "stability",
+    "stability_of",
+    "train_test_split",
+]

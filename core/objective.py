@@ -1,0 +1,247 @@
+r"""The regression loss, held as sufficient statistics.
+
+Downhill uses one loss convention everywhere, the mean squared error with a
+:math:`1/n` factor plus an optional ridge (L2) penalty:
+
+.. math::
+
+    L(w, b) = \frac{1}{n}\sum_{i=1}^{n} (x_i^\top w + b - y_i)^2 + \lambda_2 \sum_j p_j w_j^2
+
+(:math:`p_j = 1` in the data's own units). Because :math:`L` is quadratic it is
+fully described by a few averages of the data. With centred columns
+:math:`\tilde X = X - \bar x`, :math:`\tilde y = y - \bar y` and the offset
+:math:`c = \bar x^\top w + b - \bar y`,
+
+.. math::
+
+    L = w^\top S_{xx} w - 2 w^\top s_{xy} + s_{yy} + c^2 + \lambda_2 \sum_j p_j w_j^2,
+    \qquad S_{xx} = \tfrac1n \tilde X^\top \tilde X,\;
+    s_{xy} = \tfrac1n \tilde X^\top \tilde y,\; s_{yy} = \tfrac1n \tilde y^\top \tilde y.
+
+Centring first keeps the digits that raw sums of squares lose when a column has
+a large offset (calendar years, say). Once the statistics are known, the loss,
+its gradient and its Hessian cost nothing that grows with the number of rows.
+
+Parameters are handled as one vector :math:`\theta = (w_1, \dots, w_d, b)`;
+without an intercept :math:`\theta = w` and :math:`b = 0`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class QuadraticLoss:
+    """Mean squared error plus L2 penalty of a linear model, from sufficient statistics.
+
+    Attributes
+    ----------
+    n_samples : int
+        Rows the statistics were taken over.
+    x_mean : ndarray of shape (n_features,)
+        Column means :math:`\\bar x`.
+    y_mean : float
+        Target mean :math:`\\bar y`.
+    xx : ndarray of shape (n_features, n_features)
+        Centred second moments :math:`S_{xx}`.
+    xy : ndarray of shape (n_features,)
+        Centred cross moments :math:`s_{xy}`.
+    yy : float
+        Centred target variance :math:`s_{yy}`.
+    l2 : float
+        Ridge strength :math:`\\lambda_2`.
+    penalty : ndarray of shape (n_features,)
+        Per-coefficient penalty weights :math:`p_j`.
+    fit_intercept : bool
+        Whether :math:`\\theta` ends with an intercept.
+    """
+
+    n_samples: int
+    x_mean: np.ndarray
+    y_mean: float
+    xx: np.ndarray
+    xy: np.ndarray
+    yy: float
+    l2: float
+    penalty: np.ndarray
+    fit_intercept: bool
+
+    @classmethod
+    def from_data(
+        cls, X: np.ndarray, y: np.ndarray, *, l2: float = 0.0, fit_intercept: bool = True
+    ) -> QuadraticLoss:
+        """Take the sufficient statistics of ``(X, y)`` in one pass over the rows.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,)
+        l2 : float
+            Ridge strength.
+        fit_intercept : bool
+            Whether the model has an intercept.
+        """
+        n = X.shape[0]
+        x_mean = X.mean(axis=0)
+        y_mean = float(y.mean())
+        Xc = X - x_mean
+        yc = y - y_mean
+        return cls(
+            n_samples=n,
+            x_mean=x_mean,
+            y_mean=y_mean,
+            xx=(Xc.T @ Xc) / n,
+            xy=(Xc.T @ yc) / n,
+            yy=float(yc @ yc) / n,
+            l2=float(l2),
+            penalty=np.ones(X.shape[1]),
+            fit_intercept=fit_intercept,
+        )
+
+    @property
+    def n_features(self) -> int:
+        """Number of coefficients :math:`d`."""
+        return self.x_mean.shape[0]
+
+    @property
+    def n_params(self) -> int:
+        """Length of :math:`\\theta`: :math:`d`, plus one with an intercept."""
+        return self.n_features + int(self.fit_intercept)
+
+    def split(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(w, b)`` from ``theta`` of shape ``(..., n_params)``."""
+        d = self.n_features
+        coef = theta[..., :d]
+        intercept = theta[..., d] if self.fit_intercept else np.zeros(theta.shape[:-1])
+        return coef, intercept
+
+    def value(self, theta: np.ndarray) -> np.ndarray:
+        """Loss at ``theta`` of shape ``(..., n_params)``; returns shape ``(...)``.
+
+        The data part is a mean of squares, so rounding below zero is clipped.
+        """
+        coef, intercept = self.split(theta)
+        offset = coef @ self.x_mean + intercept - self.y_mean
+        quad = np.einsum("...i,ij,...j->...", coef, self.xx, coef)
+        data = np.maximum(quad - 2.0 * (coef @ self.xy) + self.yy + offset**2, 0.0)
+        return data + self.l2 * ((coef**2) @ self.penalty)
+
+    def gradient(self, theta: np.ndarray) -> np.ndarray:
+        r"""Gradient :math:`\nabla_\theta L` at ``theta`` of shape ``(..., n_params)``.
+
+        .. math::
+
+            \partial L/\partial w = 2(S_{xx} w - s_{xy}) + 2c\,\bar x + 2\lambda_2 p \odot w,
+            \qquad \partial L/\partial b = 2c.
+        """
+        coef, intercept = self.split(theta)
+        offset = coef @ self.x_mean + intercept - self.y_mean
+        shrink = self.l2 * self.penalty * coef
+        grad_coef = 2.0 * (coef @ self.xx - self.xy + offset[..., None] * self.x_mean + shrink)
+        if not self.fit_intercept:
+            return grad_coef
+        return np.concatenate([grad_coef, 2.0 * offset[..., None]], axis=-1)
+
+    def hessian(self) -> np.ndarray:
+        r"""Hessian :math:`\nabla^2_\theta L`, constant because the loss is quadratic.
+
+        .. math::
+
+            H = 2\begin{pmatrix} S_{xx} + \bar x \bar x^\top + \lambda_2 \operatorname{diag}(p)
+            & \bar x \\ \bar x^\top & 1 \end{pmatrix}
+        """
+        top = self.xx + np.outer(self.x_mean, self.x_mean) + self.l2 * np.diag(self.penalty)
+        if not self.fit_intercept:
+            return 2.0 * top
+        d = self.n_features
+        H = np.empty((d + 1, d + 1))
+        H[:d, :d] = top
+        H[:d, d] = H[d, :d] = self.x_mean
+        H[d, d] = 1.0
+        return 2.0 * H
+
+    def rescaled(self, scaling: Scaling) -> QuadraticLoss:
+        """The same loss, written in the coordinates of ``scaling.transform(X)``.
+
+        The penalty weights change so that the penalty still acts on the
+        coefficients in the data's own units: the objective is unchanged, only
+        the shape of its surface is.
+        """
+        scale = scaling.scale
+        return QuadraticLoss(
+            n_samples=self.n_samples,
+            x_mean=(self.x_mean - scaling.shift) / scale,
+            y_mean=self.y_mean,
+            xx=self.xx / np.outer(scale, scale),
+            xy=self.xy / scale,
+            yy=self.yy,
+            l2=self.l2,
+            penalty=self.penalty / scale**2,
+            fit_intercept=self.fit_intercept,
+        )
+
+
+@dataclass(frozen=True)
+class Scaling:
+    r"""An affine change of feature coordinates, :math:`z = (x - \text{shift}) / \text{scale}`.
+
+    With an intercept, standardizing uses the column means and standard
+    deviations (z-scores). Without one, shifting would add an offset the model
+    cannot absorb, so only the root mean square is divided out. Constant
+    columns keep a scale of 1.
+
+    A model :math:`z^\top w_z + b_z` equals :math:`x^\top w + b` with
+    :math:`w = w_z / \text{scale}` and :math:`b = b_z - \text{shift}^\top w`.
+    """
+
+    shift: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def identity(cls, n_features: int) -> Scaling:
+        """No change of coordinates."""
+        return cls(shift=np.zeros(n_features), scale=np.ones(n_features))
+
+    @classmethod
+    def standardizing(cls, loss: QuadraticLoss) -> Scaling:
+        """The z-score scaling of the data behind ``loss`` (its statistics suffice)."""
+        if loss.fit_intercept:
+            shift = loss.x_mean.copy()
+            spread = np.sqrt(np.diag(loss.xx))
+        else:
+            shift = np.zeros(loss.n_features)
+            spread = np.sqrt(np.diag(loss.xx) + loss.x_mean**2)
+        # A spread that is only rounding noise on top of a constant is treated as none.
+        varies = (spread > 0.0) & (spread > 1e-12 * np.abs(loss.x_mean))
+        scale = np.where(varies, spread, 1.0)
+        return cls(shift=shift, scale=scale)
+
+    @property
+    def is_identity(self) -> bool:
+        """True when the coordinates are the data's own."""
+        return bool(np.all(self.shift == 0.0) and np.all(self.scale == 1.0))
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Features in the scaled coordinates, shape ``(n_samples, n_features)``."""
+        return (X - self.shift) / self.scale
+
+    def to_original(self, theta: np.ndarray, fit_intercept: bool) -> np.ndarray:
+        """Map parameters ``(..., n_params)`` from scaled to original coordinates."""
+        d = self.scale.shape[0]
+        out = np.array(theta, dtype=np.float64, copy=True)
+        out[..., :d] = out[..., :d] / self.scale
+        if fit_intercept:
+            out[..., d] = out[..., d] - out[..., :d] @ self.shift
+        return out
+
+    def to_scaled(self, theta: np.ndarray, fit_intercept: bool) -> np.ndarray:
+        """Map parameters ``(..., n_params)`` from original to scaled coordinates."""
+        d = self.scale.shape[0]
+        out = np.array(theta, dtype=np.float64, copy=True)
+        if fit_intercept:
+            out[..., d] = out[..., d] + out[..., :d] @ self.shift
+        out[..., :d] = out[..., :d] * self.scale
+        return out

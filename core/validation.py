@@ -1,0 +1,98 @@
+"""Checks at the engine's public entry points, with messages a person can act on.
+
+Inner code trusts its inputs; every public function that takes user data or
+settings calls these first. Each message names the parameter, what is allowed
+and the value received.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+#: Largest magnitude accepted in X or y: squares and sums of squares of larger
+#: values overflow float64, so the squared-error loss could not be computed.
+MAX_ABS_VALUE = 1e150
+
+
+def as_design(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``X`` as a float64 ``(n_samples, n_features)`` array and ``y`` as ``(n_samples,)``.
+
+    A one-dimensional ``X`` is read as a single feature.
+
+    Raises
+    ------
+    ValueError
+        When the shapes disagree, there are no rows or no features, a value is
+        missing or infinite, or a value is too large to square.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a table of shape (n_samples, n_features); got {X.ndim} dims.")
+    if y.ndim != 1:
+        y = y.reshape(-1) if y.ndim == 2 and 1 in y.shape else y
+    if y.ndim != 1:
+        raise ValueError(f"y must be one column of targets; got shape {y.shape}.")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X has {X.shape[0]} rows but y has {y.shape[0]}; give one target per row."
+        )
+    if X.shape[0] < 2:
+        raise ValueError(f"Need at least 2 rows to fit a line; got {X.shape[0]}.")
+    if X.shape[1] < 1:
+        raise ValueError("Need at least one feature column in X; got none.")
+    for name, values in (("X", X), ("y", y)):
+        if not np.all(np.isfinite(values)):
+            raise ValueError(
+                f"{name} contains missing or infinite values; drop or fill those rows first."
+            )
+        if values.size and np.max(np.abs(values)) > MAX_ABS_VALUE:
+            raise ValueError(
+                f"{name} has values beyond ±{MAX_ABS_VALUE:.0e}: their squares overflow, so the "
+                "squared-error loss cannot be computed. Rescale the column (for example divide "
+                "it by a power of ten)."
+            )
+    return X, y
+
+
+def positive_real(name: str, value, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float after checking it is finite and positive (or zero)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}.")
+    if value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}; got {value!r}.")
+    return float(value)
+
+
+def real_in(name: str, value, low: float, high: float, *, closed_high: bool = False) -> float:
+    """Return ``value`` as a float after checking ``low <= value < high`` (or ``<= high``)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}.")
+    inside = low <= value <= high if closed_high else low <= value < high
+    if not inside:
+        bracket = "]" if closed_high else ")"
+        raise ValueError(f"{name} must be in [{low}, {high}{bracket}; got {value!r}.")
+    return float(value)
+
+
+def integer_in(name: str, value, low: int, high: int) -> int:
+    """Return ``value`` as an int after checking ``low <= value <= high``."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(f"{name} must be a whole number; got {value!r}.")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}; got {value!r}.")
+    return int(value)
+
+
+def choice(name: str, value, allowed) -> str:
+    """Return ``value`` after checking it is one of ``allowed``."""
+    if value not in allowed:
+        options = ", ".join(repr(option) for option in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}.")
+    return value
