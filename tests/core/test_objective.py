@@ -1,0 +1,119 @@
+"""The loss from sufficient statistics against direct evaluation and finite differences."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from core import QuadraticLoss, Scaling
+
+
+def direct_loss(X, y, coef, intercept, l2):
+    return np.mean((X @ coef + intercept - y) ** 2) + l2 * np.sum(coef**2)
+
+
+def numeric_gradient(f, theta, h=1e-6):
+    grad = np.zeros_like(theta)
+    for k in range(theta.size):
+        step = np.zeros_like(theta)
+        step[k] = h * max(1.0, abs(theta[k]))
+        grad[k] = (f(theta + step) - f(theta - step)) / (2 * step[k])
+    return grad
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(3)
+    X = rng.normal(loc=[2.0, -1.0, 50.0], scale=[1.0, 3.0, 10.0], size=(200, 3))
+    y = X @ np.array([0.5, -2.0, 0.1]) + 3.0 + rng.normal(size=200)
+    return X, y
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_value_matches_direct_evaluation(data, fit_intercept, l2):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept)
+    theta = np.array([0.3, -1.0, 0.2, 1.5])[: loss.n_params]
+    intercept = theta[3] if fit_intercept else 0.0
+    expected = direct_loss(X, y, theta[:3], intercept, l2)
+    assert loss.value(theta) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_gradient_matches_finite_differences(data, fit_intercept, l2):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept)
+    theta = np.array([0.3, -1.0, 0.2, 1.5])[: loss.n_params]
+
+    def f(t):
+        return direct_loss(X, y, t[:3], t[3] if fit_intercept else 0.0, l2)
+
+    np.testing.assert_allclose(loss.gradient(theta), numeric_gradient(f, theta), rtol=1e-6)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_hessian_matches_finite_differences_of_gradient(data, fit_intercept):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y, l2=0.25, fit_intercept=fit_intercept)
+    theta = np.zeros(loss.n_params)
+    columns = [
+        numeric_gradient(lambda t, k=k: loss.gradient(t)[k], theta) for k in range(loss.n_params)
+    ]
+    np.testing.assert_allclose(loss.hessian(), np.array(columns), rtol=1e-6, atol=1e-8)
+
+
+def test_value_is_vectorised_over_leading_axes(data):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y)
+    thetas = np.random.default_rng(0).normal(size=(4, 5, 4))
+    values = loss.value(thetas)
+    assert values.shape == (4, 5)
+    assert values[2, 3] == pytest.approx(loss.value(thetas[2, 3]))
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_rescaled_loss_is_the_same_objective_in_new_coordinates(data, fit_intercept):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y, l2=0.3, fit_intercept=fit_intercept)
+    scaling = Scaling.standardizing(loss)
+    scaled = loss.rescaled(scaling)
+    theta = np.array([0.3, -1.0, 0.2, 1.5])[: loss.n_params]
+    theta_z = scaling.to_scaled(theta, fit_intercept)
+    assert scaled.value(theta_z) == pytest.approx(loss.value(theta), rel=1e-12)
+    # And the scaled statistics are those of the transformed data.
+    direct = QuadraticLoss.from_data(scaling.transform(X), y, fit_intercept=fit_intercept)
+    np.testing.assert_allclose(scaled.xx, direct.xx, atol=1e-12)
+    if fit_intercept:
+        np.testing.assert_allclose(np.diag(scaled.xx), 1.0)
+
+
+def test_standardizing_leaves_constant_columns_unscaled():
+    X = np.column_stack([np.full(10, 2000.0), np.arange(10.0)])
+    loss = QuadraticLoss.from_data(X, np.arange(10.0))
+    scaling = Scaling.standardizing(loss)
+    assert scaling.scale[0] == 1.0
+    assert np.all(np.isfinite(scaling.transform(X)))
+
+
+finite = st.floats(-1e3, 1e3, allow_nan=False)
+
+
+@given(
+    X=arrays(np.float64, (12, 2), elements=finite),
+    y=arrays(np.float64, (12,), elements=finite),
+    theta=arrays(np.float64, (3,), elements=st.floats(-10, 10)),
+)
+def test_statistics_agree_with_rows_for_any_data(X, y, theta):
+    loss = QuadraticLoss.from_data(X, y)
+    expected = direct_loss(X, y, theta[:2], theta[2], 0.0)
+    assert loss.value(theta) == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@given(theta=arrays(np.float64, (3,), elements=st.floats(-1e3, 1e3)))
+def test_scaling_round_trip(theta):
+    scaling = Scaling(shift=np.array([5.0, -3.0]), scale=np.array([2.0, 0.5]))
+    back = scaling.to_original(scaling.to_scaled(theta, True), True)
+    np.testing.assert_allclose(back, theta, rtol=1e-12, atol=1e-9)

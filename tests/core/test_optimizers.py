@@ -1,0 +1,74 @@
+"""Update rules against steps worked out by hand."""
+
+import numpy as np
+import pytest
+
+from core import OPTIMIZERS, make_optimizer
+
+
+def two_steps(name, grads, learning_rate=0.1, **hyper):
+    rule = make_optimizer(name, **hyper)
+    params = np.zeros(1)
+    state = rule.init(params)
+    out = []
+    for g in grads:
+        step, state = rule.update(np.array([g]), state, learning_rate)
+        params = params + step
+        out.append(float(params[0]))
+    return out
+
+
+def test_gd():
+    assert two_steps("gd", [2.0, 1.0]) == pytest.approx([-0.2, -0.3])
+
+
+def test_momentum():
+    # v1 = 2, v2 = 0.5·2 + 1 = 2; params -0.2, -0.4
+    assert two_steps("momentum", [2.0, 1.0], beta=0.5) == pytest.approx([-0.2, -0.4])
+
+
+def test_nesterov():
+    # v1 = 2, step1 = -0.1(0.5·2 + 2) = -0.3; v2 = 2, step2 = -0.1(0.5·2 + 1) = -0.2
+    assert two_steps("nesterov", [2.0, 1.0], beta=0.5) == pytest.approx([-0.3, -0.5])
+
+
+def test_adagrad():
+    # G1 = 4: step -0.1·2/2 = -0.1; G2 = 5: step -0.1/sqrt(5)
+    expected = [-0.1, -0.1 - 0.1 / np.sqrt(5)]
+    assert two_steps("adagrad", [2.0, 1.0], eps=1e-12) == pytest.approx(expected)
+
+
+def test_rmsprop():
+    # s1 = 0.5·4 = 2: step -0.1·2/sqrt(2); s2 = 0.5·2 + 0.5·1 = 1.5: step -0.1/sqrt(1.5)
+    first = -0.2 / np.sqrt(2)
+    expected = [first, first - 0.1 / np.sqrt(1.5)]
+    assert two_steps("rmsprop", [2.0, 1.0], rho=0.5, eps=1e-12) == pytest.approx(expected)
+
+
+def test_adam():
+    # Step 1: m̂ = g, v̂ = g², so the step is -lr·sign(g) whatever g is.
+    # Step 2 with b1 = b2 = 0.5: m = 0.25·2+0.5·1=... worked below.
+    m1, v1 = 0.5 * 2.0, 0.5 * 4.0
+    m2, v2 = 0.5 * m1 + 0.5 * 1.0, 0.5 * v1 + 0.5 * 1.0
+    step2 = -0.1 * (m2 / 0.75) / np.sqrt(v2 / 0.75)
+    got = two_steps("adam", [2.0, 1.0], beta1=0.5, beta2=0.5, eps=1e-12)
+    assert got == pytest.approx([-0.1, -0.1 + step2])
+
+
+def test_rules_do_not_mutate_their_inputs():
+    for name in OPTIMIZERS:
+        rule = make_optimizer(name)
+        params = np.ones(3)
+        state = rule.init(params)
+        grad = np.array([1.0, -2.0, 3.0])
+        before = [np.copy(x) for x in state if isinstance(x, np.ndarray)]
+        rule.update(grad, state, 0.1)
+        after = [x for x in state if isinstance(x, np.ndarray)]
+        for a, b in zip(before, after, strict=True):
+            np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(grad, [1.0, -2.0, 3.0])
+
+
+def test_unknown_rule_lists_the_choices():
+    with pytest.raises(ValueError, match="'gd', 'momentum'"):
+        make_optimizer("lbfgs")

@@ -1,0 +1,45 @@
+"""Learning-rate schedules against their formulas."""
+
+import numpy as np
+import pytest
+
+from core import learning_rates
+
+
+def test_constant():
+    np.testing.assert_array_equal(learning_rates("constant", 0.3, 4), [0.3] * 4)
+
+
+def test_step():
+    got = learning_rates("step", 1.0, 7, drop=0.1, every=3)
+    np.testing.assert_allclose(got, [1, 1, 1, 0.1, 0.1, 0.1, 0.01])
+
+
+def test_exponential():
+    np.testing.assert_allclose(learning_rates("exponential", 2.0, 3, gamma=0.5), [2, 1, 0.5])
+
+
+def test_inverse_time():
+    np.testing.assert_allclose(learning_rates("inverse_time", 1.0, 3, decay=1.0), [1, 0.5, 1 / 3])
+
+
+def test_cosine_goes_from_the_rate_towards_the_floor():
+    got = learning_rates("cosine", 1.0, 4, min_lr=0.2)
+    np.testing.assert_allclose(
+        got,
+        [1.0, 0.2 + 0.4 * (1 + np.cos(np.pi / 4)), 0.6, 0.2 + 0.4 * (1 + np.cos(3 * np.pi / 4))],
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("step", {"drop": 2.0}, "step drop must be in"),
+        ("step", {"every": 0}, "step every must be between"),
+        ("exponential", {"rate": 0.5}, "has no parameter 'rate'"),
+        ("cosine", {"min_lr": 5.0}, "cosine min_lr must be in"),
+    ],
+)
+def test_bad_parameters_are_named(name, params, message):
+    with pytest.raises(ValueError, match=message):
+        learning_rates(name, 1.0, 10, **params)
