@@ -42,7 +42,7 @@ def run() -> list[Row]:
     ours = best_time(lambda: descend(X, y, learning_rate=lr, epochs=EPOCHS), repeat=3)
     theirs = best_time(lambda: tutorial_loop(X, y, lr, EPOCHS), repeat=1)
     run_ = descend(X, y, learning_rate=lr, epochs=EPOCHS)
-    w, b = tutorial_loop(X, y, lr, 20)
+    w, _ = tutorial_loop(X, y, lr, 20)
     agreement = np.max(np.abs(descend(X, y, learning_rate=lr, epochs=20).coef - w))
 
     fit = ols(X, y)
@@ -83,6 +83,8 @@ def run() -> list[Row]:
             ),
             repeat=2,
         )
-        rows.append(Row(f"mini-batch throughput, batch size {batch_size}", n / seconds, "samples/s"))
+        rows.append(
+            Row(f"mini-batch throughput, batch size {batch_size}", n / seconds, "samples/s")
+        )
     rows.append(Row("final loss of the timed run (sanity)", float(run_.history.loss[-1]), ""))
     return rows
