@@ -1,0 +1,158 @@
+"""The model against the data: data points, fitted lines, predicted against actual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from charts import style
+from charts.labels import joined, showing
+from charts.ranges import padded_range
+from charts.sampling import thin_rows
+
+
+@dataclass(frozen=True)
+class Points:
+    """Rows drawn as a scatter, thinned from a larger set.
+
+    Attributes
+    ----------
+    x, y : ndarray of shape (k,)
+    total : int
+        Rows before thinning (finite pairs only).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    total: int
+
+    @classmethod
+    def thinned(cls, x, y, max_points: int, seed: int = 0) -> Points:
+        """At most ``max_points`` finite pairs of ``x`` and ``y``, drawn from ``seed``."""
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        keep = np.isfinite(x) & np.isfinite(y)
+        x, y = x[keep], y[keep]
+        rows = thin_rows(x.size, max_points, seed)
+        return cls(x[rows], y[rows], int(x.size))
+
+    @property
+    def note(self) -> str:
+        """``"showing 2,000 of 100,000 rows"`` when thinned, else ``""``."""
+        return showing(self.x.size, self.total)
+
+    def trace(self, name: str = "data") -> go.Scatter:
+        """The points as semi-transparent markers."""
+        return go.Scatter(
+            x=self.x,
+            y=self.y,
+            mode="markers",
+            name=name,
+            marker={"color": style.DATA, "size": 6, "opacity": 0.55},
+            hovertemplate="%{x:.4g}, %{y:.4g}<extra></extra>",
+        )
+
+
+@dataclass(frozen=True)
+class FeatureLine:
+    """A linear model drawn against one feature, the others held at their means.
+
+    Attributes
+    ----------
+    feature : int
+        Column of ``X`` on the horizontal axis.
+    means : ndarray of shape (n_features,)
+        Column means, where the other features are held.
+    span : tuple of float
+        Lowest and highest value of the feature: where the line starts and ends.
+    """
+
+    feature: int
+    means: np.ndarray
+    span: tuple[float, float]
+
+    @classmethod
+    def of(cls, X: np.ndarray, feature: int) -> FeatureLine:
+        """The line along column ``feature`` of ``X`` (finite values only)."""
+        X = np.asarray(X, dtype=np.float64)
+        column = X[:, feature]
+        column = column[np.isfinite(column)]
+        means = np.array([np.mean(c[np.isfinite(c)]) for c in X.T])
+        return cls(feature, means, (float(column.min()), float(column.max())))
+
+    def ends(self, coef, intercept: float) -> dict:
+        """``{"x": [...], "y": [...]}`` of the model ``X @ coef + intercept`` at the span's ends."""
+        coef = np.asarray(coef, dtype=np.float64)
+        slope = coef[self.feature]
+        level = intercept + coef @ self.means - slope * self.means[self.feature]
+        x = np.array(self.span)
+        return {"x": x, "y": slope * x + level}
+
+
+def line_trace(ends: dict, *, name: str, color: str, dash: str = "solid") -> go.Scatter:
+    """A fitted line through the two points ``ends``."""
+    return go.Scatter(
+        **ends,
+        mode="lines",
+        name=name,
+        line={"color": color, "width": 3, "dash": dash},
+        hoverinfo="skip",
+    )
+
+
+def diagonal_range(*values) -> list[float]:
+    """One range covering every finite value given, for both axes of a square plot."""
+    return padded_range(np.concatenate([np.ravel(v) for v in values]))
+
+
+def predicted_vs_actual_figure(
+    y, y_pred, *, target_name: str, max_points: int = 2000, height: int = 520
+) -> go.Figure:
+    """Predicted against actual target values, with the diagonal where they agree.
+
+    Useful with several features, where no single line can show the fit.
+
+    Parameters
+    ----------
+    y : array_like of shape (n_samples,)
+        Actual values.
+    y_pred : array_like of shape (n_samples,)
+        Predictions of the model.
+    target_name : str
+        Name of the target, for the axis titles.
+    max_points : int
+        Most points drawn (a seeded sample); the title says when rows were thinned.
+    height : int
+        Figure height in pixels.
+
+    Returns
+    -------
+    go.Figure
+        Traces: 0 the points (actual on x, predicted on y), 1 the diagonal ``y = x``.
+    """
+    points = Points.thinned(y, y_pred, max_points)
+    bounds = diagonal_range(points.x, points.y)
+    fig = go.Figure(
+        [
+            points.trace("rows"),
+            line_trace(
+                {"x": np.array(bounds), "y": np.array(bounds)},
+                name="perfect prediction (y = x)",
+                color=style.INK,
+                dash="dash",
+            ),
+        ]
+    )
+    fig.update_layout(
+        **style.base_layout(height, legend=style.LEGEND_INSIDE | {"x": 0.02, "xanchor": "left"}),
+        title={"text": joined("Predicted against actual", points.note)},
+        xaxis={"title": {"text": f"actual {target_name}"}, "range": bounds, "constrain": "domain"},
+        yaxis={
+            "title": {"text": f"predicted {target_name}"},
+            "range": bounds,
+            "scaleanchor": "x",
+        },
+    )
+    return fig

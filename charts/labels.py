@@ -1,0 +1,66 @@
+"""Words for parameters, counts and values, as people read them on a chart."""
+
+from __future__ import annotations
+
+import math
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+#: Axis title of the loss.
+LOSS_TITLE = "loss (MSE)"
+#: Axis title of the loss with a ridge penalty.
+RIDGE_LOSS_TITLE = "loss (MSE + L2 penalty)"
+
+
+def parameter_names(feature_names: list[str], fit_intercept: bool) -> list[str]:
+    """Names of ``theta = (w_1, ..., w_d, b)`` in words.
+
+    One feature gives ``"w (income)"``; several give ``"w₁ (AIRFLOW)"``,
+    ``"w₂ (WATER)"``, ...; the intercept is ``"b (intercept)"``.
+
+    Parameters
+    ----------
+    feature_names : list of str
+        One name per column of ``X``.
+    fit_intercept : bool
+        Whether ``theta`` ends with the intercept.
+
+    Returns
+    -------
+    list of str
+        ``len(feature_names) + fit_intercept`` names.
+    """
+    if len(feature_names) == 1:
+        names = [f"w ({feature_names[0]})"]
+    else:
+        names = [
+            f"w{str(i).translate(_SUBSCRIPTS)} ({name})" for i, name in enumerate(feature_names, 1)
+        ]
+    return [*names, "b (intercept)"] if fit_intercept else names
+
+
+def loss_title(l2: float) -> str:
+    """Axis title of the loss, naming the penalty when there is one."""
+    return RIDGE_LOSS_TITLE if l2 > 0 else LOSS_TITLE
+
+
+def count(n: int) -> str:
+    """An integer with thousands separators: ``100000`` -> ``"100,000"``."""
+    return f"{n:,}"
+
+
+def value(x: float) -> str:
+    """A number to three significant digits, or ``"∞"``."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:.3g}"
+
+
+def showing(shown: int, total: int) -> str:
+    """``"showing 2,000 of 100,000 rows"`` when rows were thinned, else ``""``."""
+    return f"showing {count(shown)} of {count(total)} rows" if shown < total else ""
+
+
+def joined(*parts: str) -> str:
+    """Non-empty ``parts`` joined with a middle dot."""
+    return " · ".join(part for part in parts if part)

@@ -1,0 +1,196 @@
+"""Figures for the Learn page: convergence rate, raw against standardized, ridge."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from charts import style
+from charts.curves import loss_curve
+from charts.labels import value
+from charts.landscape import contour_trace, optimum_marker, path_style
+from charts.ranges import clip_path, finite
+from charts.sampling import curve_indices
+from core import Surface
+
+HEIGHT = 460
+
+
+def convergence_figure(
+    loss_history: np.ndarray, optimum_loss: float, contraction: float
+) -> go.Figure:
+    r"""The loss gap per epoch against the rate the spectrum predicts.
+
+    For full-batch gradient descent with per-epoch contraction :math:`\rho`
+    (see :meth:`core.Spectrum.contraction`), the gap to the optimum shrinks at
+    worst like :math:`(L_t - L^*) \approx (L_0 - L^*)\,\rho^{2t}`.
+
+    Parameters
+    ----------
+    loss_history : ndarray of shape (epochs + 1,)
+        Training loss per epoch.
+    optimum_loss : float
+        :math:`L^*`, the closed-form loss.
+    contraction : float
+        :math:`\rho`.
+
+    Returns
+    -------
+    go.Figure
+        Traces: 0 the measured gap (positive, finite values only), 1 the
+        predicted gap :math:`(L_0 - L^*)\rho^{2t}` (dashed; where positive and
+        finite). Log y-axis.
+    """
+    losses = np.asarray(loss_history, dtype=np.float64)
+    gaps = losses - optimum_loss
+    # A log axis cannot show a gap of zero or below (reached by rounding).
+    measured = loss_curve(
+        np.where(gaps > 0, gaps, np.nan), name="measured gap", color=style.DESCENT
+    )
+
+    epochs = curve_indices(losses.size).astype(np.float64)
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        predicted = gaps[0] * np.power(contraction, 2.0 * epochs)
+    keep = np.isfinite(predicted) & (predicted > 0)
+    fig = go.Figure(
+        [
+            measured,
+            go.Scatter(
+                x=epochs[keep],
+                y=predicted[keep],
+                mode="lines",
+                name=f"predicted gap₀·ρ^(2t), ρ = {value(contraction)}",
+                line={"color": style.INK, "width": 2, "dash": "dash"},
+                hovertemplate="predicted<br>epoch %{x:.0f}<br>gap %{y:.4g}<extra></extra>",
+            ),
+        ]
+    )
+    if contraction < 1:
+        title = (
+            f"Loss gap shrinks by ρ² = {value(contraction**2)} per epoch (ρ = {value(contraction)})"
+        )
+    else:
+        title = f"ρ = {value(contraction)} ≥ 1: the gap does not shrink"
+    seen = finite(measured.y)
+    y_axis = {"title": {"text": "loss − optimum (log scale)"}, "type": "log"}
+    if seen.size:
+        # The prediction may fall far below what rounding lets the loss reach.
+        top = max(float(seen.max()), gaps[0] if math.isfinite(gaps[0]) else 0.0)
+        y_axis["range"] = [math.log10(seen.min()) - 1, math.log10(top) + 0.3]
+    fig.update_layout(
+        style.base_layout(HEIGHT, legend=style.LEGEND_INSIDE),
+        title={"text": title},
+        xaxis={"title": {"text": "epoch"}},
+        yaxis=y_axis,
+    )
+    return fig
+
+
+def surfaces_side_by_side(
+    left: Surface,
+    right: Surface,
+    *,
+    titles: Sequence[str],
+    axis_names_left: Sequence[str],
+    axis_names_right: Sequence[str],
+    paths: Sequence[np.ndarray | None] | None = None,
+    optima: Sequence[Sequence[float] | None] | None = None,
+) -> go.Figure:
+    """Two contour maps side by side, e.g. the raw and the standardized loss.
+
+    Parameters
+    ----------
+    left, right : Surface
+        Loss grids (see :func:`core.loss_surface`).
+    titles : sequence of two str
+    axis_names_left, axis_names_right : sequence of two str
+        Names of each map's horizontal and vertical parameter.
+    paths : sequence of two (ndarray of shape (k, 2) or None), optional
+        Descent path on each map, cut where it leaves the grid.
+    optima : sequence of two ((float, float) or None), optional
+        Optimum marked on each map.
+
+    Returns
+    -------
+    go.Figure
+        Per map, left then right: its contour, then its path and its optimum
+        when given.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=list(titles), horizontal_spacing=0.1)
+    sides = zip(
+        (left, right),
+        (axis_names_left, axis_names_right),
+        paths or (None, None),
+        optima or (None, None),
+        strict=True,
+    )
+    for col, (surface, names, path, optimum) in enumerate(sides, start=1):
+        fig.add_trace(contour_trace(surface.u, surface.v, surface.loss, *names), 1, col)
+        if path is not None:
+            fig.add_trace(_path_on(surface, np.asarray(path, dtype=np.float64)), 1, col)
+        if optimum is not None:
+            fig.add_trace(optimum_marker(*map(float, optimum), showlegend=col == 1), 1, col)
+        _fix_axes(fig, surface, names, col)
+    fig.update_layout(style.base_layout(HEIGHT))
+    style.enlarge_subplot_titles(fig)
+    return fig
+
+
+def ridge_surface_figure(
+    surface: Surface,
+    optimum_plain: Sequence[float],
+    optimum_ridge: Sequence[float],
+    axis_names: Sequence[str],
+) -> go.Figure:
+    """Contour of the L2-regularised loss with the plain and the ridge optimum marked.
+
+    Parameters
+    ----------
+    surface : Surface
+        The ridge loss on a grid.
+    optimum_plain : (float, float)
+        Least-squares optimum in the two shown parameters.
+    optimum_ridge : (float, float)
+        Ridge optimum in the same parameters (the bottom of this surface).
+    axis_names : sequence of two str
+
+    Returns
+    -------
+    go.Figure
+        Traces: 0 the contour, 1 the least-squares optimum (star), 2 the ridge
+        optimum (diamond).
+    """
+    ridge = optimum_marker(*map(float, optimum_ridge), name="ridge optimum")
+    ridge.update(marker={"symbol": "diamond", "color": style.TRUTH, "size": 16})
+    fig = go.Figure(
+        [
+            contour_trace(surface.u, surface.v, surface.loss, *axis_names),
+            optimum_marker(*map(float, optimum_plain), name="least-squares optimum"),
+            ridge,
+        ]
+    )
+    fig.update_layout(
+        style.base_layout(HEIGHT, legend=style.LEGEND_INSIDE),
+        title={"text": "Loss with an L2 penalty"},
+    )
+    _fix_axes(fig, surface, axis_names, None)
+    return fig
+
+
+def _path_on(surface: Surface, path: np.ndarray) -> go.Scatter:
+    """``path`` on a map of ``surface``, cut where it leaves the grid."""
+    low = np.array([surface.u[0], surface.v[0]])
+    high = np.array([surface.u[-1], surface.v[-1]])
+    kept = clip_path(path[np.all(np.isfinite(path), axis=1)], low, high)
+    trace = go.Scatter(**path_style(style.DESCENT, name="descent", showlegend=False, scene=False))
+    return trace.update(x=kept[:, 0], y=kept[:, 1], marker={"size": style.PATH_MARKER})
+
+
+def _fix_axes(fig: go.Figure, surface: Surface, names: Sequence[str], col: int | None) -> None:
+    at = {} if col is None else {"row": 1, "col": col}
+    fig.update_xaxes(title={"text": names[0]}, range=[surface.u[0], surface.u[-1]], **at)
+    fig.update_yaxes(title={"text": names[1]}, range=[surface.v[0], surface.v[-1]], **at)
