@@ -1,0 +1,61 @@
+"""Live tweaking: the Descent page's rerun after a learning-rate change, against a bare page."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.report import Row
+
+APP = str(Path(__file__).parents[1] / "app.py")
+
+SUITE = "Rerun after a learning-rate change (AppTest, 100,000 generated rows, default epochs)"
+
+BARE_PAGE = """
+import numpy as np
+import streamlit as st
+k = st.slider("k", 1, 10, 1, key="k")
+st.line_chart(np.sin(np.arange(200) / k))
+"""
+RATES = (0.01, 0.02, 0.03, 0.07, 0.1, 0.15)
+
+
+def _rerun_seconds(at: AppTest, widget, values) -> float:
+    """Best time of a rerun after setting ``widget`` to each of ``values`` in turn."""
+    best = float("inf")
+    for value in values:
+        widget(at).set_value(value)
+        start = time.perf_counter()
+        at.run()
+        best = min(best, time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(at.exception[0].message)
+    return best
+
+
+def payload_bytes(at: AppTest) -> int:
+    """Bytes of Plotly JSON the page sent in its last run."""
+    return sum(len(chart.proto.spec) for chart in at.get("plotly_chart"))
+
+
+def run() -> list[Row]:
+    """Time both pages side by side and report the ratio and the chart payload."""
+    bare = AppTest.from_string(BARE_PAGE, default_timeout=120)
+    bare.run()
+    bare_time = _rerun_seconds(bare, lambda at: at.slider(key="k"), range(2, 8))
+
+    page = AppTest.from_file(APP, default_timeout=300)
+    page.query_params.update({"data_source": "generate", "gen_rows": "100000"})
+    page.run()
+    page_time = _rerun_seconds(page, lambda at: at.select_slider(key="learning_rate"), RATES)
+
+    default = AppTest.from_file(APP, default_timeout=300)
+    default.run()
+    return [
+        Row("bare page (one slider, one line chart)", bare_time, "s"),
+        Row("Descent page, new learning rate (a new run)", page_time, "s"),
+        Row("ratio", page_time / bare_time, "x", "<= 10x"),
+        Row("Plotly payload, default settings", payload_bytes(default) / 1e6, "MB", "< 2 MB"),
+    ]

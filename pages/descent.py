@@ -1,0 +1,164 @@
+"""The Descent page: the fit line, the loss curve and the cost surface, played back together."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.fit import predicted_vs_actual_figure
+from charts.playback import playback_figure
+from charts.rate import rate_strip_figure
+from core import predict
+from ui import compute, downloads, sidebar, tables
+from ui.settings import nearest_rate
+
+ctx = sidebar.current()
+problem = ctx.problem
+settings = ctx.settings
+
+st.title("Descent")
+st.caption(
+    f"{ctx.dataset.description} Fitting **{problem.target_name}** from "
+    f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows."
+)
+st.plotly_chart(
+    rate_strip_figure(ctx.spectrum, settings["learning_rate"]),
+    key="rate_strip",
+    config={"displayModeBar": False},
+)
+
+try:
+    run = compute.run_descent(ctx.problem_key, ctx.raw, settings)
+except ValueError as error:
+    st.error(f"These settings cannot run: {error}", icon=":material/error:")
+    st.stop()
+
+
+def _use_rate(rate: float) -> None:
+    st.session_state["learning_rate"] = rate
+
+
+def _explain_divergence() -> None:
+    spectrum = ctx.spectrum
+    rate = settings["learning_rate"]
+    space = "standardized" if settings["standardize"] else "raw"
+    ratio = rate / spectrum.max_stable_lr
+    suggestion = nearest_rate(spectrum.best_lr)
+    if suggestion >= spectrum.max_stable_lr:
+        suggestion = nearest_rate(spectrum.max_stable_lr / 3)
+    st.error(
+        f"**The run diverged at epoch {run.diverged_at}.** The learning rate {rate:g} is "
+        f"{ratio:.3g}× the stable limit 2/λmax = {spectrum.max_stable_lr:.3g} of the {space} "
+        f"features, so every step overshoots the valley by more than it corrects. "
+        f"A rate that works: **{suggestion:g}**. The charts show the run up to the last "
+        "finite epoch.",
+        icon=":material/trending_up:",
+    )
+    left, right = st.columns(2)
+    left.button(f"Use η = {suggestion:g}", on_click=_use_rate, args=(suggestion,), type="primary")
+    if not settings["standardize"] and problem.stability.raw.condition > 10:
+        right.button(
+            "Standardize features",
+            on_click=lambda: st.session_state.update(standardize=True),
+            help="Rounder bowl, higher stable limit.",
+        )
+
+
+if run.diverged:
+    _explain_divergence()
+elif run.stop_reason == "converged":
+    st.success(
+        f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
+        f"{settings['tol']:g}).",
+        icon=":material/check_circle:",
+    )
+
+names = tables.parameter_labels(problem.feature_names, settings["fit_intercept"])
+view = st.columns([1, 1, 1, 1])
+feature = 0
+if len(problem.feature_names) > 1:
+    feature = view[0].selectbox(
+        "Fit line against",
+        range(len(problem.feature_names)),
+        key="view_feature",
+        format_func=problem.feature_names.__getitem__,
+    )
+axes = None
+if len(names) >= 2:
+    first = view[1].selectbox(
+        "Surface x-axis", range(len(names)), key="view_u", format_func=names.__getitem__, index=0
+    )
+    second = view[2].selectbox(
+        "Surface y-axis",
+        range(len(names)),
+        key="view_v",
+        format_func=names.__getitem__,
+        index=len(names) - 1,
+    )
+    if first != second:
+        axes = (first, second)
+    else:
+        view[2].caption("Pick two different parameters.")
+log_loss = view[3].toggle("Log loss axis", key="view_log")
+
+figure = playback_figure(
+    run,
+    problem.fit,
+    problem.loss,
+    problem.X,
+    problem.y,
+    feature_names=problem.feature_names,
+    target_name=problem.target_name,
+    axes=axes,
+    feature=feature,
+    test_loss=tables.test_loss_curve(run, problem),
+    log_loss=log_loss,
+    true_coef=problem.true_coef,
+    true_intercept=problem.true_intercept,
+)
+st.plotly_chart(figure, key="playback")
+st.caption(
+    "Press ▶ to watch the descent; drag the slider to any epoch. Dashed: the closed-form "
+    "optimum. The address bar holds these settings: copy it to share this run."
+)
+if ctx.raw is not None:
+    st.caption("Shared links carry the settings, not your file: whoever opens it uploads it again.")
+
+if len(problem.feature_names) > 1:
+    st.plotly_chart(
+        predicted_vs_actual_figure(
+            problem.y, predict(problem.X, run.coef, run.intercept), target_name=problem.target_name
+        ),
+        key="pred_vs_actual",
+    )
+
+st.subheader("Numbers")
+stop = {"max_epochs": "ran every epoch", "converged": "converged", "diverged": "diverged"}
+cols = st.columns(4)
+cols[0].metric("Epochs run", f"{run.epochs_run:,}", help=f"Stopped: {stop[run.stop_reason]}")
+cols[1].metric("Final loss", f"{run.history.loss[-1]:.6g}")
+cols[2].metric("Optimum loss", f"{problem.fit.loss:.6g}")
+cols[3].metric("Stopped because", stop[run.stop_reason])
+left, right = st.columns(2)
+left.markdown("**Parameters**")
+left.dataframe(tables.parameters_table(run, problem))
+metrics = tables.metrics_of(problem, run.coef, run.intercept)
+right.markdown("**Fit quality**")
+right.dataframe(tables.metrics_table(metrics))
+st.markdown("**Stability of this data** (Hessian of the loss)")
+st.dataframe(tables.stability_table(problem.stability))
+
+with st.expander("First iterations, step by step"):
+    st.dataframe(tables.first_iterations(run, problem.feature_names))
+
+with st.expander("Predict with the final model"):
+    inputs = st.columns(min(4, len(problem.feature_names)))
+    x_new = [
+        inputs[j % len(inputs)].number_input(
+            name, value=float(problem.X[:, j].mean()), key=f"predict_{j}", format="%.6g"
+        )
+        for j, name in enumerate(problem.feature_names)
+    ]
+    y_new = float(predict([x_new], run.coef, run.intercept)[0])
+    st.markdown(f"Predicted **{problem.target_name}** = `{y_new:.6g}`")
+
+downloads.render(run, problem, ctx.dataset, metrics)

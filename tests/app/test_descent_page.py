@@ -1,0 +1,157 @@
+"""The Descent page through AppTest: smoke, flows by widget key, divergence, bad uploads."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 90
+APP = str(Path(__file__).parents[2] / "app.py")
+
+
+@pytest.fixture
+def app():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_default_page_shows_the_run_and_the_closed_form(app):
+    assert app.title[0].value == "Descent"
+    assert metric(app, "Epochs run") == "300"
+    assert not app.error
+    frames = [df.value for df in app.dataframe]
+    params = frames[0]
+    assert list(params.columns) == ["gradient descent", "closed form", "true"]
+    assert params.loc["w (x)", "gradient descent"] == pytest.approx(
+        params.loc["w (x)", "closed form"], rel=1e-2
+    )
+    assert any("converges smoothly" in m.value for m in app.sidebar.markdown)
+
+
+def test_changing_the_rate_changes_the_results(app):
+    before = app.dataframe[0].value.loc["w (x)", "gradient descent"]
+    app.select_slider(key="learning_rate").set_value(0.005).run()
+    assert not app.exception
+    after = app.dataframe[0].value.loc["w (x)", "gradient descent"]
+    assert after != before
+    assert abs(after - app.dataframe[0].value.loc["w (x)", "closed form"]) > abs(
+        before - app.dataframe[0].value.loc["w (x)", "closed form"]
+    )
+
+
+def test_a_diverging_rate_is_announced_before_and_after_running(app):
+    app.select_slider(key="learning_rate").set_value(3.0).run()
+    assert not app.exception
+    assert any("will diverge" in m.value for m in app.sidebar.markdown)
+    message = app.error[0].value
+    assert "diverged at epoch" in message
+    assert "stable limit" in message
+    # The suggested rate is one button away, and it works.
+    next(b for b in app.button if b.label.startswith("Use η")).click().run()
+    assert app.session_state["learning_rate"] < 3.0
+    assert not app.error
+
+
+def test_every_update_rule_and_batch_mode_runs(app):
+    for optimizer in ["momentum", "nesterov", "adagrad", "rmsprop", "adam", "gd"]:
+        app.selectbox(key="optimizer").set_value(optimizer).run()
+        assert not app.exception, optimizer
+    app.radio(key="batch_mode").set_value("mini").run()
+    app.number_input(key="batch_size").set_value(8).run()
+    assert not app.exception
+    app.radio(key="batch_mode").set_value("stochastic").run()
+    assert not app.exception
+    assert metric(app, "Epochs run") == "300"
+
+
+def test_schedules_and_tolerance(app):
+    for schedule in ["step", "exponential", "inverse_time", "cosine", "constant"]:
+        app.selectbox(key="schedule").set_value(schedule).run()
+        assert not app.exception, schedule
+    app.number_input(key="tol").set_value(1e-9).run()
+    assert any("Converged after" in s.value for s in app.success)
+
+
+@pytest.mark.parametrize(
+    "name", ["tutorial_5_points", "badly_scaled", "three_features", "correlated"]
+)
+def test_every_preset_renders(app, name):
+    app.selectbox(key="preset").set_value(name).run()
+    assert not app.exception
+
+
+@pytest.mark.parametrize("name", ["engel", "stackloss", "statecrime"])
+def test_every_bundled_dataset_renders(app, name):
+    app.selectbox(key="data_source").set_value("bundled").run()
+    app.selectbox(key="bundled").set_value(name).run()
+    assert not app.exception
+    if name == "statecrime":
+        assert any("state" in c.value for c in app.sidebar.caption)
+
+
+def test_generated_data_and_bad_coefficients(app):
+    app.selectbox(key="data_source").set_value("generate").run()
+    app.number_input(key="gen_features").set_value(2).run()
+    app.text_input(key="gen_coef").set_value("1, -2").run()
+    assert not app.exception
+    app.text_input(key="gen_coef").set_value("one").run()
+    assert not app.exception
+    assert any("must be numbers" in e.value for e in app.sidebar.error)
+
+
+def test_settings_that_cannot_run_get_a_message(app):
+    app.selectbox(key="schedule").set_value("cosine").run()
+    app.number_input(key="min_lr").set_value(5.0).run()
+    assert not app.exception
+    assert any("cosine min_lr" in e.value for e in app.error)
+
+
+def test_url_settings_open_the_same_run():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"learning_rate": "0.2", "optimizer": "adam", "epochs": "120"})
+    at.run()
+    assert not at.exception
+    assert at.session_state["learning_rate"] == 0.2
+    assert at.session_state["optimizer"] == "adam"
+    assert metric(at, "Epochs run") == "120"
+
+
+def test_a_mangled_url_still_opens():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"learning_rate": "abc", "epochs": "-5", "optimizer": "<script>"})
+    at.run()
+    assert not at.exception
+    assert at.session_state["epochs"] == 300
+    assert at.session_state["optimizer"] == "gd"
+
+
+def upload(at, name, content):
+    at.selectbox(key="data_source").set_value("upload").run()
+    at.file_uploader(key="upload_file").set_value((name, content, "text/csv")).run()
+    assert not at.exception, at.exception
+
+
+def test_uploading_a_csv_fits_its_columns(app):
+    rows = "\n".join(f"{i};{2 * i + 1},5;lab{i}" for i in range(30))
+    upload(app, "mine.csv", ("height;weight;label\n" + rows).encode())
+    assert app.session_state["target"] == "weight"
+    assert app.session_state["features"] == ["height"]
+    assert "w (height)" in app.dataframe[0].value.index
+    assert any("label" in c.value for c in app.sidebar.caption)
+
+
+def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
+    good = "a,b\n" + "\n".join(f"{i},{3 * i}" for i in range(10))
+    upload(app, "good.csv", good.encode())
+    assert "w (a)" in app.dataframe[0].value.index
+    app.file_uploader(key="upload_file").set_value(("bad.csv", b"\x00\x01\x02binary", "text/csv"))
+    app.run()
+    assert not app.exception
+    assert any("bad.csv" in e.value for e in app.sidebar.error)
+    assert "w (a)" in app.dataframe[0].value.index

@@ -1,0 +1,309 @@
+r"""The Learn page's lessons: update rules and worked steps as LaTeX, and the runs they need.
+
+The text builders are pure (they return strings and DataFrames); the one
+cached call, :func:`ridge`, solves the closed form for the L2 slider.
+Loss convention everywhere: :math:`L = \frac1n\sum_i(\hat y_i - y_i)^2 + \lambda_2\lVert w\rVert^2`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core import (
+    Fit,
+    QuadraticLoss,
+    Run,
+    Spectrum,
+    Stability,
+    Surface,
+    grid_around,
+    loss_surface,
+    ols,
+)
+from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
+from ui import compute
+from ui.race import stop_below
+from ui.settings import nearest_rate
+
+#: The loss, as the page states it.
+LOSS_LATEX = (
+    r"L(w, b) = \frac{1}{n}\sum_{i=1}^{n}\left(\hat y_i - y_i\right)^2"
+    r" + \lambda_2 \sum_j w_j^2, \qquad \hat y_i = \sum_j w_j x_{ij} + b"
+)
+
+#: Each update rule with :math:`g_t = \nabla L(\theta_t)`, as :mod:`core.optimizers` runs it.
+UPDATE_RULES = {
+    "gd": r"\theta_{t+1} = \theta_t - \eta\, g_t",
+    "momentum": r"v_{t+1} = \beta\, v_t + g_t, \qquad \theta_{t+1} = \theta_t - \eta\, v_{t+1}",
+    "nesterov": (
+        r"v_{t+1} = \beta\, v_t + g_t, \qquad "
+        r"\theta_{t+1} = \theta_t - \eta\,\left(\beta\, v_{t+1} + g_t\right)"
+    ),
+    "adagrad": (
+        r"G_{t+1} = G_t + g_t^2, \qquad "
+        r"\theta_{t+1} = \theta_t - \frac{\eta\, g_t}{\sqrt{G_{t+1}} + \epsilon}"
+    ),
+    "rmsprop": (
+        r"s_{t+1} = \rho\, s_t + (1-\rho)\, g_t^2, \qquad "
+        r"\theta_{t+1} = \theta_t - \frac{\eta\, g_t}{\sqrt{s_{t+1}} + \epsilon}"
+    ),
+    "adam": (
+        r"m_{t+1} = \beta_1 m_t + (1-\beta_1) g_t,\quad "
+        r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\quad "
+        r"\theta_{t+1} = \theta_t - \eta\,\frac{m_{t+1}/(1-\beta_1^{t+1})}"
+        r"{\sqrt{v_{t+1}/(1-\beta_2^{t+1})} + \epsilon}"
+    ),
+}
+
+#: LaTeX symbol of each hyperparameter key.
+SYMBOLS = {"beta": r"\beta", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho"}
+
+#: Rows of the data shown in a worked step (the sums always run over every row).
+SHOWN_ROWS = 5
+
+#: Relative gap to the optimum loss that counts as arrived in the standardization lesson.
+ARRIVED = 1e-6
+
+#: Largest momentum decay the sidebar's setting accepts.
+MAX_BETA = 0.999
+
+
+def tex(x: float, digits: int = 6) -> str:
+    """A number for LaTeX: ``digits`` significant digits, powers of ten written out, ∞."""
+    if math.isinf(x):
+        return r"\infty" if x > 0 else r"-\infty"
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return text
+
+
+def factor(x: float) -> str:
+    """:func:`tex` in parentheses when negative, to stand after a sign or a product."""
+    return f"({tex(x)})" if x < 0 else tex(x)
+
+
+def rule_values(settings: dict[str, Any]) -> str:
+    """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``."""
+    parts = [rf"\eta = {tex(settings['learning_rate'])}"]
+    parts += [rf"{SYMBOLS[k]} = {tex(v)}" for k, v in settings["optimizer_params"] if k in SYMBOLS]
+    return r",\quad ".join(parts)
+
+
+def plain_settings(settings: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The run's settings turned into plain full-batch gradient descent, plus ``changes``."""
+    plain = {
+        **settings,
+        "optimizer": "gd",
+        "optimizer_params": (),
+        "batch_size": None,
+        "tol": None,
+    }
+    return {**plain, **changes}
+
+
+def _weights(d: int) -> list[str]:
+    """``w`` for one feature, ``w_1 … w_d`` for several."""
+    return ["w"] if d == 1 else [f"w_{{{j}}}" for j in range(1, d + 1)]
+
+
+def _x(j: int, d: int) -> str:
+    """Feature ``j`` of row ``i``: ``x_i`` for one feature, ``x_{i1} …`` for several."""
+    return "x_i" if d == 1 else f"x_{{i{j + 1}}}"
+
+
+def prediction_latex(step: WorkedStep, fit_intercept: bool) -> str:
+    """The prediction formula with this step's parameters filled in."""
+    d = step.coef.size
+    symbolic = " + ".join(f"{w}\\,{_x(j, d)}" for j, w in enumerate(_weights(d)))
+    filled = " + ".join(f"{factor(c)}\\,{_x(j, d)}" for j, c in enumerate(step.coef))
+    if fit_intercept:
+        symbolic += " + b"
+        filled += f" + {factor(step.intercept)}"
+    return rf"\hat y_i = {symbolic} = {filled}"
+
+
+def rows_table(step: WorkedStep, X: np.ndarray, y: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """The first rows of a step: features, target, prediction, error and error × feature."""
+    shown = min(SHOWN_ROWS, len(y))
+    data: dict[str, Any] = {"i": np.arange(1, shown + 1)}
+    for j, name in enumerate(names):
+        data[name] = X[:shown, j]
+    data["y"] = y[:shown]
+    data["ŷ"] = step.predictions[:shown]
+    data["ŷ − y"] = step.errors[:shown]
+    for j, name in enumerate(names):
+        data[f"(ŷ − y)·{name}"] = step.errors[:shown] * X[:shown, j]
+    return pd.DataFrame(data).set_index("i")
+
+
+def gradient_latex(step: WorkedStep, n: int, fit_intercept: bool, l2: float) -> list[str]:
+    r"""One line per partial derivative, :math:`\frac2n\sum(\hat y-y)x_j` worked out."""
+    d = step.coef.size
+    lines = []
+    for j, w in enumerate(_weights(d)):
+        line = (
+            rf"\frac{{\partial L}}{{\partial {w}}} = \frac{{2}}{{n}}\sum_{{i=1}}^{{n}}"
+            rf"(\hat y_i - y_i)\,{_x(j, d)}"
+        )
+        worked = rf"\frac{{2}}{{{n}}}\cdot {factor(step.error_dot_x[j])}"
+        if l2 > 0:
+            line += rf" + 2\lambda_2 {w}"
+            worked += rf" + 2\cdot {tex(l2)}\cdot {factor(step.coef[j])}"
+        lines.append(rf"{line} = {worked} = {tex(step.grad_coef[j])}")
+    if fit_intercept:
+        lines.append(
+            r"\frac{\partial L}{\partial b} = \frac{2}{n}\sum_{i=1}^{n}(\hat y_i - y_i)"
+            rf" = \frac{{2}}{{{n}}}\cdot {factor(step.error_sum)} = {tex(step.grad_intercept)}"
+        )
+    return lines
+
+
+def update_latex(step: WorkedStep, fit_intercept: bool) -> list[str]:
+    """One line per parameter: old − η·gradient = new."""
+    eta = tex(step.learning_rate)
+    lines = [
+        rf"{w} \leftarrow {w} - \eta\,\frac{{\partial L}}{{\partial {w}}} = {tex(old)} - "
+        rf"{eta}\cdot {factor(grad)} = {tex(new)}"
+        for w, old, grad, new in zip(
+            _weights(step.coef.size), step.coef, step.grad_coef, step.new_coef, strict=True
+        )
+    ]
+    if fit_intercept:
+        lines.append(
+            rf"b \leftarrow b - \eta\,\frac{{\partial L}}{{\partial b}} = {tex(step.intercept)} - "
+            rf"{eta}\cdot {factor(step.grad_intercept)} = {tex(step.new_intercept)}"
+        )
+    return lines
+
+
+def describe(value: float) -> str:
+    """A number for prose: three significant digits, or "∞"."""
+    return "∞" if math.isinf(value) else f"{value:.3g}"
+
+
+def momentum_setting(spectrum: Spectrum) -> tuple[float, float] | None:
+    """The heavy-ball setting to put in the sidebar: ``(beta, learning_rate)``, or None.
+
+    The rate is a stop of the learning-rate control at or below η* (above it
+    heavy ball loses its guarantee), and β is re-tuned to that rate with
+    :func:`core.analysis.momentum_beta`, capped at the sidebar's 0.999.
+    """
+    best = momentum_suggestion(spectrum)
+    if best is None:
+        return None
+    rate = nearest_rate(best.learning_rate)
+    if rate > best.learning_rate:
+        rate = stop_below(best.learning_rate)
+    beta = momentum_beta(spectrum, rate)
+    if beta is None:
+        return None
+    return min(round(beta, 4), MAX_BETA), rate
+
+
+def ridge(problem_key: tuple, raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
+    """Closed form and spectrum of the sidebar's problem with L2 strength ``l2`` instead."""
+    return _ridge(problem_key, raw, float(l2))
+
+
+@st.cache_data(max_entries=32, show_spinner="Solving with the penalty…")
+def _ridge(problem_key: tuple, _raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
+    prob = compute.problem(problem_key, _raw)
+    fit = ols(prob.X, prob.y, fit_intercept=prob.loss.fit_intercept, l2=l2)
+    return fit, Spectrum.of(replace(prob.loss, l2=l2))
+
+
+def surface_around(
+    loss: QuadraticLoss, axes: tuple[int, int], points: np.ndarray, at: np.ndarray, n: int = 60
+) -> Surface:
+    """The loss over parameters ``axes`` on a grid spanning ``points (k, n_params)`` and the bowl.
+
+    Every other parameter is held at ``at`` (the bottom of ``loss``). The grid
+    covers the points and the whole contour of the slice through the highest
+    of them, so the bowl keeps its shape even when the points lie on a line.
+    """
+    at = np.asarray(at, dtype=np.float64)
+    cover = [points[:, list(axes)]]
+    H = loss.hessian()[np.ix_(axes, axes)]
+    rise = float(np.max(loss.value(points) - loss.value(at), initial=0.0))
+    if rise > 0 and np.linalg.det(H) > 0:
+        # The contour L = L(at) + rise is the ellipse dᵀ H d / 2 = rise; its half-width
+        # along parameter k is sqrt(2 rise (H⁻¹)_kk).
+        half = np.sqrt(2.0 * rise * np.diag(np.linalg.inv(H)))
+        cover.append(at[list(axes)] + np.array([-half, half]))
+    cover = np.vstack(cover)
+    return loss_surface(loss, axes, grid_around(cover[:, 0], n), grid_around(cover[:, 1], n), at)
+
+
+def _cell(value, short: bool) -> str:
+    """Table text: blank for None, text as is, numbers to 3 (``short``) or 6 digits."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return describe(value) if short else f"{value:.6g}"
+
+
+def standardization_table(
+    runs: dict[str, tuple[float, Run]],
+    stability: Stability,
+    fit: Fit,
+    names: list[str],
+) -> pd.DataFrame:
+    """Raw beside standardized after the same epochs: κ, rate, final loss and parameters.
+
+    Parameters
+    ----------
+    runs : dict
+        ``{"raw": (rate, run), "standardized": (rate, run)}``.
+    stability : Stability
+    fit : Fit
+        The closed form, in the last column.
+    names : list of str
+        Names of every parameter (see :func:`charts.labels.parameter_names`).
+
+    Returns
+    -------
+    DataFrame
+        Text cells; the standardized run is shown in z units and mapped back to
+        the data's units.
+    """
+    (raw_rate, raw), (std_rate, std) = runs["raw"], runs["standardized"]
+    fit_intercept = raw.fit_intercept
+    d = raw.coef.size
+
+    def theta(coef, intercept) -> list[float]:
+        return [*coef, intercept][: d + fit_intercept]
+
+    z_coef, z_intercept = std.scaled_history()
+
+    def arrival(run: Run) -> str:
+        epochs = epochs_to_tolerance(run.history.loss, fit.loss, ARRIVED)
+        return "not within the budget" if epochs is None else f"{epochs:,}"
+
+    columns = {
+        "raw features": [raw_rate, stability.raw.condition, arrival(raw), raw.history.loss[-1]],
+        "standardized, z units": [std_rate, stability.standardized.condition, None, None],
+        "standardized, mapped back": [None, None, arrival(std), std.history.loss[-1]],
+        "closed form": [None, None, None, fit.loss],
+    }
+    columns["raw features"] += theta(raw.coef, raw.intercept)
+    columns["standardized, z units"] += theta(z_coef[-1], z_intercept[-1])
+    columns["standardized, mapped back"] += theta(std.coef, std.intercept)
+    columns["closed form"] += theta(fit.coef, fit.intercept)
+    index = [
+        "learning rate η",
+        "condition number κ",
+        f"epochs to within {ARRIVED:.0e} of the optimum loss",
+        "final loss",
+        *names,
+    ]
+    cells = {name: [_cell(v, i < 2) for i, v in enumerate(vs)] for name, vs in columns.items()}
+    return pd.DataFrame(cells, index=index)

@@ -1,0 +1,280 @@
+"""The Compare page's race: its session keys, presets, run settings and scoreboard.
+
+Each run of a race owns a few keys (``race_{i}_optimizer`` and so on); every
+other setting (hyperparameters, schedule parameters, epochs, start, seed) comes
+from the sidebar, so all runs start from the same point with the same budget.
+No streamlit import: the functions take the session state as a mapping, so
+callbacks pass ``st.session_state`` and tests pass a dict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core import Fit, Run, Spectrum, Stability
+from core.analysis import distance_to_optimum, epochs_to_tolerance, race_winner
+from ui.settings import DEFAULTS, LEARNING_RATES, OPTIMIZER_LABELS, nearest_rate, run_settings
+
+#: Most runs in a race (one colour each on the charts).
+MAX_RUNS = 6
+#: Runs in a new race.
+START_RUNS = 3
+#: The settings each run owns, with the sidebar setting each one stands in for.
+FIELDS = ("optimizer", "learning_rate", "batch_mode", "batch_size", "schedule", "standardize")
+#: Session keys of the race as a whole.
+COUNT = "race_count"
+TOLERANCE = "race_tol"
+NOTE = "race_note"
+#: Default relative gap to the optimum loss that counts as arrived.
+DEFAULT_TOLERANCE = 1e-3
+#: Mini-batch and stochastic runs above this many updates are not started: they
+#: would keep the page busy for minutes.
+MAX_UPDATES = 500_000
+
+PRESET_LABELS = {
+    "optimizers": "GD vs momentum vs Adam",
+    "rates": "Rate too small / right / too large",
+    "batches": "Batch vs mini-batch vs stochastic",
+    "scaling": "Raw vs standardized features",
+}
+
+
+def key(i: int, field: str) -> str:
+    """Session key of ``field`` for run ``i`` (0-based), e.g. ``race_0_optimizer``."""
+    return f"race_{i}_{field}"
+
+
+@dataclass(frozen=True)
+class RaceData:
+    """What presets derive their rates from: the data's stability, start and optimum."""
+
+    stability: Stability
+    fit: Fit
+    fit_intercept: bool
+    init_weight: float
+    init_bias: float
+    standardize: bool
+    n_rows: int
+
+    def spectrum(self, standardize: bool) -> Spectrum:
+        """The spectrum of the space a run descends in."""
+        return self.stability.standardized if standardize else self.stability.raw
+
+
+def stop_below(limit: float) -> float:
+    """The largest learning-rate stop strictly below ``limit`` (the smallest stop if none)."""
+    below = [rate for rate in LEARNING_RATES if rate < limit]
+    return below[-1] if below else LEARNING_RATES[0]
+
+
+def stable_rate(spectrum: Spectrum) -> float:
+    """The stop nearest the best constant rate 2/(λmin+λmax), kept below 2/λmax."""
+    rate = nearest_rate(spectrum.best_lr)
+    return rate if rate < spectrum.max_stable_lr else stop_below(spectrum.max_stable_lr)
+
+
+def diverging_rate(spectrum: Spectrum) -> float | None:
+    """The smallest stop at or above 1.1 × 2/λmax; None when every stop is stable.
+
+    Rounding up, not to the nearest stop, keeps the run clearly unstable: at
+    1.1 × 2/λmax the steepest direction grows by 1.2 per epoch, so the run
+    blows up within a few dozen epochs instead of creeping.
+    """
+    above = [rate for rate in LEARNING_RATES if rate >= 1.1 * spectrum.max_stable_lr]
+    return above[0] if above else None
+
+
+def adam_rate(data: RaceData) -> float:
+    """A rate that brings Adam to the optimum in about a hundred epochs.
+
+    Adam moves every parameter by about η per epoch whatever the curvature, so
+    a tenth of the farthest any parameter must travel is a good start.
+    """
+    start = np.append(np.full(data.fit.coef.size, data.init_weight), data.init_bias)
+    goal = np.append(data.fit.coef, data.fit.intercept)
+    if not data.fit_intercept:
+        start, goal = start[:-1], goal[:-1]
+    return nearest_rate(max(float(np.max(np.abs(goal - start))), 1e-5) / 10)
+
+
+def _run(optimizer="gd", rate=0.01, batch_mode="full", batch_size=32, standardize=False) -> dict:
+    return {
+        "optimizer": optimizer,
+        "learning_rate": rate,
+        "batch_mode": batch_mode,
+        "batch_size": batch_size,
+        "schedule": "constant",
+        "standardize": standardize,
+    }
+
+
+def preset_runs(name: str, data: RaceData) -> tuple[list[dict], str | None]:
+    """The runs of preset ``name`` (see :data:`PRESET_LABELS`), and a note when one is off.
+
+    Rates come from the data's spectrum in the space each run descends in, so
+    "right" is right and "too large" diverges on whatever data is loaded.
+    """
+    std = data.standardize
+    spectrum = data.spectrum(std)
+    good = stable_rate(spectrum)
+    if name == "optimizers":
+        return [
+            _run("gd", good, standardize=std),
+            _run("momentum", good, standardize=std),
+            _run("adam", adam_rate(data), standardize=std),
+        ], None
+    if name == "rates":
+        large = diverging_rate(spectrum)
+        note = None
+        if large is None:
+            large = LEARNING_RATES[-1]
+            note = (
+                f"Even the largest rate on the slider ({large:g}) is below this data's stable "
+                f"limit 2/λmax = {spectrum.max_stable_lr:.3g}, so no rate here diverges."
+            )
+        return [
+            _run("gd", nearest_rate(spectrum.best_lr / 30), standardize=std),
+            _run("gd", good, standardize=std),
+            _run("gd", large, standardize=std),
+        ], note
+    if name == "batches":
+        size = min(32, max(2, data.n_rows // 4))
+        return [
+            _run("gd", good, standardize=std),
+            _run("gd", nearest_rate(good / 10), "mini", size, standardize=std),
+            _run("gd", nearest_rate(good / 100), "stochastic", standardize=std),
+        ], None
+    if name == "scaling":
+        raw_rate = stable_rate(data.spectrum(False))
+        return [
+            _run("gd", raw_rate, standardize=False),
+            _run("gd", raw_rate, standardize=True),
+            _run("gd", stable_rate(data.spectrum(True)), standardize=True),
+        ], None
+    raise ValueError(f"Unknown race preset {name!r}; choose one of: {', '.join(PRESET_LABELS)}.")
+
+
+def _write_run(state: MutableMapping, i: int, run: Mapping[str, Any]) -> None:
+    for field in FIELDS:
+        state[key(i, field)] = run[field]
+
+
+def _read_run(state: Mapping, i: int) -> dict:
+    return {field: state[key(i, field)] for field in FIELDS}
+
+
+def apply_preset(state: MutableMapping, name: str, data: RaceData) -> None:
+    """Set the race's runs to preset ``name`` (an ``on_click`` callback)."""
+    runs, note = preset_runs(name, data)
+    for i, run in enumerate(runs):
+        _write_run(state, i, run)
+    state[COUNT] = len(runs)
+    state[NOTE] = note
+
+
+def init_race(state: MutableMapping, data: RaceData) -> None:
+    """Give a new session's race its first runs (GD vs momentum vs Adam) and tolerance.
+
+    Slots beyond the first runs get copies of the last one, so every key a
+    widget may read exists.
+    """
+    if COUNT not in state or key(0, FIELDS[0]) not in state:
+        apply_preset(state, "optimizers", data)
+    for i in range(1, MAX_RUNS):
+        if key(i, FIELDS[0]) not in state:
+            _write_run(state, i, _read_run(state, i - 1))
+    state.setdefault(TOLERANCE, DEFAULT_TOLERANCE)
+
+
+def add_run(state: MutableMapping) -> None:
+    """Add a run, a copy of the last one, to tweak from there."""
+    count = state[COUNT]
+    if count < MAX_RUNS:
+        _write_run(state, count, _read_run(state, count - 1))
+        state[COUNT] = count + 1
+        state[NOTE] = None
+
+
+def remove_run(state: MutableMapping, i: int) -> None:
+    """Remove run ``i``; the runs after it move up one place."""
+    count = state[COUNT]
+    if count <= 1:
+        return
+    for j in range(i, count - 1):
+        _write_run(state, j, _read_run(state, j + 1))
+    state[COUNT] = count - 1
+    state[NOTE] = None
+
+
+def run_settings_of(state: Mapping, i: int, n_rows: int) -> dict:
+    """Keyword arguments for :func:`core.descend` of run ``i``: its own fields over the sidebar's.
+
+    The sidebar's tolerance stop is left out, so every run gets the whole epoch budget.
+    """
+    own = {field: state[key(i, field)] for field in FIELDS}
+    sidebar = {k: state.get(k, default) for k, default in DEFAULTS.items()}
+    return {**run_settings(ChainMap(own, sidebar), n_rows), "tol": None}
+
+
+def updates_of(settings: Mapping[str, Any], n_rows: int) -> int:
+    """Parameter updates a run makes: one per epoch in full batch, one per batch otherwise."""
+    batch = settings["batch_size"]
+    per_epoch = 1 if batch is None or batch >= n_rows else math.ceil(n_rows / batch)
+    return per_epoch * settings["epochs"]
+
+
+def label(i: int, settings: Mapping[str, Any], n_rows: int) -> str:
+    """A short name for run ``i``: ``"2. Momentum η=0.05, mini-batch 32, standardized"``."""
+    parts = [f"{i + 1}. {OPTIMIZER_LABELS[settings['optimizer']]} η={settings['learning_rate']:g}"]
+    batch = settings["batch_size"]
+    if batch == 1:
+        parts.append("stochastic")
+    elif batch is not None and batch < n_rows:
+        parts.append(f"mini-batch {batch}")
+    if settings["schedule"] != "constant":
+        parts.append(settings["schedule"].replace("_", " "))
+    if settings["standardize"]:
+        parts.append("standardized")
+    return ", ".join(parts)
+
+
+#: Marks the winner's row (a plain star: emoji fonts are not everywhere).
+WINNER_MARK = "★ "
+
+
+def scoreboard(
+    runs: list[tuple[str, Run]], fit: Fit, rel_tol: float
+) -> tuple[pd.DataFrame, int | None]:
+    """One row per run: epochs to the tolerance, final loss, distance, divergence, wall time.
+
+    Returns
+    -------
+    table : DataFrame
+        Text cells, indexed by run label; the winner's label starts with :data:`WINNER_MARK`.
+    winner : int or None
+        Index of the winning run (see :func:`core.analysis.race_winner`).
+    """
+    epochs = [epochs_to_tolerance(run.history.loss, fit.loss, rel_tol) for _, run in runs]
+    finals = [float(run.history.loss[-1]) for _, run in runs]
+    winner = race_winner(epochs, finals, [run.diverged for _, run in runs])
+    rows = []
+    for i, (name, run) in enumerate(runs):
+        rows.append(
+            {
+                "run": (WINNER_MARK if i == winner else "") + name,
+                f"epochs to within {rel_tol:.0e}": "never" if epochs[i] is None else epochs[i],
+                "final loss": f"{finals[i]:.6g}",
+                "distance to closed form": f"{distance_to_optimum(run, fit):.4g}",
+                "diverged": f"yes, epoch {run.diverged_at}" if run.diverged else "no",
+                "wall time (ms)": f"{1000 * run.seconds:.1f}",
+            }
+        )
+    frame = pd.DataFrame(rows).set_index("run")
+    return frame.astype({frame.columns[0]: str}), winner

@@ -1,0 +1,97 @@
+"""Tables of numbers the pages show, as pandas DataFrames built from engine results.
+
+Pure functions (no streamlit), so they are tested without a running app.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from core import Metrics, Run, Stability, predict, regression_metrics
+from ui.compute import Problem
+
+
+def parameter_labels(feature_names: list[str], fit_intercept: bool) -> list[str]:
+    """Row labels: ``w (name)`` per feature, then ``b (intercept)``."""
+    labels = [f"w ({name})" for name in feature_names]
+    return [*labels, "b (intercept)"] if fit_intercept else labels
+
+
+def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
+    """Final parameters beside the closed form and, for generated data, the truth."""
+    fit_intercept = run.fit_intercept
+    columns = {
+        "gradient descent": [*run.coef, run.intercept][: run.coef.size + fit_intercept],
+        "closed form": [*problem.fit.coef, problem.fit.intercept][: run.coef.size + fit_intercept],
+    }
+    if problem.true_coef is not None:
+        columns["true"] = [*problem.true_coef, problem.true_intercept][
+            : run.coef.size + fit_intercept
+        ]
+    labels = parameter_labels(problem.feature_names, fit_intercept)
+    return pd.DataFrame(columns, index=labels)
+
+
+def metrics_of(problem: Problem, coef: np.ndarray, intercept: float) -> dict[str, Metrics]:
+    """Metrics on the training rows and, when there are any, the test rows."""
+    out = {"train": regression_metrics(problem.y, predict(problem.X, coef, intercept))}
+    if len(problem.y_test):
+        out["test"] = regression_metrics(problem.y_test, predict(problem.X_test, coef, intercept))
+    return out
+
+
+def metrics_table(metrics: dict[str, Metrics]) -> pd.DataFrame:
+    """R², MSE, RMSE and MAE per split."""
+    return pd.DataFrame(
+        {
+            split: {"R²": m.r2, "MSE": m.mse, "RMSE": m.rmse, "MAE": m.mae}
+            for split, m in metrics.items()
+        }
+    )
+
+
+def stability_table(stability: Stability) -> pd.DataFrame:
+    """λmin, λmax, condition number and rates, raw beside standardized."""
+
+    def column(spectrum):
+        return {
+            "λmin": spectrum.lambda_min,
+            "λmax": spectrum.lambda_max,
+            "condition number κ": spectrum.condition,
+            "stable limit 2/λmax": spectrum.max_stable_lr,
+            "best rate 2/(λmin+λmax)": spectrum.best_lr,
+        }
+
+    frame = pd.DataFrame(
+        {"raw features": column(stability.raw), "standardized": column(stability.standardized)}
+    )
+    return frame.map(lambda v: "∞" if math.isinf(v) else f"{v:.4g}")
+
+
+def first_iterations(run: Run, feature_names: list[str], count: int = 10) -> pd.DataFrame:
+    """Epoch, weights, bias, loss and gradient for the first ``count`` epochs."""
+    h = run.history
+    rows = min(count + 1, len(h.loss))
+    data = {"epoch": np.arange(rows)}
+    for j, name in enumerate(feature_names):
+        data[f"w ({name})"] = h.coef[:rows, j]
+    if run.fit_intercept:
+        data["b"] = h.intercept[:rows]
+    data["loss"] = h.loss[:rows]
+    for j, name in enumerate(feature_names):
+        data[f"∂L/∂w ({name})"] = h.grad_coef[:rows, j]
+    if run.fit_intercept:
+        data["∂L/∂b"] = h.grad_intercept[:rows]
+    return pd.DataFrame(data).set_index("epoch")
+
+
+def test_loss_curve(run: Run, problem: Problem) -> np.ndarray | None:
+    """Loss on the held-out rows at every epoch of ``run``; None without a test set."""
+    if problem.test_loss is None:
+        return None
+    h = run.history
+    theta = np.column_stack([h.coef, h.intercept]) if run.fit_intercept else h.coef
+    return problem.test_loss.value(theta)
