@@ -1,0 +1,30 @@
+"""Downhill's data layer: uploaded CSVs, generated data, presets and bundled datasets.
+
+Every source ends as a :class:`Table` of finite float64 columns, or a :class:`Dataset`
+that adds the default target, features and (for generated data) the true answer.
+NumPy, pandas and the standard library only.
+"""
+
+from core.data.bundled_datasets import BUNDLED, bundled
+from core.data.csv_reader import read_csv_bytes
+from core.data.dataset import Dataset
+from core.data.errors import DataError
+from core.data.generators import generate
+from core.data.limits import MAX_ROWS, MAX_UPLOAD_BYTES
+from core.data.presets import DEFAULT_PRESET, PRESETS, preset
+from core.data.table import Table
+
+__all__ = [
+    "BUNDLED",
+    "DEFAULT_PRESET",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "PRESETS",
+    "DataError",
+    "Dataset",
+    "Table",
+    "bundled",
+    "generate",
+    "preset",
+    "read_csv_bytes",
+]

@@ -1,0 +1,109 @@
+"""A table together with the regression it is meant for and, when known, the truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.data.table import Table
+
+
+def _frozen(array: np.ndarray | None, dtype: type) -> np.ndarray | None:
+    if array is None:
+        return None
+    frozen = np.array(array, dtype=dtype)
+    frozen.flags.writeable = False
+    return frozen
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Data ready to fit: a table, which column to predict and from which columns.
+
+    Parameters
+    ----------
+    name : str
+        Short title for menus, for example ``"Clear bowl"``.
+    description : str
+        One line saying what the data is.
+    table : Table
+        The numeric data.
+    target : str
+        Default column to predict.
+    features : list of str
+        Default predictor columns, in order.
+    true_coef : ndarray of shape (len(features),) or None, default None
+        Coefficients the data was generated from; None for real data.
+    true_intercept : float or None, default None
+        Intercept the data was generated from; None for real data.
+    outlier_rows : ndarray of int, default empty
+        Row numbers whose target was pushed away from the line on purpose.
+    """
+
+    name: str
+    description: str
+    table: Table
+    target: str
+    features: list[str]
+    true_coef: np.ndarray | None = None
+    true_intercept: float | None = None
+    outlier_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", list(self.features))
+        object.__setattr__(self, "true_coef", _frozen(self.true_coef, np.float64))
+        object.__setattr__(self, "outlier_rows", _frozen(self.outlier_rows, np.intp))
+        if self.true_intercept is not None:
+            object.__setattr__(self, "true_intercept", float(self.true_intercept))
+
+    def xy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(X, y)`` for the default target and features.
+
+        Returns
+        -------
+        X : ndarray of shape (n_rows, len(features))
+        y : ndarray of shape (n_rows,)
+        """
+        return self.table.xy(self.target, self.features)
+
+
+def from_columns(
+    name: str,
+    description: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    true_coef: np.ndarray | None = None,
+    true_intercept: float | None = None,
+    outlier_rows: np.ndarray | None = None,
+) -> Dataset:
+    """Build a :class:`Dataset` from arrays, naming features ``x`` or ``x1, x2, ...`` and
+    the target ``y``.
+
+    Parameters
+    ----------
+    name, description : str
+        As in :class:`Dataset`.
+    X : ndarray of shape (n_rows, n_features)
+    y : ndarray of shape (n_rows,)
+    true_coef, true_intercept, outlier_rows
+        As in :class:`Dataset`.
+
+    Returns
+    -------
+    Dataset
+    """
+    n_features = X.shape[1]
+    features = ["x"] if n_features == 1 else [f"x{j + 1}" for j in range(n_features)]
+    table = Table([*features, "y"], np.column_stack([X, y]))
+    return Dataset(
+        name,
+        description,
+        table,
+        "y",
+        features,
+        true_coef,
+        true_intercept,
+        np.empty(0, dtype=np.intp) if outlier_rows is None else outlier_rows,
+    )

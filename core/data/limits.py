@@ -1,0 +1,12 @@
+"""Size limits shared by the CSV reader and the generators."""
+
+from __future__ import annotations
+
+#: Largest upload accepted, in bytes; matches ``maxUploadSize = 50`` in .streamlit/config.toml.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+#: Most data rows a table may hold; beyond this the per-epoch work stops feeling live.
+MAX_ROWS = 2_000_000
+
+#: Fewest rows worth fitting: two points always fit a line exactly.
+MIN_ROWS = 3
