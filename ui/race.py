@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from core import Fit, Run, Spectrum, Stability
-from core.analysis import distance_to_optimum, epochs_to_tolerance, race_winner
+from core.analysis import (
+    distance_to_optimum,
+    epochs_to_tolerance,
+    race_winner,
+    tolerance_level,
+)
 from ui.settings import DEFAULTS, LEARNING_RATES, OPTIMIZER_LABELS, nearest_rate, run_settings
 
 #: Most runs in a race (one colour each on the charts).
@@ -166,7 +171,8 @@ def _write_run(state: MutableMapping, i: int, run: Mapping[str, Any]) -> None:
         state[key(i, field)] = run[field]
 
 
-def _read_run(state: Mapping, i: int) -> dict:
+def fields_of(state: Mapping, i: int) -> dict:
+    """Run ``i``'s own settings, by field name (see :data:`FIELDS`)."""
     return {field: state[key(i, field)] for field in FIELDS}
 
 
@@ -189,7 +195,7 @@ def init_race(state: MutableMapping, data: RaceData) -> None:
         apply_preset(state, "optimizers", data)
     for i in range(1, MAX_RUNS):
         if key(i, FIELDS[0]) not in state:
-            _write_run(state, i, _read_run(state, i - 1))
+            _write_run(state, i, fields_of(state, i - 1))
     state.setdefault(TOLERANCE, DEFAULT_TOLERANCE)
 
 
@@ -197,7 +203,7 @@ def add_run(state: MutableMapping) -> None:
     """Add a run, a copy of the last one, to tweak from there."""
     count = state[COUNT]
     if count < MAX_RUNS:
-        _write_run(state, count, _read_run(state, count - 1))
+        _write_run(state, count, fields_of(state, count - 1))
         state[COUNT] = count + 1
         state[NOTE] = None
 
@@ -208,7 +214,7 @@ def remove_run(state: MutableMapping, i: int) -> None:
     if count <= 1:
         return
     for j in range(i, count - 1):
-        _write_run(state, j, _read_run(state, j + 1))
+        _write_run(state, j, fields_of(state, j + 1))
     state[COUNT] = count - 1
     state[NOTE] = None
 
@@ -218,9 +224,8 @@ def run_settings_of(state: Mapping, i: int, n_rows: int) -> dict:
 
     The sidebar's tolerance stop is left out, so every run gets the whole epoch budget.
     """
-    own = {field: state[key(i, field)] for field in FIELDS}
     sidebar = {k: state.get(k, default) for k, default in DEFAULTS.items()}
-    return {**run_settings(ChainMap(own, sidebar), n_rows), "tol": None}
+    return {**run_settings(ChainMap(fields_of(state, i), sidebar), n_rows), "tol": None}
 
 
 def updates_of(settings: Mapping[str, Any], n_rows: int) -> int:
@@ -261,20 +266,30 @@ def scoreboard(
     winner : int or None
         Index of the winning run (see :func:`core.analysis.race_winner`).
     """
-    epochs = [epochs_to_tolerance(run.history.loss, fit.loss, rel_tol) for _, run in runs]
-    finals = [float(run.history.loss[-1]) for _, run in runs]
-    winner = race_winner(epochs, finals, [run.diverged for _, run in runs])
+    epochs, settled, finals = [], [], []
+    for _, run in runs:
+        losses = run.history.loss
+        reached = epochs_to_tolerance(losses, fit.loss, rel_tol)
+        finals.append(float(losses[-1]))
+        epochs.append(reached)
+        # A noisy run can touch the tolerance and leave it again: it has not arrived.
+        stayed = reached is not None and finals[-1] <= tolerance_level(losses, fit.loss, rel_tol)
+        settled.append(reached if stayed else None)
+    winner = race_winner(settled, finals, [run.diverged for _, run in runs])
     rows = []
     for i, (name, run) in enumerate(runs):
+        if epochs[i] is None:
+            arrived = "never"
+        else:
+            arrived = str(epochs[i]) + ("" if settled[i] is not None else ", then left")
         rows.append(
             {
                 "run": (WINNER_MARK if i == winner else "") + name,
-                f"epochs to within {rel_tol:.0e}": "never" if epochs[i] is None else epochs[i],
+                f"epochs to within {rel_tol:.0e}": arrived,
                 "final loss": f"{finals[i]:.6g}",
                 "distance to closed form": f"{distance_to_optimum(run, fit):.4g}",
                 "diverged": f"yes, epoch {run.diverged_at}" if run.diverged else "no",
                 "wall time (ms)": f"{1000 * run.seconds:.1f}",
             }
         )
-    frame = pd.DataFrame(rows).set_index("run")
-    return frame.astype({frame.columns[0]: str}), winner
+    return pd.DataFrame(rows).set_index("run"), winner

@@ -38,6 +38,7 @@ DELIMITER_NAMES = {**_DELIMITERS, _WHITESPACE: "spaces"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 _FIRST_CONTENT = re.compile(rb"[^\r\n]")
+_LINE_BREAK = re.compile(rb"[\r\n]")
 # Fields as pandas' C reader splits them on runs of spaces: a quoted field may span
 # lines, ``""`` is a literal quote, a quote that is never closed runs to the end, and
 # a quote inside a bare field is literal. Line breaks outside quotes end a row.
@@ -114,6 +115,14 @@ def empty_file_error() -> DataError:
     return DataError("The file is empty. Upload a CSV with a header row and rows of numbers.")
 
 
+def header_only_error() -> DataError:
+    """The error for a file with column names and nothing below them."""
+    return DataError(
+        "The file has a header row but no data rows. Add at least 3 rows of numbers "
+        "below the column names."
+    )
+
+
 def _binary_file_error() -> DataError:
     return DataError(
         "This file looks binary (it holds bytes that never appear in text), not like a CSV. "
@@ -143,10 +152,7 @@ def sniff(data: bytes) -> CsvFormat:
     has_header = _has_header(rows, decimal)
     n_fields = max(len(row) for row in rows)
     if has_header and len(rows) == 1:
-        raise DataError(
-            "The file has a header row but no data rows. Add at least 3 rows of numbers "
-            "below the column names."
-        )
+        raise header_only_error()
     header_cells = [_strip_quotes(cell.strip()) for cell in rows[0]] if has_header else []
     header_cells += [""] * (n_fields - len(header_cells))
     return CsvFormat(sep, decimal, has_header, unique_names(header_cells), header_cells)
@@ -157,14 +163,18 @@ def _head_sample(data: bytes) -> str:
     first = _FIRST_CONTENT.search(data)
     if first is None:
         raise empty_file_error()
-    start = data.rfind(b"\n", 0, first.start()) + 1
-    end = data.rfind(b"\n", start, start + SAMPLE_BYTES)
-    if len(data) - start <= SAMPLE_BYTES or end < 0:
-        # A short file is sampled whole; a first line longer than the sample is kept
-        # whole too, so the header is never cut.
-        end = data.find(b"\n", start + SAMPLE_BYTES)
-    sample = data[start : None if end < 0 else end].decode("utf-8", errors="replace")
-    sample = "\n".join(sample.split("\n", SAMPLE_LINES)[:SAMPLE_LINES])
+    start = first.start()
+    window_end = start + SAMPLE_BYTES
+    if len(data) <= window_end:
+        end = len(data)
+    else:
+        end = max(data.rfind(b"\n", start, window_end), data.rfind(b"\r", start, window_end))
+        if end < 0:
+            # A first line longer than the window is kept whole, so the header is never cut.
+            line_break = _LINE_BREAK.search(data, window_end)
+            end = line_break.start() if line_break else len(data)
+    text = data[start:end].decode("utf-8", errors="replace")
+    sample = "".join(text.splitlines(keepends=True)[:SAMPLE_LINES])
     if len(_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
         raise _binary_file_error()
     if not sample.strip(' \t\r\n,;|"'):
@@ -189,6 +199,7 @@ def _split(sample: str, sep: str) -> list[list[str]]:
 
 
 def _split_on_whitespace(sample: str) -> list[list[str]]:
+    """Split the sample into rows of cells separated by runs of spaces or tabs."""
     rows: list[list[str]] = [[]]
     for token in _WHITESPACE_TOKEN.findall(sample):
         if token in ("\n", "\r", "\r\n"):

@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 
 from core.data.cells import MISSING_MARKERS, MISSING_SPELLINGS
-from core.data.csv_format import DELIMITER_NAMES, CsvFormat, empty_file_error, sniff, to_utf8
+from core.data.csv_format import (
+    DELIMITER_NAMES,
+    CsvFormat,
+    empty_file_error,
+    header_only_error,
+    sniff,
+    to_utf8,
+)
 from core.data.errors import DataError
 from core.data.limits import MAX_ROWS, MAX_UPLOAD_BYTES, MIN_ROWS
 from core.data.table import Table
@@ -76,10 +83,7 @@ def read_csv_bytes(raw: bytes) -> Table:
             "Upload a sample of the rows."
         )
     if frame.empty:
-        raise DataError(
-            "The file has a header row but no data rows. Add at least 3 rows of numbers "
-            "below the column names."
-        )
+        raise header_only_error()
     return _numeric_table(frame, fmt)
 
 

@@ -1,0 +1,212 @@
+"""The Compare page: up to six runs raced on the sidebar's data, from the same start."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.labels import parameter_names
+from charts.race import race_figure
+from core import Run
+from ui import compute, race, sidebar
+from ui.settings import BATCH_MODES, LEARNING_RATES, OPTIMIZER_LABELS, SCHEDULE_LABELS
+
+ctx = sidebar.current()
+problem = ctx.problem
+settings = ctx.settings
+state = st.session_state
+n_rows = len(problem.y)
+data = race.RaceData(
+    stability=problem.stability,
+    fit=problem.fit,
+    fit_intercept=settings["fit_intercept"],
+    init_weight=settings["init_weight"],
+    init_bias=settings["init_bias"],
+    standardize=settings["standardize"],
+    n_rows=n_rows,
+)
+race.init_race(state, data)
+
+st.title("Compare")
+st.caption(
+    f"{ctx.dataset.description} Every run fits **{problem.target_name}** on the same "
+    f"{n_rows:,} training rows from the same start (weights {settings['init_weight']:g}, "
+    f"bias {settings['init_bias']:g}) with the same shuffle seed and the same "
+    f"**{settings['epochs']:,} epochs**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
+    "parameters and the budget come from the sidebar."
+)
+
+st.markdown("**Quick races** (rates derived from this data's curvature)")
+for column, (name, text) in zip(
+    st.columns(len(race.PRESET_LABELS)), race.PRESET_LABELS.items(), strict=True
+):
+    column.button(
+        text,
+        key=f"race_preset_{name}",
+        on_click=race.apply_preset,
+        args=(state, name, data),
+        width="stretch",
+    )
+if state.get(race.NOTE):
+    st.info(state[race.NOTE], icon=":material/info:")
+
+
+def _run_widgets(i: int) -> None:
+    """The settings one run owns, in a bordered box."""
+    count = state[race.COUNT]
+    head, close = st.columns([5, 1], vertical_alignment="center")
+    head.markdown(f"**Run {i + 1}**")
+    close.button(
+        "",
+        key=f"race_{i}_remove",
+        icon=":material/close:",
+        help=f"Remove run {i + 1}",
+        on_click=race.remove_run,
+        args=(state, i),
+        disabled=count <= 1,
+    )
+    st.selectbox(
+        "Update rule",
+        tuple(OPTIMIZER_LABELS),
+        key=race.key(i, "optimizer"),
+        format_func=OPTIMIZER_LABELS.__getitem__,
+        persist_state="session",
+    )
+    st.select_slider(
+        "Learning rate η",
+        options=LEARNING_RATES,
+        key=race.key(i, "learning_rate"),
+        format_func=lambda v: f"{v:g}",
+        persist_state="session",
+    )
+    st.radio(
+        "Batch",
+        BATCH_MODES,
+        key=race.key(i, "batch_mode"),
+        horizontal=True,
+        format_func=sidebar.BATCH_LABELS.__getitem__,
+        persist_state="session",
+    )
+    if state[race.key(i, "batch_mode")] == "mini":
+        size_key = race.key(i, "batch_size")
+        state[size_key] = max(1, min(int(state[size_key]), n_rows))
+        st.number_input("Batch size", 1, max(1, n_rows), key=size_key, persist_state="session")
+    st.selectbox(
+        "Schedule",
+        tuple(SCHEDULE_LABELS),
+        key=race.key(i, "schedule"),
+        format_func=SCHEDULE_LABELS.__getitem__,
+        persist_state="session",
+    )
+    st.toggle("Standardize features", key=race.key(i, "standardize"), persist_state="session")
+    own = race.fields_of(state, i)
+    spectrum = data.spectrum(own["standardize"])
+    st.caption(sidebar.rate_badge(spectrum, own["learning_rate"], own["optimizer"]))
+
+
+count = state[race.COUNT]
+per_row = 3
+for start in range(0, count, per_row):
+    boxes = st.columns(per_row)
+    for i in range(start, min(start + per_row, count)):
+        with boxes[i - start].container(border=True):
+            _run_widgets(i)
+st.button(
+    "Add a run",
+    icon=":material/add:",
+    on_click=race.add_run,
+    args=(state,),
+    disabled=count >= race.MAX_RUNS,
+    help="A copy of the last run, to change one thing.",
+)
+
+runs: list[tuple[str, Run]] = []
+for i in range(count):
+    run_settings = race.run_settings_of(state, i, n_rows)
+    name = race.label(i, run_settings, n_rows)
+    updates = race.updates_of(run_settings, n_rows)
+    if updates > race.MAX_UPDATES:
+        st.warning(
+            f"**{name}** was not run: it would make {updates:,} updates (more than "
+            f"{race.MAX_UPDATES:,}). Use a larger batch or fewer epochs.",
+            icon=":material/hourglass_disabled:",
+        )
+        continue
+    try:
+        runs.append((name, compute.run_descent(ctx.problem_key, ctx.raw, run_settings)))
+    except ValueError as error:
+        st.error(f"**{name}** cannot run: {error}", icon=":material/error:")
+if not runs:
+    st.stop()
+
+st.subheader("The race")
+param_names = parameter_names(problem.feature_names, settings["fit_intercept"])
+axes = None
+if len(param_names) > 2:
+    view = st.columns(3, vertical_alignment="bottom")
+    first = view[0].selectbox(
+        "Map x-axis",
+        range(len(param_names)),
+        key="race_view_u",
+        format_func=param_names.__getitem__,
+        index=0,
+    )
+    second = view[1].selectbox(
+        "Map y-axis",
+        range(len(param_names)),
+        key="race_view_v",
+        format_func=param_names.__getitem__,
+        index=len(param_names) - 1,
+    )
+    if first != second:
+        axes = (first, second)
+    else:
+        view[1].caption("Pick two different parameters.")
+    toggle_at = view[2]
+else:
+    toggle_at = st
+log_loss = toggle_at.toggle("Log loss axis", key="race_view_log", value=True)
+st.plotly_chart(
+    race_figure(
+        runs, problem.fit, problem.loss, param_names=param_names, axes=axes, log_loss=log_loss
+    ),
+    key="race_chart",
+)
+st.caption(
+    "Press ▶ to replay every run together; drag the slider to any epoch. Click a run in the "
+    "legend to hide it everywhere. Other parameters are held at the closed-form optimum."
+)
+
+st.subheader("Scoreboard")
+left, right = st.columns([1, 3], vertical_alignment="bottom")
+left.number_input(
+    "Arrived when the loss is within",
+    min_value=1e-12,
+    max_value=1.0,
+    key=race.TOLERANCE,
+    step=1e-3,
+    format="%.1e",
+    persist_state="session",
+    help="Relative gap to the optimum loss: 1e-3 means loss ≤ optimum × (1 + 1e-3).",
+)
+right.caption(
+    f"of the closed-form loss {problem.fit.loss:.6g}. Distance is Euclidean over all "
+    f"parameters, in the data's units. {race.WINNER_MARK.strip()} marks the winner: the fewest "
+    "epochs to arrive (then the lowest final loss); a diverged run cannot win. Wall time is of "
+    "the descent alone."
+)
+table, winner = race.scoreboard(runs, problem.fit, float(state[race.TOLERANCE]))
+if winner is None:
+    st.error(
+        "Every run diverged, so there is no winner: lower the learning rates (each box says "
+        "where its rate stands).",
+        icon=":material/error:",
+    )
+else:
+    arrived = table.iloc[winner, 0]
+    how = (
+        f"arrived first, after {arrived} epochs, and stayed"
+        if arrived.isdigit()
+        else "no run arrived and stayed within the tolerance; it ended with the lowest loss"
+    )
+    st.success(f"**{runs[winner][0]}** wins: it {how}.", icon=":material/trophy:")
+st.dataframe(table)

@@ -1,0 +1,437 @@
+"""The Learn page: the update rule worked by hand, and why the data's shape sets the rate."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from charts.labels import parameter_names
+from charts.landscape import default_axes, optimum_parameters, parameters, within_bowl
+from charts.learn import convergence_figure, ridge_surface_figure, surfaces_side_by_side
+from core import Run, Scaling
+from core.analysis import (
+    momentum_suggestion,
+    predicted_loss_gap,
+    worked_steps,
+    worked_steps_discrepancy,
+)
+from ui import compute, lessons, sidebar
+from ui.lessons import describe, tex
+from ui.settings import OPTIMIZER_LABELS
+
+ctx = sidebar.current()
+problem = ctx.problem
+settings = ctx.settings
+fit_intercept = settings["fit_intercept"]
+n_rows = len(problem.y)
+names = parameter_names(problem.feature_names, fit_intercept)
+rate = settings["learning_rate"]
+space = "standardized" if settings["standardize"] else "raw"
+
+#: Stops of the L2 slider: 0, then 1-3 in every decade from 0.001 to 1000.
+L2_STOPS = (0.0, *(float(f"{m * 10.0**e:g}") for e in range(-3, 3) for m in (1, 3)), 1000.0)
+
+
+def _run(run_settings: dict) -> Run | None:
+    """The cached run, or None after saying why it cannot run."""
+    try:
+        return compute.run_descent(ctx.problem_key, ctx.raw, run_settings)
+    except ValueError as error:
+        st.error(f"These settings cannot run: {error}", icon=":material/error:")
+        return None
+
+
+def _use_momentum(beta: float, learning_rate: float) -> None:
+    """Put the suggested heavy-ball setting in the sidebar."""
+    st.session_state.update(optimizer="momentum", beta=beta, learning_rate=learning_rate)
+
+
+def _theta_path(run: Run) -> np.ndarray:
+    """The run's parameters per epoch (original units), without points that blew up."""
+    theta = parameters(run.history.coef, run.history.intercept, fit_intercept)
+    return within_bowl(theta, run.history.loss)
+
+
+st.title("Learn")
+st.caption(
+    f"{ctx.dataset.description} Everything below uses the sidebar's data: **{n_rows:,} training "
+    f"rows** of {problem.target_name} against {', '.join(problem.feature_names)}."
+)
+st.markdown(
+    "One loss convention everywhere: the **mean squared error with a 1/n factor**, plus the L2 "
+    "penalty when λ₂ > 0."
+)
+st.latex(lessons.LOSS_LATEX)
+
+
+def update_rule_section() -> None:
+    """The chosen rule in LaTeX, then three plain steps worked by hand and checked."""
+    st.header("1 · The update rule, step by step", divider="gray")
+    optimizer = settings["optimizer"]
+    st.markdown(
+        f"**{OPTIMIZER_LABELS[optimizer]}**, exactly as the engine runs it, with "
+        "gₜ = ∇L(θₜ) the gradient and θ = (w, b) all parameters:"
+    )
+    st.latex(lessons.UPDATE_RULES[optimizer])
+    st.latex(lessons.rule_values(settings))
+
+    worked_settings = lessons.plain_settings(settings, standardize=False)
+    differences = [
+        text
+        for text, differs in (
+            (OPTIMIZER_LABELS[optimizer], optimizer != "gd"),
+            (
+                "one-row stochastic steps" if settings["batch_size"] == 1 else "mini-batches",
+                settings["batch_size"] is not None,
+            ),
+            ("standardized features", settings["standardize"]),
+        )
+        if differs
+    ]
+    if differences:
+        st.info(
+            f"Your run uses {' and '.join(differences)}. To keep every number checkable by hand, "
+            f"the steps below are **plain full-batch gradient descent on the raw features** with "
+            f"your rate η = {rate:g}, start and data.",
+            icon=":material/calculate:",
+        )
+    worked_run = _run(worked_settings)
+    steps = []
+    if worked_run is not None:
+        steps = worked_steps(
+            problem.X, problem.y, worked_run.history, fit_intercept, count=3, l2=settings["l2"]
+        )
+    if worked_run is not None and not steps:
+        st.warning("The run blew up in its first step, so there is no step to work through.")
+    if steps:
+        for tab, step in zip(st.tabs([f"Step {s.epoch}" for s in steps]), steps, strict=True):
+            with tab:
+                st.markdown(
+                    f"**Start of step {step.epoch}**: loss L = {step.loss:.6g}. "
+                    "Predict every row with the current parameters:"
+                )
+                st.latex(lessons.prediction_latex(step, fit_intercept))
+                st.dataframe(lessons.rows_table(step, problem.X, problem.y, problem.feature_names))
+                if n_rows > lessons.SHOWN_ROWS:
+                    st.caption(
+                        f"The first {lessons.SHOWN_ROWS} of {n_rows:,} rows; the sums below run "
+                        "over every row."
+                    )
+                st.markdown("**Gradient**: each partial derivative of the loss")
+                for line in lessons.gradient_latex(step, n_rows, fit_intercept, settings["l2"]):
+                    st.latex(line)
+                st.markdown(f"**Update** with η = {step.learning_rate:g}: old − η · gradient = new")
+                for line in lessons.update_latex(step, fit_intercept):
+                    st.latex(line)
+        discrepancy = worked_steps_discrepancy(steps, worked_run.history)
+        if discrepancy < 1e-9:
+            st.success(
+                "Recomputed row by row, these numbers match the engine's own record of the run "
+                f"(gradients and parameters agree to a relative {max(discrepancy, 1e-16):.0e}).",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.warning(
+                f"The hand computation differs from the engine's record by {discrepancy:.2g} "
+                "(relative). Please report this data and these settings.",
+                icon=":material/warning:",
+            )
+
+
+def rate_limit_section() -> None:
+    """Eigenvalues, the rates they allow and the predicted convergence over the measured one."""
+    st.header("2 · Why the learning rate has a limit", divider="gray")
+    spectrum = ctx.spectrum
+    st.markdown(
+        "The loss is a quadratic bowl whose curvature is its Hessian H (constant). Along each "
+        "eigenvector of H, with eigenvalue λᵢ, one step of plain gradient descent multiplies the "
+        f"distance to the optimum by |1 − ηλᵢ|. For this data ({space} features):"
+    )
+    st.latex(
+        r"\lambda_i \in \{" + r",\ ".join(tex(value) for value in spectrum.eigenvalues) + r"\}"
+    )
+    cols = st.columns(4)
+    cols[0].metric("Stable limit 2/λmax", describe(spectrum.max_stable_lr))
+    cols[1].metric("Best constant rate 2/(λmin+λmax)", describe(spectrum.best_lr))
+    cols[2].metric("Condition number κ = λmax/λmin", describe(spectrum.condition))
+    contraction = spectrum.contraction(rate)
+    cols[3].metric(f"Shrink per epoch at η = {rate:g}", describe(contraction))
+    if np.isinf(spectrum.condition):
+        st.info(
+            "λmin = 0: some combination of the parameters does not change the loss at all (a flat "
+            "valley floor, e.g. two identical columns). κ is infinite, descent never settles that "
+            "direction, and every other number here ignores it.",
+            icon=":material/info:",
+        )
+    if contraction >= 1:
+        verdict = (
+            f"At η = {rate:g}, ηλmax = {rate * spectrum.lambda_max:.3g} ≥ 2, so the steepest "
+            f"direction overshoots: the distance grows ×{describe(contraction)} per epoch and the "
+            f"loss gap ×{describe(contraction**2)}. **The run diverges.**"
+        )
+    else:
+        epochs = spectrum.epochs_to_shrink(rate, 1e3)
+        verdict = (
+            f"At η = {rate:g} the slowest direction shrinks by ρ = max |1 − ηλᵢ| = "
+            f"{contraction:.4g} per epoch, so the loss gap L − L* shrinks by ρ² = "
+            f"{contraction**2:.4g}: a thousandfold in about **{math.ceil(epochs):,} epochs**."
+        )
+    st.markdown(verdict)
+    convergence_run = _run(
+        lessons.plain_settings(settings, schedule="constant", schedule_params=())
+    )
+    if convergence_run is not None:
+        st.plotly_chart(
+            convergence_figure(convergence_run.history.loss, problem.fit.loss, contraction),
+            key="learn_convergence",
+        )
+        losses = convergence_run.history.loss
+        gap0 = losses[0] - problem.fit.loss
+        check = ""
+        if contraction < 1 and convergence_run.epochs_run > 0:
+            # Compare where the prediction has fallen a millionfold, before rounding hides the gap.
+            epoch = int(min(math.ceil(spectrum.epochs_to_shrink(rate, 1e6)), len(losses) - 1))
+            predicted = predicted_loss_gap(gap0, contraction, [epoch])[0]
+            check = (
+                f" At epoch {epoch:,} it predicts a gap of at most {predicted:.3g}; the run's is "
+                f"{max(losses[epoch] - problem.fit.loss, 0.0):.3g}."
+            )
+        st.caption(
+            f"Measured: plain full-batch gradient descent at constant η = {rate:g} on the {space} "
+            "features. Predicted: the gap at epoch 0 times ρ²ᵗ, the bound set by the slowest "
+            f"direction.{check}"
+        )
+
+
+def _best_rate(spec) -> float:
+    """The best constant rate; half the stable limit when a flat direction makes it marginal."""
+    return spec.best_lr if np.isfinite(spec.condition) else spec.max_stable_lr / 2
+
+
+#: How the standardization lesson maps its coordinates back, with and without an intercept.
+MAPPING_NOTE = {
+    True: "The standardized run descends on z-scores zⱼ = (xⱼ − μⱼ)/σⱼ; its weights map back to "
+    "the data's units as wⱼ = w_zⱼ/σⱼ and b = b_z − Σ wⱼμⱼ: the same model either way.",
+    False: "Without an intercept the columns are only divided by their root mean square sⱼ (a "
+    "shift would need a b to absorb it), and wⱼ = w_zⱼ/sⱼ maps the weights back.",
+}
+
+
+def _side_by_side(raw_run: Run, std_run: Run) -> None:
+    """Contour maps of the raw and the standardized loss, each with its run's path."""
+    stability = problem.stability
+    feature = 0
+    if len(problem.feature_names) > 1:
+        feature = st.selectbox(
+            "Weight shown",
+            range(len(problem.feature_names)),
+            key="learn_feature",
+            format_func=problem.feature_names.__getitem__,
+        )
+    axes = default_axes(len(problem.feature_names), fit_intercept, feature)
+    shown = list(axes)
+    scaling = Scaling.standardizing(problem.loss)
+    optimum = optimum_parameters(problem.fit, fit_intercept)
+    raw_path = _theta_path(raw_run)
+    std_path = scaling.to_scaled(_theta_path(std_run), fit_intercept)
+    std_optimum = scaling.to_scaled(optimum, fit_intercept)
+    left = lessons.surface_around(problem.loss, axes, np.vstack([optimum, raw_path]), optimum)
+    right = lessons.surface_around(
+        problem.loss.rescaled(scaling), axes, np.vstack([std_optimum, std_path]), std_optimum
+    )
+    st.plotly_chart(
+        surfaces_side_by_side(
+            left,
+            right,
+            titles=(
+                f"Raw features · κ = {describe(stability.raw.condition)}",
+                f"Standardized · κ = {describe(stability.standardized.condition)}",
+            ),
+            axis_names_left=[names[a] for a in axes],
+            axis_names_right=[f"{names[a]}, z units" for a in axes],
+            paths=(raw_path[:, shown], std_path[:, shown]),
+            optima=(optimum[shown], std_optimum[shown]),
+        ),
+        key="learn_surfaces",
+    )
+
+
+def standardization_section() -> None:
+    """Raw and standardized bowls side by side, and what the same epochs achieve on each."""
+    st.header("3 · Standardization rounds the bowl", divider="gray")
+    stability = problem.stability
+    choices = {"best": "each at its own best rate", "yours": f"both at your η = {rate:g}"}
+    use_best = (
+        st.radio(
+            "Rates",
+            tuple(choices),
+            key="learn_std_rate",
+            horizontal=True,
+            persist_state="session",
+            format_func=choices.get,
+        )
+        == "best"
+    )
+    pair = {}
+    for label, spec in (("raw", stability.raw), ("standardized", stability.standardized)):
+        chosen = float(_best_rate(spec)) if use_best else rate
+        run = _run(
+            lessons.plain_settings(
+                settings,
+                standardize=label == "standardized",
+                learning_rate=chosen,
+                schedule="constant",
+                schedule_params=(),
+            )
+        )
+        if run is None:
+            return
+        pair[label] = (chosen, run)
+    if len(names) >= 2:
+        _side_by_side(pair["raw"][1], pair["standardized"][1])
+    else:
+        st.caption("The model has a single parameter, so there is no surface to draw.")
+    st.dataframe(lessons.standardization_table(pair, stability, problem.fit, names))
+    gaps = [max(run.history.loss[-1] - problem.fit.loss, 0.0) for _, run in pair.values()]
+    which = "each at its own best constant rate" if use_best else f"both at η = {rate:g}"
+    st.markdown(
+        f"After the same **{settings['epochs']:,} epochs** of plain full-batch descent "
+        f"({which}), the loss gap L − L* is {describe(gaps[0])} on the raw features and "
+        f"{describe(gaps[1])} on the standardized ones (a run arrives when its loss is within "
+        f"{lessons.ARRIVED:.0e} of L*, relative). {MAPPING_NOTE[fit_intercept]}"
+    )
+
+
+def ridge_section() -> None:
+    """A penalty slider that reshapes the bowl, moves its bottom and changes κ."""
+    st.header("4 · L2 reshapes the bowl", divider="gray")
+    st.markdown(
+        "The penalty λ₂ Σ wⱼ² adds 2λ₂ to the curvature along every weight (never along b): the "
+        "bowl gets steeper and rounder, and its bottom moves towards w = 0. Slide to see it."
+    )
+    l2 = st.select_slider(
+        "L2 strength λ₂",
+        options=L2_STOPS,
+        value=0.1,
+        key="learn_l2",
+        format_func=lambda v: f"{v:g}",
+        persist_state="session",
+    )
+    plain_fit, plain_spectrum = lessons.ridge(ctx.problem_key, ctx.raw, 0.0)
+    ridge_fit, ridge_spectrum = lessons.ridge(ctx.problem_key, ctx.raw, l2)
+    cols = st.columns(3)
+    cols[0].metric(
+        "Condition number κ",
+        describe(ridge_spectrum.condition),
+        delta=f"from {describe(plain_spectrum.condition)} without L2",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cols[1].metric(
+        "Stable limit 2/λmax",
+        describe(ridge_spectrum.max_stable_lr),
+        delta=f"from {describe(plain_spectrum.max_stable_lr)}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cols[2].metric(
+        "Optimum's training MSE",
+        f"{ridge_fit.loss - l2 * float(ridge_fit.coef @ ridge_fit.coef):.4g}",
+        delta=f"from {plain_fit.loss:.4g}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    if len(names) >= 2:
+        axes = default_axes(len(problem.feature_names), fit_intercept)
+        plain_optimum = optimum_parameters(plain_fit, fit_intercept)
+        ridge_optimum = optimum_parameters(ridge_fit, fit_intercept)
+        no_weights = ridge_optimum.copy()
+        no_weights[: len(problem.feature_names)] = 0.0
+        surface = lessons.surface_around(
+            replace(problem.loss, l2=l2),
+            axes,
+            np.vstack([plain_optimum, ridge_optimum, no_weights]),
+            ridge_optimum,
+        )
+        st.plotly_chart(
+            ridge_surface_figure(
+                surface,
+                plain_optimum[list(axes)],
+                ridge_optimum[list(axes)],
+                [names[a] for a in axes],
+            ),
+            key="learn_ridge",
+        )
+    st.dataframe(
+        {
+            "parameter": names,
+            "without L2": [f"{v:.6g}" for v in optimum_parameters(plain_fit, fit_intercept)],
+            f"with λ₂ = {l2:g}": [f"{v:.6g}" for v in optimum_parameters(ridge_fit, fit_intercept)],
+        },
+        hide_index=True,
+    )
+    if l2 != settings["l2"]:
+        st.caption(
+            f"This slider explores on its own; the sidebar's L2 strength (λ₂ = {settings['l2']:g}) "
+            "is what your runs use."
+        )
+
+
+def momentum_section() -> None:
+    """The heavy-ball optimum for this data, one click away from the sidebar."""
+    spectrum = ctx.spectrum
+    st.header("5 · Momentum's best setting, from the data", divider="gray")
+    st.markdown(
+        "For a quadratic bowl the best heavy-ball momentum is known in closed form (Polyak, 1964): "
+        "with κ = λmax/λmin,"
+    )
+    st.latex(
+        r"\beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2, \qquad"
+        r"\eta^* = \left(\frac{2}{\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}}}\right)^2"
+    )
+    best = momentum_suggestion(spectrum)
+    if best is None:
+        st.info(
+            "This data has a flat direction (λmin = 0, κ = ∞), so no momentum converges at a "
+            "steady rate. Standardize, add a little L2, or drop a duplicated column first.",
+            icon=":material/info:",
+        )
+    else:
+        plain_factor = (spectrum.condition - 1) / (spectrum.condition + 1)
+        st.latex(
+            rf"\kappa = {tex(spectrum.condition, 4)}:\quad \beta^* = {tex(best.beta, 4)},\quad "
+            rf"\eta^* = {tex(best.learning_rate, 4)}"
+        )
+        st.markdown(
+            f"On the {space} features the error then shrinks by √β* = **{best.factor:.4g}** per "
+            f"epoch, against (κ − 1)/(κ + 1) = **{plain_factor:.4g}** for plain gradient descent "
+            "at its best rate."
+        )
+        setting = lessons.momentum_setting(spectrum)
+        if setting is None:
+            st.caption("No stop of the learning-rate control is small enough to apply it here.")
+        else:
+            beta, snapped = setting
+            st.button(
+                f"Use momentum with β = {beta:.4g} and η = {snapped:g}",
+                key="learn_use_momentum",
+                icon=":material/bolt:",
+                type="primary",
+                on_click=_use_momentum,
+                args=(beta, snapped),
+            )
+            st.caption(
+                f"The learning-rate control has stops, so η is the nearest one not above η* "
+                f"({snapped:g}), and β is re-tuned to it as (1 − √(ηλmin))² (capped at "
+                f"{lessons.MAX_BETA}). Full batch assumed: mini-batch noise calls for a smaller η."
+            )
+
+
+update_rule_section()
+rate_limit_section()
+standardization_section()
+ridge_section()
+momentum_section()

@@ -1,0 +1,161 @@
+"""The Compare page through AppTest: smoke, presets, add/remove, divergence, shared data."""
+
+import pytest
+import streamlit.testing.v1.app_test as app_test
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from ui.settings import LEARNING_RATES
+
+TIMEOUT = 60
+BROKEN = "Something went wrong"
+
+
+class _NavigationPages(PagesManager):
+    """AppTest resets the legacy ``pages/`` folder flag before every run, so each run
+    of an app that has a ``pages/`` folder *and* calls ``st.navigation`` goes down
+    the folder path, which opens a switched-to page without ``app.py`` (no sidebar).
+    A real server clears the flag for good at the first ``st.navigation`` call; this
+    does the same for every test run."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def navigation_pages(monkeypatch):
+    monkeypatch.setattr(app_test, "PagesManager", _NavigationPages)
+
+
+def open_page(page: str) -> AppTest:
+    """The app, run once, then switched to ``page`` and run again, checked for errors."""
+    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(page).run()
+    assert_fine(at)
+    return at
+
+
+def assert_fine(at: AppTest) -> None:
+    """No exception, and not the router's friendly error either (it hides exceptions)."""
+    assert not at.exception, at.exception
+    assert not [e.value for e in at.error if BROKEN in e.value]
+
+
+@pytest.fixture
+def app():
+    return open_page("pages/compare.py")
+
+
+def scoreboard(at):
+    return at.dataframe[0].value
+
+
+def run_keys(at, i):
+    return {
+        field: at.session_state[f"race_{i}_{field}"]
+        for field in ("optimizer", "learning_rate", "batch_mode", "standardize")
+    }
+
+
+def test_starts_with_three_runs_and_a_winner(app):
+    assert app.title[0].value == "Compare"
+    board = scoreboard(app)
+    assert len(board) == 3
+    assert sum(name.startswith("★") for name in board.index) == 1
+    assert [run_keys(app, i)["optimizer"] for i in range(3)] == ["gd", "momentum", "adam"]
+    assert list(board["diverged"]) == ["no"] * 3
+    assert not any("nan" in str(v).lower() for v in board.to_numpy().ravel())
+
+
+def test_rate_preset_derives_rates_and_marks_the_diverging_run(app):
+    app.button(key="race_preset_rates").click().run()
+    assert_fine(app)
+    rates = [run_keys(app, i)["learning_rate"] for i in range(3)]
+    assert rates[0] < rates[1] < rates[2]
+    assert all(rate in LEARNING_RATES for rate in rates)
+    assert {run_keys(app, i)["optimizer"] for i in range(3)} == {"gd"}
+    board = scoreboard(app)
+    assert board["diverged"].iloc[2].startswith("yes, epoch")
+    assert board["diverged"].iloc[1] == "no"
+    assert not board.index[2].startswith("★")
+
+
+def test_batch_and_scaling_presets_set_the_race_widgets(app):
+    app.button(key="race_preset_batches").click().run()
+    assert_fine(app)
+    assert [run_keys(app, i)["batch_mode"] for i in range(3)] == ["full", "mini", "stochastic"]
+    assert app.number_input(key="race_1_batch_size").value >= 2
+    app.button(key="race_preset_scaling").click().run()
+    assert_fine(app)
+    assert [run_keys(app, i)["standardize"] for i in range(3)] == [False, True, True]
+    assert app.toggle(key="race_2_standardize").value is True
+    app.button(key="race_preset_optimizers").click().run()
+    assert [app.selectbox(key=f"race_{i}_optimizer").value for i in range(3)] == [
+        "gd",
+        "momentum",
+        "adam",
+    ]
+
+
+def test_add_and_remove_runs(app):
+    app.selectbox(key="race_2_optimizer").set_value("nesterov").run()
+    app.button(key=next(b.key for b in app.button if b.label == "Add a run")).click().run()
+    assert_fine(app)
+    assert app.session_state["race_count"] == 4
+    assert run_keys(app, 3) == run_keys(app, 2)
+    assert len(scoreboard(app)) == 4
+    second = run_keys(app, 1)
+    app.button(key="race_0_remove").click().run()
+    assert_fine(app)
+    assert app.session_state["race_count"] == 3
+    assert run_keys(app, 0) == second
+    assert len(scoreboard(app)) == 3
+
+
+def test_a_runs_own_widgets_change_only_that_run(app):
+    before = scoreboard(app)
+    app.select_slider(key="race_0_learning_rate").set_value(LEARNING_RATES[0]).run()
+    assert_fine(app)
+    after = scoreboard(app)
+    assert after.index[0] != before.index[0]
+    assert list(after["final loss"].iloc[1:]) == list(before["final loss"].iloc[1:])
+    assert after.iloc[0, 0] == "never"
+    # Run 1 no longer wins: Adam, the next fastest, does.
+    assert after.index[2].startswith("★")
+
+
+def test_tolerance_changes_the_scoreboard(app):
+    app.number_input(key="race_tol").set_value(0.5).run()
+    assert_fine(app)
+    column = scoreboard(app).columns[0]
+    assert "5.0e-01" in column or "5e-01" in column
+
+
+def test_sidebar_data_and_race_survive_switching_pages(app):
+    app.selectbox(key="preset").set_value("three_features").run()
+    app.selectbox(key="race_1_optimizer").set_value("rmsprop").run()
+    assert_fine(app)
+    assert any("w₃" in name for name in app.selectbox(key="race_view_u").options)
+    app.switch_page("pages/learn.py").run()
+    assert_fine(app)
+    assert app.session_state["preset"] == "three_features"
+    app.switch_page("pages/compare.py").run()
+    assert_fine(app)
+    assert app.session_state["preset"] == "three_features"
+    assert app.selectbox(key="race_1_optimizer").value == "rmsprop"
+    assert "RMSProp" in scoreboard(app).index[1]
+
+
+def test_a_race_where_every_run_diverges_has_no_winner(app):
+    for i in range(3):
+        app.selectbox(key=f"race_{i}_optimizer").set_value("gd")
+        app.select_slider(key=f"race_{i}_learning_rate").set_value(10.0)
+    app.run()
+    assert_fine(app)
+    board = scoreboard(app)
+    assert all(cell.startswith("yes, epoch") for cell in board["diverged"])
+    assert not any(name.startswith("★") for name in board.index)
+    assert any("no winner" in e.value for e in app.error)
+    assert not any("nan" in str(v).lower() for v in board.to_numpy().ravel())

@@ -1,0 +1,168 @@
+"""Race scoring, predictions and worked steps against hand-worked cases."""
+
+import math
+
+import numpy as np
+import pytest
+
+from core import Spectrum, descend, ols, stability
+from core.analysis import (
+    distance_to_optimum,
+    epochs_to_tolerance,
+    momentum_beta,
+    momentum_suggestion,
+    predicted_loss_gap,
+    race_winner,
+    tolerance_level,
+    worked_steps,
+    worked_steps_discrepancy,
+)
+
+X5 = np.arange(1.0, 6.0)[:, None]
+Y5 = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
+
+
+def spectrum_of(*eigenvalues: float) -> Spectrum:
+    eig = np.array(sorted(eigenvalues))
+    low, high = float(eig[0]), float(eig[-1])
+    condition = high / low if low > 0 else math.inf
+    return Spectrum(eig, low, high, condition, 2 / high, 2 / (low + high))
+
+
+def test_epochs_to_tolerance_counts_from_the_start():
+    losses = [10.0, 5.0, 2.0, 1.01, 1.0005, 1.0]
+    assert epochs_to_tolerance(losses, 1.0, 1e-3) == 4
+    assert epochs_to_tolerance(losses, 1.0, 0.02) == 3
+    assert epochs_to_tolerance(losses, 1.0, 10.0) == 0
+    assert epochs_to_tolerance(losses[:4], 1.0, 1e-3) is None
+
+
+def test_epochs_to_tolerance_on_a_perfect_fit_uses_the_starting_loss():
+    assert epochs_to_tolerance([8.0, 0.1, 0.007, 0.0], 0.0, 1e-3) == 2
+
+
+def test_epochs_to_tolerance_rejects_a_negative_tolerance():
+    with pytest.raises(ValueError, match="rel_tol"):
+        epochs_to_tolerance([1.0], 1.0, -1.0)
+
+
+def test_distance_to_optimum_is_euclidean_over_all_parameters():
+    run = descend(X5, Y5, learning_rate=0.01, epochs=1)
+    fit = ols(X5, Y5)  # w = 0.6, b = 2.2
+    expected = math.hypot(0.264 - 0.6, 0.08 - 2.2)
+    assert distance_to_optimum(run, fit) == pytest.approx(expected)
+    no_b = descend(X5, Y5, learning_rate=0.01, epochs=1, fit_intercept=False)
+    assert distance_to_optimum(no_b, ols(X5, Y5, fit_intercept=False)) == pytest.approx(
+        abs(no_b.coef[0] - ols(X5, Y5, fit_intercept=False).coef[0])
+    )
+
+
+def test_predicted_loss_gap_squares_the_contraction():
+    np.testing.assert_allclose(predicted_loss_gap(8.0, 0.5, [0, 1, 2]), [8.0, 2.0, 0.5])
+    assert np.all(predicted_loss_gap(0.0, 3.0, [0, 10_000]) == 0.0)
+    grown = predicted_loss_gap(1.0, 3.0, [10_000])
+    assert np.isinf(grown[0]) and not np.isnan(grown[0])
+
+
+def test_predicted_gap_matches_a_real_run():
+    x = np.linspace(0.0, 2.0, 50)
+    y = 2 * x + 1 + np.cos(9 * x)
+    spectrum = stability(x).raw
+    lr = 0.5 * spectrum.max_stable_lr
+    run = descend(x, y, learning_rate=lr, epochs=200)
+    gap = run.history.loss - ols(x, y).loss
+    predicted = predicted_loss_gap(gap[40], spectrum.contraction(lr), [20])[0]
+    assert gap[60] == pytest.approx(predicted, rel=1e-2)
+
+
+def test_momentum_suggestion_hand_worked():
+    # λ = 1 and 4: κ = 4, √κ = 2, β* = (1/3)² = 1/9, η* = (2 / (2 + 1))² = 4/9.
+    beta, rate, factor = momentum_suggestion(spectrum_of(1.0, 4.0))
+    assert beta == pytest.approx(1 / 9)
+    assert rate == pytest.approx(4 / 9)
+    assert factor == pytest.approx(1 / 3)
+    assert momentum_beta(spectrum_of(1.0, 4.0), 4 / 9) == pytest.approx(1 / 9)
+
+
+def test_momentum_beta_for_a_smaller_rate_keeps_every_direction_shrinking():
+    # η = 1/4: 1 - √(η·1) = 1/2 beats √(η·4) - 1 = 0, so β = 1/4.
+    assert momentum_beta(spectrum_of(1.0, 4.0), 0.25) == pytest.approx(0.25)
+    assert momentum_beta(spectrum_of(1.0, 4.0), 1.0) is None  # ηλmax = 4: nothing converges
+
+
+def test_momentum_suggestion_converges_at_the_promised_rate():
+    x = np.linspace(-1.0, 3.0, 40)
+    y = 1.5 * x - 2 + np.sin(5 * x)
+    spectrum = stability(x).raw
+    beta, rate, factor = momentum_suggestion(spectrum)
+    run = descend(
+        x, y, optimizer="momentum", optimizer_params={"beta": beta}, learning_rate=rate, epochs=80
+    )
+    gap = run.history.loss - ols(x, y).loss
+    # Early epochs: the gap reaches round-off by epoch 25. The optimum is critically
+    # damped, so the measured rate carries a slowly fading polynomial factor.
+    measured = (gap[15] / gap[5]) ** (1 / 10)
+    assert measured < spectrum.contraction(spectrum.best_lr) ** 2
+    assert factor**2 < measured < 1.3 * factor**2
+
+
+def test_no_momentum_suggestion_on_a_flat_direction():
+    assert momentum_suggestion(spectrum_of(0.0, 4.0)) is None
+    assert momentum_beta(spectrum_of(0.0, 4.0), 0.1) is None
+
+
+def test_race_winner_fewest_epochs_then_lowest_loss():
+    assert race_winner([30, 12, None], [1.0, 1.0, 0.5], [False, False, False]) == 1
+    assert race_winner([12, 12], [1.2, 1.1], [False, False]) == 1
+    assert race_winner([None, None], [3.0, 2.0], [False, False]) == 1
+    assert race_winner([None, 5], [3.0, 0.1], [False, True]) == 0
+    assert race_winner([None], [1e9], [True]) is None
+
+
+def test_first_step_of_the_five_point_tutorial():
+    run = descend(X5, Y5, learning_rate=0.01, epochs=5)
+    first = worked_steps(X5, Y5, run.history, fit_intercept=True)[0]
+    # From w = b = 0: ŷ = 0, errors = -y, Σ e·x = -66, Σ e = -20.
+    np.testing.assert_array_equal(first.predictions, 0.0)
+    np.testing.assert_array_equal(first.errors, -Y5)
+    assert first.error_dot_x[0] == pytest.approx(-66.0)
+    assert first.error_sum == pytest.approx(-20.0)
+    assert first.loss == pytest.approx(86 / 5)
+    assert first.grad_coef[0] == pytest.approx(-26.4)
+    assert first.grad_intercept == pytest.approx(-8.0)
+    assert first.new_coef[0] == pytest.approx(0.264)
+    assert first.new_intercept == pytest.approx(0.08)
+
+
+def test_worked_steps_agree_with_the_engine_and_chain():
+    run = descend(X5, Y5, learning_rate=0.01, epochs=5)
+    steps = worked_steps(X5, Y5, run.history, fit_intercept=True, count=3)
+    assert [s.epoch for s in steps] == [1, 2, 3]
+    assert worked_steps_discrepancy(steps, run.history) < 1e-12
+    # Second step, by hand from w = 0.264, b = 0.08: ŷ = 0.344, 0.608, 0.872, 1.136, 1.4.
+    np.testing.assert_allclose(steps[1].predictions, [0.344, 0.608, 0.872, 1.136, 1.4])
+    np.testing.assert_allclose(steps[1].new_coef, steps[2].coef)
+
+
+def test_worked_steps_with_ridge_and_no_intercept():
+    X = np.column_stack([X5[:, 0], X5[:, 0] ** 2 / 10])
+    run = descend(X, Y5, learning_rate=0.01, epochs=4, fit_intercept=False, l2=0.5)
+    steps = worked_steps(X, Y5, run.history, fit_intercept=False, count=3, l2=0.5)
+    assert worked_steps_discrepancy(steps, run.history) < 1e-12
+    assert steps[0].grad_intercept == 0.0 and steps[0].new_intercept == 0.0
+
+
+def test_worked_steps_stop_where_the_run_stopped():
+    run = descend(X5, Y5, learning_rate=0.01, epochs=2)
+    assert len(worked_steps(X5, Y5, run.history, fit_intercept=True, count=3)) == 2
+
+
+def test_discrepancy_notices_a_different_rule():
+    run = descend(X5, Y5, optimizer="adam", learning_rate=0.1, epochs=3)
+    steps = worked_steps(X5, Y5, run.history, fit_intercept=True)
+    assert worked_steps_discrepancy(steps, run.history) > 1e-3
+
+
+def test_tolerance_level_is_relative_to_the_optimum():
+    assert tolerance_level([9.0], 2.0, 0.5) == 3.0
+    assert tolerance_level([9.0], 0.0, 0.5) == 4.5
