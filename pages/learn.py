@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from charts.labels import parameter_names
-from charts.landscape import default_axes, optimum_parameters, parameters, within_bowl
+from charts.landscape import optimum_parameters, parameters, within_bowl
 from charts.learn import convergence_figure, ridge_surface_figure, surfaces_side_by_side
 from core import Run, Scaling
 from core.analysis import (
@@ -220,18 +220,25 @@ MAPPING_NOTE = {
 }
 
 
-def _side_by_side(raw_run: Run, std_run: Run) -> None:
+def _plane() -> tuple[int, int]:
+    """The two parameters the maps show, chosen by the learner; the narrowest valley first."""
+    options = lessons.planes(len(names))
+    if st.session_state.get("learn_plane") not in options:
+        st.session_state.pop("learn_plane", None)
+    return st.selectbox(
+        "Parameters shown",
+        options,
+        index=options.index(lessons.steepest_valley(problem.loss)),
+        key="learn_plane",
+        format_func=lambda plane: f"{names[plane[0]]} and {names[plane[1]]}",
+        help="Every other parameter is held at its optimum. The default is the narrowest "
+        "valley of the raw loss.",
+    )
+
+
+def _side_by_side(raw_run: Run, std_run: Run, axes: tuple[int, int]) -> None:
     """Contour maps of the raw and the standardized loss, each with its run's path."""
     stability = problem.stability
-    feature = 0
-    if len(problem.feature_names) > 1:
-        feature = st.selectbox(
-            "Weight shown",
-            range(len(problem.feature_names)),
-            key="learn_feature",
-            format_func=problem.feature_names.__getitem__,
-        )
-    axes = default_axes(len(problem.feature_names), fit_intercept, feature)
     shown = list(axes)
     scaling = Scaling.standardizing(problem.loss)
     optimum = optimum_parameters(problem.fit, fit_intercept)
@@ -259,8 +266,11 @@ def _side_by_side(raw_run: Run, std_run: Run) -> None:
     )
 
 
-def standardization_section() -> None:
-    """Raw and standardized bowls side by side, and what the same epochs achieve on each."""
+def standardization_section() -> tuple[int, int] | None:
+    """Raw and standardized bowls side by side, and what the same epochs achieve on each.
+
+    Returns the plane the learner chose to look at (None with a single parameter).
+    """
     st.header("3 · Standardization rounds the bowl", divider="gray")
     stability = problem.stability
     choices = {"best": "each at its own best rate", "yours": f"both at your η = {rate:g}"}
@@ -275,6 +285,7 @@ def standardization_section() -> None:
         )
         == "best"
     )
+    axes = _plane() if len(names) >= 2 else None
     pair = {}
     for label, spec in (("raw", stability.raw), ("standardized", stability.standardized)):
         chosen = float(_best_rate(spec)) if use_best else rate
@@ -288,10 +299,10 @@ def standardization_section() -> None:
             )
         )
         if run is None:
-            return
+            return axes
         pair[label] = (chosen, run)
-    if len(names) >= 2:
-        _side_by_side(pair["raw"][1], pair["standardized"][1])
+    if axes is not None:
+        _side_by_side(pair["raw"][1], pair["standardized"][1], axes)
     else:
         st.caption("The model has a single parameter, so there is no surface to draw.")
     st.dataframe(lessons.standardization_table(pair, stability, problem.fit, names))
@@ -303,9 +314,17 @@ def standardization_section() -> None:
         f"{describe(gaps[1])} on the standardized ones (a run arrives when its loss is within "
         f"{lessons.ARRIVED:.0e} of L*, relative). {MAPPING_NOTE[fit_intercept]}"
     )
+    if stability.standardized.condition > 10:
+        st.info(
+            "Standardizing evens out the columns' scales, not their correlation: κ is still "
+            f"{describe(stability.standardized.condition)} afterwards because some features move "
+            "together. An L2 penalty (next) or dropping a redundant feature rounds the bowl.",
+            icon=":material/info:",
+        )
+    return axes
 
 
-def ridge_section() -> None:
+def ridge_section(axes: tuple[int, int] | None) -> None:
     """A penalty slider that reshapes the bowl, moves its bottom and changes κ."""
     st.header("4 · L2 reshapes the bowl", divider="gray")
     st.markdown(
@@ -344,8 +363,7 @@ def ridge_section() -> None:
         delta_color="off",
         delta_arrow="off",
     )
-    if len(names) >= 2:
-        axes = default_axes(len(problem.feature_names), fit_intercept)
+    if axes is not None:
         plain_optimum = optimum_parameters(plain_fit, fit_intercept)
         ridge_optimum = optimum_parameters(ridge_fit, fit_intercept)
         no_weights = ridge_optimum.copy()
@@ -432,6 +450,5 @@ def momentum_section() -> None:
 
 update_rule_section()
 rate_limit_section()
-standardization_section()
-ridge_section()
+ridge_section(standardization_section())
 momentum_section()

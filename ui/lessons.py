@@ -29,7 +29,7 @@ from core import (
 from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
 from ui import compute
 from ui.race import stop_below
-from ui.settings import nearest_rate
+from ui.settings import SCHEDULE_LABELS, nearest_rate
 
 #: The loss, as the page states it.
 LOSS_LATEX = (
@@ -70,6 +70,9 @@ SHOWN_ROWS = 5
 #: Relative gap to the optimum loss that counts as arrived in the standardization lesson.
 ARRIVED = 1e-6
 
+#: Share of the highest path point's contour that a map spans (see :func:`surface_around`).
+CONTOUR_SHARE = 0.6
+
 #: Largest momentum decay the sidebar's setting accepts.
 MAX_BETA = 0.999
 
@@ -91,9 +94,16 @@ def factor(x: float) -> str:
 
 
 def rule_values(settings: dict[str, Any]) -> str:
-    """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``."""
-    parts = [rf"\eta = {tex(settings['learning_rate'])}"]
+    """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``.
+
+    With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named.
+    """
+    schedule = settings["schedule"]
+    eta = r"\eta" if schedule == "constant" else r"\eta_0"
+    parts = [rf"{eta} = {tex(settings['learning_rate'])}"]
     parts += [rf"{SYMBOLS[k]} = {tex(v)}" for k, v in settings["optimizer_params"] if k in SYMBOLS]
+    if schedule != "constant":
+        parts.append(rf"\text{{{SCHEDULE_LABELS[schedule].lower()} schedule}}")
     return r",\quad ".join(parts)
 
 
@@ -220,23 +230,48 @@ def _ridge(problem_key: tuple, _raw: bytes | None, l2: float) -> tuple[Fit, Spec
     return fit, Spectrum.of(replace(prob.loss, l2=l2))
 
 
+def planes(n_params: int) -> list[tuple[int, int]]:
+    """Every pair of parameter indices, ``(0, 1), (0, 2), …``: the slices a map can show."""
+    return [(i, j) for i in range(n_params) for j in range(i + 1, n_params)]
+
+
+def steepest_valley(loss: QuadraticLoss) -> tuple[int, int]:
+    """The pair of parameters whose slice of the loss is the most elongated.
+
+    That is the plane with the largest condition number of its 2 × 2 block of
+    the Hessian; a map of it shows the narrow valley, if the data have one.
+    Needs at least two parameters.
+    """
+    H = loss.hessian()
+
+    def elongation(plane: tuple[int, int]) -> float:
+        low, high = np.linalg.eigvalsh(H[np.ix_(plane, plane)])
+        return math.inf if low <= 0 else high / low
+
+    return max(planes(loss.n_params), key=elongation)
+
+
 def surface_around(
     loss: QuadraticLoss, axes: tuple[int, int], points: np.ndarray, at: np.ndarray, n: int = 60
 ) -> Surface:
     """The loss over parameters ``axes`` on a grid spanning ``points (k, n_params)`` and the bowl.
 
     Every other parameter is held at ``at`` (the bottom of ``loss``). The grid
-    covers the points and the whole contour of the slice through the highest
+    covers the points and most of the contour of the slice through the highest
     of them, so the bowl keeps its shape even when the points lie on a line.
     """
     at = np.asarray(at, dtype=np.float64)
-    cover = [points[:, list(axes)]]
-    H = loss.hessian()[np.ix_(axes, axes)]
-    rise = float(np.max(loss.value(points) - loss.value(at), initial=0.0))
+    shown = list(axes)
+    cover = [points[:, shown]]
+    on_slice = np.repeat(at[None, :], len(points), axis=0)
+    on_slice[:, shown] = points[:, shown]
+    H = loss.hessian()[np.ix_(shown, shown)]
+    rise = float(np.max(loss.value(on_slice) - loss.value(at), initial=0.0))
     if rise > 0 and np.linalg.det(H) > 0:
         # The contour L = L(at) + rise is the ellipse dᵀ H d / 2 = rise; its half-width
-        # along parameter k is sqrt(2 rise (H⁻¹)_kk).
-        half = np.sqrt(2.0 * rise * np.diag(np.linalg.inv(H)))
+        # along parameter k is sqrt(2 rise (H⁻¹)_kk). Most of it is enough to show the
+        # shape; all of it would shrink the paths of a narrow valley to a dot.
+        half = CONTOUR_SHARE * np.sqrt(2.0 * rise * np.diag(np.linalg.inv(H)))
         cover.append(at[list(axes)] + np.array([-half, half]))
     cover = np.vstack(cover)
     return loss_surface(loss, axes, grid_around(cover[:, 0], n), grid_around(cover[:, 1], n), at)
@@ -301,7 +336,7 @@ def standardization_table(
     index = [
         "learning rate η",
         "condition number κ",
-        f"epochs to within {ARRIVED:.0e} of the optimum loss",
+        "epochs to arrive",
         "final loss",
         *names,
     ]

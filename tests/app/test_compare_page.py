@@ -1,8 +1,6 @@
 """The Compare page through AppTest: smoke, presets, add/remove, divergence, shared data."""
 
 import pytest
-import streamlit.testing.v1.app_test as app_test
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from ui.settings import LEARNING_RATES
@@ -11,25 +9,11 @@ TIMEOUT = 60
 BROKEN = "Something went wrong"
 
 
-class _NavigationPages(PagesManager):
-    """AppTest resets the legacy ``pages/`` folder flag before every run, so each run
-    of an app that has a ``pages/`` folder *and* calls ``st.navigation`` goes down
-    the folder path, which opens a switched-to page without ``app.py`` (no sidebar).
-    A real server clears the flag for good at the first ``st.navigation`` call; this
-    does the same for every test run."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-@pytest.fixture(autouse=True)
-def navigation_pages(monkeypatch):
-    monkeypatch.setattr(app_test, "PagesManager", _NavigationPages)
-
-
 def open_page(page: str) -> AppTest:
-    """The app, run once, then switched to ``page`` and run again, checked for errors."""
+    """The app, run once, then switched to ``page`` and run again, checked for errors.
+
+    ``tests/app/conftest.py`` routes every run through ``app.py``, as a server does.
+    """
     at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
     at.run()
     at.switch_page(page).run()

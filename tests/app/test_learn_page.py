@@ -5,7 +5,7 @@ import pytest
 
 from core import QuadraticLoss, stability_of
 from core.analysis import momentum_suggestion
-from tests.app.test_compare_page import assert_fine, navigation_pages, open_page  # noqa: F401
+from tests.app.test_compare_page import assert_fine, open_page
 from ui.settings import LEARNING_RATES
 
 
@@ -86,6 +86,15 @@ def test_standardization_compares_the_same_epochs(app):
     app.radio(key="learn_std_rate").set_value("yours").run()
     assert_fine(app)
     assert any("both at η = 0.05" in m.value for m in app.markdown)
+
+
+def test_maps_open_on_the_narrowest_valley(app):
+    app.selectbox(key="preset").set_value("correlated").run()
+    assert_fine(app)
+    # x1 and x2 are 0.97 correlated: the valley lies in the (w₁, w₂) plane, and
+    # standardizing cannot round it.
+    assert app.selectbox(key="learn_plane").value == (0, 1)
+    assert any("not their correlation" in i.value for i in app.info)
 
 
 def test_l2_slider_reshapes_the_bowl(app):
