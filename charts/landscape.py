@@ -14,11 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from charts import style
 from charts.animation import Mover
+from charts.labels import value
 from charts.ranges import below_blowup, clip_path, padded_range
 from core import Fit, QuadraticLoss, grid_around, loss_surface
+
+#: Filled level sets drawn on an animated contour map, and points on each.
+LEVELS = 16
+LEVEL_POINTS = 100
 
 
 def parameters(coef: np.ndarray, intercept, fit_intercept: bool) -> np.ndarray:
@@ -168,6 +174,42 @@ class Landscape:
         """The optimum as a one-point track."""
         return self.track(self.anchor[None, :], np.zeros(1))
 
+    def level_sets(self, count: int = LEVELS) -> list[tuple[float, np.ndarray, np.ndarray]]:
+        r"""Closed curves of equal loss on a plane, from the highest level to the lowest.
+
+        The loss is quadratic and the plane passes through the optimum
+        :math:`\theta^*`, so along it :math:`L(\theta^* + d) = L^* + d^\top (H/2) d`
+        with :math:`H` the Hessian restricted to the two parameters: every level
+        set is an ellipse around the optimum. Levels are evenly spaced in
+        :math:`\sqrt{L - L^*}` up to the highest loss on the grid. A flat
+        direction would give an unbounded ellipse; its semi-axis is capped at ten
+        grid diagonals, which inside the grid looks like the parallel lines it is.
+
+        Returns
+        -------
+        list of (float, ndarray, ndarray)
+            ``(level, x, y)`` per curve, ``x`` and ``y`` of shape (LEVEL_POINTS,).
+        """
+        centre = self.anchor[list(self.axes)]
+        bottom = float(self.loss.value(self.anchor))
+        depth = float(self.values.max()) - bottom
+        if depth <= 0:
+            return []
+        half_hessian = self.loss.hessian()[np.ix_(self.axes, self.axes)] / 2
+        curvature, directions = np.linalg.eigh(half_hessian)
+        curvature = np.clip(curvature, 0.0, None)
+        cap = 10 * float(np.hypot(*self.spans[:2]))
+        angle = np.linspace(0.0, 2 * np.pi, LEVEL_POINTS)
+        circle = np.vstack([np.cos(angle), np.sin(angle)])
+        curves = []
+        for k in range(count, 0, -1):
+            radius = k / count * np.sqrt(depth)
+            with np.errstate(divide="ignore"):
+                semi_axes = np.minimum(radius / np.sqrt(curvature), cap)
+            x, y = centre[:, None] + directions @ (semi_axes[:, None] * circle)
+            curves.append((bottom + radius**2, x, y))
+        return curves
+
 
 def landscape(
     loss: QuadraticLoss,
@@ -274,6 +316,33 @@ def surface_trace(ls: Landscape) -> go.Surface:
     )
 
 
+def level_set_traces(ls: Landscape) -> list[go.Scatter]:
+    """The plane's level sets as filled curves, outermost first, coloured like a contour map.
+
+    Plotly removes contour and heatmap traces from a subplot while frames play
+    (plotly.js #4491, plotly.py #2151), so animated maps draw their bands with
+    filled scatter traces, which stay; an invisible contour trace beneath
+    still answers hover.
+    """
+    sets = ls.level_sets()
+    colors = sample_colorscale(style.LANDSCAPE_COLORSCALE, np.linspace(1, 0, LEVELS + 1)[:-1])
+    x_span, y_span, _ = ls.spans
+    return [
+        go.Scatter(
+            x=compact(x, x_span),
+            y=compact(y, y_span),
+            mode="lines",
+            fill="toself",
+            fillcolor=color,
+            line={"width": 0.6, "color": "rgba(40,60,90,0.35)"},
+            name=f"loss {value(level)}",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        for (level, x, y), color in zip(sets, colors, strict=False)
+    ]
+
+
 def optimum_marker(
     x: float, y: float, z: float | None = None, *, name: str = "optimum", showlegend: bool = True
 ) -> go.Scatter | go.Scatter3d:
@@ -360,14 +429,23 @@ class Panes:
 
 
 def add_landscape(fig: go.Figure, ls: Landscape, panes: Panes) -> None:
-    """Add the surface and its optimum (planes only), then the map and its optimum."""
+    """Add the surface and its optimum (planes only), then the map and its optimum.
+
+    A plane's map is an invisible contour (for hover) followed by
+    :data:`LEVELS` filled level sets (see :func:`level_set_traces`); a curve's
+    map is the loss along the parameter.
+    """
     at = ls.optimum()
     x, y = float(at.x[0]), float(at.y[0])
     if ls.is_plane:
         fig.add_trace(surface_trace(ls), *panes.scene)
         optimum = optimum_marker(x, y, float(at.z[0]) + ls.lift, showlegend=False)
         fig.add_trace(optimum, *panes.scene)
-    fig.add_trace(map_trace(ls), *panes.map)
+    if ls.is_plane:
+        fig.add_trace(map_trace(ls).update(opacity=0), *panes.map)
+        fig.add_traces(level_set_traces(ls), rows=panes.map[0], cols=panes.map[1])
+    else:
+        fig.add_trace(map_trace(ls), *panes.map)
     fig.add_trace(optimum_marker(x, y), *panes.map)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from charts import frame_epochs, playback_figure
+from charts.landscape import LEVELS
 from tests.charts.conftest import Problem
 from tests.charts.helpers import assert_all_finite, decode, frame_trace, layout_of, named
 
@@ -17,14 +18,18 @@ PLANE_LAYOUT = [
     ("scatter", "x2"),  # closed-form loss
     ("surface", "scene"),
     ("scatter3d", "scene"),  # optimum
-    ("contour", "x3"),
+    ("contour", "x3"),  # invisible, answers hover
+    *[("scatter", "x3")] * LEVELS,  # filled level sets
     ("scatter", "x3"),  # optimum
     ("scatter", "x"),  # moving: model line
     ("scatter", "x2"),  # moving: loss marker
     ("scatter3d", "scene"),  # moving: path on the surface
     ("scatter", "x3"),  # moving: path on the contour
 ]
-MOVING = [8, 9, 10, 11]
+SURFACE, CONTOUR = 4, 6
+LINE, MARKER, SURFACE_PATH, MAP_PATH = MOVING = list(
+    range(len(PLANE_LAYOUT) - 4, len(PLANE_LAYOUT))
+)
 
 
 def figure(problem: Problem, run, **options):
@@ -59,6 +64,21 @@ def test_panes_hold_the_expected_traces_in_order(fig):
     assert fig.layout.scene.domain.x[1] <= 0.5 < fig.layout.xaxis3.domain[0]
 
 
+def test_contour_bands_are_level_sets_that_survive_playback(fig, line_problem):
+    # Plotly drops contour traces while frames play, so the bands are filled scatters
+    # and the contour trace only answers hover.
+    assert fig.data[CONTOUR].opacity == 0
+    bands = fig.data[CONTOUR + 1 : CONTOUR + 1 + LEVELS]
+    assert all(band.fill == "toself" and band.hoverinfo == "skip" for band in bands)
+    levels = [float(band.name.split()[-1]) for band in bands]
+    assert levels == sorted(levels, reverse=True)  # outermost first, drawn beneath
+    assert len({band.fillcolor for band in bands}) == LEVELS
+    for band in bands[::5]:
+        on_curve = line_problem.loss.value(np.column_stack([band.x, band.y]).astype(np.float64))
+        assert np.ptp(on_curve) < 1e-4 * on_curve.mean()  # a curve of equal loss...
+        assert on_curve.mean() == pytest.approx(float(band.name.split()[-1]), rel=5e-3)
+
+
 def test_frames_sample_epochs_evenly_with_first_and_last(fig, run):
     names = [frame.name for frame in fig.frames]
     assert names == [str(e) for e in frame_epochs(run.epochs_run, 60)]
@@ -87,17 +107,17 @@ def test_each_frame_shows_the_run_at_its_epoch(fig, run, line_problem):
     for k, frame in enumerate(fig.frames):
         epoch = int(frame.name)
         theta = theta_of(run, epoch)
-        line = frame_trace(fig, k, 8)
+        line = frame_trace(fig, k, LINE)
         np.testing.assert_allclose(line["y"], theta[0] * line["x"] + theta[1])
         np.testing.assert_allclose(line["x"], [X.min(), X.max()])
-        marker = frame_trace(fig, k, 9)
+        marker = frame_trace(fig, k, MARKER)
         assert marker["x"].tolist() == [epoch]
         assert marker["y"][0] == run.history.loss[epoch]
-        contour_path = frame_trace(fig, k, 11)
+        contour_path = frame_trace(fig, k, MAP_PATH)
         np.testing.assert_allclose(
             [contour_path["x"][-1], contour_path["y"][-1]], theta, rtol=1e-5, atol=1e-6
         )
-        surface_path = frame_trace(fig, k, 10)
+        surface_path = frame_trace(fig, k, SURFACE_PATH)
         assert surface_path["x"].size == contour_path["x"].size
         # The shown epoch is drawn larger than the points behind it.
         sizes = contour_path["marker"]["size"]
@@ -105,7 +125,7 @@ def test_each_frame_shows_the_run_at_its_epoch(fig, run, line_problem):
 
 
 def test_paths_grow_frame_by_frame(fig):
-    sizes = [frame_trace(fig, k, 11)["x"].size for k in range(len(fig.frames))]
+    sizes = [frame_trace(fig, k, MAP_PATH)["x"].size for k in range(len(fig.frames))]
     assert sizes[0] == 1
     assert all(a < b for a, b in itertools.pairwise(sizes))
     # Early epochs are all drawn, so oscillations are not aliased away.
@@ -158,6 +178,7 @@ def test_closed_form_line_dashed_and_true_line_dotted(line_problem, run):
     np.testing.assert_allclose(fig.data[closed].y, fit.coef[0] * fig.data[closed].x + fit.intercept)
     # Optional traces come before the moving ones, which stay last.
     assert list(fig.frames[0].traces) == [i + 1 for i in MOVING]
+    assert fig.data[MOVING[-1] + 1].name == "gradient descent"
 
 
 def test_optimum_marked_at_the_closed_form(fig, line_problem):
@@ -166,18 +187,18 @@ def test_optimum_marked_at_the_closed_form(fig, line_problem):
     assert [trace.type for trace in optima] == ["scatter3d", "scatter"]
     for trace in optima:
         np.testing.assert_allclose([trace.x[0], trace.y[0]], [fit.coef[0], fit.intercept])
-    assert optima[0].z[0] == pytest.approx(fit.loss, abs=0.02 * np.ptp(fig.data[4].z))
+    assert optima[0].z[0] == pytest.approx(fit.loss, abs=0.02 * np.ptp(fig.data[SURFACE].z))
 
 
 def test_grid_covers_start_optimum_and_fixes_the_ranges(fig, line_problem):
     fit = line_problem.fit
-    contour = fig.data[6]
+    contour = fig.data[CONTOUR]
     for value, grid in ((0.0, contour.x), (fit.coef[0], contour.x), (fit.intercept, contour.y)):
         assert grid[0] < value < grid[-1]
     assert list(fig.layout.xaxis3.range) == [contour.x[0], contour.x[-1]]
     assert list(fig.layout.scene.yaxis.range) == [contour.y[0], contour.y[-1]]
     # The contour's hover shows the loss; its colours follow √(loss − min).
-    surface = decode(fig.data[4].z)
+    surface = decode(fig.data[SURFACE].z)
     np.testing.assert_allclose(decode(contour.customdata), surface, rtol=1e-6)
     np.testing.assert_allclose(
         decode(contour.z), np.sqrt(surface - surface.min()), rtol=1e-5, atol=1e-6
@@ -207,16 +228,16 @@ def test_diverged_run_stays_finite_and_readable(line_problem):
     assert_all_finite(fig)
     fit = line_problem.fit
     # The grid is sized by the bowl, not by the blown-up parameters.
-    u, v = fig.data[6].x, fig.data[6].y
+    u, v = fig.data[CONTOUR].x, fig.data[CONTOUR].y
     assert u[-1] - u[0] < 10 * max(abs(fit.coef[0]), 1)
     assert v[-1] - v[0] < 10 * max(fit.intercept, 1)
     # The path is cut where it leaves the grid, so it cannot stretch the 3D axes.
-    path = frame_trace(fig, -1, 11)
+    path = frame_trace(fig, -1, MAP_PATH)
     for values, grid in ((path["x"], u), (path["y"], v)):
         slack = 1e-5 * (grid[-1] - grid[0])  # paths are sent in single precision
         assert np.all((values >= grid[0] - slack) & (values <= grid[-1] + slack))
     assert path["x"].size < run.epochs_run + 1
-    surface_path = frame_trace(fig, -1, 10)
+    surface_path = frame_trace(fig, -1, SURFACE_PATH)
     assert surface_path["z"].max() <= fig.layout.scene.zaxis.range[1]
     # The data keep their scale; the loss axis shows the start, not the explosion.
     assert fig.layout.yaxis.range[1] < 2 * line_problem.y.max()
@@ -229,7 +250,7 @@ def test_mini_batch_run_adds_the_per_step_path(line_problem, fig):
     mini = figure(line_problem, run)
     (index,) = named(mini, "mini-batch steps")
     steps = mini.data[index]
-    assert steps.xaxis == "x3" and steps.line.width <= 1.5
+    assert index == MOVING[0] and steps.xaxis == "x3" and steps.line.width <= 1.5
     assert steps.x.size > run.epochs_run + 1
     np.testing.assert_allclose(steps.x, run.steps.coef[: steps.x.size, 0], rtol=1e-12)
     assert not named(fig, "mini-batch steps")
@@ -263,7 +284,7 @@ def test_three_features_with_a_chosen_feature(three_features):
     np.testing.assert_allclose(fig.data[0].x, problem.X[:, 1])
     # The model line is drawn along the feature with the others at their means.
     means = problem.X.mean(axis=0)
-    line = frame_trace(fig, -1, 8)
+    line = frame_trace(fig, -1, LINE)
     at_ends = np.tile(means, (2, 1))
     at_ends[:, 1] = line["x"]
     np.testing.assert_allclose(line["y"], at_ends @ run.coef + run.intercept)
@@ -337,3 +358,16 @@ def test_large_problem_stays_small():
     assert len(fig.to_json()) < 2_000_000
     assert fig.data[0].x.size == 2000 and "showing 2,000 of 100,000 rows" in fig.data[0].name
     json.loads(fig.to_json())
+
+
+def test_a_flat_direction_still_draws_bounded_bands(line_problem):
+    # Two copies of one column: the loss is flat along w₁ − w₂, its level sets unbounded.
+    X = np.column_stack([line_problem.X[:, 0], line_problem.X[:, 0]])
+    problem = Problem(X, line_problem.y, ["a", "a copy"], fit_intercept=False)
+    assert problem.fit.rank == 1
+    fig = figure(problem, problem.descend(learning_rate=0.05, epochs=50))
+    assert_all_finite(fig)
+    u, v = fig.data[CONTOUR].x, fig.data[CONTOUR].y
+    reach = 11 * np.hypot(u[-1] - u[0], v[-1] - v[0])
+    for band in fig.data[CONTOUR + 1 : CONTOUR + 1 + LEVELS]:
+        assert np.max(np.abs(band.x)) < reach and np.max(np.abs(band.y)) < reach

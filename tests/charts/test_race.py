@@ -4,9 +4,14 @@ import numpy as np
 import pytest
 
 from charts import frame_epochs, parameter_names, race_figure
+from charts.landscape import LEVELS
 from charts.style import RUN_COLORS
 from tests.charts.conftest import Problem
 from tests.charts.helpers import assert_all_finite, decode, frame_trace, layout_of, named
+
+#: Index of the first moving trace: surface, its optimum, contour, bands, optimum,
+#: three loss curves and the closed-form loss come before.
+FIRST = 8 + LEVELS
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,8 @@ def test_traces_per_pane_in_order(fig):
     assert layout_of(fig) == [
         ("surface", "scene"),
         ("scatter3d", "scene"),  # optimum
-        ("contour", "x"),
+        ("contour", "x"),  # invisible, answers hover
+        *[("scatter", "x")] * LEVELS,  # filled level sets
         ("scatter", "x"),  # optimum
         ("scatter", "x2"),  # loss curves, one per run
         ("scatter", "x2"),
@@ -37,7 +43,7 @@ def test_traces_per_pane_in_order(fig):
         *[("scatter3d", "scene"), ("scatter", "x")] * 3,  # moving paths, per run
         ("scatter", "x2"),  # moving loss markers
     ]
-    assert all(list(frame.traces) == list(range(8, 15)) for frame in fig.frames)
+    assert all(list(frame.traces) == list(range(FIRST, FIRST + 7)) for frame in fig.frames)
 
 
 def test_each_run_keeps_its_colour_and_label_everywhere(fig, runs):
@@ -47,7 +53,7 @@ def test_each_run_keeps_its_colour_and_label_everywhere(fig, runs):
         colors = {fig.data[i].line.color for i in indices}
         assert colors == {RUN_COLORS[k]}
         assert [fig.data[i].showlegend for i in indices].count(False) == 2
-    assert list(fig.data[14].marker.color) == list(RUN_COLORS[:3])
+    assert list(fig.data[FIRST + 6].marker.color) == list(RUN_COLORS[:3])
 
 
 def test_frames_are_shared_epochs_up_to_the_longest_run(fig, runs):
@@ -61,11 +67,11 @@ def test_runs_that_stopped_early_stay_at_their_last_point(fig, runs):
     assert len(set(ends)) == 3
     for k, frame in enumerate(fig.frames):
         epoch = int(frame.name)
-        markers = frame_trace(fig, k, 14)
+        markers = frame_trace(fig, k, FIRST + 6)
         np.testing.assert_array_equal(markers["x"], np.minimum(epoch, ends))
         for r, (_, run) in enumerate(runs):
             shown = min(epoch, run.epochs_run)
-            path = frame_trace(fig, k, 9 + 2 * r)
+            path = frame_trace(fig, k, FIRST + 1 + 2 * r)
             np.testing.assert_allclose(
                 [path["x"][-1], path["y"][-1]],
                 [run.history.coef[shown, 0], run.history.intercept[shown]],
@@ -73,7 +79,7 @@ def test_runs_that_stopped_early_stay_at_their_last_point(fig, runs):
                 atol=1e-6,
             )
     # The initial view is the end of the race.
-    for index in range(8, 15):
+    for index in range(FIRST, FIRST + 7):
         np.testing.assert_array_equal(decode(fig.data[index].x), frame_trace(fig, -1, index)["x"])
 
 
