@@ -21,6 +21,7 @@ from core.data.errors import DataError
 #: for hundreds of rows of a wide table, yet a few milliseconds of pure-Python work.
 SAMPLE_BYTES = 64 * 1024
 SAMPLE_LINES = 500
+MIN_SAMPLE_LINES = 4
 
 #: Share of sample rows that must split into the same number of fields for a
 #: delimiter to count as consistent; a little slack allows a ragged last line.
@@ -38,7 +39,7 @@ DELIMITER_NAMES = {**_DELIMITERS, _WHITESPACE: "spaces"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 _FIRST_CONTENT = re.compile(rb"[^\r\n]")
-_LINE_BREAK = re.compile(rb"[\r\n]")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # Fields as pandas' C reader splits them on runs of spaces: a quoted field may span
 # lines, ``""`` is a literal quote, a quote that is never closed runs to the end, and
 # a quote inside a bare field is literal. Line breaks outside quotes end a row.
@@ -168,11 +169,10 @@ def _head_sample(data: bytes) -> str:
     if len(data) <= window_end:
         end = len(data)
     else:
-        end = max(data.rfind(b"\n", start, window_end), data.rfind(b"\r", start, window_end))
-        if end < 0:
-            # A first line longer than the window is kept whole, so the header is never cut.
-            line_break = _LINE_BREAK.search(data, window_end)
-            end = line_break.start() if line_break else len(data)
+        last_break = max(data.rfind(b"\n", start, window_end), data.rfind(b"\r", start, window_end))
+        # Lines longer than the window are kept whole, so a wide header is never cut
+        # and always has rows below it to compare with.
+        end = max(last_break, _end_of_line(data, start, MIN_SAMPLE_LINES))
     text = data[start:end].decode("utf-8", errors="replace")
     sample = "".join(text.splitlines(keepends=True)[:SAMPLE_LINES])
     if len(_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
@@ -180,6 +180,14 @@ def _head_sample(data: bytes) -> str:
     if not sample.strip(' \t\r\n,;|"'):
         raise empty_file_error()  # spaces and delimiters only: an empty sheet
     return sample
+
+
+def _end_of_line(data: bytes, start: int, n_lines: int) -> int:
+    """Position just past the ``n_lines``-th line break from ``start``, or the end."""
+    for count, line_break in enumerate(_LINE_BREAK.finditer(data, start), start=1):
+        if count == n_lines:
+            return line_break.end()
+    return len(data)
 
 
 def _split(sample: str, sep: str) -> list[list[str]]:

@@ -144,7 +144,9 @@ def _numeric_table(frame: pd.DataFrame, fmt: CsvFormat) -> Table:
         if values is None:
             skip_reasons[name] = "text"
             continue
-        missing = np.isnan(values)
+        # Infinities (written out, or numbers past the float range) cannot be fitted:
+        # they count as missing, like NaN.
+        missing = ~np.isfinite(values)
         if missing.all() and not header:
             continue  # an unnamed, empty column: a trailing delimiter, not data
         if missing.mean() > MAX_MISSING_SHARE:
@@ -170,31 +172,27 @@ def _numeric_table(frame: pd.DataFrame, fmt: CsvFormat) -> Table:
 
 
 def _as_numbers(column: pd.Series, decimal: str) -> np.ndarray | None:
-    """Return the column as float64 with NaN for missing values, or None if it is text.
+    """Return the column as float64 (NaN where missing), or None if it is text.
 
     pandas already parsed clean numeric columns; the rest are checked once more,
     vectorised, for numbers it leaves as text (padded with spaces, a missing marker
     with spaces around it, integers too large for int64...).
     """
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        values = column.to_numpy(dtype=np.float64, na_value=np.nan)
-    else:
-        text = column.astype("string").str.strip()
-        missing = text.isna() | text.str.lower().isin(MISSING_MARKERS)
-        if decimal == ",":
-            text = text.str.replace(",", ".", n=1, regex=False)
-        numbers = pd.to_numeric(text.mask(missing), errors="coerce")
-        if numbers.notna().sum() != (~missing).sum():
-            return None
-        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
-    # Infinities (written out, or numbers past the float range) cannot be fitted.
-    finite = np.isfinite(values)
-    return values if finite.all() else np.where(finite, values, np.nan)
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    text = column.astype("string").str.strip()
+    missing = text.isna() | text.str.lower().isin(MISSING_MARKERS)
+    if decimal == ",":
+        text = text.str.replace(",", ".", n=1, regex=False)
+    numbers = pd.to_numeric(text.mask(missing), errors="coerce")
+    if numbers.notna().sum() != (~missing).sum():
+        return None
+    return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _is_row_index(header: str, values: np.ndarray) -> bool:
     """Whether a first column named blank/``index`` just counts rows from 0 or 1."""
-    if header.lower() not in _INDEX_NAMES or np.isnan(values).any():
+    if header.lower() not in _INDEX_NAMES:
         return False
     offset = np.arange(len(values))
     return bool(np.array_equal(values, offset) or np.array_equal(values, offset + 1))

@@ -218,3 +218,16 @@ def test_text_after_the_sample_makes_the_column_text() -> None:
     assert table.columns == ["x", "y"]
     assert table.skip_reasons == {"label": "text"}
     assert table.n_rows == 5_001
+
+
+def test_long_file_with_old_mac_line_endings() -> None:
+    rows = "".join(f"{i},{2 * i}\r" for i in range(20_000))
+    table = read_csv_bytes(f"x,y\r{rows}".encode())
+    assert table.n_rows == 20_000
+
+
+def test_header_longer_than_the_sample_window_is_read_whole() -> None:
+    names = [f"column_{j:05d}" for j in range(6_000)]
+    row = ",".join("1" for _ in names)
+    table = read_csv_bytes(("\n".join([",".join(names), row, row, row]) + "\n").encode())
+    assert table.columns == names
