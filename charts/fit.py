@@ -155,4 +155,5 @@ def predicted_vs_actual_figure(
             "scaleanchor": "x",
         },
     )
+    style.readable_text(fig)
     return fig

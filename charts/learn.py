@@ -87,6 +87,7 @@ def convergence_figure(
         xaxis={"title": {"text": "epoch"}},
         yaxis=y_axis,
     )
+    style.readable_text(fig)
     return fig
 
 
@@ -136,7 +137,7 @@ def surfaces_side_by_side(
             fig.add_trace(optimum_marker(*map(float, optimum), showlegend=col == 1), 1, col)
         _fix_axes(fig, surface, names, col)
     fig.update_layout(style.base_layout(HEIGHT))
-    style.enlarge_subplot_titles(fig)
+    style.readable_text(fig)
     return fig
 
 
@@ -178,6 +179,7 @@ def ridge_surface_figure(
         title={"text": "Loss with an L2 penalty"},
     )
     _fix_axes(fig, surface, axis_names, None)
+    style.readable_text(fig)
     return fig
 
 

@@ -190,7 +190,7 @@ def playback_figure(
     style_landscape_axes(fig, ls, panes, loss_title(loss.l2), revision)
     margin = {"l": 70, "r": 30, "t": 90, "b": CONTROLS_MARGIN}
     fig.update_layout(style.base_layout(HEIGHT, uirevision=revision, margin=margin))
-    style.enlarge_subplot_titles(fig)
+    style.readable_text(fig)
     return fig
 
 

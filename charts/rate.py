@@ -96,6 +96,7 @@ def rate_strip_figure(spectrum: Spectrum, learning_rate: float) -> go.Figure:
         },
         yaxis={"range": [-0.75, 1.75], "visible": False, "fixedrange": True},
     )
+    style.readable_text(fig)
     return fig
 
 

@@ -92,6 +92,13 @@ def base_layout(height: int, **overrides) -> dict:
     return layout
 
 
-def enlarge_subplot_titles(fig) -> None:
-    """Give the subplot titles (annotations made by ``make_subplots``) the title size."""
+def readable_text(fig) -> None:
+    """Large subplot titles and axis text, set on each axis so a theme cannot shrink them.
+
+    Streamlit's theme brings a template with its own axis font sizes, which
+    would override the figure-wide font.
+    """
     fig.update_annotations(font={"size": TITLE_SIZE})
+    axis_text = {"tickfont": {"size": FONT_SIZE - 1}, "title": {"font": {"size": FONT_SIZE + 1}}}
+    fig.update_xaxes(axis_text)
+    fig.update_yaxes(axis_text)

@@ -371,3 +371,10 @@ def test_a_flat_direction_still_draws_bounded_bands(line_problem):
     reach = 11 * np.hypot(u[-1] - u[0], v[-1] - v[0])
     for band in fig.data[CONTOUR + 1 : CONTOUR + 1 + LEVELS]:
         assert np.max(np.abs(band.x)) < reach and np.max(np.abs(band.y)) < reach
+
+
+def test_text_sizes_are_set_on_each_axis(fig):
+    # A theme's template (Streamlit's) would otherwise shrink axis text on a projector.
+    for axis in (fig.layout.xaxis, fig.layout.yaxis2, fig.layout.xaxis3):
+        assert axis.tickfont.size >= 14 and axis.title.font.size >= 14
+    assert fig.layout.scene.xaxis.title.font.size and fig.layout.height >= 750
