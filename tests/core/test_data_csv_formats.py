@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.data import Table, read_csv_bytes
@@ -231,3 +234,15 @@ def test_header_longer_than_the_sample_window_is_read_whole() -> None:
     row = ",".join("1" for _ in names)
     table = read_csv_bytes(("\n".join([",".join(names), row, row, row]) + "\n").encode())
     assert table.columns == names
+
+
+def test_a_marker_pandas_misses_late_in_a_long_file_is_still_missing() -> None:
+    rows = "1,2\n" * 300_000
+    with warnings.catch_warnings():
+        # pandas reads long files in chunks and warns that the column's type changed.
+        warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+        table = read_csv_bytes(f"x,y\n{rows} nUlL ,3\n5,6\n".encode())
+    assert table.columns == ["x", "y"]
+    assert table.dropped_rows == 1
+    assert table.n_rows == 300_001
+    np.testing.assert_array_equal(table.values[-1], [5, 6])
