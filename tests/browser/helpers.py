@@ -1,0 +1,329 @@
+"""What the browser tests share: where things are, waiting for the app, reading what it shows."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+#: Milliseconds to wait for a rerun (a fit, a page switch) to finish; the CI boxes are slow.
+SETTLE_MS = 120_000
+
+SERVER_START_TIMEOUT = 60.0
+#: Text in the server's log that means something went wrong while a test ran.
+SERVER_ERRORS = ("Traceback", "Unexpected error while drawing the page", "Uncaught app exception")
+
+
+@dataclass
+class Server:
+    """The running app: its base URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size if self.log.exists() else 0
+
+    def log_since(self, offset: int) -> str:
+        with self.log.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode("utf-8", "replace")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log.exists():
+            return "(no log)"
+        return "\n".join(self.log.read_text("utf-8", "replace").splitlines()[-lines:])
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def start_server(log: Path) -> Iterator[Server]:
+    """Run the app from the repository root on a free port until the block ends.
+
+    Ready when ``/_stcore/health`` answers; fails the test with the log's tail when the server
+    exits or does not answer within a minute. Its output goes to ``log``.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        # The code under test stays as it was at start-up, even while files are being edited.
+        "--server.fileWatcherType",
+        "none",
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+    running = Server(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    try:
+        while not _healthy(running.url):
+            if process.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with code {process.returncode} before it answered "
+                    f"its health check:\n{running.log_tail()}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit did not answer {running.url}/_stcore/health within "
+                    f"{SERVER_START_TIMEOUT:.0f} s:\n{running.log_tail()}"
+                )
+            time.sleep(0.25)
+        yield running
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+# The app is idle when, several polls in a row, no script run is shown as running, no element
+# is stale (left from the previous run) or a loading skeleton, and the page has its title.
+SETTLED_JS = """
+([title, quiet]) => {
+  const busy = document.querySelector(
+    '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], ' +
+    '[data-stale="true"], [data-testid="stSpinner"]');
+  const heading = document.querySelector('[data-testid="stMain"] h1');
+  const ready = !busy && heading !== null && (title === null || heading.innerText.trim() === title);
+  window.__downhillQuiet = ready ? (window.__downhillQuiet || 0) + 1 : 0;
+  return window.__downhillQuiet >= quiet;
+}
+"""
+RESET_QUIET_JS = "() => { window.__downhillQuiet = 0; }"
+
+
+def settle(page: Page, title: str | None = None, timeout: float = SETTLE_MS) -> None:
+    """Wait until the app has finished its run and shows a page titled ``title`` (any if None)."""
+    page.evaluate(RESET_QUIET_JS)
+    page.wait_for_function(SETTLED_JS, arg=[title, 4], polling=250, timeout=timeout)
+
+
+def open_app(page: Page, path: str = "/", title: str | None = "Descent") -> None:
+    """Open ``path`` in a new session and wait for the page to finish drawing."""
+    page.goto(path)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=SETTLE_MS)
+    settle(page, title)
+
+
+def shot(page: Page, name: str) -> Path:
+    """A screenshot of the whole page (the main area scrolls on its own, so grow the window)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    height = page.evaluate(
+        """() => {
+          const main = document.querySelector('[data-testid="stMain"]');
+          const inner = main && main.firstElementChild;
+          return Math.max(main ? main.scrollHeight : 0, inner ? inner.scrollHeight : 0);
+        }"""
+    )
+    size = page.viewport_size or VIEWPORT
+    tall = max(size["height"], min(int(height) + 40, 12_000))
+    page.set_viewport_size({"width": size["width"], "height": tall})
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+PAGE_TEXT = """() => document.body.innerText + '\\n' + Array.from(
+    document.querySelectorAll('[role="gridcell"], [role="columnheader"]'))
+    .map(cell => cell.textContent).join('\\n')"""
+
+
+def page_text(page: Page) -> str:
+    """Everything the page shows as text, table cells included (grids draw on a canvas)."""
+    return page.evaluate(PAGE_TEXT)
+
+
+def assert_healthy(page: Page) -> str:
+    """No traceback, no 'something went wrong', no NaN anywhere a person could read it."""
+    text = page_text(page)
+    assert "Traceback" not in text, text[-3000:]
+    assert "Something went wrong" not in text, text[-3000:]
+    assert not re.search(r"\bNaN\b", text, re.IGNORECASE), _around(text, r"\bNaN\b")
+    return text
+
+
+def _around(text: str, pattern: str) -> str:
+    match = re.search(pattern, text, re.IGNORECASE)
+    return text[max(0, match.start() - 300) : match.end() + 300] if match else ""
+
+
+def sidebar(page: Page) -> Locator:
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def main(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"]')
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar selectbox labelled ``label``, as a person would."""
+    box = sidebar(page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+
+
+def upload(page: Page, name: str, content: bytes, mime: str = "text/csv") -> None:
+    """Choose 'Upload a CSV' (when not chosen yet) and send a file through the real input."""
+    data = sidebar(page).get_by_role("combobox", name="Data", exact=True)
+    if data.input_value() != "Upload a CSV":
+        choose(page, "Data", "Upload a CSV")
+    uploader = sidebar(page).locator('[data-testid="stFileUploader"]')
+    expect(uploader).to_be_visible(timeout=SETTLE_MS)
+    uploader.locator('input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": content}]
+    )
+    # Long names are shortened on screen; the chip's title holds the whole name.
+    chip = uploader.locator('[data-testid="stFileChipName"]')
+    expect(chip).to_have_attribute("title", name, timeout=SETTLE_MS)
+
+
+def metric(page: Page, label: str) -> str:
+    """The value of the metric labelled ``label``."""
+    box = (
+        main(page)
+        .locator('[data-testid="stMetric"]')
+        .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+    )
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def grid(page: Page, heading: str) -> list[list[str]]:
+    """Rows (header first) of the table under the bold ``heading``, read from its grid cells."""
+    column = (
+        main(page)
+        .locator('[data-testid="stColumn"]')
+        .filter(has=page.locator("strong", has_text=re.compile(f"^{re.escape(heading)}$")))
+    )
+    table = column.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+    table.wait_for(state="attached", timeout=SETTLE_MS)
+    return table.evaluate(
+        """table => Array.from(table.querySelectorAll('tr')).map(
+            row => Array.from(row.children).map(cell => cell.textContent))"""
+    )
+
+
+def parameter_rows(page: Page) -> dict[str, list[str]]:
+    """The Parameters table: row label -> its cells (gradient descent, closed form, ...)."""
+    rows = grid(page, "Parameters")
+    return {row[0]: row[1:] for row in rows[1:]}
+
+
+def learning_rate_slider(page: Page) -> Locator:
+    return sidebar(page).get_by_role("slider", name="Learning rate η")
+
+
+def config() -> dict:
+    with (REPO / ".streamlit" / "config.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def line_csv(x_name: str, y_name: str, slope: float, intercept: float, rows: int = 40) -> bytes:
+    """``y = slope·x + intercept`` plus a little seeded noise, as CSV text."""
+    noise = random.Random(f"{x_name}{slope}")
+    lines = [f"{x_name},{y_name}"]
+    for i in range(rows):
+        x = -2 + 4 * i / (rows - 1)
+        lines.append(f"{x:.4f},{slope * x + intercept + noise.gauss(0, 0.05):.4f}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def chart_titles(page: Page, pattern: str):
+    """Figure and subplot titles (subplot titles are annotations) matching ``pattern``."""
+    return main(page).locator(".gtitle, .annotation-text", has_text=re.compile(pattern))
+
+
+def assert_charts_drawn(page: Page) -> None:
+    """The learning-rate strip and the playback figure are drawn, the 3D scene included."""
+    plots = main(page).locator(".js-plotly-plot")
+    expect(plots.first).to_be_visible(timeout=SETTLE_MS)
+    assert plots.count() >= 2, "expected the rate strip and the playback figure"
+    for i in range(plots.count()):
+        expect(plots.nth(i).locator("svg.main-svg").first).to_be_attached()
+    scene = main(page).locator(".gl-container canvas, [id^='scene'] svg.main-svg")
+    expect(scene.first).to_be_visible(timeout=SETTLE_MS)
+    box = scene.first.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 100, box
+    state = page.evaluate(PLAYBACK_STATE)
+    assert state is not None, "no figure with a playback slider"
+    assert state["frames"] >= 2 and state["steps"] == state["frames"], state
+    assert "scatter3d" in state["types"], state["types"]
+
+
+PLAYBACK_STATE = """
+() => {
+  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(
+    g => g._fullLayout && g._fullLayout.sliders && g._fullLayout.sliders.length);
+  if (!gd) return null;
+  const frames = gd._transitionData._frames;
+  const moving = frames.length ? frames[0].traces : [];
+  const current = gd.querySelector('.slider-group > text.slider-label');
+  return {
+    active: gd._fullLayout.sliders[0].active,
+    steps: gd._fullLayout.sliders[0].steps.length,
+    label: current ? current.textContent : null,
+    frames: frames.length,
+    moving: moving.map(i => JSON.stringify(
+      ['x', 'y', 'z'].map(axis => Array.from(gd._fullData[i][axis] || [])))),
+    types: moving.map(i => gd._fullData[i].type),
+  };
+}
+"""

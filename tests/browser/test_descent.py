@@ -1,0 +1,120 @@
+"""The Descent page in a real browser: what a person sees after each thing they do."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    PLAYBACK_STATE,
+    REPO,
+    SETTLE_MS,
+    assert_charts_drawn,
+    assert_healthy,
+    chart_titles,
+    learning_rate_slider,
+    main,
+    metric,
+    open_app,
+    parameter_rows,
+    settle,
+    shot,
+    sidebar,
+)
+
+pytestmark = pytest.mark.browser
+
+DOCS_SCREENSHOT = REPO / "docs" / "screenshot.png"
+
+
+def test_default_page_renders_every_chart(page: Page) -> None:
+    open_app(page)
+    assert_charts_drawn(page)
+    for title in ("Fit", "Loss", "Cost surface", "Contour map"):
+        expect(chart_titles(page, f"^{title}$")).to_have_count(1)
+    for label in ("Epochs run", "Final loss", "Optimum loss", "Stopped because"):
+        assert metric(page, label), label
+    assert metric(page, "Epochs run") == "300"
+    rows = parameter_rows(page)
+    assert set(rows) == {"w (x)", "b (intercept)"}, rows
+    assert_healthy(page)
+    path = shot(page, "default_page")
+    if os.environ.get("DOWNHILL_UPDATE_SCREENSHOT"):
+        # The README's picture: DOWNHILL_UPDATE_SCREENSHOT=1 pytest tests/browser -k default_page
+        DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOT)
+
+
+def test_changing_the_learning_rate_changes_the_run(page: Page) -> None:
+    open_app(page)
+    slider = learning_rate_slider(page)
+    expect(slider).to_have_attribute("aria-valuetext", "0.05")
+    before = parameter_rows(page)
+    loss_before = metric(page, "Final loss")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuetext", "0.02")
+    expect(page).to_have_url(re.compile(r"learning_rate=0\.02"), timeout=SETTLE_MS)
+    settle(page, "Descent")
+    after = parameter_rows(page)
+    assert after.keys() == before.keys()
+    assert after["w (x)"][0] != before["w (x)"][0], (before, after)
+    assert after["w (x)"][1] == before["w (x)"][1], "the closed form must not move"
+    assert metric(page, "Final loss") != loss_before
+    assert_charts_drawn(page)
+    assert_healthy(page)
+    shot(page, "learning_rate_0.02")
+
+
+def test_play_moves_every_view(page: Page) -> None:
+    open_app(page)
+    before = page.evaluate(PLAYBACK_STATE)
+    last = before["steps"] - 1
+    assert before["active"] == last, "the figure opens on the finished run"
+    assert before["label"] == "epoch 300", before["label"]
+    main(page).locator(".updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function(
+        f"() => ({PLAYBACK_STATE})().active < {last}", polling=50, timeout=30_000
+    )
+    early = page.evaluate(PLAYBACK_STATE)
+    page.wait_for_function(
+        f"() => ({PLAYBACK_STATE})().active > {early['active']}", polling=50, timeout=30_000
+    )
+    later = page.evaluate(PLAYBACK_STATE)
+    assert later["label"] != before["label"], later["label"]
+    moved = [b != a for b, a in zip(before["moving"], later["moving"], strict=True)]
+    assert all(moved), f"views that did not move: {before['types']} {moved}"
+    shot(page, "playing")
+    main(page).locator(".updatemenu-button", has_text="Pause").first.click()
+    paused = page.evaluate(PLAYBACK_STATE)["active"]
+    page.wait_for_timeout(1500)
+    assert page.evaluate(PLAYBACK_STATE)["active"] == paused, "Pause stops the playback"
+
+
+def test_diverging_rate_warns_and_still_draws(page: Page) -> None:
+    open_app(page, "/?learning_rate=5")
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "5")
+    alert = main(page).locator('[data-testid="stAlert"]', has_text="diverged at epoch")
+    expect(alert).to_be_visible()
+    expect(sidebar(page).get_by_text("will diverge")).to_be_visible()
+    assert_charts_drawn(page)
+    expect(chart_titles(page, r"^Loss · diverged at epoch \d+$")).to_have_count(1)
+    assert metric(page, "Stopped because") == "diverged"
+    assert_healthy(page)
+    shot(page, "diverged")
+
+
+def test_shared_link_reopens_the_same_run(page: Page) -> None:
+    open_app(page, "/?optimizer=adam&learning_rate=0.2&epochs=120")
+    expect(sidebar(page).get_by_role("combobox", name="Update rule")).to_have_value("Adam")
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.2")
+    expect(sidebar(page).get_by_label("Epochs", exact=True)).to_have_value("120")
+    assert metric(page, "Epochs run") == "120"
+    assert page.evaluate(PLAYBACK_STATE)["label"] == "epoch 120"
+    assert_healthy(page)
+    shot(page, "shared_link")
