@@ -79,18 +79,22 @@ if len(problem.feature_names) > 1:
     feature = view[0].selectbox(
         "Fit line against",
         range(len(problem.feature_names)),
-        key="view_feature",
+        key="view_feature:" + "|".join(problem.feature_names),
         format_func=problem.feature_names.__getitem__,
     )
 axes = None
 if len(names) >= 2:
     first = view[1].selectbox(
-        "Surface x-axis", range(len(names)), key="view_u", format_func=names.__getitem__, index=0
+        "Surface x-axis",
+        range(len(names)),
+        key="view_u:" + "|".join(names),
+        format_func=names.__getitem__,
+        index=0,
     )
     second = view[2].selectbox(
         "Surface y-axis",
         range(len(names)),
-        key="view_v",
+        key="view_v:" + "|".join(names),
         format_func=names.__getitem__,
         index=len(names) - 1,
     )

@@ -141,7 +141,7 @@ def _data_widgets() -> None:
         left.number_input("Outlier share", 0.0, 0.5, key="gen_outliers", step=0.05)
         right.number_input("Data seed", 0, 2**31 - 1, key="gen_seed")
     else:
-        limit = MAX_UPLOAD_BYTES // 1_000_000
+        limit = MAX_UPLOAD_BYTES // 2**20  # Streamlit's MB are 1024 × 1024 bytes
         st.file_uploader(
             f"CSV file (up to {limit} MB)",
             type=["csv", "txt", "tsv"],

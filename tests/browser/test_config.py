@@ -28,11 +28,6 @@ def test_reader_limit_matches_the_server_limit() -> None:
     assert config()["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: ui/sidebar.py:144 divides MAX_UPLOAD_BYTES by 1,000,000, so the upload "
-    "label says 'up to 52 MB' while the server's limit (and Streamlit's own text) is 50 MB",
-)
 def test_sidebar_states_the_configured_upload_limit() -> None:
     from streamlit.testing.v1 import AppTest
 

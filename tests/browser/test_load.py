@@ -295,13 +295,6 @@ def _chart_imports_of_pages() -> list[str]:
     return blocks
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: charts/__init__.py (lines 8-14) imports every charts submodule, and they "
-    "import `charts` back (from charts import style); sessions whose first runs overlap get "
-    "ImportError (partially initialized module), _DeadlockError or KeyError('charts') and see "
-    "'Something went wrong' (seen in the 8-session browser run on a fresh server)",
-)
 def test_pages_import_safely_when_sessions_start_together() -> None:
     statements = _chart_imports_of_pages()
     assert statements, "no page imports charts"

@@ -131,11 +131,6 @@ def test_hostile_column_names_stay_text(page: Page) -> None:
     assert dialogs == [], dialogs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: pages/descent.py:86-95 keyed 'Surface x-axis'/'Surface y-axis' selectboxes "
-    "keep showing the previous data's parameter name (e.g. 'w (x)') after new data arrives",
-)
 def test_surface_axis_pickers_name_the_new_parameters(page: Page) -> None:
     open_app(page)
     upload(page, "heights.csv", line_csv("height_cm", "weight_kg", 0.5, 3.0))

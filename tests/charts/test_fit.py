@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from charts import predicted_vs_actual_figure
+from charts.fit import predicted_vs_actual_figure
 from tests.charts.helpers import assert_all_finite
 
 

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from charts import frame_epochs, parameter_names
 from charts.animation import typed
+from charts.labels import parameter_names
 from charts.ranges import clip_path, padded_range
-from charts.sampling import EARLY_EPOCHS, curve_indices, path_epochs, thin_rows
+from charts.sampling import EARLY_EPOCHS, curve_indices, frame_epochs, path_epochs, thin_rows
 from tests.charts.helpers import decode
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from charts import convergence_figure, ridge_surface_figure, surfaces_side_by_side
+from charts.learn import convergence_figure, ridge_surface_figure, surfaces_side_by_side
 from core import QuadraticLoss, Scaling, Spectrum, grid_around, loss_surface, ols
 from tests.charts.helpers import assert_all_finite, decode
 

@@ -6,8 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from charts import frame_epochs, playback_figure
 from charts.landscape import LEVELS
+from charts.playback import playback_figure
+from charts.sampling import frame_epochs
 from tests.charts.conftest import Problem
 from tests.charts.helpers import assert_all_finite, decode, frame_trace, layout_of, named
 

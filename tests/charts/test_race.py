@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from charts import frame_epochs, parameter_names, race_figure
+from charts.labels import parameter_names
 from charts.landscape import LEVELS
+from charts.race import race_figure
+from charts.sampling import frame_epochs
 from charts.style import RUN_COLORS
 from tests.charts.conftest import Problem
 from tests.charts.helpers import assert_all_finite, decode, frame_trace, layout_of, named

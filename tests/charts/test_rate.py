@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from charts import rate_strip_figure
+from charts.rate import rate_strip_figure
 from core import QuadraticLoss, Spectrum
 
 
