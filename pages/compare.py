@@ -7,8 +7,14 @@ import streamlit as st
 from charts.labels import parameter_names
 from charts.race import race_figure
 from core import Run
-from ui import compute, race, sidebar
-from ui.settings import BATCH_MODES, LEARNING_RATES, OPTIMIZER_LABELS, SCHEDULE_LABELS
+from ui import compute, race, sidebar, views
+from ui.settings import (
+    BATCH_MODES,
+    LEARNING_RATES,
+    OPTIMIZER_LABELS,
+    SCHEDULE_LABELS,
+    too_many_updates,
+)
 
 ctx = sidebar.current()
 problem = ctx.problem
@@ -123,11 +129,10 @@ runs: list[tuple[str, Run]] = []
 for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)
     name = race.label(i, run_settings, n_rows)
-    updates = race.updates_of(run_settings, n_rows)
-    if updates > race.MAX_UPDATES:
+    too_many = too_many_updates(run_settings, n_rows)
+    if too_many:
         st.warning(
-            f"**{name}** was not run: it would make {updates:,} updates (more than "
-            f"{race.MAX_UPDATES:,}). Use a larger batch or fewer epochs.",
+            f"**{name}** was not run: {too_many}",
             icon=":material/hourglass_disabled:",
         )
         continue
@@ -143,24 +148,9 @@ param_names = parameter_names(problem.feature_names, settings["fit_intercept"])
 axes = None
 if len(param_names) > 2:
     view = st.columns(3, vertical_alignment="bottom")
-    first = view[0].selectbox(
-        "Map x-axis",
-        range(len(param_names)),
-        key="race_view_u",
-        format_func=param_names.__getitem__,
-        index=0,
+    axes = views.axes_picker(
+        param_names, view[:2], key="race_view", labels=("Map x-axis", "Map y-axis")
     )
-    second = view[1].selectbox(
-        "Map y-axis",
-        range(len(param_names)),
-        key="race_view_v",
-        format_func=param_names.__getitem__,
-        index=len(param_names) - 1,
-    )
-    if first != second:
-        axes = (first, second)
-    else:
-        view[1].caption("Pick two different parameters.")
     toggle_at = view[2]
 else:
     toggle_at = st

@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.fit import predicted_vs_actual_figure
-from charts.playback import playback_figure
 from charts.rate import rate_strip_figure
 from core import predict
-from ui import compute, downloads, sidebar, tables
-from ui.settings import nearest_rate
+from ui import compute, downloads, sidebar, tables, views
+from ui.settings import nearest_rate, too_many_updates
 
 ctx = sidebar.current()
 problem = ctx.problem
@@ -26,6 +25,10 @@ st.plotly_chart(
     config={"displayModeBar": False},
 )
 
+too_many = too_many_updates(settings, len(problem.y))
+if too_many:
+    st.warning(f"This run was not started: {too_many}", icon=":material/hourglass_disabled:")
+    st.stop()
 try:
     run = compute.run_descent(ctx.problem_key, ctx.raw, settings)
 except ValueError as error:
@@ -82,42 +85,10 @@ if len(problem.feature_names) > 1:
         key="view_feature:" + "|".join(problem.feature_names),
         format_func=problem.feature_names.__getitem__,
     )
-axes = None
-if len(names) >= 2:
-    first = view[1].selectbox(
-        "Surface x-axis",
-        range(len(names)),
-        key="view_u:" + "|".join(names),
-        format_func=names.__getitem__,
-        index=0,
-    )
-    second = view[2].selectbox(
-        "Surface y-axis",
-        range(len(names)),
-        key="view_v:" + "|".join(names),
-        format_func=names.__getitem__,
-        index=len(names) - 1,
-    )
-    if first != second:
-        axes = (first, second)
-    else:
-        view[2].caption("Pick two different parameters.")
+axes = views.axes_picker(names, view[1:3], key="view") if len(names) >= 2 else None
 log_loss = view[3].toggle("Log loss axis", key="view_log")
-
-figure = playback_figure(
-    run,
-    problem.fit,
-    problem.loss,
-    problem.X,
-    problem.y,
-    feature_names=problem.feature_names,
-    target_name=problem.target_name,
-    axes=axes,
-    feature=feature,
-    test_loss=tables.test_loss_curve(run, problem),
-    log_loss=log_loss,
-    true_coef=problem.true_coef,
-    true_intercept=problem.true_intercept,
+figure = views.playback(
+    ctx.problem_key, ctx.raw, settings, axes=axes, feature=feature, log_loss=log_loss
 )
 st.plotly_chart(figure, key="playback")
 st.caption(

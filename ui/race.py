@@ -9,7 +9,6 @@ callbacks pass ``st.session_state`` and tests pass a dict.
 
 from __future__ import annotations
 
-import math
 from collections import ChainMap
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
@@ -39,9 +38,6 @@ TOLERANCE = "race_tol"
 NOTE = "race_note"
 #: Default relative gap to the optimum loss that counts as arrived.
 DEFAULT_TOLERANCE = 1e-3
-#: Mini-batch and stochastic runs above this many updates are not started: they
-#: would keep the page busy for minutes.
-MAX_UPDATES = 500_000
 
 PRESET_LABELS = {
     "optimizers": "GD vs momentum vs Adam",
@@ -226,13 +222,6 @@ def run_settings_of(state: Mapping, i: int, n_rows: int) -> dict:
     """
     sidebar = {k: state.get(k, default) for k, default in DEFAULTS.items()}
     return {**run_settings(ChainMap(fields_of(state, i), sidebar), n_rows), "tol": None}
-
-
-def updates_of(settings: Mapping[str, Any], n_rows: int) -> int:
-    """Parameter updates a run makes: one per epoch in full batch, one per batch otherwise."""
-    batch = settings["batch_size"]
-    per_epoch = 1 if batch is None or batch >= n_rows else math.ceil(n_rows / batch)
-    return per_epoch * settings["epochs"]
 
 
 def label(i: int, settings: Mapping[str, Any], n_rows: int) -> str:

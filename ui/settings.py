@@ -43,6 +43,29 @@ SCHEDULE_LABELS = {
 }
 
 
+#: Mini-batch and stochastic runs above this many updates are not started: they
+#: would keep the page busy for minutes.
+MAX_UPDATES = 500_000
+
+
+def updates_of(settings: Mapping[str, Any], n_rows: int) -> int:
+    """Parameter updates a run makes: one per epoch in full batch, one per batch otherwise."""
+    batch = settings["batch_size"]
+    per_epoch = 1 if batch is None or batch >= n_rows else math.ceil(n_rows / batch)
+    return per_epoch * settings["epochs"]
+
+
+def too_many_updates(settings: Mapping[str, Any], n_rows: int) -> str | None:
+    """Why a run is not started (too many updates to finish soon), or None when it can run."""
+    updates = updates_of(settings, n_rows)
+    if updates <= MAX_UPDATES:
+        return None
+    return (
+        f"it would make {updates:,} updates (more than {MAX_UPDATES:,}). "
+        "Use a larger batch or fewer epochs."
+    )
+
+
 def nearest_rate(value: float) -> float:
     """The stop of the learning-rate control closest to ``value`` on a log scale."""
     if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):

@@ -121,7 +121,8 @@ def test_sidebar_data_and_race_survive_switching_pages(app):
     app.selectbox(key="preset").set_value("three_features").run()
     app.selectbox(key="race_1_optimizer").set_value("rmsprop").run()
     assert_fine(app)
-    assert any("w₃" in name for name in app.selectbox(key="race_view_u").options)
+    map_x = next(box for box in app.selectbox if box.label == "Map x-axis")
+    assert any("w₃" in name for name in map_x.options)
     app.switch_page("pages/learn.py").run()
     assert_fine(app)
     assert app.session_state["preset"] == "three_features"

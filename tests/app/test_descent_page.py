@@ -155,3 +155,14 @@ def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
     assert not app.exception
     assert any("bad.csv" in e.value for e in app.sidebar.error)
     assert "w (a)" in app.dataframe[0].value.index
+
+
+def test_a_run_too_long_to_finish_soon_is_not_started(app):
+    # 80 training rows, one row per update, 10,000 epochs: 800,000 updates.
+    app.radio(key="batch_mode").set_value("stochastic").run()
+    app.number_input(key="epochs").set_value(10_000).run()
+    assert not app.exception
+    assert any("800,000 updates" in w.value for w in app.warning)
+    assert not app.metric
+    app.number_input(key="epochs").set_value(100).run()
+    assert metric(app, "Epochs run") == "100"
