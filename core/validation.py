@@ -70,23 +70,29 @@ def positive_real(name: str, value, *, allow_zero: bool = False) -> float:
     return float(value)
 
 
+def _bound(value: float) -> str:
+    """A range end as people read it: ``2,000,000`` or ``0.5``."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
 def real_in(name: str, value, low: float, high: float, *, closed_high: bool = False) -> float:
     """Return ``value`` as a float after checking ``low <= value < high`` (or ``<= high``)."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}.")
-    inside = low <= value <= high if closed_high else low <= value < high
+    bracket = "]" if closed_high else ")"
+    numeric = isinstance(value, Real) and not isinstance(value, bool)
+    inside = numeric and (low <= value <= high if closed_high else low <= value < high)
     if not inside:
-        bracket = "]" if closed_high else ")"
-        raise ValueError(f"{name} must be in [{low}, {high}{bracket}; got {value!r}.")
+        raise ValueError(
+            f"{name} must be a number in [{_bound(low)}, {_bound(high)}{bracket}; got {value!r}."
+        )
     return float(value)
 
 
-def integer_in(name: str, value, low: int, high: int) -> int:
-    """Return ``value`` as an int after checking ``low <= value <= high``."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be a whole number; got {value!r}.")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}; got {value!r}.")
+def integer_in(name: str, value, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an int after checking ``low <= value <= high`` (no upper end: None)."""
+    allowed = f"in [{_bound(low)}, {_bound(high)}]" if high is not None else f">= {low}"
+    whole = isinstance(value, Integral) and not isinstance(value, bool)
+    if not whole or value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be an integer {allowed}; got {value!r}.")
     return int(value)
 
 

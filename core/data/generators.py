@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
 from core.data.dataset import Dataset, from_columns
 from core.data.limits import MAX_ROWS, MIN_ROWS
+from core.validation import integer_in, real_in
 
 #: Most features a generated table may have; more would not fit on a chart anyway.
 MAX_FEATURES = 20
@@ -74,8 +74,8 @@ def generate(
         If an argument is outside its range; the message names the parameter, the
         allowed range and the value received.
     """
-    _check_integer("n_rows", n_rows, MIN_ROWS, MAX_ROWS)
-    _check_integer("n_features", n_features, 1, MAX_FEATURES)
+    integer_in("n_rows", n_rows, MIN_ROWS, MAX_ROWS)
+    integer_in("n_features", n_features, 1, MAX_FEATURES)
     if not _is_sequence(coef):
         raise ValueError(
             f"coef must be a sequence of numbers, one per feature (n_features={n_features}); "
@@ -87,18 +87,18 @@ def generate(
             f"got {len(coef)}: {list(coef)!r}."
         )
     for j, value in enumerate(coef):
-        _check_real(f"coef[{j}]", value, -MAX_MAGNITUDE, MAX_MAGNITUDE)
-    _check_real("intercept", intercept, -MAX_MAGNITUDE, MAX_MAGNITUDE)
-    _check_real("noise", noise, 0.0, MAX_MAGNITUDE)
+        real_in(f"coef[{j}]", value, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+    real_in("intercept", intercept, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+    real_in("noise", noise, 0.0, MAX_MAGNITUDE, closed_high=True)
     if not _is_sequence(x_range) or len(x_range) != 2:
         raise ValueError(f"x_range must be a pair (low, high); got {x_range!r}.")
     low, high = x_range
-    _check_real("x_range low", low, -MAX_MAGNITUDE, MAX_MAGNITUDE)
-    _check_real("x_range high", high, -MAX_MAGNITUDE, MAX_MAGNITUDE)
+    real_in("x_range low", low, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+    real_in("x_range high", high, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
     if not low < high:
         raise ValueError(f"x_range must have low < high; got {x_range!r}.")
-    _check_real("outlier_fraction", outlier_fraction, 0.0, MAX_OUTLIER_FRACTION)
-    _check_integer("seed", seed, 0, None)
+    real_in("outlier_fraction", outlier_fraction, 0.0, MAX_OUTLIER_FRACTION, closed_high=True)
+    integer_in("seed", seed, 0)
 
     rng = np.random.default_rng(seed)
     w = np.asarray(coef, dtype=np.float64)
@@ -136,30 +136,3 @@ def _formula(coef: np.ndarray, intercept: float) -> str:
 
 def _is_sequence(value: object) -> bool:
     return isinstance(value, Sequence | np.ndarray) and not isinstance(value, str | bytes)
-
-
-def _bound(value: float) -> str:
-    """Write a range end as people read it: ``2,000,000`` or ``0.5``."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
-
-
-def _check_integer(name: str, value: object, low: int, high: int | None) -> None:
-    allowed = f"in [{_bound(low)}, {_bound(high)}]" if high is not None else f">= {low}"
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        raise ValueError(f"{name} must be an integer {allowed}; got {value!r}.")
-
-
-def _check_real(name: str, value: object, low: float, high: float) -> None:
-    if (
-        not isinstance(value, numbers.Real)
-        or isinstance(value, bool)
-        or not low <= float(value) <= high
-    ):
-        raise ValueError(
-            f"{name} must be a number in [{_bound(low)}, {_bound(high)}]; got {value!r}."
-        )

@@ -38,5 +38,5 @@ def test_split_edges():
     assert len(test) == 0 and len(train) == 10
     train, test = train_test_split(3, 0.9)
     assert len(train) == 2 and len(test) == 1
-    with pytest.raises(ValueError, match="test_fraction must be in"):
+    with pytest.raises(ValueError, match=r"test_fraction must be a number in \[0, 0.9\]"):
         train_test_split(10, 0.95)

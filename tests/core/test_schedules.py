@@ -34,10 +34,10 @@ def test_cosine_goes_from_the_rate_towards_the_floor():
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("step", {"drop": 2.0}, "step drop must be in"),
-        ("step", {"every": 0}, "step every must be between"),
+        ("step", {"drop": 2.0}, "step drop must be a number in"),
+        ("step", {"every": 0}, r"step every must be an integer in \[1, 1,000,000,000\]"),
         ("exponential", {"rate": 0.5}, "has no parameter 'rate'"),
-        ("cosine", {"min_lr": 5.0}, "cosine min_lr must be in"),
+        ("cosine", {"min_lr": 5.0}, "cosine min_lr must be a number in"),
     ],
 )
 def test_bad_parameters_are_named(name, params, message):
