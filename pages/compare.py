@@ -7,7 +7,7 @@ import streamlit as st
 from charts.labels import parameter_names
 from charts.race import race_figure
 from core import Run
-from ui import compute, race, sidebar, views
+from ui import compute, race, router, sidebar, views
 from ui.settings import (
     BATCH_MODES,
     LEARNING_RATES,
@@ -16,7 +16,7 @@ from ui.settings import (
     too_many_updates,
 )
 
-ctx = sidebar.current()
+ctx = router.context()
 problem = ctx.problem
 settings = ctx.settings
 state = st.session_state

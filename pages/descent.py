@@ -7,10 +7,10 @@ import streamlit as st
 from charts.fit import predicted_vs_actual_figure
 from charts.rate import rate_strip_figure
 from core import predict
-from ui import compute, downloads, sidebar, tables, views
+from ui import compute, downloads, router, tables, views
 from ui.settings import nearest_rate, too_many_updates
 
-ctx = sidebar.current()
+ctx = router.context()
 problem = ctx.problem
 settings = ctx.settings
 

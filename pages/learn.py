@@ -18,11 +18,11 @@ from core.analysis import (
     worked_steps,
     worked_steps_discrepancy,
 )
-from ui import compute, lessons, sidebar
+from ui import compute, lessons, router
 from ui.lessons import describe, tex
 from ui.settings import OPTIMIZER_LABELS
 
-ctx = sidebar.current()
+ctx = router.context()
 problem = ctx.problem
 settings = ctx.settings
 fit_intercept = settings["fit_intercept"]

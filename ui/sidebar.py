@@ -293,22 +293,3 @@ def render() -> Context:
         context = Context(dataset, raw, problem_key, prob, settings)
         st.markdown(rate_badge(context.spectrum, settings["learning_rate"], settings["optimizer"]))
     return context
-
-
-CONTEXT_KEY = "_context"
-
-
-def current() -> Context:
-    """The context ``app.py`` drew for this run, or the sidebar drawn now.
-
-    A page can be run without the router (Streamlit's test harness reruns a
-    file under ``pages/`` on its own); then it draws the sidebar itself. The
-    context is taken out of the session state, so a stale one is never used.
-    """
-    context = st.session_state.pop(CONTEXT_KEY, None)
-    if context is None:
-        from ui.state import init_state
-
-        init_state()
-        context = render()
-    return context

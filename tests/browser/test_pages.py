@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    ARTIFACTS,
     SETTLE_MS,
+    VIEWPORT,
     assert_healthy,
     learning_rate_slider,
     main,
@@ -16,6 +18,7 @@ from tests.browser.helpers import (
     settle,
     shot,
     sidebar,
+    start_server,
 )
 
 pytestmark = pytest.mark.browser
@@ -47,3 +50,27 @@ def test_learn_page_opens_by_its_address(page: Page) -> None:
     assert_plots_drawn(page, 1)
     assert_healthy(page)
     shot(page, "learn_page")
+
+
+def test_a_deep_link_is_the_first_request_a_fresh_server_gets(browser) -> None:
+    """With a pages/ folder, Streamlit runs a deep-linked page file on its own until app.py
+    has run once; the page must still route through the app: nav, sidebar, settings, URL."""
+    with start_server(ARTIFACTS / "streamlit-fresh.log") as fresh:
+        context = browser.new_context(base_url=fresh.url, viewport=VIEWPORT)
+        page = context.new_page()
+        try:
+            open_app(page, "/compare?epochs=120", title="Compare")
+            nav = sidebar(page).locator('[data-testid="stSidebarNav"]').inner_text()
+            assert [
+                line
+                for line in nav.splitlines()
+                if line.strip() in {"Descent", "Compare", "Learn", "app", "descent"}
+            ] == ["Descent", "Compare", "Learn"]
+            expect(sidebar(page).get_by_text("Learning rate η")).to_be_visible()
+            assert "120 epochs" in main(page).inner_text()
+            assert "epochs=120" in page.url
+            assert_healthy(page)
+            shot(page, "deep_link_fresh_server")
+        finally:
+            context.close()
+        assert "Traceback" not in fresh.log_tail(400)

@@ -1,0 +1,61 @@
+"""The router: page set-up, the shared sidebar, navigation and the shareable URL.
+
+``app.py`` calls :func:`route`; every page starts with :func:`context`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from ui import sidebar
+from ui.state import URL_PROBLEMS, init_state, sync_url
+
+_CONTEXT = "_context"
+
+
+def _pages() -> list:
+    return [
+        st.Page("pages/descent.py", title="Descent", icon=":material/show_chart:", default=True),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+    ]
+
+
+def route() -> None:
+    """Draw the sidebar, run the page the URL names, and write the settings to the URL."""
+    st.set_page_config(page_title="Downhill", page_icon=":material/downhill_skiing:", layout="wide")
+    init_state()
+    page = st.navigation(_pages())
+    if st.session_state.get(URL_PROBLEMS):
+        names = ", ".join(st.session_state.pop(URL_PROBLEMS))
+        st.toast(f"Some settings in the link were not valid and were reset: {names}.")
+    try:
+        st.session_state[_CONTEXT] = sidebar.render()
+        page.run()
+    except Exception:
+        # People see a friendly message; the details go to the server log, never the page.
+        logging.getLogger("downhill").exception("Unexpected error while drawing the page")
+        st.error(
+            "Something went wrong while drawing this page. Your settings are kept: try "
+            "another setting, or reload the page.",
+            icon=":material/error:",
+        )
+    sync_url()
+
+
+def context() -> sidebar.Context:
+    """The data, problem and settings the router drew for this run.
+
+    A freshly started server that is first asked for a deep link (``/compare``)
+    runs the file under ``pages/`` on its own, Streamlit's older folder-based
+    pages. Then the page routes as ``app.py`` would (which runs it again, this
+    time with a context) and stops its own, router-less run. The context is
+    taken out of the session state, so a stale one is never used.
+    """
+    ctx = st.session_state.pop(_CONTEXT, None)
+    if ctx is None:
+        route()
+        st.stop()
+    return ctx
