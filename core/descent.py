@@ -328,9 +328,11 @@ def _progress_every(epochs: int) -> int:
     return max(1, epochs // 100)
 
 
-def _record_epoch(problem: _Problem, trace: _Trace, theta: np.ndarray, epoch: int) -> bool:
-    """Append the state after ``epoch`` (1-based); return True when the run must stop."""
-    value = float(problem.loss.value(theta))
+def _record_epoch(
+    problem: _Problem, trace: _Trace, theta: np.ndarray, epoch: int, value: float
+) -> bool:
+    """Append the state after ``epoch`` (1-based) and its loss; return True to stop the run."""
+    value = float(value)
     if not (math.isfinite(value) and np.all(np.isfinite(theta))):
         trace.stop_reason, trace.diverged_at = "diverged", epoch
         return True
@@ -357,11 +359,14 @@ def _full_batch(problem: _Problem) -> _Trace:
     """Descent on the exact gradient, O(d²) per epoch from the sufficient statistics."""
     trace = _start(problem)
     theta, state = problem.theta0, problem.rule.init(problem.theta0)
-    gradient, update = problem.loss.gradient, problem.rule.update
+    evaluate, update = problem.loss.value_and_gradient, problem.rule.update
+    _, gradient = evaluate(theta)
     for epoch, rate in enumerate(problem.rates, start=1):
-        step, state = update(gradient(theta), state, rate)
+        step, state = update(gradient, state, rate)
         theta = theta + step
-        if _record_epoch(problem, trace, theta, epoch):
+        # The gradient that steers the next epoch comes with the loss recorded for this one.
+        value, gradient = evaluate(theta)
+        if _record_epoch(problem, trace, theta, epoch, value):
             break
     return trace
 
@@ -408,7 +413,7 @@ def _mini_batch(
         if path.steps[-1] != step_count and np.all(np.isfinite(theta)):
             path.steps.append(step_count)
             path.thetas.append(theta)
-        if _record_epoch(problem, trace, theta, epoch):
+        if _record_epoch(problem, trace, theta, epoch, problem.loss.value(theta)):
             break
     return trace, path
 

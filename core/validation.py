@@ -47,11 +47,13 @@ def as_design(X, y) -> tuple[np.ndarray, np.ndarray]:
     if X.shape[1] < 1:
         raise ValueError("Need at least one feature column in X; got none.")
     for name, values in (("X", X), ("y", y)):
-        if not np.all(np.isfinite(values)):
+        # min and max propagate NaN, so two reductions check both conditions without a copy.
+        low, high = float(values.min()), float(values.max())
+        if not (np.isfinite(low) and np.isfinite(high)):
             raise ValueError(
                 f"{name} contains missing or infinite values; drop or fill those rows first."
             )
-        if values.size and np.max(np.abs(values)) > MAX_ABS_VALUE:
+        if max(-low, high) > MAX_ABS_VALUE:
             raise ValueError(
                 f"{name} has values beyond ±{MAX_ABS_VALUE:.0e}: their squares overflow, so the "
                 "squared-error loss cannot be computed. Rescale the column (for example divide "
