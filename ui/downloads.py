@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from core import Metrics, Run
@@ -14,13 +16,17 @@ INLINE_ROWS = 5_000
 
 
 def render(run: Run, problem: Problem, dataset: Dataset, metrics: dict[str, Metrics]) -> None:
-    """Draw the download row for ``run``."""
+    """Draw the download row for ``run``.
+
+    Each file is made when its button is pressed, not on every rerun: the data
+    file of a large table takes longer to write than the rest of the page.
+    """
     names = problem.feature_names
     st.subheader("Take it with you")
     cols = st.columns(4)
     cols[0].download_button(
         "History (CSV)",
-        history_csv(run, names),
+        partial(history_csv, run, names),
         file_name="downhill_history.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -28,7 +34,8 @@ def render(run: Run, problem: Problem, dataset: Dataset, metrics: dict[str, Metr
     )
     cols[1].download_button(
         "Run (JSON)",
-        run_json(
+        partial(
+            run_json,
             run,
             feature_names=names,
             target_name=problem.target_name,
@@ -43,7 +50,8 @@ def render(run: Run, problem: Problem, dataset: Dataset, metrics: dict[str, Metr
     )
     cols[2].download_button(
         "Reproducing script (.py)",
-        reproduction_script(
+        partial(
+            reproduction_script,
             run,
             problem.X,
             problem.y,
@@ -59,7 +67,7 @@ def render(run: Run, problem: Problem, dataset: Dataset, metrics: dict[str, Metr
     if len(problem.y) > INLINE_ROWS:
         cols[3].download_button(
             "Data for the script (CSV)",
-            data_csv(problem.X, problem.y, names, problem.target_name),
+            partial(data_csv, problem.X, problem.y, names, problem.target_name),
             file_name="downhill_data.csv",
             mime="text/csv",
             icon=":material/download:",

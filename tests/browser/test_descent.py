@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -118,3 +121,28 @@ def test_shared_link_reopens_the_same_run(page: Page) -> None:
     assert page.evaluate(PLAYBACK_STATE)["label"] == "epoch 120"
     assert_healthy(page)
     shot(page, "shared_link")
+
+
+def test_downloads_reproduce_the_run_shown(page: Page, tmp_path) -> None:
+    """The script downloaded from the page reproduces the parameters the page shows; the
+    history has a row per epoch."""
+    open_app(page, "/?epochs=120")
+    shown = float(parameter_rows(page)["w (x)"][0])
+    with page.expect_download() as script_download:
+        main(page).get_by_role("button", name=re.compile("Reproducing script")).click()
+    script = tmp_path / "downhill_run.py"
+    script_download.value.save_as(script)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "epochs run: 120" in result.stdout
+    printed = float(re.search(r"w\[x\] = (\S+)", result.stdout).group(1))
+    assert printed == pytest.approx(shown, rel=1e-4)  # the table shows about 6 digits
+
+    with page.expect_download() as history_download:
+        main(page).get_by_role("button", name=re.compile("History")).click()
+    history = tmp_path / "history.csv"
+    history_download.value.save_as(history)
+    rows = list(csv.reader(history.open()))
+    assert len(rows) == 1 + 121  # header, then epochs 0..120
+    assert_healthy(page)
