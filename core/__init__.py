@@ -13,13 +13,15 @@ from core.descent import (
     DIVERGENCE_FACTOR,
     MAX_EPOCHS,
     STOP_REASONS,
+    TOL_ON,
+    DivergenceWarning,
     History,
     Run,
     StepPath,
     descend,
 )
 from core.metrics import Metrics, predict, regression_metrics, train_test_split
-from core.objective import QuadraticLoss, Scaling
+from core.objective import LOSSES, QuadraticLoss, Scaling
 from core.ols import Fit, ols
 from core.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from core.schedules import SCHEDULES, learning_rates
@@ -28,11 +30,14 @@ from core.surface import Surface, grid_around, loss_surface
 
 __all__ = [
     "DIVERGENCE_FACTOR",
+    "LOSSES",
     "MAX_EPOCHS",
     "OPTIMIZERS",
     "REGIMES",
     "SCHEDULES",
     "STOP_REASONS",
+    "TOL_ON",
+    "DivergenceWarning",
     "Fit",
     "History",
     "Metrics",

@@ -3,26 +3,35 @@
 Full-batch descent never touches the rows after the first pass: the loss is
 quadratic, so its gradient comes from the sufficient statistics held in
 :class:`~core.objective.QuadraticLoss` at a cost of :math:`O(d^2)` per epoch.
-Mini-batch and stochastic descent walk the (reshuffled) rows, and keep a
-thinned per-step path so their noise can be drawn.
+Mini-batch and stochastic descent walk the rows (reshuffled every epoch, or in
+file order), and keep a thinned per-step path so their noise can be drawn.
+
+A run that blows up is not an error (the app shows it on purpose), but taking
+its coefficients as a fit would be: :func:`descend` then emits a
+:class:`DivergenceWarning`, as scikit-learn emits ``ConvergenceWarning``.
 """
 
 from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.objective import QuadraticLoss, Scaling
+from core.objective import LOSSES, QuadraticLoss, Scaling
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import learning_rates
-from core.validation import as_design, integer_in, positive_real
+from core.validation import as_design, choice, integer_in, positive_real
 
 #: Why a run stopped.
 STOP_REASONS = ("max_epochs", "converged", "diverged")
+
+#: What the tolerance stop compares between epochs: the full-data loss after each
+#: epoch, or the running mean of the per-batch losses met during it.
+TOL_ON = ("loss", "running")
 
 #: A run counts as diverged once its loss exceeds this multiple of where it began
 #: (or of the loss of the all-zero model, whichever is larger).
@@ -30,6 +39,10 @@ DIVERGENCE_FACTOR = 1e6
 
 #: The largest epoch budget accepted.
 MAX_EPOCHS = 1_000_000
+
+
+class DivergenceWarning(UserWarning):
+    """A run's loss blew up: its final coefficients are the last finite ones, not a fit."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,7 @@ class Run:
 def descend(
     X,
     y,
+    *,
     optimizer: str = "gd",
     learning_rate: float = 0.01,
     epochs: int = 1000,
@@ -147,7 +161,9 @@ def descend(
     l2: float = 0.0,
     tol: float | None = None,
     seed: int = 0,
-    *,
+    loss: str = "mse",
+    shuffle: bool = True,
+    tol_on: str = "loss",
     optimizer_params: dict[str, float] | None = None,
     schedule: str = "constant",
     schedule_params: dict[str, float] | None = None,
@@ -158,9 +174,10 @@ def descend(
 ) -> Run:
     """Fit ``y ≈ X w + b`` by gradient descent and record the whole path.
 
-    The loss is the mean squared error with a :math:`1/n` factor plus
-    ``l2 * ||w||²`` (see :mod:`core.objective`), always on the original units,
-    whatever coordinates the descent runs in.
+    The loss is the mean squared error with a :math:`1/n` factor, or half of it
+    (``loss="half_mse"``), plus ``l2 * ||w||²`` (see :mod:`core.objective`),
+    always on the original units, whatever coordinates the descent runs in.
+    Every argument after ``X, y`` is keyword-only.
 
     Parameters
     ----------
@@ -173,8 +190,7 @@ def descend(
     epochs : int
         Epoch budget, 1 to 1,000,000.
     batch_size : int or None
-        None for full batch, 1 for stochastic, anything between for mini-batch
-        (rows reshuffled every epoch from ``seed``).
+        None for full batch, 1 for stochastic, anything between for mini-batch.
     fit_intercept : bool
         Fit ``b`` too; otherwise ``b = 0``.
     standardize : bool
@@ -182,9 +198,21 @@ def descend(
     l2 : float
         Ridge strength, >= 0.
     tol : float or None
-        Stop once the loss changes by less than ``tol`` from one epoch to the next.
+        Stop once the quantity ``tol_on`` names changes by less than ``tol`` from
+        one epoch to the next.
     seed : int
         Seed of the reshuffling generator.
+    loss : {"mse", "half_mse"}
+        The loss convention: mean squared error (:math:`1/n`) or half of it
+        (:math:`1/(2n)`, whose gradient is ``mean(error * x)``).
+    shuffle : bool
+        Mini-batch and stochastic runs: reshuffle the rows every epoch (from
+        ``seed``), or take them in file order every epoch when False.
+    tol_on : {"loss", "running"}
+        "loss" compares the full-data loss after each epoch with the one before;
+        "running" compares the epoch's mean of the per-batch losses, each taken
+        before that batch's update (the stop rule of many tutorials; the first
+        epoch has nothing to compare with).
     optimizer_params : dict, optional
         The update rule's hyperparameters (see :data:`core.optimizers.OPTIMIZERS`).
     schedule : str
@@ -208,6 +236,11 @@ def descend(
     ------
     ValueError
         For any argument out of range, with the parameter named.
+
+    Warns
+    -----
+    DivergenceWarning
+        When the loss blows up, naming the epoch and its learning rate.
     """
     X, y = as_design(X, y)
     n, d = X.shape
@@ -219,18 +252,23 @@ def descend(
     if tol is not None:
         tol = positive_real("tol", tol, allow_zero=True)
     seed = integer_in("seed", seed, 0, 2**63 - 1)
+    choice("loss", loss, LOSSES)
+    choice("tol_on", tol_on, TOL_ON)
+    shuffle = _flag("shuffle", shuffle)
     max_path_points = integer_in("max_path_points", max_path_points, 2, 10**6)
     rule = make_optimizer(optimizer, **(optimizer_params or {}))
     rates = learning_rates(schedule, learning_rate, epochs, **(schedule_params or {}))
     theta0 = _initial_theta(init_coef, init_intercept, d, fit_intercept)
 
-    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept)
+    convention = loss
+    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept, convention=loss)
     scaling = Scaling.standardizing(loss) if standardize else Scaling.identity(d)
     problem = _Problem(
         loss=loss.rescaled(scaling),
         rule=rule,
         rates=rates,
         tol=tol,
+        tol_on=tol_on,
         theta0=scaling.to_scaled(theta0, fit_intercept),
         progress=progress,
     )
@@ -242,7 +280,8 @@ def descend(
         else:
             Z = scaling.transform(X)
             design = np.column_stack([Z, np.ones(n)]) if fit_intercept else Z
-            trace, path = _mini_batch(problem, design, y, batch_size, seed, max_path_points)
+            order = np.random.default_rng(seed) if shuffle else None
+            trace, path = _mini_batch(problem, design, y, batch_size, order, max_path_points)
     seconds = time.perf_counter() - start
 
     history = _history(trace, scaling, loss, rates)
@@ -257,11 +296,23 @@ def descend(
         "l2": l2,
         "tol": tol,
         "seed": seed,
+        "loss": convention,
+        "shuffle": shuffle,
+        "tol_on": tol_on,
         "schedule": schedule,
         "schedule_params": dict(schedule_params or {}),
         "init_coef": theta0[:d].tolist(),
         "init_intercept": float(init_intercept) if fit_intercept else 0.0,
     }
+    if trace.diverged_at is not None:
+        warnings.warn(
+            f"descend diverged at epoch {trace.diverged_at} (learning rate "
+            f"{rates[trace.diverged_at - 1]:g} that epoch): the loss blew up, so coef and "
+            "intercept are the last finite values, not a fit. Use a smaller learning_rate; "
+            "core.stability(X) gives the largest stable rate of full-batch descent.",
+            DivergenceWarning,
+            stacklevel=2,
+        )
     return Run(
         coef=history.coef[-1].copy(),
         intercept=float(history.intercept[-1]),
@@ -277,6 +328,12 @@ def descend(
     )
 
 
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False; got {value!r}.")
+    return bool(value)
+
+
 @dataclass
 class _Problem:
     """What both descent loops need, in the coordinates they run in."""
@@ -285,6 +342,7 @@ class _Problem:
     rule: Optimizer
     rates: np.ndarray
     tol: float | None
+    tol_on: str
     theta0: np.ndarray
     progress: Callable[[int, int], None] | None
 
@@ -297,6 +355,7 @@ class _Trace:
     losses: list[float]
     stop_reason: str = "max_epochs"
     diverged_at: int | None = None
+    running: float = math.nan
 
 
 @dataclass
@@ -319,7 +378,7 @@ def _initial_theta(init_coef, init_intercept, d: int, fit_intercept: bool) -> np
 
 
 def _divergence_limit(loss: QuadraticLoss, start_loss: float) -> float:
-    zero_model_loss = loss.yy + loss.y_mean**2
+    zero_model_loss = loss.data_factor * (loss.yy + loss.y_mean**2)
     reference = max(start_loss, zero_model_loss)
     return DIVERGENCE_FACTOR * (reference if reference > 0 else 1.0)
 
@@ -329,20 +388,31 @@ def _progress_every(epochs: int) -> int:
 
 
 def _record_epoch(
-    problem: _Problem, trace: _Trace, theta: np.ndarray, epoch: int, value: float
+    problem: _Problem,
+    trace: _Trace,
+    theta: np.ndarray,
+    epoch: int,
+    value: float,
+    running: float,
 ) -> bool:
-    """Append the state after ``epoch`` (1-based) and its loss; return True to stop the run."""
+    """Append the state after ``epoch`` (1-based) and its loss; return True to stop the run.
+
+    ``running`` is the epoch's mean of the per-batch losses, for ``tol_on="running"``.
+    """
     value = float(value)
     if not (math.isfinite(value) and np.all(np.isfinite(theta))):
         trace.stop_reason, trace.diverged_at = "diverged", epoch
         return True
-    previous = trace.losses[-1]
+    previous = trace.losses[-1] if problem.tol_on == "loss" else trace.running
+    current = value if problem.tol_on == "loss" else float(running)
     trace.thetas.append(theta)
     trace.losses.append(value)
+    trace.running = float(running)
     if value > _divergence_limit(problem.loss, trace.losses[0]):
         trace.stop_reason, trace.diverged_at = "diverged", epoch
         return True
-    if problem.tol is not None and abs(value - previous) < problem.tol:
+    # Against NaN (the first epoch's running loss has no predecessor) nothing is below tol.
+    if problem.tol is not None and abs(current - previous) < problem.tol:
         trace.stop_reason = "converged"
         return True
     if problem.progress is not None and epoch % _progress_every(len(problem.rates)) == 0:
@@ -360,14 +430,16 @@ def _full_batch(problem: _Problem) -> _Trace:
     trace = _start(problem)
     theta, state = problem.theta0, problem.rule.init(problem.theta0)
     evaluate, update = problem.loss.value_and_gradient, problem.rule.update
-    _, gradient = evaluate(theta)
+    before, gradient = evaluate(theta)
     for epoch, rate in enumerate(problem.rates, start=1):
         step, state = update(gradient, state, rate)
         theta = theta + step
         # The gradient that steers the next epoch comes with the loss recorded for this one.
         value, gradient = evaluate(theta)
-        if _record_epoch(problem, trace, theta, epoch, value):
+        # With one batch per epoch, the running loss is the loss before the update.
+        if _record_epoch(problem, trace, theta, epoch, value, before):
             break
+        before = value
     return trace
 
 
@@ -376,32 +448,41 @@ def _mini_batch(
     design: np.ndarray,
     y: np.ndarray,
     batch_size: int,
-    seed: int,
+    rng: np.random.Generator | None,
     max_points: int,
 ) -> tuple[_Trace, _Path]:
-    """Descent on batches of reshuffled rows; ``design`` carries a ones column with an intercept."""
+    """Descent on batches of rows; ``design`` carries a ones column with an intercept.
+
+    ``rng`` reshuffles the rows every epoch; None takes them in file order.
+    """
     n = design.shape[0]
     steps_per_epoch = math.ceil(n / batch_size)
     stride = max(1, math.ceil(len(problem.rates) * steps_per_epoch / (max_points - 1)))
     # Check for blow-up often enough to stop early, rarely enough to cost nothing.
     check_every = min(stride, 256)
-    penalty = (
-        2.0
-        * problem.loss.l2
-        * np.append(problem.loss.penalty, [0.0] * (design.shape[1] - problem.loss.n_features))
+    shrink = problem.loss.l2 * np.append(
+        problem.loss.penalty, [0.0] * (design.shape[1] - problem.loss.n_features)
     )
-    rng = np.random.default_rng(seed)
+    factor = problem.loss.data_factor
     trace = _start(problem)
     path = _Path(steps=[0], thetas=[problem.theta0], steps_per_epoch=steps_per_epoch)
     theta, state = problem.theta0, problem.rule.init(problem.theta0)
     update, step_count = problem.rule.update, 0
     for epoch, rate in enumerate(problem.rates, start=1):
-        order = rng.permutation(n)
-        rows, targets = design[order], y[order]
+        if rng is None:
+            rows, targets = design, y
+        else:
+            order = rng.permutation(n)
+            rows, targets = design[order], y[order]
+        batch_losses = 0.0
         for start in range(0, n, batch_size):
             batch, target = rows[start : start + batch_size], targets[start : start + batch_size]
             error = batch @ theta - target
-            grad = (2.0 / batch.shape[0]) * (error @ batch) + penalty * theta
+            if problem.tol_on == "running":
+                batch_losses += factor * float(error @ error) / batch.shape[0] + float(
+                    shrink @ (theta * theta)
+                )
+            grad = (2.0 * factor / batch.shape[0]) * (error @ batch) + 2.0 * shrink * theta
             step, state = update(grad, state, rate)
             theta = theta + step
             step_count += 1
@@ -413,7 +494,8 @@ def _mini_batch(
         if path.steps[-1] != step_count and np.all(np.isfinite(theta)):
             path.steps.append(step_count)
             path.thetas.append(theta)
-        if _record_epoch(problem, trace, theta, epoch, problem.loss.value(theta)):
+        running = batch_losses / steps_per_epoch
+        if _record_epoch(problem, trace, theta, epoch, problem.loss.value(theta), running):
             break
     return trace, path
 

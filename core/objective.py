@@ -1,20 +1,30 @@
 r"""The regression loss, held as sufficient statistics.
 
-Downhill uses one loss convention everywhere, the mean squared error with a
-:math:`1/n` factor plus an optional ridge (L2) penalty:
+Downhill uses one loss convention at a time, chosen by name (:data:`LOSSES`):
+``"mse"``, the mean squared error with a :math:`1/n` factor (the default), or
+``"half_mse"``, half of it with :math:`1/(2n)` (Andrew Ng's course and many
+tutorials, whose gradient is then ``mean(error * x)`` with no factor 2). With
+:math:`f = 1` or :math:`f = \tfrac12` and an optional ridge (L2) penalty,
 
 .. math::
 
-    L(w, b) = \frac{1}{n}\sum_{i=1}^{n} (x_i^\top w + b - y_i)^2 + \lambda_2 \sum_j p_j w_j^2
+    L(w, b) = \frac{f}{n}\sum_{i=1}^{n} (x_i^\top w + b - y_i)^2 + \lambda_2 \sum_j p_j w_j^2
 
-(:math:`p_j = 1` in the data's own units). Because :math:`L` is quadratic it is
-fully described by a few averages of the data. With centred columns
+(:math:`p_j = 1` in the data's own units). The penalty is
+:math:`\lambda_2\lVert w\rVert^2` in both conventions: only the data term is
+halved, so the same ``l2`` shrinks twice as hard, relative to the data, under
+``"half_mse"``. The convention lives in :class:`QuadraticLoss` alone; the value,
+the gradient, the Hessian (hence the stability limit :math:`2/\lambda_{\max}`,
+which doubles under ``"half_mse"``) and every surface follow from it.
+
+Because :math:`L` is quadratic it is fully described by a few averages of the
+data. With centred columns
 :math:`\tilde X = X - \bar x`, :math:`\tilde y = y - \bar y` and the offset
 :math:`c = \bar x^\top w + b - \bar y`,
 
 .. math::
 
-    L = w^\top S_{xx} w - 2 w^\top s_{xy} + s_{yy} + c^2 + \lambda_2 \sum_j p_j w_j^2,
+    L = f\,(w^\top S_{xx} w - 2 w^\top s_{xy} + s_{yy} + c^2) + \lambda_2 \sum_j p_j w_j^2,
     \qquad S_{xx} = \tfrac1n \tilde X^\top \tilde X,\;
     s_{xy} = \tfrac1n \tilde X^\top \tilde y,\; s_{yy} = \tfrac1n \tilde y^\top \tilde y.
 
@@ -32,8 +42,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.validation import choice
+
 #: Rows centred at a time when the statistics are taken.
 _BLOCK_ROWS = 1 << 15
+
+#: The loss conventions: mean squared error (1/n) or half of it (1/(2n)).
+LOSSES = ("mse", "half_mse")
+
+#: The factor :math:`f` each convention puts on the mean squared error.
+_DATA_FACTOR = {"mse": 1.0, "half_mse": 0.5}
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,8 @@ class QuadraticLoss:
         Per-coefficient penalty weights :math:`p_j`.
     fit_intercept : bool
         Whether :math:`\\theta` ends with an intercept.
+    convention : {"mse", "half_mse"}
+        The loss convention (see :data:`LOSSES`); it scales the data term only.
     """
 
     n_samples: int
@@ -71,10 +91,17 @@ class QuadraticLoss:
     l2: float
     penalty: np.ndarray
     fit_intercept: bool
+    convention: str = "mse"
 
     @classmethod
     def from_data(
-        cls, X: np.ndarray, y: np.ndarray, *, l2: float = 0.0, fit_intercept: bool = True
+        cls,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        l2: float = 0.0,
+        fit_intercept: bool = True,
+        convention: str = "mse",
     ) -> QuadraticLoss:
         """Take the sufficient statistics of ``(X, y)`` in one pass over the rows.
 
@@ -86,7 +113,10 @@ class QuadraticLoss:
             Ridge strength.
         fit_intercept : bool
             Whether the model has an intercept.
+        convention : {"mse", "half_mse"}
+            The loss convention.
         """
+        choice("loss", convention, LOSSES)
         n, d = X.shape
         # A matrix-vector product is the fastest column mean on row-major data (a strided
         # reduction costs several times more), and as accurate for centring.
@@ -110,12 +140,18 @@ class QuadraticLoss:
             l2=float(l2),
             penalty=np.ones(X.shape[1]),
             fit_intercept=fit_intercept,
+            convention=convention,
         )
 
     @property
     def n_features(self) -> int:
         """Number of coefficients :math:`d`."""
         return self.x_mean.shape[0]
+
+    @property
+    def data_factor(self) -> float:
+        """The factor :math:`f` on the mean squared error: 1 for "mse", 1/2 for "half_mse"."""
+        return _DATA_FACTOR[self.convention]
 
     @property
     def n_params(self) -> int:
@@ -141,8 +177,8 @@ class QuadraticLoss:
 
         .. math::
 
-            \partial L/\partial w = 2(S_{xx} w - s_{xy}) + 2c\,\bar x + 2\lambda_2 p \odot w,
-            \qquad \partial L/\partial b = 2c.
+            \partial L/\partial w = 2f(S_{xx} w - s_{xy} + c\,\bar x) + 2\lambda_2 p \odot w,
+            \qquad \partial L/\partial b = 2fc.
         """
         return self.value_and_gradient(theta)[1]
 
@@ -152,32 +188,35 @@ class QuadraticLoss:
         Full-batch descent needs both at every epoch, so this is its hot path.
         """
         coef, intercept = self.split(theta)
+        f = self.data_factor
         offset = coef @ self.x_mean + intercept - self.y_mean
         pulled = coef @ self.xx
         shrink = self.l2 * self.penalty * coef
         data = np.vecdot(pulled, coef) - 2.0 * (coef @ self.xy) + self.yy + offset**2
-        value = np.maximum(data, 0.0) + np.vecdot(shrink, coef)
-        grad_coef = 2.0 * (pulled - self.xy + offset[..., None] * self.x_mean + shrink)
+        value = f * np.maximum(data, 0.0) + np.vecdot(shrink, coef)
+        grad_coef = 2.0 * (f * (pulled - self.xy + offset[..., None] * self.x_mean) + shrink)
         if not self.fit_intercept:
             return value, grad_coef
-        return value, np.concatenate([grad_coef, 2.0 * offset[..., None]], axis=-1)
+        return value, np.concatenate([grad_coef, (2.0 * f) * offset[..., None]], axis=-1)
 
     def hessian(self) -> np.ndarray:
         r"""Hessian :math:`\nabla^2_\theta L`, constant because the loss is quadratic.
 
         .. math::
 
-            H = 2\begin{pmatrix} S_{xx} + \bar x \bar x^\top + \lambda_2 \operatorname{diag}(p)
-            & \bar x \\ \bar x^\top & 1 \end{pmatrix}
+            H = 2f\begin{pmatrix} S_{xx} + \bar x \bar x^\top & \bar x \\ \bar x^\top & 1
+            \end{pmatrix} + 2\lambda_2 \begin{pmatrix} \operatorname{diag}(p) & 0 \\ 0 & 0
+            \end{pmatrix}
         """
-        top = self.xx + np.outer(self.x_mean, self.x_mean) + self.l2 * np.diag(self.penalty)
-        if not self.fit_intercept:
-            return 2.0 * top
         d = self.n_features
-        H = np.empty((d + 1, d + 1))
-        H[:d, :d] = top
-        H[:d, d] = H[d, :d] = self.x_mean
-        H[d, d] = 1.0
+        f = self.data_factor
+        H = np.zeros((self.n_params, self.n_params))
+        H[:d, :d] = f * (self.xx + np.outer(self.x_mean, self.x_mean)) + self.l2 * np.diag(
+            self.penalty
+        )
+        if self.fit_intercept:
+            H[:d, d] = H[d, :d] = f * self.x_mean
+            H[d, d] = f
         return 2.0 * H
 
     def rescaled(self, scaling: Scaling) -> QuadraticLoss:
@@ -198,6 +237,7 @@ class QuadraticLoss:
             l2=self.l2,
             penalty=self.penalty / scale**2,
             fit_intercept=self.fit_intercept,
+            convention=self.convention,
         )
 
 

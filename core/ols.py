@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.validation import as_design, positive_real
+from core.objective import LOSSES
+from core.validation import as_design, choice, positive_real
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,12 @@ class Fit:
     rank: int
 
 
-def ols(X, y, fit_intercept: bool = True, l2: float = 0.0) -> Fit:
-    """Minimise ``mean((X w + b - y)²) + l2 * ||w||²`` exactly.
+def ols(X, y, fit_intercept: bool = True, l2: float = 0.0, *, loss: str = "mse") -> Fit:
+    """Minimise ``f * mean((X w + b - y)²) + l2 * ||w||²`` exactly.
+
+    ``f`` is 1 for the "mse" convention and 1/2 for "half_mse" (see
+    :mod:`core.objective`). Without a penalty both conventions have the same
+    minimiser; with one, halving the data term is the same as doubling ``l2``.
 
     Parameters
     ----------
@@ -59,6 +64,8 @@ def ols(X, y, fit_intercept: bool = True, l2: float = 0.0) -> Fit:
         Fit ``b``; otherwise ``b = 0``.
     l2 : float
         Ridge strength, >= 0.
+    loss : {"mse", "half_mse"}
+        The loss convention of the reported ``loss`` (and of the penalty's weight).
 
     Returns
     -------
@@ -71,6 +78,7 @@ def ols(X, y, fit_intercept: bool = True, l2: float = 0.0) -> Fit:
     """
     X, y = as_design(X, y)
     l2 = positive_real("l2", l2, allow_zero=True)
+    factor = 0.5 if choice("loss", loss, LOSSES) == "half_mse" else 1.0
     n, d = X.shape
     # Centring and scaling happen in extended precision: rounding them to float64
     # would perturb the design by more than a badly conditioned problem tolerates.
@@ -82,8 +90,8 @@ def ols(X, y, fit_intercept: bool = True, l2: float = 0.0) -> Fit:
     A = centred / scale
     rhs = wide_y - y_mean
     if l2 > 0:
-        # With w = v / scale the penalty n·l2·||w||² is the squared norm of extra rows.
-        A = np.vstack([A, np.diag(np.sqrt(n * l2) / scale)])
+        # With w = v / scale the penalty n·(l2/f)·||w||² is the squared norm of extra rows.
+        A = np.vstack([A, np.diag(np.sqrt(n * l2 / factor) / scale)])
         rhs = np.concatenate([rhs, np.zeros(d)])
     rank = int(np.linalg.matrix_rank(A.astype(np.float64)))
     if rank < d:
@@ -95,8 +103,8 @@ def ols(X, y, fit_intercept: bool = True, l2: float = 0.0) -> Fit:
         coef = _householder_solve(A, rhs) / scale
     intercept = float(y_mean - x_mean @ coef.astype(np.longdouble)) if fit_intercept else 0.0
     residual = X @ coef + intercept - y
-    loss = float(np.mean(residual**2) + l2 * np.sum(coef**2))
-    return Fit(coef=coef, intercept=intercept, loss=loss, rank=rank)
+    value = float(factor * np.mean(residual**2) + l2 * np.sum(coef**2))
+    return Fit(coef=coef, intercept=intercept, loss=value, rank=rank)
 
 
 def _householder_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.objective import QuadraticLoss, Scaling
-from core.validation import as_design, positive_real
+from core.objective import LOSSES, QuadraticLoss, Scaling
+from core.validation import as_design, choice, positive_real
 
 #: What a learning rate does to full-batch gradient descent on this data.
 REGIMES = ("smooth", "oscillates", "diverges")
@@ -104,7 +104,7 @@ class Stability:
     standardized: Spectrum
 
 
-def stability(X, fit_intercept: bool = True, l2: float = 0.0) -> Stability:
+def stability(X, fit_intercept: bool = True, l2: float = 0.0, *, loss: str = "mse") -> Stability:
     """Analyse the learning rates the data allow, raw and standardized.
 
     Parameters
@@ -113,6 +113,9 @@ def stability(X, fit_intercept: bool = True, l2: float = 0.0) -> Stability:
     fit_intercept : bool
     l2 : float
         Ridge strength; it adds :math:`2\\lambda_2` to the curvature of each coefficient.
+    loss : {"mse", "half_mse"}
+        The loss convention; halving the data term halves its curvature, so every
+        limit on the rate doubles under "half_mse" (see :mod:`core.objective`).
 
     Returns
     -------
@@ -120,7 +123,10 @@ def stability(X, fit_intercept: bool = True, l2: float = 0.0) -> Stability:
     """
     X, _ = as_design(X, np.zeros(np.shape(X)[0]))
     l2 = positive_real("l2", l2, allow_zero=True)
-    loss = QuadraticLoss.from_data(X, np.zeros(X.shape[0]), l2=l2, fit_intercept=fit_intercept)
+    choice("loss", loss, LOSSES)
+    loss = QuadraticLoss.from_data(
+        X, np.zeros(X.shape[0]), l2=l2, fit_intercept=fit_intercept, convention=loss
+    )
     return stability_of(loss)
 
 

@@ -8,12 +8,14 @@ uploaded the very same file.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 from core import (
+    DivergenceWarning,
     Fit,
     QuadraticLoss,
     Run,
@@ -127,24 +129,27 @@ def _run_descent(problem_key: tuple, _raw, settings: tuple) -> Run:
     prob = _problem(problem_key[0], _raw, *problem_key[1:])
     kwargs = dict(settings)
     d = prob.X.shape[1]
-    return descend(
-        prob.X,
-        prob.y,
-        optimizer=kwargs["optimizer"],
-        learning_rate=kwargs["learning_rate"],
-        epochs=kwargs["epochs"],
-        batch_size=kwargs["batch_size"],
-        fit_intercept=kwargs["fit_intercept"],
-        standardize=kwargs["standardize"],
-        l2=kwargs["l2"],
-        tol=kwargs["tol"],
-        seed=kwargs["seed"],
-        optimizer_params=dict(kwargs["optimizer_params"]),
-        schedule=kwargs["schedule"],
-        schedule_params=dict(kwargs["schedule_params"]),
-        init_coef=np.full(d, kwargs["init_weight"]),
-        init_intercept=kwargs["init_bias"],
-    )
+    # The page explains a blown-up run itself; the notebook warning would only be noise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        return descend(
+            prob.X,
+            prob.y,
+            optimizer=kwargs["optimizer"],
+            learning_rate=kwargs["learning_rate"],
+            epochs=kwargs["epochs"],
+            batch_size=kwargs["batch_size"],
+            fit_intercept=kwargs["fit_intercept"],
+            standardize=kwargs["standardize"],
+            l2=kwargs["l2"],
+            tol=kwargs["tol"],
+            seed=kwargs["seed"],
+            optimizer_params=dict(kwargs["optimizer_params"]),
+            schedule=kwargs["schedule"],
+            schedule_params=dict(kwargs["schedule_params"]),
+            init_coef=np.full(d, kwargs["init_weight"]),
+            init_intercept=kwargs["init_bias"],
+        )
 
 
 def digest(raw: bytes) -> str:

@@ -1,11 +1,13 @@
 """Gradient descent: convergence to the closed form, recorded history, divergence, validation."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import QuadraticLoss, descend, ols, stability
+from core import DivergenceWarning, QuadraticLoss, descend, ols, stability
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +102,8 @@ def test_standardized_history_is_mapped_back_to_original_units(problem):
 def test_divergence_stops_with_only_finite_history(problem):
     X, y, _ = problem
     limit = stability(X).raw.max_stable_lr
-    run = descend(X, y, learning_rate=1.5 * limit, epochs=10_000)
+    with pytest.warns(DivergenceWarning):
+        run = descend(X, y, learning_rate=1.5 * limit, epochs=10_000)
     assert run.stop_reason == "diverged"
     assert run.diverged
     assert 1 <= run.diverged_at < 10_000
@@ -112,7 +115,8 @@ def test_divergence_stops_with_only_finite_history(problem):
 
 def test_overflow_to_infinity_is_caught_at_the_epoch_it_happens():
     x = np.array([1e100, -1e100, 5e99])
-    run = descend(x, np.array([1.0, 2.0, 3.0]), learning_rate=10.0, epochs=50)
+    with pytest.warns(DivergenceWarning, match="epoch 1 "):
+        run = descend(x, np.array([1.0, 2.0, 3.0]), learning_rate=10.0, epochs=50)
     assert run.stop_reason == "diverged"
     assert np.all(np.isfinite(run.history.loss))
     assert run.epochs_run == len(run.history.loss) - 1
@@ -122,7 +126,8 @@ def test_stability_limit_separates_converging_from_diverging_rates(problem):
     X, y, _ = problem
     limit = stability(X).raw.max_stable_lr
     below = descend(X, y, learning_rate=0.98 * limit, epochs=200_000, tol=0.0)
-    above = descend(X, y, learning_rate=1.02 * limit, epochs=200_000)
+    with pytest.warns(DivergenceWarning):
+        above = descend(X, y, learning_rate=1.02 * limit, epochs=200_000)
     assert below.stop_reason != "diverged"
     assert above.stop_reason == "diverged"
 
@@ -247,6 +252,9 @@ def test_progress_is_reported(problem):
         ({"l2": -0.1}, "l2 must be >= 0"),
         ({"tol": -1.0}, "tol must be >= 0"),
         ({"init_coef": [1.0]}, "init_coef must hold 2 finite numbers"),
+        ({"loss": "mae"}, "loss must be one of 'mse', 'half_mse'; got 'mae'"),
+        ({"tol_on": "epoch"}, "tol_on must be one of 'loss', 'running'"),
+        ({"shuffle": "no"}, "shuffle must be True or False"),
     ],
 )
 def test_bad_settings_get_a_message_naming_the_setting(problem, kwargs, message):
@@ -266,3 +274,170 @@ def test_gd_below_the_limit_never_increases_the_loss(lr_fraction, slope, interce
     limit = stability(x).raw.max_stable_lr
     run = descend(x, y, learning_rate=lr_fraction * limit, epochs=60)
     assert np.all(np.diff(run.history.loss) <= 1e-12 * run.history.loss[0])
+
+
+def test_every_setting_after_the_data_is_keyword_only(problem):
+    X, y, _ = problem
+    with pytest.raises(TypeError):
+        descend(X, y, "gd", 0.01)
+
+
+def test_a_diverging_run_warns_naming_the_epoch_and_the_rate(problem):
+    X, y, _ = problem
+    limit = stability(X).raw.max_stable_lr
+    rate = 1.5 * limit
+    with pytest.warns(DivergenceWarning) as caught:
+        run = descend(X, y, learning_rate=rate, epochs=10_000)
+    (warning,) = caught
+    assert issubclass(DivergenceWarning, UserWarning)
+    assert f"epoch {run.diverged_at} " in str(warning.message)
+    assert f"learning rate {rate:g}" in str(warning.message)
+    assert warning.filename == __file__
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_a_run_that_does_not_diverge_does_not_warn(problem, batch_size):
+    X, y, _ = problem
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = descend(X, y, learning_rate=0.1, epochs=50, standardize=True, batch_size=batch_size)
+    assert run.stop_reason == "max_epochs"
+
+
+# ½·MSE: the convention of Andrew Ng's course and of the 400-point tutorial.
+
+
+def test_half_mse_first_step_by_hand():
+    # ½·MSE at zero: dL/dw = mean((0 - y)·x) = -(2+8+15+16+25)/5 = -13.2, dL/db = -mean(y) = -4.
+    x = np.arange(1.0, 6.0)
+    y = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
+    run = descend(x, y, learning_rate=0.01, epochs=1, loss="half_mse")
+    assert run.history.grad_coef[0, 0] == pytest.approx(-13.2, rel=1e-14)
+    assert run.history.grad_intercept[0] == pytest.approx(-4.0, rel=1e-14)
+    assert run.coef[0] == pytest.approx(0.132, rel=1e-14)
+    assert run.intercept == pytest.approx(0.04, rel=1e-14)
+    assert run.history.loss[0] == pytest.approx(8.6, rel=1e-14)  # (4+16+25+16+25)/10
+    assert run.settings["loss"] == "half_mse"
+
+
+def test_the_400_point_tutorial_loop_as_written():
+    # "Linear regression from scratch", 400 points: no factor 2 in its update, i.e. ½·MSE.
+    legacy = np.random.RandomState(43)  # the same stream as its np.random.seed(43)
+    x = np.linspace(0, 100, 400)
+    y = 3.5 * x + 10 + legacy.normal(0, 25, 400)
+    order = legacy.permutation(400)
+    x_train, y_train = x[order[:320]], y[order[:320]]
+    a, iterations = 5e-4, 100_000
+    w1 = w2 = 0.0
+    for _ in range(iterations):
+        error = w1 * x_train + w2 - y_train
+        w1 -= a * np.mean(error * x_train)
+        w2 -= a * np.mean(error)
+    run = descend(x_train, y_train, learning_rate=a, epochs=iterations, loss="half_mse")
+    assert run.coef[0] == pytest.approx(w1, rel=1e-12)
+    assert run.intercept == pytest.approx(w2, rel=1e-12)
+    assert run.coef[0] == pytest.approx(3.4803360, abs=5e-8)  # what its code prints
+    assert run.intercept == pytest.approx(9.5651007, abs=5e-8)
+
+
+def test_half_mse_doubles_the_stable_rate(problem):
+    X, y, _ = problem
+    full = stability(X).raw.max_stable_lr
+    half = stability(X, loss="half_mse").raw.max_stable_lr
+    assert half == pytest.approx(2 * full, rel=1e-12)
+    rate = 1.5 * full
+    assert descend(X, y, learning_rate=rate, epochs=3000, loss="half_mse").stop_reason != "diverged"
+    with pytest.warns(DivergenceWarning):
+        assert descend(X, y, learning_rate=rate, epochs=3000).stop_reason == "diverged"
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_half_mse_at_a_rate_is_mse_at_half_the_rate_without_penalty(problem, batch_size, l2):
+    # ∇(½·MSE + l2‖w‖²) = ½∇(MSE + 2·l2‖w‖²): the same path as MSE with twice the penalty
+    # at half the rate. The recorded losses differ by the convention only.
+    X, y, _ = problem
+    common = dict(epochs=20, batch_size=batch_size, standardize=True, shuffle=False)
+    half = descend(X, y, learning_rate=0.2, l2=l2, loss="half_mse", **common)
+    full = descend(X, y, learning_rate=0.1, l2=2 * l2, **common)
+    np.testing.assert_allclose(half.history.coef, full.history.coef, rtol=1e-12, atol=1e-12)
+    residual = X @ half.coef + half.intercept - y
+    direct = 0.5 * np.mean(residual**2) + l2 * np.sum(half.coef**2)
+    assert half.history.loss[-1] == pytest.approx(direct, rel=1e-12)
+
+
+# Row order and the running-loss stop of the three-feature tutorial.
+
+
+@pytest.fixture(scope="module")
+def three_features():
+    rng = np.random.default_rng(2024)
+    X = rng.uniform(0.0, 1.0, size=(1000, 3))
+    y = X @ np.array([1.5, 3.8, 4.7]) + 8.9 + rng.normal(0.0, 1.0, size=1000)
+    return X[:900], y[:900]
+
+
+def test_the_three_feature_tutorial_loop_as_written(three_features):
+    X, y = three_features
+    lr, tol = 0.01, 1e-10
+    w, b = np.array([1.0, 1.0, 1.0]), 0.0
+    previous, epochs_run = None, 0
+    for _ in range(1000):
+        epochs_run += 1
+        total = 0.0
+        for i in range(len(y)):
+            y_hat = np.dot(X[i], w) + b
+            error = y_hat - y[i]
+            total += error**2
+            w = w - lr * 2 * error * X[i]
+            b = b - lr * 2 * error
+        average = total / len(y)
+        if previous is not None and abs(average - previous) < tol:
+            break
+        previous = average
+    run = descend(
+        X,
+        y,
+        learning_rate=lr,
+        epochs=1000,
+        batch_size=1,
+        shuffle=False,
+        tol=tol,
+        tol_on="running",
+        init_coef=[1.0, 1.0, 1.0],
+    )
+    assert run.stop_reason == "converged"
+    assert run.epochs_run == epochs_run < 1000
+    np.testing.assert_allclose(run.coef, w, rtol=1e-12)
+    assert run.intercept == pytest.approx(b, rel=1e-12)
+    assert run.settings["shuffle"] is False and run.settings["tol_on"] == "running"
+
+
+def test_file_order_takes_the_same_batches_every_epoch(problem):
+    X, y, _ = problem
+    run = descend(X, y, learning_rate=1e-3, epochs=3, batch_size=64, shuffle=False, seed=5)
+    w, b = np.zeros(2), 0.0
+    for _ in range(3):
+        for start in range(0, len(y), 64):
+            rows, target = X[start : start + 64], y[start : start + 64]
+            error = rows @ w + b - target
+            w, b = w - 1e-3 * 2 * rows.T @ error / len(target), b - 1e-3 * 2 * error.mean()
+    np.testing.assert_allclose(run.coef, w, rtol=1e-12)
+    assert run.intercept == pytest.approx(b, rel=1e-12)
+    other_seed = descend(X, y, learning_rate=1e-3, epochs=3, batch_size=64, shuffle=False)
+    np.testing.assert_array_equal(run.history.coef, other_seed.history.coef)
+
+
+def test_running_stop_on_full_batch_compares_the_losses_before_each_update(problem):
+    # One batch per epoch: the running loss of epoch e is the loss before it, L(e-1), so
+    # the rule stops one epoch after the loss rule would, and never at the first epoch.
+    X, y, _ = problem
+    common = dict(learning_rate=0.5, epochs=5000, standardize=True, tol=1e-10)
+    by_loss = descend(X, y, **common)
+    by_running = descend(X, y, tol_on="running", **common)
+    assert by_loss.stop_reason == by_running.stop_reason == "converged"
+    assert by_running.epochs_run == by_loss.epochs_run + 1
+    loss = by_running.history.loss
+    assert abs(loss[-2] - loss[-3]) < 1e-10 <= abs(loss[-3] - loss[-4])
+    huge_tol = descend(X, y, tol_on="running", **{**common, "tol": 1e9})
+    assert huge_tol.epochs_run == 2

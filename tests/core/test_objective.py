@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core import QuadraticLoss, Scaling
+from core import QuadraticLoss, Scaling, ols
 
 
 def direct_loss(X, y, coef, intercept, l2):
@@ -117,3 +117,61 @@ def test_scaling_round_trip(theta):
     scaling = Scaling(shift=np.array([5.0, -3.0]), scale=np.array([2.0, 0.5]))
     back = scaling.to_original(scaling.to_scaled(theta, True), True)
     np.testing.assert_allclose(back, theta, rtol=1e-12, atol=1e-9)
+
+
+# ½·MSE (1/(2n)): only the data term is halved; the penalty stays l2·‖w‖².
+
+
+def direct_half_loss(X, y, coef, intercept, l2):
+    return 0.5 * np.mean((X @ coef + intercept - y) ** 2) + l2 * np.sum(coef**2)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_half_mse_value_gradient_and_hessian_against_the_rows(data, fit_intercept, l2):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept, convention="half_mse")
+    theta = np.array([0.3, -1.0, 0.2, 1.5])[: loss.n_params]
+
+    def f(t):
+        return direct_half_loss(X, y, t[:3], t[3] if fit_intercept else 0.0, l2)
+
+    assert loss.value(theta) == pytest.approx(f(theta), rel=1e-12)
+    np.testing.assert_allclose(loss.gradient(theta), numeric_gradient(f, theta), rtol=1e-6)
+    columns = [
+        numeric_gradient(lambda t, k=k: loss.gradient(t)[k], theta) for k in range(loss.n_params)
+    ]
+    np.testing.assert_allclose(loss.hessian(), np.array(columns), rtol=1e-6, atol=1e-8)
+    # The design's own Hessian, XᵀX/n with a ones column, plus 2·l2 on the coefficients.
+    A = np.column_stack([X, np.ones(len(y))]) if fit_intercept else X
+    expected = A.T @ A / len(y) + 2 * l2 * np.diag([1.0] * 3 + [0.0] * fit_intercept)
+    np.testing.assert_allclose(loss.hessian(), expected, rtol=1e-10)
+
+
+def test_the_convention_survives_rescaling(data):
+    X, y = data
+    loss = QuadraticLoss.from_data(X, y, l2=0.3, convention="half_mse")
+    scaling = Scaling.standardizing(loss)
+    scaled = loss.rescaled(scaling)
+    assert scaled.convention == "half_mse"
+    theta = np.array([0.3, -1.0, 0.2, 1.5])
+    expected = direct_half_loss(X, y, theta[:3], theta[3], 0.3)
+    assert scaled.value(scaling.to_scaled(theta, True)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_an_unknown_convention_is_refused(data):
+    X, y = data
+    with pytest.raises(ValueError, match="loss must be one of 'mse', 'half_mse'"):
+        QuadraticLoss.from_data(X, y, convention="sse")
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.4])
+def test_ols_minimises_the_chosen_convention_and_reports_it(data, l2):
+    X, y = data
+    fit = ols(X, y, l2=l2, loss="half_mse")
+    loss = QuadraticLoss.from_data(X, y, l2=l2, convention="half_mse")
+    theta = np.append(fit.coef, fit.intercept)
+    np.testing.assert_allclose(loss.gradient(theta), 0.0, atol=1e-9)
+    assert fit.loss == pytest.approx(direct_half_loss(X, y, fit.coef, fit.intercept, l2))
+    if l2 == 0.0:
+        np.testing.assert_allclose(fit.coef, ols(X, y).coef, rtol=1e-12)

@@ -64,3 +64,16 @@ def test_all_zero_features():
     spectrum = stability(np.zeros((5, 1)), fit_intercept=False).raw
     assert spectrum.max_stable_lr == math.inf
     assert spectrum.regime(10.0) == "smooth"
+
+
+def test_half_mse_doubles_every_rate_limit():
+    # x = 1..5 under ½·MSE: H = [[11, 3], [3, 1]], half of the MSE Hessian.
+    x = np.arange(1.0, 6.0)
+    eig = np.linalg.eigvalsh(np.array([[11.0, 3.0], [3.0, 1.0]]))
+    half = stability(x, loss="half_mse")
+    np.testing.assert_allclose(half.raw.eigenvalues, eig)
+    assert half.raw.max_stable_lr == pytest.approx(2 / eig[1])
+    assert half.raw.best_lr == pytest.approx(2 / (eig[0] + eig[1]))
+    assert half.standardized.max_stable_lr == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="loss must be one of"):
+        stability(x, loss="l1")

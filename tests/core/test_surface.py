@@ -42,3 +42,15 @@ def test_grid_around_covers_points_with_margin_and_never_collapses():
     np.testing.assert_allclose(grid, [0.0, 1.0, 2.0, 3.0, 4.0])
     flat = grid_around(np.array([2.0, 2.0]), n=3)
     assert flat[0] < 2.0 < flat[-1]
+
+
+def test_the_surface_follows_the_half_mse_convention():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(50, 1))
+    y = 2.0 * X[:, 0] - 1.0 + rng.normal(size=50)
+    loss = QuadraticLoss.from_data(X, y, convention="half_mse")
+    u, v = np.linspace(-1, 3, 4), np.linspace(-2, 2, 3)
+    surface = loss_surface(loss, (0, 1), u, v, np.zeros(2))
+    for j, b in enumerate(v):
+        for i, w in enumerate(u):
+            assert surface.loss[j, i] == pytest.approx(0.5 * np.mean((w * X[:, 0] + b - y) ** 2))
