@@ -1,0 +1,286 @@
+r"""Rates to suggest: one rule for a safe rate, and fixes checked by running them.
+
+**The rule for a safe rate to suggest** (:func:`safe_rate`, used by everything
+here): the largest stop of the rate control's ladder that is at most the rule's
+target rate and *strictly* below its divergence limit (:func:`core.verdict.rule_limit`).
+The target is plain descent's fastest constant rate
+:math:`\eta^* = 2/(\lambda_{\min} + \lambda_{\max})`, for every rule with a limit:
+heavy ball and Nesterov at a fixed :math:`\beta` shrink the error by about
+:math:`\sqrt\beta` per epoch over a wide band of rates, so they have no sharper
+single best, and :math:`\eta^*` sits inside that band for all but extreme
+:math:`\kappa`. Snapping *down* keeps the promise the limit makes; snapping to
+the nearest stop could land on or above it (engel's raw limit, 7.6e-7, is below
+a ladder starting at 1e-6, and the nearest stop would diverge).
+
+:func:`fitting_rate` applies the rule to a spectrum (the rate to open on when
+the data change); :func:`working_rate` goes further and *runs* the candidates,
+returning only a rate the engine has seen converge on these data with these
+settings; :func:`rate_advice` adds the standardizing fallback with its reason.
+The ladder is passed in (the control's stops), so the engine never imports the
+user interface.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.analysis import tolerance_level
+from core.descent import Run, descend
+from core.objective import QuadraticLoss, Scaling
+from core.ols import ols
+from core.stability import Spectrum
+from core.validation import as_design
+from core.verdict import RULE_NAMES, Limit, loss_growth, rule_limit
+
+#: Raw condition numbers above this make standardizing the default: the flattest
+#: direction would need about this many times more epochs than the steepest.
+EXTREME_CONDITION = 1e4
+
+#: A run has converged when its final loss is within this share of the optimum loss.
+ARRIVED = 0.01
+
+
+@dataclass(frozen=True)
+class Fitting:
+    """The rate to open on for some data, and whether to standardize first.
+
+    Attributes
+    ----------
+    rate : float or None
+        A stop of the ladder (see :func:`safe_rate`), for the standardized features when
+        ``standardize``; None when the rule has no closed-form limit or no stop is safe.
+    standardize : bool
+        Recommend descending on standardized features.
+    reason : str
+        One line saying why this rate (and why standardizing, when recommended).
+    """
+
+    rate: float | None
+    standardize: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A fix that has been run and seen to converge, or what to do instead.
+
+    Attributes
+    ----------
+    rate : float or None
+        A stop of the ladder that converged when run (with ``standardize``);
+        None when none did, even standardized.
+    standardize : bool
+        The fix includes switching to standardized features.
+    reason : str
+        One or two sentences for the page.
+    """
+
+    rate: float | None
+    standardize: bool
+    reason: str
+
+
+def safe_rate(target: float, limit: float | None, ladder: Sequence[float]) -> float | None:
+    """The largest stop of ``ladder`` at most ``target`` and strictly below ``limit``.
+
+    The one rule for a safe rate to suggest (see the module notes).
+
+    Parameters
+    ----------
+    target : float
+        The rate wanted (for instance :math:`2/(\\lambda_{\\min}+\\lambda_{\\max})`).
+    limit : float or None
+        Rates at or above it diverge; None for no limit.
+    ladder : sequence of float
+        The rates the control offers.
+
+    Returns
+    -------
+    float or None
+        None when every stop is at or above the limit, or above the target.
+    """
+    cap = math.inf if limit is None else limit
+    fitting = [float(r) for r in ladder if r <= target and r < cap]
+    return max(fitting) if fitting else None
+
+
+def fitting_rate(
+    spectrum: Spectrum,
+    rule: str,
+    ladder: Sequence[float],
+    hyperparameters=None,
+    *,
+    standardized: Spectrum | None = None,
+) -> Fitting:
+    """The rate to open on for data with this spectrum, by :func:`safe_rate`.
+
+    Parameters
+    ----------
+    spectrum : Spectrum
+        Of the loss on the raw features.
+    rule : str
+        A key of :data:`core.OPTIMIZERS`.
+    ladder : sequence of float
+        The control's stops.
+    hyperparameters : mapping or iterable of pairs, optional
+    standardized : Spectrum, optional
+        Of the standardized features; when given, standardizing is recommended
+        (and the rate is for it) where the raw condition number exceeds
+        :data:`EXTREME_CONDITION` or no stop is below the raw limit.
+
+    Returns
+    -------
+    Fitting
+    """
+    limit = rule_limit(spectrum, rule, hyperparameters)
+    extreme = spectrum.condition > EXTREME_CONDITION
+    raw_rate = _rule_rate(spectrum, limit, ladder)
+    no_stop = limit.rate is not None and raw_rate is None
+    standardize = standardized is not None and (extreme or no_stop)
+    kappa = f"raw features give κ = {spectrum.condition:.2g}"
+    if standardize:
+        why = (
+            f"{kappa}, so the flattest direction would need about that many times the "
+            "epochs of the steepest"
+            if extreme
+            else f"no rate on the control is below the raw limit {_limit_text(limit)}"
+        )
+        why = f"Standardize the features: {why}; standardized, κ = {standardized.condition:.2g}."
+    if limit.rate is None:
+        text = f"{RULE_NAMES[rule]} has no closed-form rate; run a few to find one."
+        return Fitting(None, standardize, f"{why} {text}" if standardize else text)
+    if standardize:
+        std_limit = rule_limit(standardized, rule, hyperparameters)
+        return Fitting(_rule_rate(standardized, std_limit, ladder), True, why)
+    if raw_rate is None:
+        return Fitting(None, False, f"No rate on the control is below {_limit_text(limit)}.")
+    return Fitting(
+        raw_rate,
+        False,
+        f"η = {raw_rate:g}: the largest stop at most the best constant rate "
+        f"2/(λmin+λmax) = {spectrum.best_lr:.3g} and below {_limit_text(limit)}.",
+    )
+
+
+def _rule_rate(spectrum: Spectrum, limit: Limit, ladder) -> float | None:
+    if limit.rate is None:
+        return None
+    return safe_rate(min(spectrum.best_lr, limit.rate), limit.rate, ladder)
+
+
+def _limit_text(limit: Limit) -> str:
+    return f"the limit {limit.formula} = {limit.rate:.3g}"
+
+
+def converged(run: Run, optimum_loss: float, rel_tol: float = ARRIVED) -> bool:
+    r"""True when ``run`` did not diverge, is not diverging, and ends near the optimum.
+
+    Near means a final loss at most :func:`core.analysis.tolerance_level`:
+    :math:`L^*(1 + \text{rel\_tol})`, or ``rel_tol`` of the starting loss for a perfect fit.
+    """
+    if run.diverged or loss_growth(run.history.loss) is not None:
+        return False
+    level = tolerance_level(run.history.loss, optimum_loss, rel_tol)
+    return bool(run.history.loss[-1] <= level)
+
+
+def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | None:
+    """The largest safe stop of ``ladder`` that the engine has run and seen converge here.
+
+    Candidates are the stops from :func:`safe_rate` downward for rules with a
+    limit (every stop from the top for AdaGrad, RMSProp and Adam); each is run
+    with :func:`core.descend` on ``(X, y)`` with ``descend_kwargs`` until one
+    :func:`converged`. A full-batch run costs :math:`O(d^2)` per epoch, so even
+    the whole ladder is cheap; mini-batch settings cost a pass over the rows per
+    epoch and candidate.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    ladder : sequence of float
+        The control's stops.
+    **descend_kwargs
+        Every other argument of :func:`core.descend` (``optimizer``, ``epochs``,
+        ``standardize``, ``l2``, ...), as the page would run it.
+
+    Returns
+    -------
+    float or None
+        None when no candidate converges within the epochs given.
+    """
+    X, y = as_design(X, y)
+    fit_intercept = descend_kwargs.get("fit_intercept", True)
+    l2 = descend_kwargs.get("l2", 0.0)
+    spectrum = _spectrum(X, y, descend_kwargs, descend_kwargs.get("standardize", False))
+    rule = descend_kwargs.get("optimizer", "gd")
+    params = descend_kwargs.get("optimizer_params")
+    limit = rule_limit(spectrum, rule, params)
+    top = math.inf if limit.rate is None else _rule_rate(spectrum, limit, ladder)
+    if top is None:
+        return None
+    optimum = ols(X, y, fit_intercept=fit_intercept, l2=l2).loss
+    for rate in sorted((float(r) for r in ladder if r <= top), reverse=True):
+        run = descend(X, y, **{**descend_kwargs, "learning_rate": rate})
+        if converged(run, optimum):
+            return rate
+    return None
+
+
+def _spectrum(X, y, descend_kwargs: dict, standardize: bool) -> Spectrum:
+    """The spectrum of the loss ``descend`` would descend with these arguments."""
+    loss = QuadraticLoss.from_data(
+        X,
+        y,
+        l2=descend_kwargs.get("l2", 0.0),
+        fit_intercept=descend_kwargs.get("fit_intercept", True),
+    )
+    return Spectrum.of(loss.rescaled(Scaling.standardizing(loss)) if standardize else loss)
+
+
+def rate_advice(X, y, ladder: Sequence[float], **descend_kwargs) -> Advice:
+    """A rate that converged when run here; failing that, standardizing and a rate that works then.
+
+    Parameters
+    ----------
+    X, y, ladder, **descend_kwargs
+        As for :func:`working_rate`.
+
+    Returns
+    -------
+    Advice
+        The reason names the condition number when standardizing is the fix.
+    """
+    rate = working_rate(X, y, ladder, **descend_kwargs)
+    epochs = descend_kwargs.get("epochs", 1000)
+    if rate is not None:
+        return Advice(
+            rate,
+            False,
+            f"η = {rate:g} was run on this data for {epochs:,} epochs and converged.",
+        )
+    if descend_kwargs.get("standardize", False):
+        return Advice(None, False, f"No rate on the control converged within {epochs:,} epochs.")
+    raw = _spectrum(*as_design(X, y), descend_kwargs, standardize=False)
+    std_rate = working_rate(X, y, ladder, **{**descend_kwargs, "standardize": True})
+    kappa = (
+        "the loss is flat in one direction"
+        if not np.isfinite(raw.condition)
+        else f"κ = {raw.condition:.2g}"
+    )
+    then = (
+        f" Standardized, η = {std_rate:g} was run and converged."
+        if std_rate is not None
+        else " Even standardized, no rate on the control converged."
+    )
+    return Advice(
+        std_rate,
+        True,
+        f"No rate on the control converges on the raw features within {epochs:,} epochs: "
+        f"{kappa}, so a rate small enough for the steepest direction barely moves the "
+        f"flattest. Standardize the features.{then}",
+    )
