@@ -159,8 +159,13 @@ OPTIMIZERS: dict[str, dict[str, float]] = {
     name: factory().hyperparameters for name, factory in _FACTORIES.items()
 }
 
-#: Allowed interval of each hyperparameter (decays below 1, eps above 0).
-_BOUNDS = {"beta": (0.0, 1.0), "beta1": (0.0, 1.0), "beta2": (0.0, 1.0), "rho": (0.0, 1.0)}
+#: Allowed interval ``[low, high)`` of each decay hyperparameter; ``eps`` lies in (0, 1).
+HYPERPARAMETER_BOUNDS = {
+    "beta": (0.0, 1.0),
+    "beta1": (0.0, 1.0),
+    "beta2": (0.0, 1.0),
+    "rho": (0.0, 1.0),
+}
 
 
 def make_optimizer(name: str, **hyperparameters: float) -> Optimizer:
@@ -177,6 +182,6 @@ def make_optimizer(name: str, **hyperparameters: float) -> Optimizer:
         if key not in allowed:
             known = ", ".join(allowed) or "none"
             raise ValueError(f"{name} has no hyperparameter {key!r}; it takes: {known}.")
-        low, high = _BOUNDS.get(key, (1e-300, 1.0))
+        low, high = HYPERPARAMETER_BOUNDS.get(key, (1e-300, 1.0))
         hyperparameters[key] = real_in(f"{name} {key}", value, low, high)
     return _FACTORIES[name](**hyperparameters)

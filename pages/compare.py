@@ -8,13 +8,7 @@ from charts.labels import parameter_names
 from charts.race import race_figure
 from core import Run
 from ui import compute, race, router, sidebar, views
-from ui.settings import (
-    BATCH_MODES,
-    LEARNING_RATES,
-    OPTIMIZER_LABELS,
-    SCHEDULE_LABELS,
-    too_many_updates,
-)
+from ui.widgets import draw
 
 ctx = router.context()
 problem = ctx.problem
@@ -24,10 +18,10 @@ n_rows = len(problem.y)
 data = race.RaceData(
     stability=problem.stability,
     fit=problem.fit,
-    fit_intercept=settings["fit_intercept"],
-    init_weight=settings["init_weight"],
-    init_bias=settings["init_bias"],
-    standardize=settings["standardize"],
+    fit_intercept=settings.fit_intercept,
+    init_weight=settings.init_coef,
+    init_bias=settings.init_intercept,
+    standardize=settings.standardize,
     n_rows=n_rows,
 )
 race.init_race(state, data)
@@ -35,9 +29,9 @@ race.init_race(state, data)
 st.title("Compare")
 st.caption(
     f"{ctx.dataset.description} Every run fits **{problem.target_name}** on the same "
-    f"{n_rows:,} training rows from the same start (weights {settings['init_weight']:g}, "
-    f"bias {settings['init_bias']:g}) with the same shuffle seed and the same "
-    f"**{settings['epochs']:,} epochs**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
+    f"{n_rows:,} training rows from the same start (weights {settings.init_coef:g}, "
+    f"bias {settings.init_intercept:g}) with the same shuffle seed and the same "
+    f"**{settings.epochs:,} epochs**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
     "parameters and the budget come from the sidebar."
 )
 
@@ -70,40 +64,15 @@ def _run_widgets(i: int) -> None:
         args=(state, i),
         disabled=count <= 1,
     )
-    st.selectbox(
-        "Update rule",
-        tuple(OPTIMIZER_LABELS),
-        key=race.key(i, "optimizer"),
-        format_func=OPTIMIZER_LABELS.__getitem__,
-        persist_state="session",
-    )
-    st.select_slider(
-        "Learning rate η",
-        options=LEARNING_RATES,
-        key=race.key(i, "learning_rate"),
-        format_func=lambda v: f"{v:g}",
-        persist_state="session",
-    )
-    st.radio(
-        "Batch",
-        BATCH_MODES,
-        key=race.key(i, "batch_mode"),
-        horizontal=True,
-        format_func=sidebar.BATCH_LABELS.__getitem__,
-        persist_state="session",
-    )
-    if state[race.key(i, "batch_mode")] == "mini":
-        size_key = race.key(i, "batch_size")
-        state[size_key] = max(1, min(int(state[size_key]), n_rows))
-        st.number_input("Batch size", 1, max(1, n_rows), key=size_key, persist_state="session")
-    st.selectbox(
-        "Schedule",
-        tuple(SCHEDULE_LABELS),
-        key=race.key(i, "schedule"),
-        format_func=SCHEDULE_LABELS.__getitem__,
-        persist_state="session",
-    )
-    st.toggle("Standardize features", key=race.key(i, "standardize"), persist_state="session")
+    for field in race.FIELDS:
+        own_key = race.key(i, field)
+        if field == "batch_size":
+            if state[race.key(i, "batch_mode")] != "mini":
+                continue
+            state[own_key] = max(1, min(int(state[own_key]), n_rows))
+            draw(field, key=own_key, max_value=max(1, n_rows), persist_state="session")
+        else:
+            draw(field, key=own_key, persist_state="session")
     own = race.fields_of(state, i)
     spectrum = data.spectrum(own["standardize"])
     st.caption(sidebar.rate_badge(spectrum, own["learning_rate"], own["optimizer"]))
@@ -128,8 +97,8 @@ st.button(
 runs: list[tuple[str, Run]] = []
 for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)
-    name = race.label(i, run_settings, n_rows)
-    too_many = too_many_updates(run_settings, n_rows)
+    name = race.label(i, run_settings)
+    too_many = run_settings.too_many_updates(n_rows)
     if too_many:
         st.warning(
             f"**{name}** was not run: {too_many}",
@@ -144,7 +113,7 @@ if not runs:
     st.stop()
 
 st.subheader("The race")
-param_names = parameter_names(problem.feature_names, settings["fit_intercept"])
+param_names = parameter_names(problem.feature_names, settings.fit_intercept)
 axes = None
 if len(param_names) > 2:
     view = st.columns(3, vertical_alignment="bottom")
@@ -184,19 +153,25 @@ right.caption(
     "epochs to arrive (then the lowest final loss); a diverged run cannot win. Wall time is of "
     "the descent alone."
 )
-table, winner = race.scoreboard(runs, problem.fit, float(state[race.TOLERANCE]))
+board = race.scoreboard(runs, problem.fit, float(state[race.TOLERANCE]))
+winner = board.winner
 if winner is None:
     st.error(
         "Every run diverged, so there is no winner: lower the learning rates (each box says "
         "where its rate stands).",
         icon=":material/error:",
     )
-else:
-    arrived = table.iloc[winner, 0]
-    how = (
-        f"arrived first, after {arrived} epochs, and stayed"
-        if arrived.isdigit()
-        else "no run arrived and stayed within the tolerance; it ended with the lowest loss"
+elif board.arrived[winner] is None:
+    st.info(
+        f"No run arrived and stayed within the tolerance, so no run wins. "
+        f"**{runs[winner][0]}** ended with the lowest loss.",
+        icon=":material/flag:",
     )
-    st.success(f"**{runs[winner][0]}** wins: it {how}.", icon=":material/trophy:")
-st.dataframe(table)
+else:
+    epochs = board.arrived[winner]
+    st.success(
+        f"**{runs[winner][0]}** wins: it arrived first, after {epochs:,} "
+        f"epoch{'s' if epochs != 1 else ''}, and stayed.",
+        icon=":material/trophy:",
+    )
+st.dataframe(board.table)

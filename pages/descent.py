@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.fit import predicted_vs_actual_figure
+from charts.labels import parameter_names
 from charts.rate import rate_strip_figure
 from core import predict
 from ui import compute, downloads, router, tables, views
-from ui.settings import nearest_rate, too_many_updates
+from ui.settings import nearest_rate
 
 ctx = router.context()
 problem = ctx.problem
@@ -20,12 +21,12 @@ st.caption(
     f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows."
 )
 st.plotly_chart(
-    rate_strip_figure(ctx.spectrum, settings["learning_rate"]),
+    rate_strip_figure(ctx.spectrum, settings.learning_rate),
     key="rate_strip",
     config={"displayModeBar": False},
 )
 
-too_many = too_many_updates(settings, len(problem.y))
+too_many = settings.too_many_updates(len(problem.y))
 if too_many:
     st.warning(f"This run was not started: {too_many}", icon=":material/hourglass_disabled:")
     st.stop()
@@ -42,8 +43,8 @@ def _use_rate(rate: float) -> None:
 
 def _explain_divergence() -> None:
     spectrum = ctx.spectrum
-    rate = settings["learning_rate"]
-    space = "standardized" if settings["standardize"] else "raw"
+    rate = settings.learning_rate
+    space = "standardized" if settings.standardize else "raw"
     ratio = rate / spectrum.max_stable_lr
     suggestion = nearest_rate(spectrum.best_lr)
     if suggestion >= spectrum.max_stable_lr:
@@ -58,7 +59,7 @@ def _explain_divergence() -> None:
     )
     left, right = st.columns(2)
     left.button(f"Use η = {suggestion:g}", on_click=_use_rate, args=(suggestion,), type="primary")
-    if not settings["standardize"] and problem.stability.raw.condition > 10:
+    if not settings.standardize and problem.stability.raw.condition > 10:
         right.button(
             "Standardize features",
             on_click=lambda: st.session_state.update(standardize=True),
@@ -71,11 +72,11 @@ if run.diverged:
 elif run.stop_reason == "converged":
     st.success(
         f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
-        f"{settings['tol']:g}).",
+        f"{settings.tol:g}).",
         icon=":material/check_circle:",
     )
 
-names = tables.parameter_labels(problem.feature_names, settings["fit_intercept"])
+names = parameter_names(problem.feature_names, settings.fit_intercept)
 view = st.columns([1, 1, 1, 1])
 feature = 0
 if len(problem.feature_names) > 1:

@@ -20,16 +20,16 @@ from core.analysis import (
 )
 from ui import compute, lessons, router
 from ui.lessons import describe, tex
-from ui.settings import OPTIMIZER_LABELS
+from ui.settings import OPTIMIZER_LABELS, SCHEMA
 
 ctx = router.context()
 problem = ctx.problem
 settings = ctx.settings
-fit_intercept = settings["fit_intercept"]
+fit_intercept = settings.fit_intercept
 n_rows = len(problem.y)
 names = parameter_names(problem.feature_names, fit_intercept)
-rate = settings["learning_rate"]
-space = "standardized" if settings["standardize"] else "raw"
+rate = settings.learning_rate
+space = "standardized" if settings.standardize else "raw"
 
 #: Stops of the L2 slider: 0, then 1-3 in every decade from 0.001 to 1000.
 L2_STOPS = (0.0, *(float(f"{m * 10.0**e:g}") for e in range(-3, 3) for m in (1, 3)), 1000.0)
@@ -70,7 +70,7 @@ st.latex(lessons.LOSS_LATEX)
 def update_rule_section() -> None:
     """The chosen rule in LaTeX, then three plain steps worked by hand and checked."""
     st.header("1 · The update rule, step by step", divider="gray")
-    optimizer = settings["optimizer"]
+    optimizer = settings.optimizer
     st.markdown(
         f"**{OPTIMIZER_LABELS[optimizer]}**, exactly as the engine runs it, with "
         "gₜ = ∇L(θₜ) the gradient and θ = (w, b) all parameters:"
@@ -84,10 +84,10 @@ def update_rule_section() -> None:
         for text, differs in (
             (OPTIMIZER_LABELS[optimizer], optimizer != "gd"),
             (
-                "one-row stochastic steps" if settings["batch_size"] == 1 else "mini-batches",
-                settings["batch_size"] is not None,
+                "one-row stochastic steps" if settings.batch_size == 1 else "mini-batches",
+                settings.batch_size is not None,
             ),
-            ("standardized features", settings["standardize"]),
+            ("standardized features", settings.standardize),
         )
         if differs
     ]
@@ -102,7 +102,7 @@ def update_rule_section() -> None:
     steps = []
     if worked_run is not None:
         steps = worked_steps(
-            problem.X, problem.y, worked_run.history, fit_intercept, count=3, l2=settings["l2"]
+            problem.X, problem.y, worked_run.history, fit_intercept, count=3, l2=settings.l2
         )
     if worked_run is not None and not steps:
         st.warning("The run blew up in its first step, so there is no step to work through.")
@@ -121,7 +121,7 @@ def update_rule_section() -> None:
                         "over every row."
                     )
                 st.markdown("**Gradient**: each partial derivative of the loss")
-                for line in lessons.gradient_latex(step, n_rows, fit_intercept, settings["l2"]):
+                for line in lessons.gradient_latex(step, n_rows, fit_intercept, settings.l2):
                     st.latex(line)
                 st.markdown(f"**Update** with η = {step.learning_rate:g}: old − η · gradient = new")
                 for line in lessons.update_latex(step, fit_intercept):
@@ -309,7 +309,7 @@ def standardization_section() -> tuple[int, int] | None:
     gaps = [max(run.history.loss[-1] - problem.fit.loss, 0.0) for _, run in pair.values()]
     which = "each at its own best constant rate" if use_best else f"both at η = {rate:g}"
     st.markdown(
-        f"After the same **{settings['epochs']:,} epochs** of plain full-batch descent "
+        f"After the same **{settings.epochs:,} epochs** of plain full-batch descent "
         f"({which}), the loss gap L − L* is {describe(gaps[0])} on the raw features and "
         f"{describe(gaps[1])} on the standardized ones (a run arrives when its loss is within "
         f"{lessons.ARRIVED:.0e} of L*, relative). {MAPPING_NOTE[fit_intercept]}"
@@ -391,9 +391,9 @@ def ridge_section(axes: tuple[int, int] | None) -> None:
         },
         hide_index=True,
     )
-    if l2 != settings["l2"]:
+    if l2 != settings.l2:
         st.caption(
-            f"This slider explores on its own; the sidebar's L2 strength (λ₂ = {settings['l2']:g}) "
+            f"This slider explores on its own; the sidebar's L2 strength (λ₂ = {settings.l2:g}) "
             "is what your runs use."
         )
 
@@ -444,7 +444,8 @@ def momentum_section() -> None:
             st.caption(
                 f"The learning-rate control has stops, so η is the nearest one not above η* "
                 f"({snapped:g}), and β is re-tuned to it as (1 − √(ηλmin))² (capped at "
-                f"{lessons.MAX_BETA}). Full batch assumed: mini-batch noise calls for a smaller η."
+                f"{SCHEMA['beta'].high}). Full batch assumed: mini-batch noise calls for a "
+                "smaller η."
             )
 
 

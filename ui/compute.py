@@ -26,40 +26,31 @@ from core import (
     train_test_split,
 )
 from core.data import Dataset, Table, bundled, generate, preset, read_csv_bytes
+from ui.settings import RunSettings
+from ui.specs import DataSpec, ProblemKey
 
 #: Seed of the train/test split (fixed, so changing the run's seed keeps the same rows).
 SPLIT_SEED = 0
 
 
-def load_dataset(spec: tuple, raw: bytes | None = None) -> Dataset:
-    """The dataset described by ``spec`` (see :func:`ui.sidebar.data_spec`)."""
+def load_dataset(spec: DataSpec, raw: bytes | None = None) -> Dataset:
+    """The dataset ``spec`` names; ``raw`` holds an upload's bytes."""
     return _load_dataset(spec, raw)
 
 
 @st.cache_data(max_entries=16, show_spinner="Loading data…")
-def _load_dataset(spec: tuple, _raw: bytes | None) -> Dataset:
-    kind = spec[0]
-    if kind == "preset":
-        return preset(spec[1])
-    if kind == "bundled":
-        return bundled(spec[1])
-    if kind == "generate":
-        rows, features, coef, intercept, noise, x_min, x_max, outliers, seed = spec[1:]
-        return generate(
-            n_rows=rows,
-            n_features=features,
-            coef=coef,
-            intercept=intercept,
-            noise=noise,
-            x_range=(x_min, x_max),
-            outlier_fraction=outliers,
-            seed=seed,
-        )
-    table = _parse_upload(spec[1], _raw)
+def _load_dataset(spec: DataSpec, _raw: bytes | None) -> Dataset:
+    if spec.source == "preset":
+        return preset(spec.name)
+    if spec.source == "bundled":
+        return bundled(spec.name)
+    if spec.source == "generate":
+        return generate(**spec.generator.generate_kwargs())
+    table = _parse_upload(spec.digest, _raw)
     target = table.columns[-1]
     return Dataset(
-        name=spec[2],
-        description=f"Uploaded file {spec[2]}",
+        name=spec.name,
+        description=f"Uploaded file {spec.name}.",
         table=table,
         target=target,
         features=[c for c in table.columns if c != target],
@@ -84,72 +75,51 @@ class Problem:
     true_intercept: float | None
 
 
-def problem(problem_key: tuple, raw: bytes | None) -> Problem:
-    """The split, loss statistics, closed form and stability for ``problem_key``.
-
-    ``problem_key`` is ``(spec, target, features, test_fraction, fit_intercept, l2)``.
-    """
-    return _problem(problem_key[0], raw, *problem_key[1:])
+def problem(key: ProblemKey, raw: bytes | None) -> Problem:
+    """The split, loss statistics, closed form and stability of the problem ``key`` names."""
+    return _problem(key, raw)
 
 
 @st.cache_data(max_entries=16, show_spinner="Preparing the data…")
-def _problem(spec, _raw, target, features, test_fraction, fit_intercept, l2) -> Problem:
-    dataset = _load_dataset(spec, _raw)
-    X, y = dataset.table.xy(target, list(features))
-    train, test = train_test_split(len(y), test_fraction, SPLIT_SEED)
+def _problem(key: ProblemKey, _raw) -> Problem:
+    dataset = _load_dataset(key.data, _raw)
+    features = list(key.features)
+    X, y = dataset.table.xy(key.target, features)
+    train, test = train_test_split(len(y), key.test_fraction, SPLIT_SEED)
     Xtr, ytr = X[train], y[train]
-    loss = QuadraticLoss.from_data(Xtr, ytr, l2=l2, fit_intercept=fit_intercept)
+    loss = QuadraticLoss.from_data(Xtr, ytr, l2=key.l2, fit_intercept=key.fit_intercept)
     test_loss = None
     if len(test):
-        test_loss = QuadraticLoss.from_data(X[test], y[test], fit_intercept=fit_intercept)
-    truth = dataset.true_coef is not None and list(features) == dataset.features
+        test_loss = QuadraticLoss.from_data(X[test], y[test], fit_intercept=key.fit_intercept)
+    truth = dataset.true_coef is not None and features == dataset.features
     return Problem(
         X=Xtr,
         y=ytr,
         X_test=X[test],
         y_test=y[test],
-        feature_names=list(features),
-        target_name=target,
+        feature_names=features,
+        target_name=key.target,
         loss=loss,
         test_loss=test_loss,
-        fit=ols(Xtr, ytr, fit_intercept=fit_intercept, l2=l2),
+        fit=ols(Xtr, ytr, fit_intercept=key.fit_intercept, l2=key.l2),
         stability=stability_of(loss),
         true_coef=dataset.true_coef if truth else None,
         true_intercept=dataset.true_intercept if truth else None,
     )
 
 
-def run_descent(problem_key: tuple, raw: bytes | None, settings: dict) -> Run:
-    """Gradient descent on the problem named by ``problem_key`` with ``settings``."""
-    return _run_descent(problem_key, raw, tuple(sorted(settings.items())))
+def run_descent(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Run:
+    """Gradient descent on the problem ``key`` names, with ``settings``."""
+    return _run_descent(key, raw, settings)
 
 
 @st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
-def _run_descent(problem_key: tuple, _raw, settings: tuple) -> Run:
-    prob = _problem(problem_key[0], _raw, *problem_key[1:])
-    kwargs = dict(settings)
-    d = prob.X.shape[1]
+def _run_descent(key: ProblemKey, _raw, settings: RunSettings) -> Run:
+    prob = _problem(key, _raw)
     # The page explains a blown-up run itself; the notebook warning would only be noise.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
-        return descend(
-            prob.X,
-            prob.y,
-            optimizer=kwargs["optimizer"],
-            learning_rate=kwargs["learning_rate"],
-            epochs=kwargs["epochs"],
-            batch_size=kwargs["batch_size"],
-            fit_intercept=kwargs["fit_intercept"],
-            standardize=kwargs["standardize"],
-            l2=kwargs["l2"],
-            tol=kwargs["tol"],
-            seed=kwargs["seed"],
-            optimizer_params=dict(kwargs["optimizer_params"]),
-            schedule=kwargs["schedule"],
-            schedule_params=dict(kwargs["schedule_params"]),
-            init_coef=np.full(d, kwargs["init_weight"]),
-            init_intercept=kwargs["init_bias"],
-        )
+        return descend(prob.X, prob.y, **settings.descend_kwargs(prob.X.shape[1]))
 
 
 def digest(raw: bytes) -> str:

@@ -29,7 +29,8 @@ from core import (
 from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
 from ui import compute
 from ui.race import stop_below
-from ui.settings import SCHEDULE_LABELS, nearest_rate
+from ui.settings import SCHEDULE_LABELS, SCHEMA, RunSettings, nearest_rate
+from ui.specs import ProblemKey
 
 #: The loss, as the page states it.
 LOSS_LATEX = (
@@ -73,9 +74,6 @@ ARRIVED = 1e-6
 #: Share of the highest path point's contour that a map spans (see :func:`surface_around`).
 CONTOUR_SHARE = 0.6
 
-#: Largest momentum decay the sidebar's setting accepts.
-MAX_BETA = 0.999
-
 
 def tex(x: float, digits: int = 6) -> str:
     """A number for LaTeX: ``digits`` significant digits, powers of ten written out, ∞."""
@@ -93,30 +91,24 @@ def factor(x: float) -> str:
     return f"({tex(x)})" if x < 0 else tex(x)
 
 
-def rule_values(settings: dict[str, Any]) -> str:
+def rule_values(settings: RunSettings) -> str:
     """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``.
 
     With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named.
     """
-    schedule = settings["schedule"]
+    schedule = settings.schedule
     eta = r"\eta" if schedule == "constant" else r"\eta_0"
-    parts = [rf"{eta} = {tex(settings['learning_rate'])}"]
-    parts += [rf"{SYMBOLS[k]} = {tex(v)}" for k, v in settings["optimizer_params"] if k in SYMBOLS]
+    parts = [rf"{eta} = {tex(settings.learning_rate)}"]
+    parts += [rf"{SYMBOLS[k]} = {tex(v)}" for k, v in settings.optimizer_params if k in SYMBOLS]
     if schedule != "constant":
         parts.append(rf"\text{{{SCHEDULE_LABELS[schedule].lower()} schedule}}")
     return r",\quad ".join(parts)
 
 
-def plain_settings(settings: dict[str, Any], **changes: Any) -> dict[str, Any]:
+def plain_settings(settings: RunSettings, **changes: Any) -> RunSettings:
     """The run's settings turned into plain full-batch gradient descent, plus ``changes``."""
-    plain = {
-        **settings,
-        "optimizer": "gd",
-        "optimizer_params": (),
-        "batch_size": None,
-        "tol": None,
-    }
-    return {**plain, **changes}
+    plain = {"optimizer": "gd", "optimizer_params": (), "batch_size": None, "tol": None}
+    return replace(settings, **{**plain, **changes})
 
 
 def _weights(d: int) -> list[str]:
@@ -204,7 +196,7 @@ def momentum_setting(spectrum: Spectrum) -> tuple[float, float] | None:
 
     The rate is a stop of the learning-rate control at or below η* (above it
     heavy ball loses its guarantee), and β is re-tuned to that rate with
-    :func:`core.analysis.momentum_beta`, capped at the sidebar's 0.999.
+    :func:`core.analysis.momentum_beta`, capped at the largest β the sidebar offers.
     """
     best = momentum_suggestion(spectrum)
     if best is None:
@@ -215,16 +207,16 @@ def momentum_setting(spectrum: Spectrum) -> tuple[float, float] | None:
     beta = momentum_beta(spectrum, rate)
     if beta is None:
         return None
-    return min(round(beta, 4), MAX_BETA), rate
+    return min(round(beta, 4), SCHEMA["beta"].high), rate
 
 
-def ridge(problem_key: tuple, raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
+def ridge(problem_key: ProblemKey, raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
     """Closed form and spectrum of the sidebar's problem with L2 strength ``l2`` instead."""
     return _ridge(problem_key, raw, float(l2))
 
 
 @st.cache_data(max_entries=32, show_spinner="Solving with the penalty…")
-def _ridge(problem_key: tuple, _raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
+def _ridge(problem_key: ProblemKey, _raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
     prob = compute.problem(problem_key, _raw)
     fit = ols(prob.X, prob.y, fit_intercept=prob.loss.fit_intercept, l2=l2)
     return fit, Spectrum.of(replace(prob.loss, l2=l2))

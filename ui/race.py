@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,18 @@ from core.analysis import (
     race_winner,
     tolerance_level,
 )
-from ui.settings import DEFAULTS, LEARNING_RATES, OPTIMIZER_LABELS, nearest_rate, run_settings
+from ui.settings import (
+    DEFAULTS,
+    LEARNING_RATES,
+    OPTIMIZER_LABELS,
+    RunSettings,
+    nearest_rate,
+    run_settings,
+)
+from ui.state import RACE_COUNT as COUNT
+from ui.state import RACE_NOTE as NOTE
+from ui.state import RACE_TOLERANCE as TOLERANCE
+from ui.state import race_key as key
 
 #: Most runs in a race (one colour each on the charts).
 MAX_RUNS = 6
@@ -32,10 +43,6 @@ MAX_RUNS = 6
 START_RUNS = 3
 #: The settings each run owns, with the sidebar setting each one stands in for.
 FIELDS = ("optimizer", "learning_rate", "batch_mode", "batch_size", "schedule", "standardize")
-#: Session keys of the race as a whole.
-COUNT = "race_count"
-TOLERANCE = "race_tol"
-NOTE = "race_note"
 #: Default relative gap to the optimum loss that counts as arrived.
 DEFAULT_TOLERANCE = 1e-3
 
@@ -45,11 +52,6 @@ PRESET_LABELS = {
     "batches": "Batch vs mini-batch vs stochastic",
     "scaling": "Raw vs standardized features",
 }
-
-
-def key(i: int, field: str) -> str:
-    """Session key of ``field`` for run ``i`` (0-based), e.g. ``race_0_optimizer``."""
-    return f"race_{i}_{field}"
 
 
 @dataclass(frozen=True)
@@ -215,26 +217,26 @@ def remove_run(state: MutableMapping, i: int) -> None:
     state[NOTE] = None
 
 
-def run_settings_of(state: Mapping, i: int, n_rows: int) -> dict:
-    """Keyword arguments for :func:`core.descend` of run ``i``: its own fields over the sidebar's.
+def run_settings_of(state: Mapping, i: int, n_rows: int) -> RunSettings:
+    """The settings of run ``i``: its own fields over the sidebar's.
 
     The sidebar's tolerance stop is left out, so every run gets the whole epoch budget.
     """
     sidebar = {k: state.get(k, default) for k, default in DEFAULTS.items()}
-    return {**run_settings(ChainMap(fields_of(state, i), sidebar), n_rows), "tol": None}
+    return replace(run_settings(ChainMap(fields_of(state, i), sidebar), n_rows), tol=None)
 
 
-def label(i: int, settings: Mapping[str, Any], n_rows: int) -> str:
+def label(i: int, settings: RunSettings) -> str:
     """A short name for run ``i``: ``"2. Momentum η=0.05, mini-batch 32, standardized"``."""
-    parts = [f"{i + 1}. {OPTIMIZER_LABELS[settings['optimizer']]} η={settings['learning_rate']:g}"]
-    batch = settings["batch_size"]
+    parts = [f"{i + 1}. {OPTIMIZER_LABELS[settings.optimizer]} η={settings.learning_rate:g}"]
+    batch = settings.batch_size
     if batch == 1:
         parts.append("stochastic")
-    elif batch is not None and batch < n_rows:
+    elif batch is not None:
         parts.append(f"mini-batch {batch}")
-    if settings["schedule"] != "constant":
-        parts.append(settings["schedule"].replace("_", " "))
-    if settings["standardize"]:
+    if settings.schedule != "constant":
+        parts.append(settings.schedule.replace("_", " "))
+    if settings.standardize:
         parts.append("standardized")
     return ", ".join(parts)
 
@@ -243,18 +245,27 @@ def label(i: int, settings: Mapping[str, Any], n_rows: int) -> str:
 WINNER_MARK = "★ "
 
 
-def scoreboard(
-    runs: list[tuple[str, Run]], fit: Fit, rel_tol: float
-) -> tuple[pd.DataFrame, int | None]:
-    """One row per run: epochs to the tolerance, final loss, distance, divergence, wall time.
+@dataclass(frozen=True)
+class Scoreboard:
+    """The race's outcome.
 
-    Returns
-    -------
+    Attributes
+    ----------
     table : DataFrame
         Text cells, indexed by run label; the winner's label starts with :data:`WINNER_MARK`.
     winner : int or None
         Index of the winning run (see :func:`core.analysis.race_winner`).
+    arrived : list of (int or None)
+        Per run, the epoch from which it stayed within the tolerance, or None.
     """
+
+    table: pd.DataFrame
+    winner: int | None
+    arrived: list[int | None]
+
+
+def scoreboard(runs: list[tuple[str, Run]], fit: Fit, rel_tol: float) -> Scoreboard:
+    """One row per run: epochs to the tolerance, final loss, distance, divergence, wall time."""
     epochs, settled, finals = [], [], []
     for _, run in runs:
         losses = run.history.loss
@@ -281,4 +292,4 @@ def scoreboard(
                 "wall time (ms)": f"{1000 * run.seconds:.1f}",
             }
         )
-    return pd.DataFrame(rows).set_index("run"), winner
+    return Scoreboard(pd.DataFrame(rows).set_index("run"), winner, settled)

@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import streamlit as st
 
 from ui import sidebar
-from ui.state import URL_PROBLEMS, init_state, sync_url
+from ui.state import CONTEXT, URL_PROBLEMS, init_state, sync_url
 
-_CONTEXT = "_context"
+#: Set to 1 (the page tests do) to let a page's exception through instead of the
+#: friendly message, so a test sees the page break.
+STRICT_ENV = "DOWNHILL_STRICT"
 
 
 def _pages() -> list:
@@ -32,9 +35,13 @@ def route() -> None:
         names = ", ".join(st.session_state.pop(URL_PROBLEMS))
         st.toast(f"Some settings in the link were not valid and were reset: {names}.")
     try:
-        st.session_state[_CONTEXT] = sidebar.render()
+        st.session_state[CONTEXT] = sidebar.render()
+        # Before the page: once a page calls st.stop(), nothing more reaches the browser.
+        sync_url()
         page.run()
     except Exception:
+        if os.environ.get(STRICT_ENV) == "1":
+            raise
         # People see a friendly message; the details go to the server log, never the page.
         logging.getLogger("downhill").exception("Unexpected error while drawing the page")
         st.error(
@@ -42,7 +49,7 @@ def route() -> None:
             "another setting, or reload the page.",
             icon=":material/error:",
         )
-    sync_url()
+        sync_url()
 
 
 def context() -> sidebar.Context:
@@ -54,7 +61,7 @@ def context() -> sidebar.Context:
     time with a context) and stops its own, router-less run. The context is
     taken out of the session state, so a stale one is never used.
     """
-    ctx = st.session_state.pop(_CONTEXT, None)
+    ctx = st.session_state.pop(CONTEXT, None)
     if ctx is None:
         route()
         st.stop()

@@ -1,21 +1,30 @@
-"""Every user setting: its session-state key, default, and how it reads from a URL.
+"""Every user setting, declared once: key, default, type, range, label, help, widget, URL text.
 
-This module owns the settings. Widgets use these keys, the URL carries them,
-and the engine calls are built from them; nothing else invents a key.
+This module is the one source of truth for settings. The sidebar and the
+Compare page draw their widgets from :data:`SCHEMA` (see :mod:`ui.widgets`),
+the URL is read and written through each setting's codec, the Learn page
+reads its limits here, and :func:`run_settings` turns the settings into a
+:class:`RunSettings` record whose fields are :func:`core.descend`'s own
+keyword arguments. Ranges come from the engine's limits where it has them.
+
+Adding an update rule or a schedule means adding it in ``core`` and giving
+its hyperparameters an entry here; nothing else changes.
+
 Pure Python: no streamlit import, so it can be tested alone.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from core import OPTIMIZERS, SCHEDULES
+from core import MAX_EPOCHS, OPTIMIZERS, SCHEDULES
 from core.data import BUNDLED, DEFAULT_PRESET, PRESETS
+from core.optimizers import HYPERPARAMETER_BOUNDS
 
 #: The learning-rate control's stops: 1, 1.5, 2, 3, 5, 7 in every decade from 1e-6 to 10.
 LEARNING_RATES: tuple[float, ...] = (
@@ -23,8 +32,143 @@ LEARNING_RATES: tuple[float, ...] = (
     10.0,
 )
 
-DATA_SOURCES = ("preset", "generate", "bundled", "upload")
-BATCH_MODES = ("full", "mini", "stochastic")
+#: The rate a new session starts with.
+DEFAULT_RATE = 0.05
+
+#: The largest decay (β, ρ) a control offers: the engine takes any value below 1, and a
+#: widget needs a closed end that is shown in full at four decimals.
+MAX_DECAY = 0.9999
+
+#: Mini-batch and stochastic runs above this many updates are not started: they
+#: would keep the page busy for minutes.
+MAX_UPDATES = 500_000
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: what it is, how it is drawn and how it travels in a URL.
+
+    Attributes
+    ----------
+    key : str
+        The session-state key, the widget's key and the URL parameter.
+    default : Any
+    kind : {"choice", "int", "float", "bool", "text", "names", "rate"}
+        The value's type; "rate" is a float snapped to :data:`LEARNING_RATES`.
+    label, help : str
+        The widget's label and tooltip.
+    widget : str
+        The streamlit widget that draws it (``"selectbox"``, ``"number_input"``, …).
+    low, high : float, optional
+        The closed range of "int" and "float" settings.
+    choices : tuple
+        The options of "choice" and "rate" settings.
+    labels : dict
+        Option -> text shown for it.
+    step, format : optional
+        Passed on to ``st.number_input``.
+    in_url : bool
+        Whether shared links carry it.
+    """
+
+    key: str
+    default: Any
+    kind: str
+    label: str = ""
+    help: str | None = None
+    widget: str | None = None
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+    labels: Mapping[Any, str] = field(default_factory=dict)
+    step: float | None = None
+    format: str | None = None
+    in_url: bool = True
+
+    def check(self, value: Any) -> Any:
+        """``value`` as this setting's type, or ValueError when it does not fit."""
+        if self.kind == "rate":
+            number = _finite(float(value))
+            if not self.low <= number <= self.high:
+                raise ValueError(f"{self.key}: {value!r} is outside [{self.low}, {self.high}]")
+            return nearest_rate(number)
+        if self.kind == "choice":
+            if value not in self.choices:
+                raise ValueError(f"{self.key}: {value!r} is not one of the options")
+            return value
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.key}: {value!r} is not true or false")
+            return value
+        if self.kind in ("int", "float"):
+            number = _finite(float(value))
+            if self.kind == "int":
+                if not number.is_integer():
+                    raise ValueError(f"{self.key}: {value!r} is not a whole number")
+                number = int(number)
+            if not self.low <= number <= self.high:
+                raise ValueError(f"{self.key}: {value!r} is outside [{self.low}, {self.high}]")
+            return number
+        if self.kind == "names":
+            return [str(part) for part in value]
+        return str(value)
+
+    def parse(self, text: str) -> Any:
+        """The value a URL's ``text`` stands for; ValueError when it is not a valid value."""
+        if self.kind == "bool":
+            if text not in ("0", "1", "true", "false"):
+                raise ValueError(f"{self.key}: {text!r} is not 0 or 1")
+            return text in ("1", "true")
+        if self.kind == "names":
+            return [part for part in text.split(",") if part]
+        if self.kind in ("int", "float", "rate"):
+            return self.check(float(text))
+        return self.check(text)
+
+    def encode(self, value: Any) -> str:
+        """URL text for ``value``; :meth:`parse` reads it back to the same value."""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, list | tuple):
+            return ",".join(map(str, value))
+        if self.kind == "int":
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+
+
+def _finite(number: float) -> float:
+    if not math.isfinite(number):
+        raise ValueError(f"{number!r} is not a finite number")
+    return number
+
+
+def nearest_rate(value: float) -> float:
+    """The stop of the learning-rate control closest to ``value`` on a log scale.
+
+    Anything that is not a positive finite number gets the default rate.
+    """
+    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
+        return DEFAULT_RATE
+    logs = np.log10(LEARNING_RATES)
+    return LEARNING_RATES[int(np.argmin(np.abs(logs - math.log10(value))))]
+
+
+def _choice(key, default, choices, label, labels=None, widget="selectbox", **kw) -> Setting:
+    labels = labels if labels is not None else {c: str(c) for c in choices}
+    return Setting(
+        key, default, "choice", label, choices=tuple(choices), labels=labels, widget=widget, **kw
+    )
+
+
+def _number(key, default, low, high, label, **kw) -> Setting:
+    kind = "int" if isinstance(default, int) and not isinstance(default, bool) else "float"
+    return Setting(key, default, kind, label, widget="number_input", low=low, high=high, **kw)
+
+
+def _decay(key: str, default: float, label: str) -> Setting:
+    low, high = HYPERPARAMETER_BOUNDS[key]
+    return _number(key, default, low, min(high, MAX_DECAY), label, format="%.4g", step=0.01)
+
 
 OPTIMIZER_LABELS = {
     "gd": "Gradient descent",
@@ -41,130 +185,100 @@ SCHEDULE_LABELS = {
     "inverse_time": "Inverse time",
     "cosine": "Cosine",
 }
+SOURCE_LABELS = {
+    "preset": "Example (preset)",
+    "generate": "Generate my own",
+    "bundled": "Real dataset",
+    "upload": "Upload a CSV",
+}
+BATCH_LABELS = {"full": "Full batch", "mini": "Mini-batch", "stochastic": "Stochastic (1 row)"}
 
-
-#: Mini-batch and stochastic runs above this many updates are not started: they
-#: would keep the page busy for minutes.
-MAX_UPDATES = 500_000
-
-
-def updates_of(settings: Mapping[str, Any], n_rows: int) -> int:
-    """Parameter updates a run makes: one per epoch in full batch, one per batch otherwise."""
-    batch = settings["batch_size"]
-    per_epoch = 1 if batch is None or batch >= n_rows else math.ceil(n_rows / batch)
-    return per_epoch * settings["epochs"]
-
-
-def too_many_updates(settings: Mapping[str, Any], n_rows: int) -> str | None:
-    """Why a run is not started (too many updates to finish soon), or None when it can run."""
-    updates = updates_of(settings, n_rows)
-    if updates <= MAX_UPDATES:
-        return None
-    return (
-        f"it would make {updates:,} updates (more than {MAX_UPDATES:,}). "
-        "Use a larger batch or fewer epochs."
-    )
-
-
-def nearest_rate(value: float) -> float:
-    """The stop of the learning-rate control closest to ``value`` on a log scale."""
-    if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-        return DEFAULTS["learning_rate"]
-    logs = np.log10(LEARNING_RATES)
-    return LEARNING_RATES[int(np.argmin(np.abs(logs - math.log10(value))))]
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting: its key, default and a parser from URL text (None: not in URLs)."""
-
-    key: str
-    default: Any
-    parse: Callable[[str], Any] | None
-
-
-def _choice(options) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in options:
-            raise ValueError(text)
-        return text
-
-    return parse
-
-
-def _bounded(kind: type, low: float, high: float) -> Callable[[str], Any]:
-    def parse(text: str):
-        value = kind(float(text)) if kind is int else kind(text)
-        if not (math.isfinite(value) and low <= value <= high):
-            raise ValueError(text)
-        return value
-
-    return parse
-
-
-def _flag(text: str) -> bool:
-    if text not in ("0", "1", "true", "false"):
-        raise ValueError(text)
-    return text in ("1", "true")
-
-
-def _rate(text: str) -> float:
-    return nearest_rate(_bounded(float, 1e-9, 100.0)(text))
-
-
-def _names(text: str) -> list[str]:
-    return [part for part in text.split(",") if part]
-
+DATA_SOURCES = tuple(SOURCE_LABELS)
+BATCH_MODES = tuple(BATCH_LABELS)
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_source", "preset", _choice(DATA_SOURCES)),
-    Setting("preset", DEFAULT_PRESET, _choice(tuple(PRESETS))),
-    Setting("bundled", next(iter(BUNDLED)), _choice(tuple(BUNDLED))),
-    Setting("gen_rows", 200, _bounded(int, 3, 1_000_000)),
-    Setting("gen_features", 1, _bounded(int, 1, 5)),
-    Setting("gen_coef", "2.0", str),
-    Setting("gen_intercept", 1.0, _bounded(float, -1e6, 1e6)),
-    Setting("gen_noise", 1.0, _bounded(float, 0.0, 1e6)),
-    Setting("gen_x_min", 0.0, _bounded(float, -1e6, 1e6)),
-    Setting("gen_x_max", 10.0, _bounded(float, -1e6, 1e6)),
-    Setting("gen_outliers", 0.0, _bounded(float, 0.0, 0.5)),
-    Setting("gen_seed", 0, _bounded(int, 0, 2**31 - 1)),
-    Setting("target", None, str),
-    Setting("features", None, _names),
-    Setting("fit_intercept", True, _flag),
-    Setting("standardize", False, _flag),
-    Setting("l2", 0.0, _bounded(float, 0.0, 1e6)),
-    Setting("test_fraction", 0.2, _bounded(float, 0.0, 0.5)),
-    Setting("optimizer", "gd", _choice(tuple(OPTIMIZERS))),
-    Setting("beta", 0.9, _bounded(float, 0.0, 0.999)),
-    Setting("beta1", 0.9, _bounded(float, 0.0, 0.999)),
-    Setting("beta2", 0.999, _bounded(float, 0.0, 0.99999)),
-    Setting("rho", 0.9, _bounded(float, 0.0, 0.999)),
-    Setting("learning_rate", 0.05, _rate),
-    Setting("epochs", 300, _bounded(int, 1, 100_000)),
-    Setting("batch_mode", "full", _choice(BATCH_MODES)),
-    Setting("batch_size", 32, _bounded(int, 1, 1_000_000)),
-    Setting("schedule", "constant", _choice(tuple(SCHEDULES))),
-    Setting("step_drop", 0.5, _bounded(float, 0.01, 1.0)),
-    Setting("step_every", 100, _bounded(int, 1, 100_000)),
-    Setting("gamma", 0.99, _bounded(float, 0.5, 1.0)),
-    Setting("decay", 0.01, _bounded(float, 0.0, 100.0)),
-    Setting("min_lr", 0.0, _bounded(float, 0.0, 10.0)),
-    Setting("tol", 0.0, _bounded(float, 0.0, 1e6)),
-    Setting("init_weight", 0.0, _bounded(float, -1e6, 1e6)),
-    Setting("init_bias", 0.0, _bounded(float, -1e6, 1e6)),
-    Setting("seed", 0, _bounded(int, 0, 2**31 - 1)),
+    _choice("data_source", "preset", DATA_SOURCES, "Data", SOURCE_LABELS),
+    _choice(
+        "preset",
+        DEFAULT_PRESET,
+        tuple(PRESETS),
+        "Example",
+        {key: key.replace("_", " ").capitalize() for key in PRESETS},
+    ),
+    _choice("bundled", next(iter(BUNDLED)), tuple(BUNDLED), "Dataset"),
+    _number("gen_rows", 200, 3, 1_000_000, "Rows", step=100),
+    _number("gen_features", 1, 1, 5, "Features"),
+    Setting(
+        "gen_coef",
+        "2.0",
+        "text",
+        "True coefficients",
+        "One per feature, e.g. 2, -1.5",
+        widget="text_input",
+    ),
+    _number("gen_intercept", 1.0, -1e6, 1e6, "True intercept"),
+    _number("gen_noise", 1.0, 0.0, 1e6, "Noise σ"),
+    _number("gen_x_min", 0.0, -1e6, 1e6, "x from"),
+    _number("gen_x_max", 10.0, -1e6, 1e6, "x to"),
+    _number("gen_outliers", 0.0, 0.0, 0.5, "Outlier share", step=0.05),
+    _number("gen_seed", 0, 0, 2**31 - 1, "Data seed"),
+    Setting("target", None, "text", "Target (y)", widget="selectbox"),
+    Setting("features", None, "names", "Features (x)", widget="multiselect"),
+    Setting("fit_intercept", True, "bool", "Fit intercept (b)", widget="toggle"),
+    Setting(
+        "standardize",
+        False,
+        "bool",
+        "Standardize features",
+        "Descend on z-scored features; results are shown in original units.",
+        widget="toggle",
+    ),
+    _number("l2", 0.0, 0.0, 1e6, "L2 strength λ₂", step=0.01, format="%.4g"),
+    Setting(
+        "test_fraction", 0.2, "float", "Test share", widget="slider", low=0.0, high=0.5, step=0.05
+    ),
+    _choice("optimizer", "gd", tuple(OPTIMIZERS), "Update rule", OPTIMIZER_LABELS),
+    _decay("beta", 0.9, "Momentum β"),
+    _decay("beta1", 0.9, "β₁ (first moment)"),
+    _decay("beta2", 0.999, "β₂ (second moment)"),
+    _decay("rho", 0.9, "Decay ρ"),
+    Setting(
+        "learning_rate",
+        DEFAULT_RATE,
+        "rate",
+        "Learning rate η",
+        widget="select_slider",
+        low=1e-9,
+        high=100.0,
+        choices=LEARNING_RATES,
+        labels={r: f"{r:g}" for r in LEARNING_RATES},
+    ),
+    _number("epochs", 300, 1, min(100_000, MAX_EPOCHS), "Epochs", step=50),
+    _choice("batch_mode", "full", BATCH_MODES, "Batch", BATCH_LABELS, widget="radio"),
+    _number("batch_size", 32, 1, 1_000_000, "Batch size"),
+    _choice("schedule", "constant", tuple(SCHEDULES), "Schedule", SCHEDULE_LABELS),
+    _number("step_drop", 0.5, 0.01, 1.0, "Drop ×"),
+    _number("step_every", 100, 1, 100_000, "Every (epochs)"),
+    _number("gamma", 0.99, 0.5, 1.0, "γ per epoch", format="%.4g"),
+    _number("decay", 0.01, 0.0, 100.0, "Decay k", format="%.4g"),
+    _number("min_lr", 0.0, 0.0, 10.0, "Final rate", format="%.4g"),
+    _number("tol", 0.0, 0.0, 1e6, "Tolerance (0 = run every epoch)", format="%.2e"),
+    _number("init_weight", 0.0, -1e6, 1e6, "Initial weights"),
+    _number("init_bias", 0.0, -1e6, 1e6, "Initial bias"),
+    _number("seed", 0, 0, 2**31 - 1, "Shuffle seed"),
 )
 
+#: Every setting by key.
+SCHEMA: dict[str, Setting] = {s.key: s for s in SETTINGS}
 DEFAULTS: dict[str, Any] = {s.key: s.default for s in SETTINGS}
 
-#: Hyperparameters shown for each update rule, by setting key.
-OPTIMIZER_KEYS = {
+#: Hyperparameters shown for each update rule, by setting key (the engine's own names).
+OPTIMIZER_KEYS: dict[str, tuple[str, ...]] = {
     name: tuple(k for k in params if k != "eps") for name, params in OPTIMIZERS.items()
 }
 
-#: Parameters shown for each schedule, by setting key (key -> the schedule's own name).
-SCHEDULE_KEYS = {
+#: Parameters shown for each schedule: setting key -> the schedule's own parameter name.
+SCHEDULE_KEYS: dict[str, dict[str, str]] = {
     "constant": {},
     "step": {"step_drop": "drop", "step_every": "every"},
     "exponential": {"gamma": "gamma"},
@@ -182,7 +296,7 @@ def from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     values: dict[str, Any] = {}
     invalid: list[str] = []
     for setting in SETTINGS:
-        if setting.key not in params or setting.parse is None:
+        if setting.key not in params or not setting.in_url:
             continue
         try:
             values[setting.key] = setting.parse(str(params[setting.key]))
@@ -196,14 +310,8 @@ def to_query(state: Mapping[str, Any]) -> dict[str, str]:
     query: dict[str, str] = {}
     for setting in SETTINGS:
         value = state.get(setting.key, setting.default)
-        if value is None or value == setting.default:
-            continue
-        if isinstance(value, bool):
-            query[setting.key] = "1" if value else "0"
-        elif isinstance(value, list | tuple):
-            query[setting.key] = ",".join(map(str, value))
-        else:
-            query[setting.key] = str(value)
+        if setting.in_url and value is not None and value != setting.default:
+            query[setting.key] = setting.encode(value)
     return query
 
 
@@ -228,31 +336,85 @@ def parse_coefficients(text: str, n_features: int) -> tuple[float, ...]:
     return tuple(numbers[:n_features])
 
 
-def run_settings(state: Mapping[str, Any], n_rows: int) -> dict[str, Any]:
-    """Keyword arguments for :func:`core.descend` from the settings (hashable values only)."""
+@dataclass(frozen=True)
+class RunSettings:
+    """One run's settings, named as :func:`core.descend`'s keyword arguments.
+
+    Frozen and hashable, so it can be a cache key. ``init_coef`` is the value
+    every weight starts at; :meth:`descend_kwargs` spreads it over the features
+    and turns the ``(name, value)`` pairs into dictionaries.
+    """
+
+    optimizer: str
+    optimizer_params: tuple[tuple[str, float], ...]
+    learning_rate: float
+    epochs: int
+    batch_size: int | None
+    fit_intercept: bool
+    standardize: bool
+    l2: float
+    tol: float | None
+    seed: int
+    schedule: str
+    schedule_params: tuple[tuple[str, float], ...]
+    init_coef: float
+    init_intercept: float
+
+    def descend_kwargs(self, n_features: int) -> dict[str, Any]:
+        """Keyword arguments for ``core.descend(X, y, **kwargs)`` on ``n_features`` columns."""
+        kwargs = asdict(self)
+        kwargs["optimizer_params"] = dict(self.optimizer_params)
+        kwargs["schedule_params"] = dict(self.schedule_params)
+        kwargs["init_coef"] = np.full(n_features, self.init_coef)
+        return kwargs
+
+    @property
+    def full_batch(self) -> bool:
+        """True when every update sees every row."""
+        return self.batch_size is None
+
+    def updates(self, n_rows: int) -> int:
+        """Parameter updates the run makes: one per epoch in full batch, one per batch else."""
+        per_epoch = 1 if self.batch_size is None else math.ceil(n_rows / self.batch_size)
+        return per_epoch * self.epochs
+
+    def too_many_updates(self, n_rows: int) -> str | None:
+        """Why the run is not started (too many updates to finish soon), or None."""
+        updates = self.updates(n_rows)
+        if updates <= MAX_UPDATES:
+            return None
+        return (
+            f"it would make {updates:,} updates (more than {MAX_UPDATES:,}). "
+            "Use a larger batch or fewer epochs."
+        )
+
+
+def batch_size_of(mode: str, size: int, n_rows: int) -> int | None:
+    """The batch size a batch mode means: None for full batch, 1 for stochastic."""
+    if mode == "stochastic":
+        return 1
+    if mode == "mini" and size < n_rows:
+        return max(1, int(size))
+    return None
+
+
+def run_settings(state: Mapping[str, Any], n_rows: int) -> RunSettings:
+    """The run the settings in ``state`` describe, on ``n_rows`` training rows."""
     optimizer = state["optimizer"]
     schedule = state["schedule"]
-    mode = state["batch_mode"]
-    batch_size = None
-    if mode == "stochastic":
-        batch_size = 1
-    elif mode == "mini":
-        batch_size = max(1, min(int(state["batch_size"]), n_rows))
-    return {
-        "optimizer": optimizer,
-        "optimizer_params": tuple((k, float(state[k])) for k in OPTIMIZER_KEYS[optimizer]),
-        "learning_rate": float(state["learning_rate"]),
-        "epochs": int(state["epochs"]),
-        "batch_size": batch_size,
-        "fit_intercept": bool(state["fit_intercept"]),
-        "standardize": bool(state["standardize"]),
-        "l2": float(state["l2"]),
-        "tol": float(state["tol"]) or None,
-        "seed": int(state["seed"]),
-        "schedule": schedule,
-        "schedule_params": tuple(
-            (name, state[key]) for key, name in SCHEDULE_KEYS[schedule].items()
-        ),
-        "init_weight": float(state["init_weight"]),
-        "init_bias": float(state["init_bias"]),
-    }
+    return RunSettings(
+        optimizer=optimizer,
+        optimizer_params=tuple((k, float(state[k])) for k in OPTIMIZER_KEYS[optimizer]),
+        learning_rate=float(state["learning_rate"]),
+        epochs=int(state["epochs"]),
+        batch_size=batch_size_of(state["batch_mode"], state["batch_size"], n_rows),
+        fit_intercept=bool(state["fit_intercept"]),
+        standardize=bool(state["standardize"]),
+        l2=float(state["l2"]),
+        tol=float(state["tol"]) or None,
+        seed=int(state["seed"]),
+        schedule=schedule,
+        schedule_params=tuple((name, state[key]) for key, name in SCHEDULE_KEYS[schedule].items()),
+        init_coef=float(state["init_weight"]),
+        init_intercept=float(state["init_bias"]),
+    )

@@ -1,7 +1,8 @@
 """The sidebar every page shares: data source, model and descent settings.
 
-It is drawn by ``app.py`` before the page runs, so its widgets (and their
-values) persist when people switch pages.
+It is drawn by the router before the page runs, so its widgets (and their
+values) persist when people switch pages. It only draws: the data is chosen
+by :mod:`ui.data_choice`, the problem and runs are computed by :mod:`ui.compute`.
 """
 
 from __future__ import annotations
@@ -11,33 +12,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core import Spectrum
-from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, DataError, Dataset
-from ui import compute
-from ui.settings import (
-    BATCH_MODES,
-    DATA_SOURCES,
-    LEARNING_RATES,
-    OPTIMIZER_KEYS,
-    OPTIMIZER_LABELS,
-    SCHEDULE_LABELS,
-    parse_coefficients,
-    run_settings,
-)
-from ui.state import UPLOAD_BYTES, UPLOAD_ERROR, UPLOAD_NAME
+from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset
+from ui import compute, data_choice
+from ui.compute import Problem
+from ui.settings import OPTIMIZER_KEYS, SCHEDULE_KEYS, RunSettings, run_settings
+from ui.specs import ProblemKey
+from ui.state import UPLOAD_BYTES, UPLOAD_ERROR, UPLOAD_FILE
+from ui.widgets import draw
 
-SOURCE_LABELS = {
-    "preset": "Example (preset)",
-    "generate": "Generate my own",
-    "bundled": "Real dataset",
-    "upload": "Upload a CSV",
-}
-BATCH_LABELS = {"full": "Full batch", "mini": "Mini-batch", "stochastic": "Stochastic (1 row)"}
-HYPER_LABELS = {
-    "beta": "Momentum β",
-    "beta1": "β₁ (first moment)",
-    "beta2": "β₂ (second moment)",
-    "rho": "Decay ρ",
-}
 REGIME_BADGES = {
     "smooth": ":green-badge[:material/check_circle: converges smoothly]",
     "oscillates": ":orange-badge[:material/swap_vert: oscillates, then converges]",
@@ -51,101 +33,48 @@ class Context:
 
     dataset: Dataset
     raw: bytes | None
-    problem_key: tuple
-    problem: compute.Problem
-    settings: dict
+    problem_key: ProblemKey
+    problem: Problem
+    settings: RunSettings
 
     @property
     def spectrum(self) -> Spectrum:
         """The spectrum of the space the descent runs in (standardized or raw)."""
         stab = self.problem.stability
-        return stab.standardized if self.settings["standardize"] else stab.raw
+        return stab.standardized if self.settings.standardize else stab.raw
 
 
 def _on_upload() -> None:
-    """Parse a new upload; keep the previous data and say why when it is refused."""
-    file = st.session_state.get("upload_file")
-    if file is None:
-        return
-    raw = file.getvalue()
-    try:
-        compute.parse_upload(raw)
-    except DataError as error:
-        st.session_state[UPLOAD_ERROR] = f"{file.name}: {error}"
-        return
-    st.session_state[UPLOAD_BYTES] = raw
-    st.session_state[UPLOAD_NAME] = file.name
-    st.session_state[UPLOAD_ERROR] = None
-    st.session_state["target"] = None
-    st.session_state["features"] = None
-
-
-def _data_spec() -> tuple[tuple, bytes | None]:
-    """The chosen data as a hashable spec, plus the uploaded bytes when it is an upload."""
-    source = st.session_state["data_source"]
-    if source == "upload":
-        raw = st.session_state.get(UPLOAD_BYTES)
-        if raw is not None:
-            name = st.session_state.get(UPLOAD_NAME, "upload.csv")
-            return ("upload", compute.digest(raw), name), raw
-        source = "preset"
-    if source == "preset":
-        return ("preset", st.session_state["preset"]), None
-    if source == "bundled":
-        return ("bundled", st.session_state["bundled"]), None
-    s = st.session_state
-    coef = parse_coefficients(s["gen_coef"], s["gen_features"])
-    x_min, x_max = sorted((float(s["gen_x_min"]), float(s["gen_x_max"])))
-    if x_min == x_max:
-        x_max = x_min + 1.0
-    spec = (
-        "generate",
-        int(s["gen_rows"]),
-        int(s["gen_features"]),
-        coef,
-        float(s["gen_intercept"]),
-        float(s["gen_noise"]),
-        x_min,
-        x_max,
-        float(s["gen_outliers"]),
-        int(s["gen_seed"]),
-    )
-    return spec, None
+    file = st.session_state.get(UPLOAD_FILE)
+    if file is not None:
+        data_choice.accept_upload(st.session_state, file.name, file.getvalue())
 
 
 def _data_widgets() -> None:
-    st.selectbox("Data", DATA_SOURCES, key="data_source", format_func=SOURCE_LABELS.__getitem__)
+    draw("data_source")
     source = st.session_state["data_source"]
     if source == "preset":
-        st.selectbox(
-            "Example",
-            tuple(PRESETS),
-            key="preset",
-            help=None,
-            format_func=lambda k: k.replace("_", " ").capitalize(),
-        )
+        draw("preset")
         st.caption(PRESETS[st.session_state["preset"]])
     elif source == "bundled":
-        st.selectbox("Dataset", tuple(BUNDLED), key="bundled")
+        draw("bundled")
         st.caption(BUNDLED[st.session_state["bundled"]])
     elif source == "generate":
         left, right = st.columns(2)
-        left.number_input("Rows", 3, 1_000_000, key="gen_rows", step=100)
-        right.number_input("Features", 1, 5, key="gen_features")
-        st.text_input("True coefficients", key="gen_coef", help="One per feature, e.g. 2, -1.5")
+        draw("gen_rows", left)
+        draw("gen_features", right)
+        draw("gen_coef")
         left, right = st.columns(2)
-        left.number_input("True intercept", -1e6, 1e6, key="gen_intercept")
-        right.number_input("Noise σ", 0.0, 1e6, key="gen_noise")
-        left.number_input("x from", -1e6, 1e6, key="gen_x_min")
-        right.number_input("x to", -1e6, 1e6, key="gen_x_max")
-        left.number_input("Outlier share", 0.0, 0.5, key="gen_outliers", step=0.05)
-        right.number_input("Data seed", 0, 2**31 - 1, key="gen_seed")
+        for i, name in enumerate(
+            ("gen_intercept", "gen_noise", "gen_x_min", "gen_x_max", "gen_outliers", "gen_seed")
+        ):
+            draw(name, (left, right)[i % 2])
     else:
         limit = MAX_UPLOAD_BYTES // 2**20  # Streamlit's MB are 1024 × 1024 bytes
         st.file_uploader(
             f"CSV file (up to {limit} MB)",
             type=["csv", "txt", "tsv"],
-            key="upload_file",
+            key=UPLOAD_FILE,
             on_change=_on_upload,
             help="Comma, semicolon, tab or space separated; a header row is optional.",
         )
@@ -161,15 +90,14 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     s = st.session_state
     if s["target"] not in columns:
         s["target"] = dataset.target
-    target = s["target"]
-    candidates = [c for c in columns if c != target]
+    candidates = [c for c in columns if c != s["target"]]
     chosen = [c for c in (s["features"] or []) if c in candidates]
     if not chosen:
         chosen = [c for c in dataset.features if c in candidates] or candidates[:1]
     s["features"] = chosen
-    target = st.selectbox("Target (y)", columns, key="target")
+    target = draw("target", options=columns)
     candidates = [c for c in columns if c != target]
-    picked = [c for c in st.multiselect("Features (x)", candidates, key="features") if c != target]
+    picked = [c for c in draw("features", options=candidates) if c != target]
     if not picked:
         st.warning("Pick at least one feature; using the first one meanwhile.")
         picked = candidates[:1]
@@ -179,72 +107,39 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
         notes.append(f"{table.dropped_rows:,} rows dropped for missing values")
     if table.skipped_columns:
         notes.append("not numeric, left out: " + ", ".join(table.skipped_columns))
-    st.caption(f"{table.n_rows:,} rows" + ("; " + "; ".join(notes) if notes else ""))
+    st.caption(f"{table.n_rows:,} rows" + ("; " + "; ".join(notes) if notes else "") + ".")
     return target, tuple(picked)
 
 
 def _model_widgets() -> None:
-    st.toggle("Fit intercept (b)", key="fit_intercept")
-    st.toggle(
-        "Standardize features",
-        key="standardize",
-        help="Descend on z-scored features; results are shown in original units.",
-    )
-    st.number_input("L2 strength λ₂", 0.0, 1e6, key="l2", step=0.01, format="%.4g")
-    st.slider("Test share", 0.0, 0.5, key="test_fraction", step=0.05)
+    for name in ("fit_intercept", "standardize", "l2", "test_fraction"):
+        draw(name)
 
 
 def _descent_widgets(n_rows: int) -> None:
     s = st.session_state
-    st.selectbox(
-        "Update rule",
-        tuple(OPTIMIZER_LABELS),
-        key="optimizer",
-        format_func=OPTIMIZER_LABELS.__getitem__,
-    )
+    draw("optimizer")
     keys = OPTIMIZER_KEYS[s["optimizer"]]
     if keys:
-        columns = st.columns(len(keys))
-        for column, key in zip(columns, keys, strict=True):
-            column.number_input(HYPER_LABELS[key], 0.0, 0.99999, key=key, format="%.4g")
-    st.select_slider(
-        "Learning rate η",
-        options=LEARNING_RATES,
-        key="learning_rate",
-        format_func=lambda v: f"{v:g}",
-    )
-    st.number_input("Epochs", 1, 100_000, key="epochs", step=50)
-    st.radio(
-        "Batch",
-        BATCH_MODES,
-        key="batch_mode",
-        horizontal=True,
-        format_func=BATCH_LABELS.__getitem__,
-    )
+        for column, key in zip(st.columns(len(keys)), keys, strict=True):
+            draw(key, column)
+    draw("learning_rate")
+    draw("epochs")
+    draw("batch_mode")
     if s["batch_mode"] == "mini":
-        st.number_input("Batch size", 1, max(1, n_rows), key="batch_size")
-        if s["batch_size"] > n_rows:
-            s["batch_size"] = n_rows
-    st.selectbox(
-        "Schedule", tuple(SCHEDULE_LABELS), key="schedule", format_func=SCHEDULE_LABELS.__getitem__
-    )
-    schedule = s["schedule"]
-    if schedule == "step":
-        left, right = st.columns(2)
-        left.number_input("Drop ×", 0.01, 1.0, key="step_drop")
-        right.number_input("Every (epochs)", 1, 100_000, key="step_every")
-    elif schedule == "exponential":
-        st.number_input("γ per epoch", 0.5, 1.0, key="gamma", format="%.4g")
-    elif schedule == "inverse_time":
-        st.number_input("Decay k", 0.0, 100.0, key="decay", format="%.4g")
-    elif schedule == "cosine":
-        st.number_input("Final rate", 0.0, 10.0, key="min_lr", format="%.4g")
+        s["batch_size"] = min(s["batch_size"], n_rows)
+        draw("batch_size", max_value=max(1, n_rows))
+    draw("schedule")
+    parameters = tuple(SCHEDULE_KEYS[s["schedule"]])
+    if parameters:
+        for column, key in zip(st.columns(len(parameters)), parameters, strict=True):
+            draw(key, column)
     with st.expander("Start and stop"):
-        st.number_input("Tolerance (0 = run every epoch)", 0.0, 1e6, key="tol", format="%.2e")
+        draw("tol")
         left, right = st.columns(2)
-        left.number_input("Initial weights", -1e6, 1e6, key="init_weight")
-        right.number_input("Initial bias", -1e6, 1e6, key="init_bias")
-        st.number_input("Shuffle seed", 0, 2**31 - 1, key="seed")
+        draw("init_weight", left)
+        draw("init_bias", right)
+        draw("seed")
 
 
 def rate_badge(spectrum: Spectrum, learning_rate: float, optimizer: str) -> str:
@@ -260,36 +155,28 @@ def rate_badge(spectrum: Spectrum, learning_rate: float, optimizer: str) -> str:
 
 def render() -> Context:
     """Draw the sidebar and return the chosen data, problem and run settings."""
+    s = st.session_state
     with st.sidebar:
         st.header("Data", divider="gray")
         _data_widgets()
-        try:
-            spec, raw = _data_spec()
-        except ValueError as error:
-            st.error(str(error), icon=":material/error:")
-            spec, raw = ("preset", st.session_state["preset"]), None
-        try:
-            dataset = compute.load_dataset(spec, raw)
-        except ValueError as error:
-            st.error(str(error), icon=":material/error:")
-            spec, raw = ("preset", st.session_state["preset"]), None
-            dataset = compute.load_dataset(spec, raw)
-        target, features = _column_widgets(dataset)
+        chosen = data_choice.choose(s)
+        if chosen.problem:
+            st.error(chosen.problem, icon=":material/error:")
+        target, features = _column_widgets(chosen.dataset)
         st.header("Model", divider="gray")
         _model_widgets()
-        s = st.session_state
-        problem_key = (
-            spec,
-            target,
-            features,
-            float(s["test_fraction"]),
-            bool(s["fit_intercept"]),
-            float(s["l2"]),
+        key = ProblemKey(
+            data=chosen.spec,
+            target=target,
+            features=features,
+            test_fraction=float(s["test_fraction"]),
+            fit_intercept=bool(s["fit_intercept"]),
+            l2=float(s["l2"]),
         )
-        prob = compute.problem(problem_key, raw)
+        prob = compute.problem(key, chosen.raw)
         st.header("Descent", divider="gray")
         _descent_widgets(len(prob.y))
         settings = run_settings(s, len(prob.y))
-        context = Context(dataset, raw, problem_key, prob, settings)
-        st.markdown(rate_badge(context.spectrum, settings["learning_rate"], settings["optimizer"]))
+        context = Context(chosen.dataset, chosen.raw, key, prob, settings)
+        st.markdown(rate_badge(context.spectrum, settings.learning_rate, settings.optimizer))
     return context

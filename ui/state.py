@@ -1,16 +1,37 @@
-"""Session state: initialised in one place, from defaults and the URL, and written back to it."""
+"""Session state: every key the app keeps, initialised in one place from defaults and the URL.
+
+Settings (the keys of :data:`ui.settings.SCHEMA`) are read from a shared link on a
+session's first run and written back to the URL after every run. The other keys
+below hold what the app itself keeps between runs; no other module invents one.
+"""
 
 from __future__ import annotations
+
+from collections.abc import MutableMapping
 
 import streamlit as st
 
 from ui.settings import DEFAULTS, from_query, to_query
 
 _URL_READ = "_url_read"
+#: The uploaded file widget, and the last upload that parsed (bytes, file name) or why not.
+UPLOAD_FILE = "upload_file"
 UPLOAD_BYTES = "_upload_bytes"
 UPLOAD_NAME = "_upload_name"
 UPLOAD_ERROR = "_upload_error"
+#: Names of the settings a shared link carried with invalid values.
 URL_PROBLEMS = "_url_problems"
+#: What the router drew for the page that runs next (see :func:`ui.router.context`).
+CONTEXT = "_context"
+#: The Compare page's race: how many runs, the arrival tolerance, a note on the preset.
+RACE_COUNT = "race_count"
+RACE_TOLERANCE = "race_tol"
+RACE_NOTE = "race_note"
+
+
+def race_key(i: int, field: str) -> str:
+    """Session key of ``field`` for race run ``i`` (0-based), e.g. ``race_0_optimizer``."""
+    return f"race_{i}_{field}"
 
 
 def init_state() -> None:
@@ -24,6 +45,12 @@ def init_state() -> None:
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = value
+
+
+def forget_columns(state: MutableMapping) -> None:
+    """New data: let the target and features start from the data's own choice."""
+    state["target"] = None
+    state["features"] = None
 
 
 def sync_url() -> None:

@@ -10,14 +10,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from charts.labels import parameter_names
 from core import Metrics, Run, Stability, predict, regression_metrics
 from ui.compute import Problem
-
-
-def parameter_labels(feature_names: list[str], fit_intercept: bool) -> list[str]:
-    """Row labels: ``w (name)`` per feature, then ``b (intercept)``."""
-    labels = [f"w ({name})" for name in feature_names]
-    return [*labels, "b (intercept)"] if fit_intercept else labels
 
 
 def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
@@ -31,7 +26,7 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
         columns["true"] = [*problem.true_coef, problem.true_intercept][
             : run.coef.size + fit_intercept
         ]
-    labels = parameter_labels(problem.feature_names, fit_intercept)
+    labels = parameter_names(problem.feature_names, fit_intercept)
     return pd.DataFrame(columns, index=labels)
 
 

@@ -9,6 +9,8 @@ import streamlit as st
 
 from charts.playback import playback_figure
 from ui import compute, tables
+from ui.settings import RunSettings
+from ui.specs import ProblemKey
 
 
 def axes_picker(
@@ -46,9 +48,9 @@ def axes_picker(
 
 
 def playback(
-    problem_key: tuple,
+    problem_key: ProblemKey,
     raw: bytes | None,
-    settings: dict,
+    settings: RunSettings,
     *,
     axes: tuple[int, int] | None,
     feature: int,
@@ -58,7 +60,7 @@ def playback(
 
     Reruns that change neither (a prediction typed, a table opened) reuse it.
     """
-    return _playback(problem_key, raw, tuple(sorted(settings.items())), axes, feature, log_loss)
+    return _playback(problem_key, raw, settings, axes, feature, log_loss)
 
 
 # A resource, not data: the figure is only read afterwards, and unpickling a copy on
@@ -66,7 +68,7 @@ def playback(
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _playback(problem_key, _raw, settings, axes, feature, log_loss) -> go.Figure:
     problem = compute.problem(problem_key, _raw)
-    run = compute.run_descent(problem_key, _raw, dict(settings))
+    run = compute.run_descent(problem_key, _raw, settings)
     return playback_figure(
         run,
         problem.fit,

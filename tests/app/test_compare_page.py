@@ -1,30 +1,9 @@
 """The Compare page through AppTest: smoke, presets, add/remove, divergence, shared data."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import assert_fine, open_page
 from ui.settings import LEARNING_RATES
-
-TIMEOUT = 60
-BROKEN = "Something went wrong"
-
-
-def open_page(page: str) -> AppTest:
-    """The app, run once, then switched to ``page`` and run again, checked for errors.
-
-    ``tests/app/conftest.py`` routes every run through ``app.py``, as a server does.
-    """
-    at = AppTest.from_file("../../app.py", default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page(page).run()
-    assert_fine(at)
-    return at
-
-
-def assert_fine(at: AppTest) -> None:
-    """No exception, and not the router's friendly error either (it hides exceptions)."""
-    assert not at.exception, at.exception
-    assert not [e.value for e in at.error if BROKEN in e.value]
 
 
 @pytest.fixture

@@ -1,12 +1,9 @@
 """The Descent page through AppTest: smoke, flows by widget key, divergence, bad uploads."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-TIMEOUT = 90
-APP = str(Path(__file__).parents[2] / "app.py")
+from tests.app.helpers import APP, TIMEOUT
 
 
 @pytest.fixture

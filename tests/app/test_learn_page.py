@@ -5,7 +5,7 @@ import pytest
 
 from core import QuadraticLoss, stability_of
 from core.analysis import momentum_suggestion
-from tests.app.test_compare_page import assert_fine, open_page
+from tests.app.helpers import assert_fine, open_page
 from ui.settings import LEARNING_RATES
 
 

@@ -1,0 +1,71 @@
+"""Every setting at its edges survives widget -> URL -> a new session opening that URL."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import APP, TIMEOUT
+from ui.settings import SCHEMA, SETTINGS
+from ui.state import URL_PROBLEMS
+
+#: What must be chosen first for a setting's widget to be drawn.
+SHOWN_WHEN = {
+    **{s.key: {"data_source": "generate"} for s in SETTINGS if s.key.startswith("gen_")},
+    "bundled": {"data_source": "bundled"},
+    "beta": {"optimizer": "momentum"},
+    "beta1": {"optimizer": "adam"},
+    "beta2": {"optimizer": "adam"},
+    "rho": {"optimizer": "rmsprop"},
+    "batch_size": {"batch_mode": "mini"},
+    "step_drop": {"schedule": "step"},
+    "step_every": {"schedule": "step"},
+    "gamma": {"schedule": "exponential"},
+    "decay": {"schedule": "inverse_time"},
+    "min_lr": {"schedule": "cosine"},
+}
+#: Settings whose widget options depend on the data (checked by the upload tests).
+DATA_DEPENDENT = {"target", "features", "gen_coef"}
+#: Edges that would make the run itself needlessly long in a test.
+SLOW = {("gen_rows", "high"), ("epochs", "high"), ("batch_size", "high")}
+
+
+def _cases():
+    for setting in SETTINGS:
+        if setting.key in DATA_DEPENDENT or setting.kind in ("bool",):
+            continue
+        if setting.kind in ("int", "float"):
+            for edge in ("low", "high"):
+                if (setting.key, edge) not in SLOW:
+                    yield pytest.param(
+                        setting.key, getattr(setting, edge), id=f"{setting.key}-{edge}"
+                    )
+        else:
+            yield pytest.param(setting.key, setting.choices[-1], id=f"{setting.key}-last")
+    for key in ("fit_intercept", "standardize"):
+        yield pytest.param(key, not SCHEMA[key].default, id=f"{key}-flipped")
+    yield pytest.param("beta", 0.9995, id="beta-0.9995")
+
+
+def _widget(at: AppTest, key: str):
+    return getattr(at, SCHEMA[key].widget)(key=key)
+
+
+@pytest.mark.parametrize(("key", "value"), _cases())
+def test_a_setting_set_by_its_widget_opens_the_same_from_the_link(key, value):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    for other, wanted in SHOWN_WHEN.get(key, {}).items():
+        _widget(at, other).set_value(wanted).run()
+    if key == "batch_size":
+        at.number_input(key="epochs").set_value(10).run()
+    _widget(at, key).set_value(value).run()
+    assert not at.exception, at.exception
+    link = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    # A default stays out of the link, and a new session starts from it anyway.
+    assert link.get(key) == (None if value == SCHEMA[key].default else SCHEMA[key].encode(value))
+
+    opened = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    opened.query_params = link
+    opened.run()
+    assert not opened.exception, opened.exception
+    assert opened.session_state[key] == value
+    assert not opened.session_state[URL_PROBLEMS]

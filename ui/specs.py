@@ -1,0 +1,83 @@
+"""Named, frozen records of what the pages compute from: the chosen data and the problem.
+
+They are hashable (cache keys of :mod:`ui.compute`) and carry no bytes: an
+upload is named by its content digest, and its bytes travel beside the key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ui.settings import parse_coefficients
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """Settings of :func:`core.data.generate`, named as its keyword arguments."""
+
+    n_rows: int
+    n_features: int
+    coef: tuple[float, ...]
+    intercept: float
+    noise: float
+    x_range: tuple[float, float]
+    outlier_fraction: float
+    seed: int
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> GeneratorSpec:
+        """The generator settings in ``state``; ValueError when the coefficients do not parse.
+
+        An empty x range is widened to one unit, so any pair of numbers works.
+        """
+        n_features = int(state["gen_features"])
+        x_min, x_max = sorted((float(state["gen_x_min"]), float(state["gen_x_max"])))
+        return cls(
+            n_rows=int(state["gen_rows"]),
+            n_features=n_features,
+            coef=parse_coefficients(state["gen_coef"], n_features),
+            intercept=float(state["gen_intercept"]),
+            noise=float(state["gen_noise"]),
+            x_range=(x_min, x_max if x_max > x_min else x_min + 1.0),
+            outlier_fraction=float(state["gen_outliers"]),
+            seed=int(state["gen_seed"]),
+        )
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`core.data.generate`."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """The data people chose.
+
+    Attributes
+    ----------
+    source : {"preset", "bundled", "generate", "upload"}
+    name : str
+        The preset's or bundled dataset's key, or the uploaded file's name.
+    digest : str
+        The uploaded bytes' content digest (uploads only).
+    generator : GeneratorSpec or None
+        The generator's settings (generated data only).
+    """
+
+    source: str
+    name: str = ""
+    digest: str = ""
+    generator: GeneratorSpec | None = None
+
+
+@dataclass(frozen=True)
+class ProblemKey:
+    """The regression a page shows: the data, its columns, the split and the model."""
+
+    data: DataSpec
+    target: str
+    features: tuple[str, ...]
+    test_fraction: float
+    fit_intercept: bool
+    l2: float
