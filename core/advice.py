@@ -23,13 +23,14 @@ user interface.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.analysis import tolerance_level
-from core.descent import Run, descend
+from core.descent import DivergenceWarning, Run, descend
 from core.objective import QuadraticLoss, Scaling
 from core.ols import ols
 from core.stability import Spectrum
@@ -223,10 +224,13 @@ def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | Non
     top = math.inf if limit.rate is None else _rule_rate(spectrum, limit, ladder)
     if top is None:
         return None
-    optimum = ols(X, y, fit_intercept=fit_intercept, l2=l2).loss
+    optimum = ols(X, y, fit_intercept=fit_intercept, l2=l2, loss=descend_kwargs.get("loss", "mse"))
     for rate in sorted((float(r) for r in ladder if r <= top), reverse=True):
-        run = descend(X, y, **{**descend_kwargs, "learning_rate": rate})
-        if converged(run, optimum):
+        with warnings.catch_warnings():
+            # A candidate that blows up is an answer here (not this rate), not a mistake.
+            warnings.simplefilter("ignore", DivergenceWarning)
+            run = descend(X, y, **{**descend_kwargs, "learning_rate": rate})
+        if converged(run, optimum.loss):
             return rate
     return None
 
@@ -238,6 +242,7 @@ def _spectrum(X, y, descend_kwargs: dict, standardize: bool) -> Spectrum:
         y,
         l2=descend_kwargs.get("l2", 0.0),
         fit_intercept=descend_kwargs.get("fit_intercept", True),
+        convention=descend_kwargs.get("loss", "mse"),
     )
     return Spectrum.of(loss.rescaled(Scaling.standardizing(loss)) if standardize else loss)
 

@@ -73,6 +73,7 @@ def _blows_up(X, y, rule, rate, beta, epochs=4000):
     return run.diverged
 
 
+@pytest.mark.filterwarnings("ignore::core.descent.DivergenceWarning")
 @pytest.mark.parametrize("rule", ["momentum", "nesterov"])
 @pytest.mark.parametrize("beta", [0.5, 0.9])
 def test_momentum_limits_hold_when_run(rule, beta):
@@ -147,6 +148,7 @@ def test_no_stable_run_is_called_diverging():
                 assert verdict(s, rule, share * limit, params, run=run).outcome == "converging"
 
 
+@pytest.mark.filterwarnings("ignore::core.descent.DivergenceWarning")
 def test_a_diverged_run_says_when():
     X, y = preset("clear_bowl").xy()
     run = descend(X, y, learning_rate=3.0, epochs=300)
@@ -236,3 +238,10 @@ def test_working_rate_is_the_largest_stop_that_converges():
     # The next stop up (1.0) is above the limit 0.996 and is never offered.
     optimum = ols(X, y).loss
     assert not converged(descend(X, y, learning_rate=1.0, epochs=300), optimum)
+
+
+def test_working_rate_follows_the_half_mse_convention():
+    # Half the loss, half the curvature: the best rate doubles from 0.741 to 1.48 (limit
+    # 1.99), so the stop under it is 1.0 instead of the 0.7 of the "mse" convention.
+    X, y = training_rows(preset("clear_bowl"))
+    assert working_rate(X, y, LADDER, epochs=300, loss="half_mse") == 1.0
