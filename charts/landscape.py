@@ -21,6 +21,7 @@ from charts.animation import Mover
 from charts.labels import value
 from charts.ranges import below_blowup, clip_path, padded_range
 from core import Fit, QuadraticLoss, grid_around, loss_surface
+from core.geometry import hessian_slice, level_set
 
 #: Filled level sets drawn on an animated contour map, and points on each.
 LEVELS = 16
@@ -180,10 +181,11 @@ class Landscape:
         The loss is quadratic and the plane passes through the optimum
         :math:`\theta^*`, so along it :math:`L(\theta^* + d) = L^* + d^\top (H/2) d`
         with :math:`H` the Hessian restricted to the two parameters: every level
-        set is an ellipse around the optimum. Levels are evenly spaced in
-        :math:`\sqrt{L - L^*}` up to the highest loss on the grid. A flat
-        direction would give an unbounded ellipse; its semi-axis is capped at ten
-        grid diagonals, which inside the grid looks like the parallel lines it is.
+        set is an ellipse around the optimum (:func:`core.geometry.level_set`).
+        Levels are evenly spaced in :math:`\sqrt{L - L^*}` up to the highest loss
+        on the grid. A flat direction would give an unbounded ellipse; its
+        semi-axis is capped at ten grid diagonals, which inside the grid looks
+        like the parallel lines it is.
 
         Returns
         -------
@@ -195,19 +197,13 @@ class Landscape:
         depth = float(self.values.max()) - bottom
         if depth <= 0:
             return []
-        half_hessian = self.loss.hessian()[np.ix_(self.axes, self.axes)] / 2
-        curvature, directions = np.linalg.eigh(half_hessian)
-        curvature = np.clip(curvature, 0.0, None)
+        hessian = hessian_slice(self.loss, self.axes)
         cap = 10 * float(np.hypot(*self.spans[:2]))
-        angle = np.linspace(0.0, 2 * np.pi, LEVEL_POINTS)
-        circle = np.vstack([np.cos(angle), np.sin(angle)])
         curves = []
         for k in range(count, 0, -1):
-            radius = k / count * np.sqrt(depth)
-            with np.errstate(divide="ignore"):
-                semi_axes = np.minimum(radius / np.sqrt(curvature), cap)
-            x, y = centre[:, None] + directions @ (semi_axes[:, None] * circle)
-            curves.append((bottom + radius**2, x, y))
+            height = (k / count) ** 2 * depth
+            x, y = level_set(hessian, centre, height, LEVEL_POINTS, cap)
+            curves.append((bottom + height, x, y))
         return curves
 
 

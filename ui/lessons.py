@@ -27,6 +27,8 @@ from core import (
     ols,
 )
 from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
+from core.geometry import hessian_slice, level_set_extent, most_elongated_pair
+from core.geometry import planes as planes
 from ui import compute
 from ui.race import stop_below
 from ui.settings import SCHEDULE_LABELS, SCHEMA, RunSettings, nearest_rate
@@ -222,25 +224,8 @@ def _ridge(problem_key: ProblemKey, _raw: bytes | None, l2: float) -> tuple[Fit,
     return fit, Spectrum.of(replace(prob.loss, l2=l2))
 
 
-def planes(n_params: int) -> list[tuple[int, int]]:
-    """Every pair of parameter indices, ``(0, 1), (0, 2), …``: the slices a map can show."""
-    return [(i, j) for i in range(n_params) for j in range(i + 1, n_params)]
-
-
-def steepest_valley(loss: QuadraticLoss) -> tuple[int, int]:
-    """The pair of parameters whose slice of the loss is the most elongated.
-
-    That is the plane with the largest condition number of its 2 × 2 block of
-    the Hessian; a map of it shows the narrow valley, if the data have one.
-    Needs at least two parameters.
-    """
-    H = loss.hessian()
-
-    def elongation(plane: tuple[int, int]) -> float:
-        low, high = np.linalg.eigvalsh(H[np.ix_(plane, plane)])
-        return math.inf if low <= 0 else high / low
-
-    return max(planes(loss.n_params), key=elongation)
+#: The Learn page's default plane: the most elongated pair of parameters.
+steepest_valley = most_elongated_pair
 
 
 def surface_around(
@@ -257,13 +242,12 @@ def surface_around(
     cover = [points[:, shown]]
     on_slice = np.repeat(at[None, :], len(points), axis=0)
     on_slice[:, shown] = points[:, shown]
-    H = loss.hessian()[np.ix_(shown, shown)]
     rise = float(np.max(loss.value(on_slice) - loss.value(at), initial=0.0))
-    if rise > 0 and np.linalg.det(H) > 0:
-        # The contour L = L(at) + rise is the ellipse dᵀ H d / 2 = rise; its half-width
-        # along parameter k is sqrt(2 rise (H⁻¹)_kk). Most of it is enough to show the
-        # shape; all of it would shrink the paths of a narrow valley to a dot.
-        half = CONTOUR_SHARE * np.sqrt(2.0 * rise * np.diag(np.linalg.inv(H)))
+    extent = level_set_extent(hessian_slice(loss, axes), rise) if rise > 0 else None
+    if extent is not None:
+        # Most of the contour through the highest point is enough to show the shape;
+        # all of it would shrink the paths of a narrow valley to a dot.
+        half = CONTOUR_SHARE * extent
         cover.append(at[list(axes)] + np.array([-half, half]))
     cover = np.vstack(cover)
     return loss_surface(loss, axes, grid_around(cover[:, 0], n), grid_around(cover[:, 1], n), at)
