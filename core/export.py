@@ -15,10 +15,12 @@ Column names are user text and are treated as hostile throughout:
 
 from __future__ import annotations
 
+import ast
 import csv
 import dataclasses
 import functools
 import importlib.metadata
+import inspect
 import io
 import json
 import math
@@ -32,7 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core import optimizers
 from core.descent import DIVERGENCE_FACTOR, Run
+from core.objective import QuadraticLoss
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import SCHEDULES, learning_rates
 from core.validation import as_design
@@ -252,17 +256,19 @@ def reproduction_script(
     rule = make_optimizer(s["optimizer"], **s["optimizer_params"])
     embed = X.shape[0] <= EMBED_MAX_ROWS
     full_batch = s["batch_size"] is None or s["batch_size"] >= X.shape[0]
+    # The convention's factor from the one place the engine keeps it.
+    loss_factor = QuadraticLoss.from_data(X[:1], y[:1], convention=s["loss"]).data_factor
     sections = [
         _script_preamble(s, rule.name, X.shape[0], embed, full_batch),
         _script_names(names, target_name, data_note),
         _script_data(X, y) if embed else _READ_DATA,
-        _script_settings(s, full_batch),
+        _script_settings(s, full_batch, loss_factor),
         _SCALING if s["standardize"] else _NO_SCALING,
         _INTERCEPT_PARAMS if run.fit_intercept else _PLAIN_PARAMS,
         _script_schedule(s),
         _script_rule(rule),
         _START_AND_LIMIT,
-        _script_loop(rule.name, s["tol"] is not None, full_batch),
+        _script_loop(s, full_batch),
         _REPORT_INTERCEPT if run.fit_intercept else _REPORT_PLAIN,
     ]
     return _join_sections(section.strip("\n") for section in sections)
@@ -354,7 +360,7 @@ Run it with ``python <this file>``. It prints the epochs run, why the run
 stopped and the fitted parameters, which match what Downhill reported.
 
 Update rule: $optimizer    batches: $batches    schedule: $schedule
-Standardize: $standardize    intercept: $intercept
+Loss: $loss    standardize: $standardize    intercept: $intercept
 $data_source
 """
 
@@ -387,10 +393,15 @@ n, d = X.shape
 '''
 
 _SETTINGS = string.Template("""
-# Settings of the run. The loss it minimises is the mean squared error plus a
-# ridge penalty on the weights in the data's own units:
+# Settings of the run. The loss it minimises is LOSS_FACTOR times the mean squared
+# error plus a ridge penalty on the weights in the data's own units:
 #
-#     L(w, b) = mean((X @ w + b - y) ** 2) + L2 * sum(w ** 2)
+#     L(w, b) = LOSS_FACTOR * mean((X @ w + b - y) ** 2) + L2 * sum(w ** 2)
+#
+# LOSS_FACTOR is 1 for the mean squared error ("mse", 1/n) and 0.5 for half of it
+# ("half_mse", 1/(2n)), whose gradient has no factor 2.
+LOSS = $loss
+LOSS_FACTOR = $loss_factor
 LEARNING_RATE = $learning_rate
 EPOCHS = $epochs
 L2 = $l2
@@ -458,14 +469,14 @@ _START_AND_LIMIT = f"""
 def loss(theta):
     \"\"\"The training loss L at theta (the same number in either coordinates).\"\"\"
     error = A @ theta - y
-    return np.mean(error**2) + L2 * np.sum((theta[:d] / scale) ** 2)
+    return LOSS_FACTOR * np.mean(error**2) + L2 * np.sum((theta[:d] / scale) ** 2)
 
 
 # Divergence: the run stops once the loss is not a finite number (keeping the
 # last finite parameters) or exceeds {DIVERGENCE_FACTOR:g} times the larger of the starting
-# loss and the loss of the all-zero model, mean(y ** 2).
+# loss and the loss of the all-zero model, LOSS_FACTOR * mean(y ** 2).
 start_loss = loss(theta)
-reference = max(start_loss, np.mean(y**2))
+reference = max(start_loss, LOSS_FACTOR * np.mean(y**2))
 LIMIT = {DIVERGENCE_FACTOR!r} * (reference if reference > 0 else 1.0)
 # A blowing-up run overflows on its way out; the rule above catches it.
 np.seterr(over="ignore", invalid="ignore")
@@ -474,6 +485,7 @@ np.seterr(over="ignore", invalid="ignore")
 _LOOP = string.Template("""
 # The descent. The learning rate changes only between epochs.
 kept, epochs_run, stopped = theta, 0, "max_epochs"
+state = rule.init(theta)
 $tol_start
 for epoch, rate in enumerate(rates, start=1):
 $body
@@ -489,34 +501,43 @@ $body
 $tol_check
 """)
 
-_FULL_BATCH_BODY = string.Template("""
-# Full batch: every row, once per epoch.
-prediction = A @ theta
-error = prediction - y
-grad = (2.0 / n) * (A.T @ error) + penalty * theta
-$update
-""")
+_UPDATE = """
+step, state = rule.update(grad, state, rate)
+theta = theta + step
+"""
 
-_MINI_BATCH_BODY = string.Template("""
-# Mini-batches: shuffle the rows, then walk through them BATCH_SIZE at a time
-# (the last batch of an epoch may be smaller), one update per batch.
-order = rng.permutation(n)
-for start in range(0, n, BATCH_SIZE):
-    rows = order[start : start + BATCH_SIZE]
-    batch = A[rows]
-    prediction = batch @ theta
-    error = prediction - y[rows]
-    grad = (2.0 / len(rows)) * (batch.T @ error) + penalty * theta
-$update
-""")
+_SHUFFLED = ("shuffle the rows", "order = rng.permutation(n)")
+_IN_ORDER = ("take the rows in file order, never reshuffled", "order = np.arange(n)")
 
-_TOL_CHECK = """
+#: The loss of one batch before its update, added up over the epoch for tol_on "running".
+_BATCH_LOSS = """
+batch_losses += LOSS_FACTOR * (error @ error) / len(rows)
+batch_losses += L2 * np.sum((theta[:d] / scale) ** 2)
+"""
+
+_TOL_CHECK = {
+    "loss": (
+        "previous = start_loss",
+        """
     # Converged: the loss moved by less than TOL during the epoch.
     if abs(value - previous) < TOL:
         stopped = "converged"
         break
     previous = value
-"""
+""",
+    ),
+    "running": (
+        "# The first epoch has no running loss before it to compare with.\nprevious = np.nan",
+        """
+    # Converged: the epoch's mean of the per-batch losses, each taken before that
+    # batch's update, moved by less than TOL since the epoch before.
+    if abs(running - previous) < TOL:
+        stopped = "converged"
+        break
+    previous = running
+""",
+    ),
+}
 
 _REPORT = """
 w, b = to_data_units(kept)
@@ -536,67 +557,15 @@ for name, value in zip(FEATURES, w):
 _REPORT_INTERCEPT = _REPORT + 'print(f"b = {b:.12g}")\n'
 _REPORT_PLAIN = _REPORT + 'print(f"b = {0.0:.12g}")\n'
 
-#: Per update rule: what it means, its state, and the update inside the loop.
-_RULES = {
-    "gd": (
-        "Plain gradient descent: a step against the gradient, scaled by the rate.",
-        "",
-        "theta = theta - rate * grad",
-    ),
-    "momentum": (
-        "Momentum: a velocity accumulates past gradients (decaying by BETA) and\n"
-        "the step follows the velocity.",
-        "velocity = np.zeros_like(theta)",
-        "velocity = BETA * velocity + grad\ntheta = theta - rate * velocity",
-    ),
-    "nesterov": (
-        "Nesterov momentum, in the form that needs the gradient at the current point\n"
-        "only: the step looks one velocity update ahead.",
-        "velocity = np.zeros_like(theta)",
-        "velocity = BETA * velocity + grad\ntheta = theta - rate * (BETA * velocity + grad)",
-    ),
-    "adagrad": (
-        "AdaGrad: each coordinate's step shrinks with the running sum of its squared\ngradients.",
-        "squares = np.zeros_like(theta)",
-        "squares = squares + grad * grad\ntheta = theta - rate * grad / (np.sqrt(squares) + EPS)",
-    ),
-    "rmsprop": (
-        "RMSProp: each coordinate's step is divided by a moving average (decay RHO)\n"
-        "of its squared gradients.",
-        "squares = np.zeros_like(theta)",
-        "squares = RHO * squares + (1.0 - RHO) * grad * grad\n"
-        "theta = theta - rate * grad / (np.sqrt(squares) + EPS)",
-    ),
-    "adam": (
-        "Adam: moving averages of the gradient (decay BETA1) and of its square\n"
-        "(decay BETA2), corrected for starting at zero, set each step.",
-        "mean = np.zeros_like(theta)\nsquare = np.zeros_like(theta)\nt = 0",
-        "t += 1\n"
-        "mean = BETA1 * mean + (1.0 - BETA1) * grad\n"
-        "square = BETA2 * square + (1.0 - BETA2) * grad * grad\n"
-        "mean_hat = mean / (1.0 - BETA1**t)\n"
-        "square_hat = square / (1.0 - BETA2**t)\n"
-        "theta = theta - rate * mean_hat / (np.sqrt(square_hat) + EPS)",
-    ),
-}
-
-#: Per schedule: the rate of epoch e = 0, 1, ..., EPOCHS - 1 (as core.schedules has it).
-_SCHEDULE_RATES = {
-    "constant": "np.full(EPOCHS, LEARNING_RATE)",
-    "step": "LEARNING_RATE * DROP ** np.floor(e / EVERY)",
-    "exponential": "LEARNING_RATE * GAMMA**e",
-    "inverse_time": "LEARNING_RATE / (1.0 + DECAY * e)",
-    "cosine": "MIN_LR + 0.5 * (LEARNING_RATE - MIN_LR) * (1.0 + np.cos(np.pi * e / EPOCHS))",
-}
-
 
 def _join_sections(sections: Iterable[str]) -> str:
     """Sections one blank line apart, two around function definitions (as PEP 8 has it)."""
     text = ""
     for section in sections:
         if text:
-            touches_def = section.startswith("def ") or text.splitlines()[-1].startswith(" ")
-            text += "\n\n\n" if touches_def else "\n\n"
+            first = next(line for line in section.splitlines() if not line.startswith("#"))
+            after_def = text.splitlines()[-1].startswith(" ")
+            text += "\n\n\n" if after_def or first.startswith(("def ", "class ")) else "\n\n"
         text += section
     return text + "\n"
 
@@ -610,17 +579,20 @@ def _script_preamble(
         batches = "stochastic (1 row)"
     else:
         batches = f"mini-batches of {settings['batch_size']} rows"
-    imports = "import numpy as np"
+    if not full_batch and not settings["shuffle"]:
+        batches += ", in file order"
+    imports = "from typing import NamedTuple\n\nimport numpy as np"
     if not embed:
-        imports = "import csv\nfrom pathlib import Path\n\n" + imports
+        imports = "import csv\nfrom pathlib import Path\n" + imports
     return _PREAMBLE.substitute(
         optimizer=optimizer,
         batches=batches,
         schedule=_known_schedule(settings["schedule"]),
+        loss=settings["loss"],
         standardize="yes" if settings["standardize"] else "no",
         intercept="yes" if settings["fit_intercept"] else "no (b = 0)",
         data_source=_EMBEDDED_SOURCE if embed else _FILE_SOURCE.substitute(rows=f"{n_rows:,}"),
-        imports=imports,
+        imports="from __future__ import annotations\n\n" + imports,
     )
 
 
@@ -646,16 +618,17 @@ def _script_data(X: np.ndarray, y: np.ndarray) -> str:
     )
 
 
-def _script_settings(settings: dict, full_batch: bool) -> str:
+def _script_settings(settings: dict, full_batch: bool, loss_factor: float) -> str:
     extra = [f"FIT_INTERCEPT = {bool(settings['fit_intercept'])!r}"]
     if settings["tol"] is not None:
         extra.append(f"TOL = {float(settings['tol'])!r}")
     if not full_batch:
-        extra += [
-            f"BATCH_SIZE = {int(settings['batch_size'])!r}",
-            f"SEED = {int(settings['seed'])!r}",
-        ]
+        extra.append(f"BATCH_SIZE = {int(settings['batch_size'])!r}")
+        if settings["shuffle"]:
+            extra.append(f"SEED = {int(settings['seed'])!r}")
     return _SETTINGS.substitute(
+        loss=repr(str(settings["loss"])),
+        loss_factor=_number(loss_factor),
         learning_rate=_number(settings["learning_rate"]),
         epochs=int(settings["epochs"]),
         l2=_number(settings["l2"]),
@@ -666,7 +639,7 @@ def _script_settings(settings: dict, full_batch: bool) -> str:
 
 
 def _known_schedule(name: str) -> str:
-    if name not in _SCHEDULE_RATES:
+    if name not in _schedule_formulas():
         raise ValueError(f"no reproduction is written for the schedule {name!r}.")
     return name
 
@@ -677,42 +650,171 @@ def _script_schedule(settings: dict) -> str:
     # The engine's own check, so the script never carries a value it would refuse.
     learning_rates(name, settings["learning_rate"], 1, **params)
     constants = "".join(f"{key.upper()} = {_literal(value)}\n" for key, value in params.items())
-    formula = _SCHEDULE_RATES[name]
+    formula = _schedule_formulas()[name]
     epochs = "e = np.arange(EPOCHS, dtype=np.float64)\n" if re.search(r"\be\b", formula) else ""
     return (
-        f"# Learning-rate schedule: {name}. The rate of each epoch e = 0, 1, ..., EPOCHS - 1.\n"
+        f"# Learning-rate schedule: {name}, as core.schedules computes it. The rate of each\n"
+        f"# epoch e = 0, 1, ..., EPOCHS - 1.\n"
         f"{constants}{epochs}rates = {formula}"
     )
 
 
 def _script_rule(rule: Optimizer) -> str:
-    meaning, state, _ = _RULES[rule.name]
-    constants = "".join(f"{k.upper()} = {float(v)!r}\n" for k, v in rule.hyperparameters.items())
+    arguments = ", ".join(f"{key}={float(value)!r}" for key, value in rule.hyperparameters.items())
     return (
-        textwrap.indent(meaning, "# ")
-        + "\n"
-        + constants
-        + (state or "# It keeps no state between steps.")
+        f"# Update rule: {rule.name}. What follows is Downhill's own code (core/optimizers.py),\n"
+        "# copied unchanged: a rule is a pair of pure functions, init(params) -> state and\n"
+        "# update(grad, state, learning_rate) -> (step, new state); the loop adds the step.\n"
+        f"{_rule_source(rule.name)}\n\n\n"
+        f"rule = {rule.name}({arguments})"
     )
 
 
-def _script_loop(optimizer: str, has_tol: bool, full_batch: bool) -> str:
-    update = _RULES[optimizer][2]
+def _script_loop(settings: dict, full_batch: bool) -> str:
+    running = settings["tol"] is not None and settings["tol_on"] == "running"
+    update = _UPDATE.strip("\n")
     if full_batch:
-        body = _FULL_BATCH_BODY.substitute(update=update)
-        shuffle = ""
+        lines = ["# Full batch: every row, once per epoch."]
+        if running:
+            lines.append("# With one batch an epoch, its running loss is the loss before the step.")
+            lines.append("running = loss(theta)")
+        lines += [
+            "prediction = A @ theta",
+            "error = prediction - y",
+            "grad = (2.0 * LOSS_FACTOR / n) * (A.T @ error) + penalty * theta",
+            update,
+        ]
+        preface = ""
     else:
-        body = _MINI_BATCH_BODY.substitute(update=textwrap.indent(update, "    "))
-        shuffle = (
+        note, order = _SHUFFLED if settings["shuffle"] else _IN_ORDER
+        lines = [
+            f"# Mini-batches: {note}, then walk through them BATCH_SIZE",
+            "# at a time (the last batch of an epoch may be smaller), one update per batch.",
+            order,
+        ]
+        if running:
+            lines.append("batch_losses = 0.0")
+        lines += [
+            "for start in range(0, n, BATCH_SIZE):",
+            "    rows = order[start : start + BATCH_SIZE]",
+            "    batch = A[rows]",
+            "    prediction = batch @ theta",
+            "    error = prediction - y[rows]",
+        ]
+        if running:
+            lines.append(textwrap.indent(_BATCH_LOSS.strip("\n"), "    "))
+        lines += [
+            "    grad = (2.0 * LOSS_FACTOR / len(rows)) * (batch.T @ error) + penalty * theta",
+            textwrap.indent(update, "    "),
+        ]
+        if running:
+            lines.append("running = batch_losses / len(range(0, n, BATCH_SIZE))")
+        preface = (
             "# Shuffling: one generator from the run's seed; each epoch draws a fresh\n"
             "# permutation of the rows.\n"
             "rng = np.random.default_rng(SEED)\n\n"
+            if settings["shuffle"]
+            else ""
         )
-    if has_tol:
-        tol_start, tol_check = "previous = start_loss", _TOL_CHECK.strip("\n")
-    else:
+    if settings["tol"] is None:
         tol_start, tol_check = "# No tolerance was set: only EPOCHS or divergence end the run.", ""
+    else:
+        tol_start, tol_check = _TOL_CHECK[settings["tol_on"]]
     loop = _LOOP.substitute(
-        body=textwrap.indent(body.strip("\n"), "    "), tol_start=tol_start, tol_check=tol_check
+        body=textwrap.indent("\n".join(lines), "    "),
+        tol_start=tol_start,
+        tol_check=tol_check.strip("\n"),
     )
-    return shuffle + loop.strip("\n")
+    return preface + loop.strip("\n")
+
+
+# -------------------------------------------------- the engine's rules, as the script reads them
+#
+# The script's update rules and schedules are not a second copy kept by hand: they are
+# read from the engine's own code, so a rule or schedule added there reaches the script
+# (or, if it cannot be read this way, the export refuses it and the tests say so).
+
+
+def _state_classes() -> list[type]:
+    """The NamedTuple states of :mod:`core.optimizers`, in the order they are defined."""
+    classes = [
+        value
+        for value in vars(optimizers).values()
+        if isinstance(value, type)
+        and issubclass(value, tuple)
+        and hasattr(value, "_fields")
+        and value.__module__ == optimizers.__name__
+        and value is not Optimizer
+    ]
+    return sorted(classes, key=lambda cls: inspect.getsourcelines(cls)[1])
+
+
+@functools.cache
+def _rule_source(name: str) -> str:
+    """The source of the rule ``name``: :class:`Optimizer`, the states it uses, its factory."""
+    factory = getattr(optimizers, name)
+    source = inspect.getsource(factory)
+    states = [cls for cls in _state_classes() if re.search(rf"\b{cls.__name__}\b", source)]
+    parts = [inspect.getsource(Optimizer), *map(inspect.getsource, states), source]
+    return "\n\n\n".join(part.strip("\n") for part in parts)
+
+
+class _ScheduleNames(ast.NodeTransformer):
+    """Renames the names of ``learning_rates`` into the script's constants."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        if node.id not in self.names:
+            raise ValueError(f"no reproduction is written for a schedule that uses {node.id!r}.")
+        return ast.copy_location(ast.Name(self.names[node.id], node.ctx), node)
+
+
+def _schedule_parameter(value: ast.expr) -> str | None:
+    """The key ``k`` when ``value`` reads ``p["k"]`` (possibly inside a check)."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            return str(node.slice.value)
+    return None
+
+
+def _schedule_formula(statements: list[ast.stmt]) -> str:
+    """One schedule's branch of ``learning_rates`` as an expression of the script's names."""
+    names = {"np": "np", "learning_rate": "LEARNING_RATE", "epochs": "EPOCHS", "epoch": "e"}
+    for statement in statements:
+        if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+            key = _schedule_parameter(statement.value)
+            if key is not None:
+                names[statement.targets[0].id] = key.upper()
+        if isinstance(statement, ast.Return):
+            return ast.unparse(_ScheduleNames(names).visit(statement.value))
+    raise ValueError("a schedule branch of core.schedules.learning_rates returns nothing.")
+
+
+@functools.cache
+def _schedule_formulas() -> dict[str, str]:
+    """Every schedule's rate formula, read from :func:`core.schedules.learning_rates` itself.
+
+    Each ``if name == "<schedule>":`` block of that function is one schedule; the
+    statements after the last block are the one schedule left.
+    """
+    function = ast.parse(textwrap.dedent(inspect.getsource(learning_rates))).body[0]
+    formulas, tail = {}, []
+    for statement in function.body:
+        test = getattr(statement, "test", None)
+        if (
+            isinstance(statement, ast.If)
+            and isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "name"
+            and isinstance(test.comparators[0], ast.Constant)
+        ):
+            formulas[test.comparators[0].value] = _schedule_formula(statement.body)
+            tail = []
+        else:
+            tail.append(statement)
+    rest = [name for name in SCHEDULES if name not in formulas]
+    if len(rest) == 1:
+        formulas[rest[0]] = _schedule_formula(tail)
+    return formulas

@@ -2,6 +2,9 @@
 
 Every source ends as a :class:`Table` of finite float64 columns, or a :class:`Dataset`
 that adds the default target, features and (for generated data) the true answer.
+A preset also carries how it is meant to be run (:func:`preset_settings`, a
+:class:`PresetRun`) and, for a tutorial, what its article printed
+(:func:`preset_article`, an :class:`Article`).
 NumPy, pandas and the standard library only.
 """
 
@@ -11,7 +14,18 @@ from core.data.dataset import Dataset
 from core.data.errors import DataError
 from core.data.generators import generate
 from core.data.limits import MAX_ROWS, MAX_UPLOAD_BYTES
-from core.data.presets import DEFAULT_PRESET, PRESETS, preset
+from core.data.presets import (
+    DEFAULT_PRESET,
+    PRESET_RUNS,
+    PRESETS,
+    TUTORIALS,
+    Article,
+    PresetRun,
+    Printed,
+    preset,
+    preset_article,
+    preset_settings,
+)
 from core.data.table import Table
 
 __all__ = [
@@ -20,11 +34,18 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "PRESETS",
+    "PRESET_RUNS",
+    "TUTORIALS",
+    "Article",
     "DataError",
     "Dataset",
+    "PresetRun",
+    "Printed",
     "Table",
     "bundled",
     "generate",
     "preset",
+    "preset_article",
+    "preset_settings",
     "read_csv_bytes",
 ]

@@ -42,6 +42,13 @@ _BUNDLED = {
         "murder",
         ("poverty",),
     ),
+    "seattle_weather": _Bundled(
+        "Seattle daily weather",
+        "1,461 days in Seattle, 2012–2015 (NOAA): the day's maximum temperature against "
+        "its minimum (°C); precipitation and wind to try too.",
+        "temp_max",
+        ("temp_min",),
+    ),
 }
 
 #: Dataset key -> one-line description.

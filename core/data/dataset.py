@@ -39,6 +39,17 @@ class Dataset:
         Intercept the data was generated from; None for real data.
     outlier_rows : ndarray of int, default empty
         Row numbers whose target was pushed away from the line on purpose.
+    groups : ndarray of str of shape (n_rows,) or None, default None
+        For data made of several sets meant to be looked at side by side (Anscombe's
+        quartet), the label of the set each row belongs to; None for one set.
+    group_column : str, default ""
+        What the labels are called in the source, for example ``"series"``.
+
+    Notes
+    -----
+    A chart of grouped data draws one panel per label of :meth:`group_rows`, in that
+    order, each with the points ``X[rows], y[rows]`` of its set, on shared axes so the
+    shapes compare at a glance, and the same fitted line on every panel.
     """
 
     name: str
@@ -49,11 +60,19 @@ class Dataset:
     true_coef: np.ndarray | None = None
     true_intercept: float | None = None
     outlier_rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    groups: np.ndarray | None = None
+    group_column: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", list(self.features))
         object.__setattr__(self, "true_coef", _frozen(self.true_coef, np.float64))
         object.__setattr__(self, "outlier_rows", _frozen(self.outlier_rows, np.intp))
+        object.__setattr__(self, "groups", _frozen(self.groups, np.str_))
+        if self.groups is not None and self.groups.shape != (self.table.n_rows,):
+            raise ValueError(
+                f"groups must hold one label per row ({self.table.n_rows}); "
+                f"got shape {self.groups.shape}."
+            )
         if self.true_intercept is not None:
             object.__setattr__(self, "true_intercept", float(self.true_intercept))
 
@@ -66,6 +85,19 @@ class Dataset:
         y : ndarray of shape (n_rows,)
         """
         return self.table.xy(self.target, self.features)
+
+    def group_rows(self) -> dict[str, np.ndarray]:
+        """Row numbers of each set, keyed by label in order of first appearance.
+
+        Returns
+        -------
+        dict of str to ndarray of int
+            Empty when the data is one set (``groups`` is None).
+        """
+        if self.groups is None:
+            return {}
+        labels = dict.fromkeys(self.groups.tolist())
+        return {label: np.flatnonzero(self.groups == label) for label in labels}
 
 
 def from_columns(

@@ -5,17 +5,25 @@ The keys are stable identifiers used in URLs; change a description freely, never
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
 
+from core.data.bundled_datasets import BUNDLED_DIR, bundled
+from core.data.csv_reader import read_csv_bytes
 from core.data.dataset import Dataset, from_columns
 from core.data.generators import generate
 
 DEFAULT_PRESET = "clear_bowl"
+
+#: Seed of the legacy generator that draws the three-feature tutorial's data, which its
+#: article leaves unseeded.
+TUTORIAL_3_FEATURES_SEED = 0
 
 #: Correlation between the two features of ``correlated``; the loss valley's long axis
 #: is :math:`\sqrt{(1+\rho)/(1-\rho)} \approx 8` times its short one.
@@ -34,6 +42,40 @@ def _tutorial_5_points() -> Dataset:
     x = np.arange(1.0, 6.0)
     y = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
     return from_columns("", "", x[:, np.newaxis], y)
+
+
+def _tutorial_400_points_stream() -> tuple[Dataset, np.ndarray]:
+    # The article's own calls, in its order, on a private legacy generator: the same
+    # numbers as np.random.seed(43) followed by the same calls, global state untouched.
+    legacy = np.random.RandomState(43)
+    x = np.linspace(0, 100, 400)
+    y = 3.5 * x + 10 + legacy.normal(0, 25, 400)
+    order = legacy.permutation(400)
+    data = from_columns("", "", x[:, np.newaxis], y, true_coef=np.array([3.5]), true_intercept=10)
+    return data, order
+
+
+def _tutorial_400_points() -> Dataset:
+    return _tutorial_400_points_stream()[0]
+
+
+def _tutorial_3_features_sgd() -> Dataset:
+    # The article draws unseeded data; seed 0 of the legacy generator, its calls in its order.
+    legacy = np.random.RandomState(TUTORIAL_3_FEATURES_SEED)
+    X = legacy.rand(1000, 3)
+    y = 1.5 * X[:, 0] + 3.8 * X[:, 1] + 4.7 * X[:, 2] + 8.9 + legacy.randn(1000)
+    return from_columns("", "", X, y, true_coef=np.array([1.5, 3.8, 4.7]), true_intercept=8.9)
+
+
+def _tutorial_temperatures() -> Dataset:
+    return bundled("seattle_weather")
+
+
+def _anscombe() -> Dataset:
+    raw = (BUNDLED_DIR / "anscombe.csv").read_bytes()
+    table = read_csv_bytes(raw)
+    series = [row["series"] for row in csv.DictReader(io.StringIO(raw.decode("utf-8")))]
+    return Dataset("", "", table, "y", ["x"], groups=np.array(series), group_column="series")
 
 
 def _badly_scaled() -> Dataset:
@@ -82,6 +124,30 @@ _PRESETS = {
         "The classic tutorial example: x = 1…5, y = 2, 4, 5, 4, 5 (best line y = 0.6x + 2.2).",
         _tutorial_5_points,
     ),
+    "tutorial_400_points": _Preset(
+        "Tutorial: 400 points from scratch",
+        "np.random.seed(43); y = 3.5x + 10 + N(0, 25²) on 400 points of [0, 100]; 320 "
+        "shuffled rows to fit, 80 to test; ½·MSE at rate 5e-4 for 100,000 steps.",
+        _tutorial_400_points,
+    ),
+    "tutorial_3_features_sgd": _Preset(
+        "Tutorial: three features, one row at a time",
+        "1,000 rows of y = 1.5x1 + 3.8x2 + 4.7x3 + 8.9 + N(0, 1); one update per row over "
+        "the first 900 in file order until the epoch's mean loss settles; 100 to test.",
+        _tutorial_3_features_sgd,
+    ),
+    "tutorial_temperatures": _Preset(
+        "Tutorial: maximum from minimum temperature",
+        "NOAA's Seattle daily record, 2012–2015: the day's maximum against its minimum "
+        "(°C), fitted until the loss settles.",
+        _tutorial_temperatures,
+    ),
+    "anscombe": _Preset(
+        "Anscombe's quartet",
+        "Four sets of 11 points with the same least-squares line, y ≈ 3.00 + 0.500x, and "
+        "very different shapes: look at the scatter before trusting a fit.",
+        _anscombe,
+    ),
     "badly_scaled": _Preset(
         "Badly scaled",
         "400 points of y = 3.5x + 10 + N(0, 25²), x in [0, 100]: the slope's scale dwarfs "
@@ -123,7 +189,284 @@ def preset(key: str) -> Dataset:
     ValueError
         If ``key`` is not a preset.
     """
-    spec = _PRESETS.get(key)
-    if spec is None:
-        raise ValueError(f"Unknown preset {key!r}; choose one of: {', '.join(PRESETS)}.")
+    spec = _PRESETS[_known(key)]
     return replace(spec.build(), name=spec.name, description=spec.description)
+
+
+@dataclass(frozen=True)
+class PresetRun:
+    """How a preset is meant to be run: the settings its tutorial used, as plain values.
+
+    Frozen and hashable, so it can key a cache. :meth:`descend_kwargs` turns it into
+    keyword arguments of :func:`core.descend`; :meth:`split` picks the rows to fit and
+    the rows to test from the preset's ``(X, y)``.
+
+    Attributes
+    ----------
+    learning_rate : float
+    epochs : int
+        Epoch budget (the most epochs; a tolerance may stop the run sooner).
+    loss : {"mse", "half_mse"}
+        MSE with :math:`1/n`, or ½·MSE with :math:`1/(2n)` (a gradient without the 2).
+    optimizer : str
+        Update rule, as in :data:`core.optimizers.OPTIMIZERS`.
+    batch_size : int or None
+        None for full batch, 1 for one update per row.
+    shuffle : bool
+        Reshuffle the rows every epoch (True) or walk them in file order (False).
+    tol : float or None
+        Stop once the loss changes by less than this from one epoch to the next.
+    tol_on : {"loss", "running"}
+        Which loss ``tol`` watches: the full training loss after each epoch, or the
+        epoch's mean of per-batch losses, each taken before that batch's update.
+    init_coef : tuple of float or None
+        Starting coefficients (zeros when None).
+    init_intercept : float
+    standardize : bool
+    seed : int
+        Seed of the reshuffling (unused in file order).
+    train_rows : tuple of int or None
+        Rows fitted, in the order the descent walks them; None for every row.
+    test_rows : tuple of int
+        Rows held out to report R² on (empty: no test split).
+    """
+
+    learning_rate: float = 0.01
+    epochs: int = 1000
+    loss: str = "mse"
+    optimizer: str = "gd"
+    batch_size: int | None = None
+    shuffle: bool = True
+    tol: float | None = None
+    tol_on: str = "loss"
+    init_coef: tuple[float, ...] | None = None
+    init_intercept: float = 0.0
+    standardize: bool = False
+    seed: int = 0
+    train_rows: tuple[int, ...] | None = None
+    test_rows: tuple[int, ...] = ()
+
+    def descend_kwargs(self) -> dict:
+        """Keyword arguments of :func:`core.descend` that run this preset as its tutorial did."""
+        return {
+            "optimizer": self.optimizer,
+            "learning_rate": self.learning_rate,
+            "epochs": self.epochs,
+            "loss": self.loss,
+            "batch_size": self.batch_size,
+            "shuffle": self.shuffle,
+            "tol": self.tol,
+            "tol_on": self.tol_on,
+            "init_coef": None if self.init_coef is None else list(self.init_coef),
+            "init_intercept": self.init_intercept,
+            "standardize": self.standardize,
+            "seed": self.seed,
+        }
+
+    def split(
+        self, X: np.ndarray, y: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rows to fit and the rows to test.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_rows, n_features)
+        y : ndarray of shape (n_rows,)
+
+        Returns
+        -------
+        X_train : ndarray of shape (len(train_rows), n_features)
+            Every row, in file order, when ``train_rows`` is None.
+        y_train : ndarray of shape (len(train_rows),)
+        X_test : ndarray of shape (len(test_rows), n_features)
+        y_test : ndarray of shape (len(test_rows),)
+        """
+        train = slice(None) if self.train_rows is None else list(self.train_rows)
+        test = list(self.test_rows)
+        return X[train], y[train], X[test], y[test]
+
+
+class Printed(NamedTuple):
+    """One number of a tutorial: as its article prints it, and as its own code gives it.
+
+    Attributes
+    ----------
+    quantity : str
+        What it is, for example ``"slope"`` or ``"loss at step 0"``.
+    article : str or None
+        As printed, digits untouched (``"0.60"``); None where the article prints none.
+    code : float
+        What the article's own code gives, which Downhill's run of the preset
+        reproduces (tests check both to at least 6 significant digits).
+    """
+
+    quantity: str
+    article: str | None
+    code: float
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a tutorial's article printed beside what its code computes, and why they differ.
+
+    Attributes
+    ----------
+    title : str
+        The tutorial, as a reader would name it.
+    numbers : tuple of Printed
+    differences : str
+        One or two sentences a learner can read beside the numbers: where article and
+        code part and why (not converged, an arithmetic slip, unseeded data...).
+    """
+
+    title: str
+    numbers: tuple[Printed, ...]
+    differences: str
+
+
+def _tutorial_400_points_run() -> PresetRun:
+    order = _tutorial_400_points_stream()[1]
+    return PresetRun(
+        learning_rate=5e-4,
+        epochs=100_000,
+        loss="half_mse",
+        train_rows=tuple(order[:320].tolist()),
+        test_rows=tuple(order[320:].tolist()),
+    )
+
+
+#: Preset key -> the settings its tutorial runs with; presets not listed run with
+#: :class:`PresetRun`'s defaults (Downhill's own: rate 0.01, 1,000 epochs, MSE).
+PRESET_RUNS: dict[str, PresetRun] = {
+    "tutorial_5_points": PresetRun(learning_rate=0.01, epochs=1000),
+    "tutorial_400_points": _tutorial_400_points_run(),
+    "tutorial_3_features_sgd": PresetRun(
+        learning_rate=0.01,
+        epochs=1000,
+        batch_size=1,
+        shuffle=False,
+        tol=1e-10,
+        tol_on="running",
+        init_coef=(1.0, 1.0, 1.0),
+        train_rows=tuple(range(900)),
+        test_rows=tuple(range(900, 1000)),
+    ),
+    # 2/λmax of this data is 0.01067: 0.01 converges and 0.011 diverges. A tolerance of
+    # 1e-10 stops it after 1,918 epochs within 4 digits of least squares; much smaller
+    # ones reach the rounding of the loss itself, where the stopping epoch stops being
+    # a property of the data (another summation order stops a few epochs apart).
+    "tutorial_temperatures": PresetRun(learning_rate=0.01, epochs=10_000, tol=1e-10),
+    # Set I only (rows 0–10); 2/λmax = 0.01088, and at 0.01 the loss settles to 1e-10
+    # after 4,022 epochs.
+    "anscombe": PresetRun(
+        learning_rate=0.01, epochs=10_000, tol=1e-10, train_rows=tuple(range(11))
+    ),
+}
+
+_ARTICLES = {
+    "tutorial_5_points": Article(
+        "Linear regression with gradient descent on five points",
+        (
+            Printed("slope m", "0.60", 0.6176946148762643),
+            Printed("intercept b", "1.20", 2.136116825825789),
+            Printed("prediction at x = 6", "4.8", 5.842284515083374),
+            Printed("loss at step 0", "12.80", 17.2),
+            Printed("m after step 1", "0.040", 0.264),
+            Printed("b after step 1", "0.240", 0.08),
+        ),
+        "After 1,000 epochs at rate 0.01 the run has not reached the least-squares line "
+        "0.6x + 2.2 (prediction 5.8): the article prints the slope of the answer, not of its "
+        "run, and an intercept neither gives. Its first-iterations table has an arithmetic "
+        "slip: at m = b = 0 the loss is mean(y²) = 17.2, and its own gradient formula moves "
+        "(m, b) to (0.264, 0.080), not (0.040, 0.240).",
+    ),
+    "tutorial_400_points": Article(
+        "Linear regression from scratch on 400 points",
+        (
+            Printed("w1 (slope)", "3.48", 3.4803359746856657),
+            Printed("w2 (intercept)", "9.57", 9.56510069987049),
+            Printed("test R²", "0.95", 0.9488336497730218),
+        ),
+        "None beyond rounding: the article prints two decimals. Its update has no factor 2 "
+        "(½·MSE), so its rate 5e-4 is 2.5e-4 in Downhill's MSE convention; after 100,000 "
+        "steps the intercept is still 2.4e-5 short of least squares (9.5651247).",
+    ),
+    "tutorial_3_features_sgd": Article(
+        "Stochastic gradient descent with three features",
+        (
+            Printed("epochs until the mean loss settled", "20", 22.0),
+            Printed("w1", "1.57", 1.31778230788045),
+            Printed("w2", "3.81", 3.520572103659461),
+            Printed("w3", "4.87", 4.5503589844411945),
+            Printed("b", "8.80", 9.016005417502285),
+            Printed("test R²", "0.81", 0.7212292097736839),
+        ),
+        f"The article draws its data unseeded, so every reader gets other numbers; here "
+        f"the legacy generator is seeded with {TUTORIAL_3_FEATURES_SEED}. With the rows in "
+        f"file order and a constant rate the path settles into the same cycle every epoch, "
+        f"which is when the mean per-row loss stops changing.",
+    ),
+    "tutorial_temperatures": Article(
+        "Predicting the maximum temperature from the minimum",
+        (
+            Printed("epochs until the loss settled", None, 1918.0),
+            Printed("slope", None, 1.2813382500599078),
+            Printed("intercept", None, 5.887506540703097),
+        ),
+        "The article draws its fitted line over another station's records and prints no "
+        "numbers; here it is NOAA's Seattle record. At rate 0.01 the loss settles (it moves "
+        "by less than 1e-10 in an epoch) with the line within 4 digits of least squares, "
+        "1.28132x + 5.88769; above 2/λmax ≈ 0.01067, at 0.011 say, the run diverges and "
+        "Downhill warns.",
+    ),
+}
+
+#: Presets that reproduce a tutorial, in menu order; each has an :class:`Article`.
+TUTORIALS: tuple[str, ...] = tuple(_ARTICLES)
+
+
+def _known(key: str) -> str:
+    if key not in _PRESETS:
+        raise ValueError(f"Unknown preset {key!r}; choose one of: {', '.join(PRESETS)}.")
+    return key
+
+
+def preset_settings(key: str) -> PresetRun:
+    """The run settings of preset ``key`` (its tutorial's, or Downhill's defaults).
+
+    Parameters
+    ----------
+    key : str
+        One of :data:`PRESETS`.
+
+    Returns
+    -------
+    PresetRun
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not a preset.
+    """
+    return PRESET_RUNS.get(_known(key), PresetRun())
+
+
+def preset_article(key: str) -> Article | None:
+    """What the article of preset ``key`` printed, beside its code's numbers.
+
+    Parameters
+    ----------
+    key : str
+        One of :data:`PRESETS`.
+
+    Returns
+    -------
+    Article or None
+        None for presets that are not a tutorial (see :data:`TUTORIALS`).
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not a preset.
+    """
+    return _ARTICLES.get(_known(key))

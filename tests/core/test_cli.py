@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import ols
+from core import descend, ols
+from core.data import preset, preset_settings
 
 ROOT = Path(__file__).parents[2]
 
@@ -83,6 +84,13 @@ def test_long_runs_show_progress_on_stderr(csv_file):
         (["fit", "{csv}", "--target", "y", "--optimizer", "sgdx"], "invalid choice"),
         (["fit", "{csv}"], "required: --target"),
         (["fit", "{binary}", "--target", "y"], ""),
+        (["fit"], "give a CSV file or --preset KEY"),
+        (["fit", "{csv}", "--preset", "tutorial_5_points"], "give a CSV file or --preset KEY"),
+        (["fit", "--preset", "nope"], "Unknown preset 'nope'; choose one of: clear_bowl"),
+        (["fit", "--preset", "anscombe", "--target", "z"], "no column named 'z'"),
+        (["fit", "{csv}", "--target", "y", "--loss", "l1"], "invalid choice"),
+        (["fit", "{csv}", "--target", "y", "--tol-on", "x"], "invalid choice"),
+        (["fit", "{csv}", "--target", "y", "--in-order", "--shuffle"], "not allowed with"),
     ],
 )
 def test_bad_input_prints_one_line_and_fails(csv_file, tmp_path, args, message):
@@ -95,3 +103,66 @@ def test_bad_input_prints_one_line_and_fails(csv_file, tmp_path, args, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert message in lines[0]
+
+
+def test_loss_convention_option_halves_the_gradient(csv_file):
+    mse = json.loads(run_cli("fit", csv_file, "--target", "y", "--lr", "0.1", "--json").stdout)
+    half = run_cli("fit", csv_file, "--target", "y", "--lr", "0.2", "--loss", "half_mse", "--json")
+    half = json.loads(half.stdout)
+    assert half["settings"]["loss"] == "half_mse" and mse["settings"]["loss"] == "mse"
+    np.testing.assert_allclose(half["coef"], mse["coef"], rtol=1e-12)
+    assert half["final_loss"] == pytest.approx(mse["final_loss"] / 2, rel=1e-9)
+
+
+def test_in_order_and_running_tolerance_options_reach_the_engine(csv_file):
+    options = ["--batch-size", "1", "--lr", "0.05", "--tol", "1e-12", "--epochs", "500"]
+    result = run_cli(
+        "fit", csv_file, "--target", "y", *options, "--in-order", "--tol-on", "running", "--json"
+    )
+    report = json.loads(result.stdout)
+    data = np.loadtxt(csv_file, delimiter=";", skiprows=1)
+    run = descend(
+        data[:, :1],
+        data[:, 1],
+        batch_size=1,
+        learning_rate=0.05,
+        tol=1e-12,
+        epochs=500,
+        shuffle=False,
+        tol_on="running",
+    )
+    assert report["settings"]["shuffle"] is False and report["settings"]["tol_on"] == "running"
+    assert (report["epochs_run"], report["stop_reason"]) == (run.epochs_run, run.stop_reason)
+    assert report["coef"] == run.coef.tolist() and report["intercept"] == run.intercept
+
+
+def test_preset_runs_with_its_own_settings_unless_told_otherwise():
+    report = json.loads(run_cli("fit", "--preset", "tutorial_3_features_sgd", "--json").stdout)
+    own = preset_settings("tutorial_3_features_sgd")
+    assert report["preset"] == "tutorial_3_features_sgd" and "file" not in report
+    assert report["settings"]["init_coef"] == [1.0, 1.0, 1.0]
+    assert report["settings"]["batch_size"] == 1 and report["settings"]["shuffle"] is False
+    assert report["rows"] == len(own.train_rows) and report["test_rows"] == len(own.test_rows)
+    assert set(report) >= {"coef", "intercept", "epochs_run", "stop_reason", "settings", "test_r2"}
+
+    told = run_cli(
+        "fit", "--preset", "tutorial_3_features_sgd", "--shuffle", "--epochs", "3", "--json"
+    )
+    told = json.loads(told.stdout)
+    assert told["settings"]["shuffle"] is True and told["epochs_run"] == 3
+    assert told["settings"]["init_coef"] == [1.0, 1.0, 1.0]  # the rest still the preset's
+
+
+def test_preset_target_and_features_can_be_changed():
+    result = run_cli("fit", "--preset", "tutorial_temperatures", "--features", "wind", "--json")
+    report = json.loads(result.stdout)
+    assert (report["target"], report["features"]) == ("temp_max", ["wind"])
+    X, y = preset("tutorial_temperatures").table.xy("temp_max", ["wind"])
+    fit = ols(X, y)
+    assert report["closed_form"]["coef"] == pytest.approx(fit.coef.tolist(), rel=1e-12)
+
+
+def test_text_report_of_a_preset_gives_its_test_r2():
+    result = run_cli("fit", "--preset", "tutorial_400_points")
+    assert result.returncode == 0, result.stderr
+    assert "test R² 0.948834 on 80 held-out rows" in result.stdout

@@ -15,7 +15,7 @@ DATA_DIR = Path(bundled_datasets.__file__).parent / "bundled"
 
 
 def test_keys() -> None:
-    assert list(BUNDLED) == ["engel", "stackloss", "statecrime"]
+    assert list(BUNDLED) == ["engel", "stackloss", "statecrime", "seattle_weather"]
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,7 @@ def test_keys() -> None:
         ("engel", 235, "foodexp", ["income"], []),
         ("stackloss", 21, "STACKLOSS", ["AIRFLOW", "WATERTEMP", "ACIDCONC"], []),
         ("statecrime", 51, "murder", ["poverty"], ["state"]),
+        ("seattle_weather", 1461, "temp_max", ["temp_min"], ["date", "weather"]),
     ],
 )
 def test_each_dataset(
@@ -60,6 +61,12 @@ def test_stackloss_least_squares_matches_the_textbook_fit() -> None:
     np.testing.assert_allclose(fitted, [0.7156, 1.2953, -0.1521, -39.9197], atol=1e-3)
 
 
+def test_seattle_weather_keeps_its_numeric_columns() -> None:
+    table = bundled("seattle_weather").table
+    assert table.columns == ["precipitation", "temp_max", "temp_min", "wind"]
+    np.testing.assert_array_equal(table.values[0], [0.0, 12.8, 5.0, 4.7])  # 2012/01/01
+
+
 def test_loading_goes_through_the_upload_reader() -> None:
     raw = (DATA_DIR / "engel.csv").read_bytes()
     np.testing.assert_array_equal(read_csv_bytes(raw).values, bundled("engel").table.values)
@@ -67,7 +74,7 @@ def test_loading_goes_through_the_upload_reader() -> None:
 
 def test_source_notes_ship_with_the_data() -> None:
     notes = (DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    for key in BUNDLED:
+    for key in [*BUNDLED, "anscombe"]:
         assert f"{key}.csv" in notes
     assert "public domain" in notes
 
@@ -83,6 +90,8 @@ def test_loads_from_any_working_directory(tmp_path: Path, monkeypatch: pytest.Mo
         ("engel", "796c3da0406291dd324c51901b51386be12b5f52e330afaf69584f57c06ad45c"),
         ("stackloss", "7395953d62eec7abab783ae9603ff82f091d04a4689780e455c239f0f5509f64"),
         ("statecrime", "73c8aaa12272cbd33a09d0ffcda01a835f2f0916a16aaed54732efa312430688"),
+        ("seattle_weather", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"),
+        ("anscombe", "5b641c3b16384f1ea276b5c8452285195ff61d29c852045ad97aabfd752735a5"),
     ],
 )
 def test_files_are_byte_for_byte_the_published_copies(key: str, sha256: str) -> None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.data import DEFAULT_PRESET, PRESETS, Dataset, preset
+from core.data import (
+    DEFAULT_PRESET,
+    PRESET_RUNS,
+    PRESETS,
+    TUTORIALS,
+    Dataset,
+    PresetRun,
+    preset,
+    preset_article,
+    preset_settings,
+)
+from core.data.dataset import from_columns
 
 
 def least_squares(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -17,6 +28,10 @@ def test_keys_are_stable_and_the_default_comes_first() -> None:
     assert list(PRESETS) == [
         "clear_bowl",
         "tutorial_5_points",
+        "tutorial_400_points",
+        "tutorial_3_features_sgd",
+        "tutorial_temperatures",
+        "anscombe",
         "badly_scaled",
         "three_features",
         "correlated",
@@ -41,6 +56,8 @@ def test_every_preset_is_complete_and_reproducible(key: str) -> None:
     [
         ("clear_bowl", (100, 1), [2.0], 1.0),
         ("badly_scaled", (400, 1), [3.5], 10.0),
+        ("tutorial_400_points", (400, 1), [3.5], 10.0),
+        ("tutorial_3_features_sgd", (1000, 3), [1.5, 3.8, 4.7], 8.9),
         ("three_features", (1000, 3), [1.5, 3.8, 4.7], 8.9),
         ("correlated", (200, 2), [1.0, 2.0], 3.0),
     ],
@@ -114,3 +131,64 @@ def test_clear_bowl_converges_with_plain_gradient_descent(learning_rate: float) 
 def test_unknown_preset_lists_the_keys() -> None:
     with pytest.raises(ValueError, match="Unknown preset 'bowl'; choose one of: clear_bowl, "):
         preset("bowl")
+
+
+def test_presets_without_a_tutorial_run_with_downhills_defaults() -> None:
+    assert preset_settings("clear_bowl") == PresetRun()
+    assert PresetRun().descend_kwargs()["learning_rate"] == 0.01
+    assert preset_article("clear_bowl") is None
+    assert set(TUTORIALS) == {
+        "tutorial_5_points",
+        "tutorial_400_points",
+        "tutorial_3_features_sgd",
+        "tutorial_temperatures",
+    }
+
+
+@pytest.mark.parametrize("key", list(PRESET_RUNS))
+def test_preset_settings_are_frozen_hashable_and_fit_their_data(key: str) -> None:
+    settings = preset_settings(key)
+    assert hash(settings) == hash(preset_settings(key))
+    with pytest.raises(AttributeError):
+        settings.learning_rate = 1.0  # type: ignore[misc]
+    X, y = preset(key).xy()
+    X_train, y_train, X_test, y_test = settings.split(X, y)
+    assert len(X_train) == len(y_train) and len(X_test) == len(y_test)
+    rows = range(len(y)) if settings.train_rows is None else settings.train_rows
+    assert not set(rows) & set(settings.test_rows)
+    assert set(settings.descend_kwargs()) >= {
+        "learning_rate",
+        "epochs",
+        "loss",
+        "shuffle",
+        "tol_on",
+    }
+
+
+def test_split_keeps_the_order_the_rows_are_listed_in() -> None:
+    X = np.arange(10.0)[:, np.newaxis]
+    y = np.arange(10.0) * 2
+    X_train, y_train, X_test, y_test = PresetRun(train_rows=(3, 1, 2), test_rows=(0,)).split(X, y)
+    np.testing.assert_array_equal(X_train[:, 0], [3, 1, 2])
+    np.testing.assert_array_equal(y_train, [6, 2, 4])
+    np.testing.assert_array_equal(y_test, [0])
+    np.testing.assert_array_equal(X_test[:, 0], [0])
+    X_all, _, X_none, _ = PresetRun().split(X, y)
+    assert X_all.shape == (10, 1) and X_none.shape == (0, 1)
+
+
+def test_unknown_preset_settings_and_article_list_the_keys() -> None:
+    with pytest.raises(ValueError, match="Unknown preset 'bowl'"):
+        preset_settings("bowl")
+    with pytest.raises(ValueError, match="Unknown preset 'bowl'"):
+        preset_article("bowl")
+
+
+def test_groups_need_one_label_per_row() -> None:
+    data = from_columns("", "", np.zeros((3, 1)), np.zeros(3))
+    assert data.groups is None and data.group_rows() == {}
+    grouped = Dataset("", "", data.table, "y", ["x"], groups=["b", "a", "b"])
+    assert list(grouped.group_rows()) == ["b", "a"]
+    np.testing.assert_array_equal(grouped.group_rows()["b"], [0, 2])
+    with pytest.raises(ValueError, match="one label per row"):
+        Dataset("", "", data.table, "y", ["x"], groups=["a", "b"])
