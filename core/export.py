@@ -210,11 +210,16 @@ def reproduction_script(
 ) -> str:
     """A standalone Python script, needing only NumPy, that repeats ``run`` step by step.
 
-    The script spells out the loss, the standardization (when the run used
-    it), the learning rate of every epoch, the run's update rule with its
-    hyperparameters, the full-batch or mini-batch loop (reshuffled exactly as
-    :func:`core.descend` does from the same seed), and the divergence and
-    tolerance rules. It ends by printing ``epochs run: N``, ``stopped: <reason>``,
+    The script spells out the loss in the run's convention (MSE or ½·MSE), the
+    standardization (when the run used it), the learning rate of every epoch,
+    the run's update rule with its hyperparameters, the full-batch or
+    mini-batch loop (reshuffled exactly as :func:`core.descend` does from the
+    same seed, or in file order), and the divergence and tolerance rules (on
+    the loss, or on the epoch's running mean of per-batch losses). The update
+    rule is the engine's own code from :mod:`core.optimizers`, copied by
+    :func:`inspect.getsource`, and each schedule's formula is read from
+    :func:`core.schedules.learning_rates`, so neither is a second copy to keep
+    in step. It ends by printing ``epochs run: N``, ``stopped: <reason>``,
     one ``w[<feature>] = <value>`` line per coefficient and ``b = <value>``;
     these agree with ``run`` to within floating-point rounding (the script
     sums over rows where the engine uses sufficient statistics). AdaGrad,
