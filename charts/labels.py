@@ -6,10 +6,8 @@ import math
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
-#: Axis title of the loss.
-LOSS_TITLE = "loss (MSE)"
-#: Axis title of the loss with a ridge penalty.
-RIDGE_LOSS_TITLE = "loss (MSE + L2 penalty)"
+#: How each loss convention is named on an axis.
+LOSS_NAMES = {"mse": "MSE", "half_mse": "½·MSE"}
 
 
 def parameter_names(feature_names: list[str], fit_intercept: bool) -> list[str]:
@@ -39,9 +37,10 @@ def parameter_names(feature_names: list[str], fit_intercept: bool) -> list[str]:
     return [*names, "b (intercept)"] if fit_intercept else names
 
 
-def loss_title(l2: float) -> str:
-    """Axis title of the loss, naming the penalty when there is one."""
-    return RIDGE_LOSS_TITLE if l2 > 0 else LOSS_TITLE
+def loss_title(l2: float, convention: str = "mse") -> str:
+    """Axis title of the loss in its convention: ``"loss (½·MSE + L2 penalty)"``."""
+    penalty = " + L2 penalty" if l2 > 0 else ""
+    return f"loss ({LOSS_NAMES[convention]}{penalty})"
 
 
 def count(n: int) -> str:

@@ -182,12 +182,12 @@ def playback_figure(
 
     revision = joined("playback", target_name, *feature_names, *map(str, axes))
     curves = [history.loss] if test_loss is None else [history.loss, np.asarray(test_loss)]
-    x_axis, y_axis = loss_axes(log_loss, loss_title(loss.l2), curves)
+    x_axis, y_axis = loss_axes(log_loss, loss_title(loss.l2, loss.convention), curves)
     fig.update_xaxes(x_axis, row=1, col=2)
     fig.update_yaxes(y_axis, row=1, col=2)
     fig.update_xaxes(title={"text": feature_names[feature]}, row=1, col=1)
     fig.update_yaxes(title={"text": target_name}, row=1, col=1)
-    style_landscape_axes(fig, ls, panes, loss_title(loss.l2), revision)
+    style_landscape_axes(fig, ls, panes, loss_title(loss.l2, loss.convention), revision)
     margin = {"l": 70, "r": 30, "t": 90, "b": CONTROLS_MARGIN}
     fig.update_layout(style.base_layout(HEIGHT, uirevision=revision, margin=margin))
     style.readable_text(fig)

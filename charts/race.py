@@ -137,10 +137,12 @@ def race_figure(
     add_playback(fig, movers, frames)
 
     revision = joined("race", *param_names, *map(str, axes))
-    x_axis, y_axis = loss_axes(log_loss, loss_title(loss.l2), [run.history.loss for _, run in runs])
+    x_axis, y_axis = loss_axes(
+        log_loss, loss_title(loss.l2, loss.convention), [run.history.loss for _, run in runs]
+    )
     fig.update_xaxes(x_axis, row=loss_pane[0], col=loss_pane[1])
     fig.update_yaxes(y_axis, row=loss_pane[0], col=loss_pane[1])
-    style_landscape_axes(fig, ls, panes, loss_title(loss.l2), revision)
+    style_landscape_axes(fig, ls, panes, loss_title(loss.l2, loss.convention), revision)
     margin = {"l": 70, "r": 30, "t": 90, "b": CONTROLS_MARGIN}
     fig.update_layout(style.base_layout(HEIGHT, uirevision=revision, margin=margin))
     style.readable_text(fig)

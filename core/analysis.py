@@ -19,9 +19,10 @@ from typing import NamedTuple
 import numpy as np
 
 from core.descent import History, Run
+from core.objective import LOSSES
 from core.ols import Fit
 from core.stability import Spectrum
-from core.validation import as_design, integer_in, positive_real
+from core.validation import as_design, choice, integer_in, positive_real
 
 
 def tolerance_level(loss_history, optimum_loss: float, rel_tol: float) -> float:
@@ -264,7 +265,7 @@ class WorkedStep:
 
 
 def worked_steps(
-    X, y, history: History, fit_intercept: bool, count: int = 3, l2: float = 0.0
+    X, y, history: History, fit_intercept: bool, count: int = 3, l2: float = 0.0, loss: str = "mse"
 ) -> list[WorkedStep]:
     r"""The first ``count`` epochs of plain full-batch descent, recomputed row by row.
 
@@ -285,12 +286,16 @@ def worked_steps(
         Steps wanted, >= 1; fewer come back when the run stopped sooner.
     l2 : float
         Ridge strength of the run's loss.
+    loss : {"mse", "half_mse"}
+        The run's loss convention: the data term's gradient is :math:`\frac2n\sum`
+        or :math:`\frac1n\sum` of the errors times the features.
 
     Returns
     -------
     list of WorkedStep
     """
     X, y = as_design(X, y)
+    scale = {"mse": 2.0, "half_mse": 1.0}[choice("loss", loss, LOSSES)]
     count = integer_in("count", count, 1, 10_000)
     l2 = positive_real("l2", l2, allow_zero=True)
     n = X.shape[0]
@@ -302,8 +307,8 @@ def worked_steps(
         errors = predictions - y
         error_dot_x = errors @ X
         error_sum = float(errors.sum())
-        grad_coef = (2.0 / n) * error_dot_x + 2.0 * l2 * coef
-        grad_intercept = (2.0 / n) * error_sum if fit_intercept else 0.0
+        grad_coef = (scale / n) * error_dot_x + 2.0 * l2 * coef
+        grad_intercept = (scale / n) * error_sum if fit_intercept else 0.0
         rate = float(history.learning_rate[e])
         steps.append(
             WorkedStep(
@@ -314,7 +319,7 @@ def worked_steps(
                 errors=errors,
                 error_dot_x=error_dot_x,
                 error_sum=error_sum,
-                loss=float(np.mean(errors**2) + l2 * coef @ coef),
+                loss=float(scale / 2.0 * np.mean(errors**2) + l2 * coef @ coef),
                 grad_coef=grad_coef,
                 grad_intercept=grad_intercept,
                 learning_rate=rate,

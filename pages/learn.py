@@ -61,10 +61,15 @@ st.caption(
     f"rows** of {problem.target_name} against {', '.join(problem.feature_names)}."
 )
 st.markdown(
-    "One loss convention everywhere: the **mean squared error with a 1/n factor**, plus the L2 "
-    "penalty when λ₂ > 0."
+    "One loss convention everywhere, as chosen in the sidebar: "
+    + (
+        "the **mean squared error with a 1/n factor**"
+        if settings.loss == "mse"
+        else "**half the mean squared error, with a 1/(2n) factor** (the gradient loses its 2)"
+    )
+    + ", plus the L2 penalty when λ₂ > 0."
 )
-st.latex(lessons.LOSS_LATEX)
+st.latex(lessons.loss_latex(settings.loss))
 
 
 def update_rule_section() -> None:
@@ -102,7 +107,13 @@ def update_rule_section() -> None:
     steps = []
     if worked_run is not None:
         steps = worked_steps(
-            problem.X, problem.y, worked_run.history, fit_intercept, count=3, l2=settings.l2
+            problem.X,
+            problem.y,
+            worked_run.history,
+            fit_intercept,
+            count=3,
+            l2=settings.l2,
+            loss=settings.loss,
         )
     if worked_run is not None and not steps:
         st.warning("The run blew up in its first step, so there is no step to work through.")
@@ -121,7 +132,9 @@ def update_rule_section() -> None:
                         "over every row."
                     )
                 st.markdown("**Gradient**: each partial derivative of the loss")
-                for line in lessons.gradient_latex(step, n_rows, fit_intercept, settings.l2):
+                for line in lessons.gradient_latex(
+                    step, n_rows, fit_intercept, settings.l2, settings.loss
+                ):
                     st.latex(line)
                 st.markdown(f"**Update** with η = {step.learning_rate:g}: old − η · gradient = new")
                 for line in lessons.update_latex(step, fit_intercept):

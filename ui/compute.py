@@ -87,10 +87,14 @@ def _problem(key: ProblemKey, _raw) -> Problem:
     X, y = dataset.table.xy(key.target, features)
     train, test = train_test_split(len(y), key.test_fraction, SPLIT_SEED)
     Xtr, ytr = X[train], y[train]
-    loss = QuadraticLoss.from_data(Xtr, ytr, l2=key.l2, fit_intercept=key.fit_intercept)
+    loss = QuadraticLoss.from_data(
+        Xtr, ytr, l2=key.l2, fit_intercept=key.fit_intercept, convention=key.loss
+    )
     test_loss = None
     if len(test):
-        test_loss = QuadraticLoss.from_data(X[test], y[test], fit_intercept=key.fit_intercept)
+        test_loss = QuadraticLoss.from_data(
+            X[test], y[test], fit_intercept=key.fit_intercept, convention=key.loss
+        )
     truth = dataset.true_coef is not None and features == dataset.features
     return Problem(
         X=Xtr,
@@ -101,7 +105,7 @@ def _problem(key: ProblemKey, _raw) -> Problem:
         target_name=key.target,
         loss=loss,
         test_loss=test_loss,
-        fit=ols(Xtr, ytr, fit_intercept=key.fit_intercept, l2=key.l2),
+        fit=ols(Xtr, ytr, fit_intercept=key.fit_intercept, l2=key.l2, loss=key.loss),
         stability=stability_of(loss),
         true_coef=dataset.true_coef if truth else None,
         true_intercept=dataset.true_intercept if truth else None,

@@ -34,11 +34,18 @@ from ui.race import stop_below
 from ui.settings import SCHEDULE_LABELS, SCHEMA, RunSettings, nearest_rate
 from ui.specs import ProblemKey
 
-#: The loss, as the page states it.
-LOSS_LATEX = (
-    r"L(w, b) = \frac{1}{n}\sum_{i=1}^{n}\left(\hat y_i - y_i\right)^2"
-    r" + \lambda_2 \sum_j w_j^2, \qquad \hat y_i = \sum_j w_j x_{ij} + b"
-)
+#: The factor before the gradient's sum, per loss convention (over n).
+GRADIENT_FACTORS = {"mse": "2", "half_mse": "1"}
+
+
+def loss_latex(convention: str) -> str:
+    """The loss as the page states it, in the chosen convention."""
+    denominator = "n" if convention == "mse" else "2n"
+    return (
+        rf"L(w, b) = \frac{{1}}{{{denominator}}}\sum_{{i=1}}^{{n}}\left(\hat y_i - y_i\right)^2"
+        r" + \lambda_2 \sum_j w_j^2, \qquad \hat y_i = \sum_j w_j x_{ij} + b"
+    )
+
 
 #: Each update rule with :math:`g_t = \nabla L(\theta_t)`, as :mod:`core.optimizers` runs it.
 UPDATE_RULES = {
@@ -148,24 +155,31 @@ def rows_table(step: WorkedStep, X: np.ndarray, y: np.ndarray, names: list[str])
     return pd.DataFrame(data).set_index("i")
 
 
-def gradient_latex(step: WorkedStep, n: int, fit_intercept: bool, l2: float) -> list[str]:
-    r"""One line per partial derivative, :math:`\frac2n\sum(\hat y-y)x_j` worked out."""
+def gradient_latex(
+    step: WorkedStep, n: int, fit_intercept: bool, l2: float, convention: str = "mse"
+) -> list[str]:
+    r"""One line per partial derivative, :math:`\frac2n\sum(\hat y-y)x_j` worked out.
+
+    Under the ½·MSE convention the factor is :math:`\frac1n`.
+    """
     d = step.coef.size
+    k = GRADIENT_FACTORS[convention]
     lines = []
     for j, w in enumerate(_weights(d)):
         line = (
-            rf"\frac{{\partial L}}{{\partial {w}}} = \frac{{2}}{{n}}\sum_{{i=1}}^{{n}}"
+            rf"\frac{{\partial L}}{{\partial {w}}} = \frac{{{k}}}{{n}}\sum_{{i=1}}^{{n}}"
             rf"(\hat y_i - y_i)\,{_x(j, d)}"
         )
-        worked = rf"\frac{{2}}{{{n}}}\cdot {factor(step.error_dot_x[j])}"
+        worked = rf"\frac{{{k}}}{{{n}}}\cdot {factor(step.error_dot_x[j])}"
         if l2 > 0:
             line += rf" + 2\lambda_2 {w}"
             worked += rf" + 2\cdot {tex(l2)}\cdot {factor(step.coef[j])}"
         lines.append(rf"{line} = {worked} = {tex(step.grad_coef[j])}")
     if fit_intercept:
         lines.append(
-            r"\frac{\partial L}{\partial b} = \frac{2}{n}\sum_{i=1}^{n}(\hat y_i - y_i)"
-            rf" = \frac{{2}}{{{n}}}\cdot {factor(step.error_sum)} = {tex(step.grad_intercept)}"
+            rf"\frac{{\partial L}}{{\partial b}} = \frac{{{k}}}{{n}}"
+            r"\sum_{i=1}^{n}(\hat y_i - y_i)"
+            rf" = \frac{{{k}}}{{{n}}}\cdot {factor(step.error_sum)} = {tex(step.grad_intercept)}"
         )
     return lines
 

@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from core import MAX_EPOCHS, OPTIMIZERS, SCHEDULES
+from core import LOSSES, MAX_EPOCHS, OPTIMIZERS, SCHEDULES
 from core.data import BUNDLED, DEFAULT_PRESET, PRESETS
+from core.descent import TOL_ON
 from core.optimizers import HYPERPARAMETER_BOUNDS
 
 #: The learning-rate control's stops: 1, 1.5, 2, 3, 5, 7 in every decade from 1e-6 to 10.
@@ -192,6 +193,8 @@ SOURCE_LABELS = {
     "upload": "Upload a CSV",
 }
 BATCH_LABELS = {"full": "Full batch", "mini": "Mini-batch", "stochastic": "Stochastic (1 row)"}
+LOSS_LABELS = {"mse": "MSE, 1/n", "half_mse": "½·MSE, 1/(2n)"}
+TOL_ON_LABELS = {"loss": "the full-data loss", "running": "the epoch's mean batch loss"}
 
 DATA_SOURCES = tuple(SOURCE_LABELS)
 BATCH_MODES = tuple(BATCH_LABELS)
@@ -233,6 +236,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Descend on z-scored features; results are shown in original units.",
         widget="toggle",
     ),
+    _choice(
+        "loss",
+        "mse",
+        LOSSES,
+        "Loss",
+        LOSS_LABELS,
+        widget="radio",
+        help="Mean squared error, or half of it as in many courses (Andrew Ng's among them): "
+        "half the gradient, so twice the stable learning rate.",
+    ),
     _number("l2", 0.0, 0.0, 1e6, "L2 strength λ₂", step=0.01, format="%.4g"),
     Setting(
         "test_fraction", 0.2, "float", "Test share", widget="slider", low=0.0, high=0.5, step=0.05
@@ -256,6 +269,14 @@ SETTINGS: tuple[Setting, ...] = (
     _number("epochs", 300, 1, min(100_000, MAX_EPOCHS), "Epochs", step=50),
     _choice("batch_mode", "full", BATCH_MODES, "Batch", BATCH_LABELS, widget="radio"),
     _number("batch_size", 32, 1, 1_000_000, "Batch size"),
+    Setting(
+        "shuffle",
+        True,
+        "bool",
+        "Reshuffle rows every epoch",
+        "Off: batches take the rows in file order, every epoch the same.",
+        widget="toggle",
+    ),
     _choice("schedule", "constant", tuple(SCHEDULES), "Schedule", SCHEDULE_LABELS),
     _number("step_drop", 0.5, 0.01, 1.0, "Drop ×"),
     _number("step_every", 100, 1, 100_000, "Every (epochs)"),
@@ -263,6 +284,16 @@ SETTINGS: tuple[Setting, ...] = (
     _number("decay", 0.01, 0.0, 100.0, "Decay k", format="%.4g"),
     _number("min_lr", 0.0, 0.0, 10.0, "Final rate", format="%.4g"),
     _number("tol", 0.0, 0.0, 1e6, "Tolerance (0 = run every epoch)", format="%.2e"),
+    _choice(
+        "tol_on",
+        "loss",
+        TOL_ON,
+        "Stop when it changes by less than that",
+        TOL_ON_LABELS,
+        widget="radio",
+        help="The epoch's mean batch loss (each taken before its update) is what many "
+        "stochastic-descent tutorials watch.",
+    ),
     _number("init_weight", 0.0, -1e6, 1e6, "Initial weights"),
     _number("init_bias", 0.0, -1e6, 1e6, "Initial bias"),
     _number("seed", 0, 0, 2**31 - 1, "Shuffle seed"),
@@ -355,6 +386,9 @@ class RunSettings:
     l2: float
     tol: float | None
     seed: int
+    loss: str
+    shuffle: bool
+    tol_on: str
     schedule: str
     schedule_params: tuple[tuple[str, float], ...]
     init_coef: float
@@ -413,6 +447,9 @@ def run_settings(state: Mapping[str, Any], n_rows: int) -> RunSettings:
         l2=float(state["l2"]),
         tol=float(state["tol"]) or None,
         seed=int(state["seed"]),
+        loss=state["loss"],
+        shuffle=bool(state["shuffle"]),
+        tol_on=state["tol_on"],
         schedule=schedule,
         schedule_params=tuple((name, state[key]) for key, name in SCHEDULE_KEYS[schedule].items()),
         init_coef=float(state["init_weight"]),

@@ -112,7 +112,7 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
 
 
 def _model_widgets() -> None:
-    for name in ("fit_intercept", "standardize", "l2", "test_fraction"):
+    for name in ("fit_intercept", "standardize", "loss", "l2", "test_fraction"):
         draw(name)
 
 
@@ -129,6 +129,8 @@ def _descent_widgets(n_rows: int) -> None:
     if s["batch_mode"] == "mini":
         s["batch_size"] = min(s["batch_size"], n_rows)
         draw("batch_size", max_value=max(1, n_rows))
+    if s["batch_mode"] != "full":
+        draw("shuffle")
     draw("schedule")
     parameters = tuple(SCHEDULE_KEYS[s["schedule"]])
     if parameters:
@@ -136,6 +138,8 @@ def _descent_widgets(n_rows: int) -> None:
             draw(key, column)
     with st.expander("Start and stop"):
         draw("tol")
+        if s["tol"] > 0 and s["batch_mode"] != "full":
+            draw("tol_on")
         left, right = st.columns(2)
         draw("init_weight", left)
         draw("init_bias", right)
@@ -172,6 +176,7 @@ def render() -> Context:
             test_fraction=float(s["test_fraction"]),
             fit_intercept=bool(s["fit_intercept"]),
             l2=float(s["l2"]),
+            loss=s["loss"],
         )
         prob = compute.problem(key, chosen.raw)
         st.header("Descent", divider="gray")

@@ -73,7 +73,7 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class ProblemKey:
-    """The regression a page shows: the data, its columns, the split and the model."""
+    """The regression a page shows: the data, its columns, the split, the model and its loss."""
 
     data: DataSpec
     target: str
@@ -81,3 +81,4 @@ class ProblemKey:
     test_fraction: float
     fit_intercept: bool
     l2: float
+    loss: str = "mse"

@@ -163,3 +163,19 @@ def test_a_run_too_long_to_finish_soon_is_not_started(app):
     assert not app.metric
     app.number_input(key="epochs").set_value(100).run()
     assert metric(app, "Epochs run") == "100"
+
+
+def _stated_limit(at) -> float:
+    text = next(m.value for m in at.sidebar.markdown if "Stable below" in m.value)
+    return float(text.split("2/λmax = **")[1].split("**")[0])
+
+
+def test_half_mse_halves_the_gradient_and_doubles_the_stable_limit(app):
+    limit = _stated_limit(app)
+    app.radio(key="loss").set_value("half_mse").run()
+    assert not app.exception
+    assert _stated_limit(app) == pytest.approx(2 * limit, rel=1e-2)
+    app.switch_page("pages/learn.py").run()
+    assert not app.exception
+    assert any(r"\frac{1}{2n}" in latex.value for latex in app.latex)
+    assert any(r"\frac{1}{n}\sum" in latex.value for latex in app.latex)

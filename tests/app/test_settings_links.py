@@ -16,6 +16,8 @@ SHOWN_WHEN = {
     "beta2": {"optimizer": "adam"},
     "rho": {"optimizer": "rmsprop"},
     "batch_size": {"batch_mode": "mini"},
+    "shuffle": {"batch_mode": "mini"},
+    "tol_on": {"batch_mode": "mini", "tol": 1e-3},
     "step_drop": {"schedule": "step"},
     "step_every": {"schedule": "step"},
     "gamma": {"schedule": "exponential"},
@@ -40,7 +42,7 @@ def _cases():
                     )
         else:
             yield pytest.param(setting.key, setting.choices[-1], id=f"{setting.key}-last")
-    for key in ("fit_intercept", "standardize"):
+    for key in ("fit_intercept", "standardize", "shuffle"):
         yield pytest.param(key, not SCHEMA[key].default, id=f"{key}-flipped")
     yield pytest.param("beta", 0.9995, id="beta-0.9995")
 
@@ -55,7 +57,7 @@ def test_a_setting_set_by_its_widget_opens_the_same_from_the_link(key, value):
     at.run()
     for other, wanted in SHOWN_WHEN.get(key, {}).items():
         _widget(at, other).set_value(wanted).run()
-    if key == "batch_size":
+    if key in ("batch_size", "shuffle", "tol_on"):
         at.number_input(key="epochs").set_value(10).run()
     _widget(at, key).set_value(value).run()
     assert not at.exception, at.exception

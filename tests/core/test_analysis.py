@@ -152,6 +152,17 @@ def test_worked_steps_with_ridge_and_no_intercept():
     assert steps[0].grad_intercept == 0.0 and steps[0].new_intercept == 0.0
 
 
+def test_worked_steps_under_half_mse_drop_the_factor_two():
+    # ½·MSE on the five points: at 0 the gradient is (−mean(x·y), −mean(y)) = (−13.2, −4.0),
+    # half of the MSE's (−26.4, −8.0); the loss is 86/10.
+    run = descend(X5, Y5, learning_rate=0.01, epochs=3, loss="half_mse")
+    steps = worked_steps(X5, Y5, run.history, fit_intercept=True, loss="half_mse")
+    assert worked_steps_discrepancy(steps, run.history) < 1e-12
+    assert steps[0].loss == pytest.approx(86 / 10)
+    assert steps[0].grad_coef[0] == pytest.approx(-13.2)
+    assert steps[0].grad_intercept == pytest.approx(-4.0)
+
+
 def test_worked_steps_stop_where_the_run_stopped():
     run = descend(X5, Y5, learning_rate=0.01, epochs=2)
     assert len(worked_steps(X5, Y5, run.history, fit_intercept=True, count=3)) == 2
