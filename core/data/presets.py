@@ -1,6 +1,22 @@
 """Named example datasets, each chosen to show one behaviour of gradient descent.
 
 The keys are stable identifiers used in URLs; change a description freely, never a key.
+
+Tutorial presets (:data:`TUTORIALS`) reproduce a from-scratch tutorial's run exactly:
+its data (the same legacy ``np.random`` calls in the same order, on a private
+``RandomState`` so global state is untouched; a fixed seed where the article has
+none), and, in :func:`preset_settings`, its rate, loss convention, start, batch
+size, row order, stopping rule and train/test rows. To show one faithfully::
+
+    data, run = preset(key), preset_settings(key)
+    X_train, y_train, X_test, y_test = run.split(*data.xy())
+    result = descend(X_train, y_train, **run.descend_kwargs())
+
+then report R² on ``X_test, y_test`` when ``run.test_rows`` is not empty, and set
+:func:`preset_article` (what the article printed, what its code gives, and why they
+differ) beside the numbers. ``anscombe`` is grouped data: ``Dataset.groups`` names
+the set of each row, ``Dataset.group_rows()`` gives each set's rows, and a chart
+draws one panel per set on shared axes with the same fitted line on each.
 """
 
 from __future__ import annotations
