@@ -17,11 +17,11 @@ import math
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.objective import LOSSES, QuadraticLoss, Scaling
+from core.objective import LOSSES, QuadraticLoss, Scaling, split_theta, stack_theta
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import learning_rates
 from core.validation import as_design, choice, integer_in, positive_real
@@ -141,11 +141,9 @@ class Run:
 
     def scaled_history(self) -> tuple[np.ndarray, np.ndarray]:
         """Coefficients and intercepts per epoch in the coordinates the descent ran in."""
-        theta = _stack(self.history.coef, self.history.intercept, self.fit_intercept)
+        theta = stack_theta(self.history.coef, self.history.intercept, self.fit_intercept)
         scaled = self.scaling.to_scaled(theta, self.fit_intercept)
-        d = self.coef.shape[0]
-        intercept = scaled[:, d] if self.fit_intercept else np.zeros(scaled.shape[0])
-        return scaled[:, :d], intercept
+        return split_theta(scaled, self.coef.shape[0], self.fit_intercept)
 
 
 def descend(
@@ -242,9 +240,182 @@ def descend(
     DivergenceWarning
         When the loss blows up, naming the epoch and its learning rate.
     """
+    setup = prepare(
+        X,
+        y,
+        [positive_real("learning_rate", learning_rate)],
+        optimizer=optimizer,
+        epochs=epochs,
+        batch_size=batch_size,
+        fit_intercept=fit_intercept,
+        standardize=standardize,
+        l2=l2,
+        tol=tol,
+        seed=seed,
+        loss=loss,
+        shuffle=shuffle,
+        tol_on=tol_on,
+        optimizer_params=optimizer_params,
+        schedule=schedule,
+        schedule_params=schedule_params,
+        init_coef=init_coef,
+        init_intercept=init_intercept,
+        max_path_points=max_path_points,
+    )
+    (run,) = setup.runs(progress)
+    if run.diverged_at is not None:
+        rate = setup.rates[0, run.diverged_at - 1]
+        warnings.warn(
+            f"descend diverged at epoch {run.diverged_at} (learning rate {rate:g} that epoch): "
+            "the loss blew up, so coef and intercept are the last finite values, not a fit. "
+            "Use a smaller learning_rate; core.stability(X) gives the largest stable rate of "
+            "full-batch descent.",
+            DivergenceWarning,
+            stacklevel=2,
+        )
+    return run
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Checked data and settings with their sufficient statistics, for one or more rates.
+
+    Built by :func:`prepare`; :func:`descend` runs one rate, :func:`core.sweep.sweep`
+    many, through the same loops and the same records.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    loss : QuadraticLoss
+        The loss in the data's own units.
+    scaling : Scaling
+        The coordinates the descent runs in.
+    rule : Optimizer
+    rates : ndarray of shape (n_rates, epochs)
+        Every run's learning rate of every epoch.
+    theta0 : ndarray of shape (n_params,)
+        The start, in the data's own units.
+    settings : dict
+        The checked settings as :attr:`Run.settings` records them (``learning_rate``
+        is filled in per run).
+    max_path_points : int
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    loss: QuadraticLoss
+    scaling: Scaling
+    rule: Optimizer
+    rates: np.ndarray
+    theta0: np.ndarray
+    settings: dict
+    max_path_points: int
+
+    @property
+    def full_batch(self) -> bool:
+        """True when every epoch is one step on the whole data."""
+        batch_size = self.settings["batch_size"]
+        return batch_size is None or batch_size >= self.X.shape[0]
+
+    def runs(self, progress: Callable[[int, int], None] | None = None) -> list[Run]:
+        """One :class:`Run` per row of :attr:`rates`.
+
+        Full batch runs every rate at once, the states of all runs stacked in one
+        ``(n_rates, n_params)`` array; mini-batch runs them one after another.
+        """
+        scaled = self.loss.rescaled(self.scaling)
+        problem = _Problem(
+            loss=scaled,
+            rule=self.rule,
+            rates=self.rates,
+            tol=self.settings["tol"],
+            tol_on=self.settings["tol_on"],
+            theta0=self.scaling.to_scaled(self.theta0, self.loss.fit_intercept),
+            progress=progress,
+        )
+        start = time.perf_counter()
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.full_batch:
+                records = _full_batch(problem)
+                paths = [None] * len(self.rates)
+            else:
+                records, paths = self._mini_batches(problem)
+        seconds = (time.perf_counter() - start) / len(self.rates)
+        return [self._run(k, records, paths[k], scaled, seconds) for k in range(len(self.rates))]
+
+    def _mini_batches(self, problem: _Problem) -> tuple[_Records, list[_Path]]:
+        Z = self.scaling.transform(self.X)
+        design = np.column_stack([Z, np.ones(len(self.y))]) if self.loss.fit_intercept else Z
+        settings = self.settings
+        records, paths = [], []
+        for k in range(len(self.rates)):
+            rng = np.random.default_rng(settings["seed"]) if settings["shuffle"] else None
+            one = replace(problem, rates=problem.rates[k : k + 1])
+            record, path = _mini_batch(
+                one, design, self.y, settings["batch_size"], rng, self.max_path_points
+            )
+            records.append(record)
+            paths.append(path)
+        return _Records.joined(records), paths
+
+    def _run(
+        self, k: int, records: _Records, path: _Path | None, scaled: QuadraticLoss, seconds: float
+    ) -> Run:
+        epochs_run = int(records.epochs_run[k])
+        history = _history(
+            records.thetas[: epochs_run + 1, k],
+            records.values[: epochs_run + 1, k],
+            self.scaling,
+            self.loss,
+            self.rates[k],
+        )
+        diverged_at = int(records.diverged_at[k])
+        return Run(
+            coef=history.coef[-1].copy(),
+            intercept=float(history.intercept[-1]),
+            history=history,
+            steps=_step_path(path, self.scaling, scaled) if path is not None else None,
+            stop_reason=STOP_REASONS[records.stop[k]],
+            epochs_run=epochs_run,
+            diverged_at=diverged_at if diverged_at > 0 else None,
+            scaling=self.scaling,
+            fit_intercept=self.loss.fit_intercept,
+            settings={**self.settings, "learning_rate": float(self.rates[k, 0])},
+            seconds=seconds,
+        )
+
+
+def prepare(
+    X,
+    y,
+    starting_rates,
+    *,
+    optimizer: str,
+    epochs: int,
+    batch_size: int | None,
+    fit_intercept: bool,
+    standardize: bool,
+    l2: float,
+    tol: float | None,
+    seed: int,
+    loss: str,
+    shuffle: bool,
+    tol_on: str,
+    optimizer_params: dict[str, float] | None,
+    schedule: str,
+    schedule_params: dict[str, float] | None,
+    init_coef,
+    init_intercept: float,
+    max_path_points: int,
+) -> Setup:
+    """Check the data and every setting of :func:`descend` once and take the statistics once.
+
+    ``starting_rates`` are the runs' starting learning rates, already checked;
+    the other arguments are :func:`descend`'s.
+    """
     X, y = as_design(X, y)
     n, d = X.shape
-    learning_rate = positive_real("learning_rate", learning_rate)
     epochs = integer_in("epochs", epochs, 1, MAX_EPOCHS)
     if batch_size is not None:
         batch_size = integer_in("batch_size", batch_size, 1, n)
@@ -257,38 +428,17 @@ def descend(
     shuffle = _flag("shuffle", shuffle)
     max_path_points = integer_in("max_path_points", max_path_points, 2, 10**6)
     rule = make_optimizer(optimizer, **(optimizer_params or {}))
-    rates = learning_rates(schedule, learning_rate, epochs, **(schedule_params or {}))
-    theta0 = _initial_theta(init_coef, init_intercept, d, fit_intercept)
-
-    convention = loss
-    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept, convention=loss)
-    scaling = Scaling.standardizing(loss) if standardize else Scaling.identity(d)
-    problem = _Problem(
-        loss=loss.rescaled(scaling),
-        rule=rule,
-        rates=rates,
-        tol=tol,
-        tol_on=tol_on,
-        theta0=scaling.to_scaled(theta0, fit_intercept),
-        progress=progress,
+    schedule_params = dict(schedule_params or {})
+    rates = np.array(
+        [learning_rates(schedule, rate, epochs, **schedule_params) for rate in starting_rates]
     )
-    start = time.perf_counter()
-    with np.errstate(over="ignore", invalid="ignore"):
-        if batch_size is None or batch_size >= n:
-            trace = _full_batch(problem)
-            path = None
-        else:
-            Z = scaling.transform(X)
-            design = np.column_stack([Z, np.ones(n)]) if fit_intercept else Z
-            order = np.random.default_rng(seed) if shuffle else None
-            trace, path = _mini_batch(problem, design, y, batch_size, order, max_path_points)
-    seconds = time.perf_counter() - start
-
-    history = _history(trace, scaling, loss, rates)
+    theta0 = _initial_theta(init_coef, init_intercept, d, fit_intercept)
+    statistics = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept, convention=loss)
+    scaling = Scaling.standardizing(statistics) if standardize else Scaling.identity(d)
     settings = {
         "optimizer": rule.name,
         "optimizer_params": dict(rule.hyperparameters),
-        "learning_rate": learning_rate,
+        "learning_rate": None,
         "epochs": epochs,
         "batch_size": batch_size,
         "fit_intercept": fit_intercept,
@@ -296,36 +446,15 @@ def descend(
         "l2": l2,
         "tol": tol,
         "seed": seed,
-        "loss": convention,
+        "loss": loss,
         "shuffle": shuffle,
         "tol_on": tol_on,
         "schedule": schedule,
-        "schedule_params": dict(schedule_params or {}),
+        "schedule_params": schedule_params,
         "init_coef": theta0[:d].tolist(),
         "init_intercept": float(init_intercept) if fit_intercept else 0.0,
     }
-    if trace.diverged_at is not None:
-        warnings.warn(
-            f"descend diverged at epoch {trace.diverged_at} (learning rate "
-            f"{rates[trace.diverged_at - 1]:g} that epoch): the loss blew up, so coef and "
-            "intercept are the last finite values, not a fit. Use a smaller learning_rate; "
-            "core.stability(X) gives the largest stable rate of full-batch descent.",
-            DivergenceWarning,
-            stacklevel=2,
-        )
-    return Run(
-        coef=history.coef[-1].copy(),
-        intercept=float(history.intercept[-1]),
-        history=history,
-        steps=_step_path(path, scaling, problem.loss) if path is not None else None,
-        stop_reason=trace.stop_reason,
-        epochs_run=len(trace.losses) - 1,
-        diverged_at=trace.diverged_at,
-        scaling=scaling,
-        fit_intercept=fit_intercept,
-        settings=settings,
-        seconds=seconds,
-    )
+    return Setup(X, y, statistics, scaling, rule, rates, theta0, settings, max_path_points)
 
 
 def _flag(name: str, value) -> bool:
@@ -348,17 +477,6 @@ class _Problem:
 
 
 @dataclass
-class _Trace:
-    """Per-epoch parameters and losses as the loop produced them (scaled coordinates)."""
-
-    thetas: list[np.ndarray]
-    losses: list[float]
-    stop_reason: str = "max_epochs"
-    diverged_at: int | None = None
-    running: float = math.nan
-
-
-@dataclass
 class _Path:
     """Per-update points kept by the mini-batch loop (scaled coordinates)."""
 
@@ -374,73 +492,168 @@ def _initial_theta(init_coef, init_intercept, d: int, fit_intercept: bool) -> np
         raise ValueError(f"init_coef must hold {d} finite numbers, one per feature; got {coef}.")
     if not math.isfinite(init_intercept):
         raise ValueError(f"init_intercept must be a finite number; got {init_intercept!r}.")
-    return np.append(coef, float(init_intercept)) if fit_intercept else coef
+    return stack_theta(coef, float(init_intercept), fit_intercept)
 
 
-def _divergence_limit(loss: QuadraticLoss, start_loss: float) -> float:
-    zero_model_loss = loss.data_factor * (loss.yy + loss.y_mean**2)
-    reference = max(start_loss, zero_model_loss)
-    return DIVERGENCE_FACTOR * (reference if reference > 0 else 1.0)
+class _Records:
+    """Per-epoch states and losses of runs made in lockstep, and the rules that stop each.
 
+    Row ``e`` of :attr:`thetas` and :attr:`values` is the state after epoch ``e``; a
+    run's rows past its :attr:`epochs_run` are scratch. The loops hand over blocks
+    of epochs of the runs still going (:attr:`going`), and :meth:`add` tells which
+    of those go on. Checking a block at once rather than every epoch is what keeps
+    the per-epoch cost of full-batch descent down to a few small products; the
+    stops are exactly those of checking epoch by epoch.
 
-def _progress_every(epochs: int) -> int:
-    return max(1, epochs // 100)
+    A run stops, at the first epoch where one holds, in this order:
 
-
-def _record_epoch(
-    problem: _Problem,
-    trace: _Trace,
-    theta: np.ndarray,
-    epoch: int,
-    value: float,
-    running: float,
-) -> bool:
-    """Append the state after ``epoch`` (1-based) and its loss; return True to stop the run.
-
-    ``running`` is the epoch's mean of the per-batch losses, for ``tol_on="running"``.
+    - its state or loss is not finite: diverged, that epoch not kept;
+    - its loss exceeds :data:`DIVERGENCE_FACTOR` times the larger of the starting
+      loss and the loss of the all-zero model: diverged, that epoch kept;
+    - ``tol`` is set and the quantity ``tol_on`` names moved by less than ``tol``
+      since the epoch before: converged.
     """
-    value = float(value)
-    if not (math.isfinite(value) and np.all(np.isfinite(theta))):
-        trace.stop_reason, trace.diverged_at = "diverged", epoch
-        return True
-    previous = trace.losses[-1] if problem.tol_on == "loss" else trace.running
-    current = value if problem.tol_on == "loss" else float(running)
-    trace.thetas.append(theta)
-    trace.losses.append(value)
-    trace.running = float(running)
-    if value > _divergence_limit(problem.loss, trace.losses[0]):
-        trace.stop_reason, trace.diverged_at = "diverged", epoch
-        return True
-    # Against NaN (the first epoch's running loss has no predecessor) nothing is below tol.
-    if problem.tol is not None and abs(current - previous) < problem.tol:
-        trace.stop_reason = "converged"
-        return True
-    if problem.progress is not None and epoch % _progress_every(len(problem.rates)) == 0:
-        problem.progress(epoch, len(problem.rates))
-    return False
+
+    def __init__(self, problem: _Problem) -> None:
+        k, epochs = problem.rates.shape
+        self.thetas = np.empty((epochs + 1, k, problem.theta0.shape[-1]))
+        self.values = np.empty((epochs + 1, k))
+        self.thetas[0] = problem.theta0
+        start = float(problem.loss.value(problem.theta0))
+        self.values[0] = start
+        zero_model_loss = problem.loss.data_factor * (problem.loss.yy + problem.loss.y_mean**2)
+        reference = max(start, zero_model_loss)
+        self.limit = DIVERGENCE_FACTOR * (reference if reference > 0 else 1.0)
+        self.loss, self.tol, self.tol_on = problem.loss, problem.tol, problem.tol_on
+        self.progress, self.epochs = problem.progress, epochs
+        self.every = max(1, epochs // 100)
+        self.going = np.arange(k)
+        self.epoch = 0
+        self.epochs_run = np.full(k, epochs)
+        self.stop = np.zeros(k, dtype=np.intp)  # index into STOP_REASONS
+        self.diverged_at = np.zeros(k, dtype=np.intp)  # 0: never
+        # The running loss of the epoch before; the first epoch has none to compare with.
+        self.running = np.full(k, np.nan)
+
+    @classmethod
+    def joined(cls, parts: list[_Records]) -> _Records:
+        """Records of single runs made one after another, as if made together."""
+        joined = parts[0]
+        for name in ("thetas", "values"):
+            setattr(joined, name, np.concatenate([getattr(r, name) for r in parts], axis=1))
+        for name in ("epochs_run", "stop", "diverged_at"):
+            setattr(joined, name, np.concatenate([getattr(r, name) for r in parts]))
+        return joined
+
+    def add(self, thetas: np.ndarray, running: np.ndarray | None = None) -> np.ndarray:
+        """Keep the next ``m`` epochs of the runs going and stop those that must.
+
+        Parameters
+        ----------
+        thetas : ndarray of shape (m, n_going, n_params)
+            States after each of the next ``m`` epochs.
+        running : ndarray of shape (m, n_going), optional
+            Each epoch's mean of its per-batch losses; for full batch (None) it is
+            the loss before the epoch's one update.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_going,)
+            Which of the runs go on.
+        """
+        m, going, first = thetas.shape[0], self.going, self.epoch
+        values = self.loss.value(thetas)
+        self.thetas[first + 1 : first + m + 1, going] = thetas
+        self.values[first + 1 : first + m + 1, going] = values
+        finite = np.isfinite(values) & np.all(np.isfinite(thetas), axis=-1)
+        events = ~finite | (values > self.limit)
+        if self.tol is not None:
+            if self.tol_on == "loss":
+                series = self.values[first : first + m + 1, going]
+            else:
+                if running is None:
+                    running = self.values[first : first + m, going]
+                series = np.concatenate([self.running[going][None], running])
+                self.running[going] = series[-1]
+            # NaN (no running loss before the first epoch) is never below tol.
+            events |= np.abs(np.diff(series, axis=0)) < self.tol
+        stopped = np.any(events, axis=0)
+        last = first + m
+        if np.any(stopped):
+            at = np.argmax(events[:, stopped], axis=0)
+            rows = going[stopped]
+            blew_up = ~finite[at, stopped]
+            epoch = first + 1 + at
+            diverged = blew_up | (values[at, stopped] > self.limit)
+            self.epochs_run[rows] = np.where(blew_up, epoch - 1, epoch)
+            self.stop[rows] = np.where(diverged, _DIVERGED, _CONVERGED)
+            self.diverged_at[rows] = np.where(diverged, epoch, 0)
+            if np.all(stopped):
+                last = int(np.max(epoch))
+        if self.progress is not None:
+            for done in range((first // self.every + 1) * self.every, last + 1, self.every):
+                self.progress(done, self.epochs)
+        self.going = going[~stopped]
+        self.epoch += m
+        return ~stopped
 
 
-def _start(problem: _Problem) -> _Trace:
-    theta = problem.theta0
-    return _Trace(thetas=[theta], losses=[float(problem.loss.value(theta))])
+def _select(state, keep: np.ndarray):
+    """The optimizer state of the runs in ``keep`` (array fields are per run)."""
+    return type(state)(*(f[keep] if isinstance(f, np.ndarray) else f for f in state))
 
 
-def _full_batch(problem: _Problem) -> _Trace:
-    """Descent on the exact gradient, O(d²) per epoch from the sufficient statistics."""
-    trace = _start(problem)
-    theta, state = problem.theta0, problem.rule.init(problem.theta0)
-    evaluate, update = problem.loss.value_and_gradient, problem.rule.update
-    before, gradient = evaluate(theta)
-    for epoch, rate in enumerate(problem.rates, start=1):
-        step, state = update(gradient, state, rate)
-        theta = theta + step
-        # The gradient that steers the next epoch comes with the loss recorded for this one.
-        value, gradient = evaluate(theta)
-        # With one batch per epoch, the running loss is the loss before the update.
-        if _record_epoch(problem, trace, theta, epoch, value, before):
-            break
-        before = value
-    return trace
+def _gradient_map(loss: QuadraticLoss) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Matrices that give the gradient of ``theta`` rows as ``(theta @ K + k) @ Q``.
+
+    The first product yields :math:`2f(S_{xx}w - s_{xy}) + 2\lambda_2 p\odot w` and
+    the offset :math:`c = \bar x^\top w + b - \bar y`; the second adds
+    :math:`2fc\,\bar x` and the intercept's :math:`2fc`. Keeping the two apart keeps
+    the centred statistics' digits: their product is the uncentred Hessian, whose
+    entries cancel badly when a column has a large offset.
+    """
+    d, p, f = loss.n_features, loss.n_params, loss.data_factor
+    K = np.zeros((p, d + 1))
+    K[:d, :d] = 2.0 * f * loss.xx + 2.0 * loss.l2 * np.diag(loss.penalty)
+    K[:d, d] = loss.x_mean
+    if loss.fit_intercept:
+        K[d, d] = 1.0
+    k = np.append(-2.0 * f * loss.xy, -loss.y_mean)
+    Q = np.zeros((d + 1, p))
+    Q[:d, :d] = np.eye(d)
+    Q[d, :d] = 2.0 * f * loss.x_mean
+    if loss.fit_intercept:
+        Q[d, d] = 2.0 * f
+    return K, k, Q
+
+
+_CONVERGED, _DIVERGED = STOP_REASONS.index("converged"), STOP_REASONS.index("diverged")
+
+#: Epochs run between checks, first and most (a blown-up run wastes at most one block).
+_FIRST_BLOCK, _LAST_BLOCK = 8, 512
+
+
+def _full_batch(problem: _Problem) -> _Records:
+    """Descent on the exact gradient of every rate at once, O(d²) per epoch and rate."""
+    records = _Records(problem)
+    K, k, Q = _gradient_map(problem.loss)
+    theta = np.tile(problem.theta0, (len(problem.rates), 1))
+    state, update = problem.rule.init(theta), problem.rule.update
+    rates = np.ascontiguousarray(problem.rates.T)[:, :, None]
+    epochs, block = rates.shape[0], _FIRST_BLOCK
+    while records.epoch < epochs:
+        size = min(block, epochs - records.epoch)
+        thetas = np.empty((size, *theta.shape))
+        for out, rate in zip(thetas, rates[records.epoch : records.epoch + size], strict=True):
+            step, state = update((theta @ K + k) @ Q, state, rate)
+            theta = np.add(theta, step, out=out)
+        going = records.add(thetas)
+        if not np.all(going):
+            if not np.any(going):
+                break
+            theta, state, rates = theta[going], _select(state, going), rates[:, going]
+        block = min(2 * block, _LAST_BLOCK)
+    return records
 
 
 def _mini_batch(
@@ -450,25 +663,27 @@ def _mini_batch(
     batch_size: int,
     rng: np.random.Generator | None,
     max_points: int,
-) -> tuple[_Trace, _Path]:
+) -> tuple[_Records, _Path]:
     """Descent on batches of rows; ``design`` carries a ones column with an intercept.
 
     ``rng`` reshuffles the rows every epoch; None takes them in file order.
     """
     n = design.shape[0]
+    (rates,) = problem.rates
     steps_per_epoch = math.ceil(n / batch_size)
-    stride = max(1, math.ceil(len(problem.rates) * steps_per_epoch / (max_points - 1)))
+    stride = max(1, math.ceil(len(rates) * steps_per_epoch / (max_points - 1)))
     # Check for blow-up often enough to stop early, rarely enough to cost nothing.
     check_every = min(stride, 256)
     shrink = problem.loss.l2 * np.append(
         problem.loss.penalty, [0.0] * (design.shape[1] - problem.loss.n_features)
     )
     factor = problem.loss.data_factor
-    trace = _start(problem)
+    records = _Records(problem)
     path = _Path(steps=[0], thetas=[problem.theta0], steps_per_epoch=steps_per_epoch)
     theta, state = problem.theta0, problem.rule.init(problem.theta0)
     update, step_count = problem.rule.update, 0
-    for epoch, rate in enumerate(problem.rates, start=1):
+    running = problem.tol is not None and problem.tol_on == "running"
+    for rate in rates:
         if rng is None:
             rows, targets = design, y
         else:
@@ -478,7 +693,7 @@ def _mini_batch(
         for start in range(0, n, batch_size):
             batch, target = rows[start : start + batch_size], targets[start : start + batch_size]
             error = batch @ theta - target
-            if problem.tol_on == "running":
+            if running:
                 batch_losses += factor * float(error @ error) / batch.shape[0] + float(
                     shrink @ (theta * theta)
                 )
@@ -494,34 +709,36 @@ def _mini_batch(
         if path.steps[-1] != step_count and np.all(np.isfinite(theta)):
             path.steps.append(step_count)
             path.thetas.append(theta)
-        running = batch_losses / steps_per_epoch
-        if _record_epoch(problem, trace, theta, epoch, problem.loss.value(theta), running):
+        mean_loss = np.full((1, 1), batch_losses / steps_per_epoch) if running else None
+        if not records.add(theta[None, None], mean_loss)[0]:
             break
-    return trace, path
-
-
-def _stack(coef: np.ndarray, intercept: np.ndarray, fit_intercept: bool) -> np.ndarray:
-    return np.column_stack([coef, intercept]) if fit_intercept else np.asarray(coef)
+    return records, path
 
 
 def _split(theta: np.ndarray, d: int, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray]:
-    intercept = theta[:, d].copy() if fit_intercept else np.zeros(theta.shape[0])
-    return theta[:, :d].copy(), intercept
+    coef, intercept = split_theta(theta, d, fit_intercept)
+    return coef.copy(), intercept.copy()
 
 
-def _history(trace: _Trace, scaling: Scaling, loss: QuadraticLoss, rates: np.ndarray) -> History:
+def _history(
+    thetas: np.ndarray,
+    values: np.ndarray,
+    scaling: Scaling,
+    loss: QuadraticLoss,
+    rates: np.ndarray,
+) -> History:
     d = loss.n_features
-    original = scaling.to_original(np.array(trace.thetas), loss.fit_intercept)
+    original = scaling.to_original(thetas, loss.fit_intercept)
     grad = loss.gradient(original)
     coef, intercept = _split(original, d, loss.fit_intercept)
     grad_coef, grad_intercept = _split(grad, d, loss.fit_intercept)
     return History(
-        loss=np.array(trace.losses),
+        loss=values.copy(),
         coef=coef,
         intercept=intercept,
         grad_coef=grad_coef,
         grad_intercept=grad_intercept,
-        learning_rate=rates[: len(trace.losses) - 1].copy(),
+        learning_rate=rates[: len(values) - 1].copy(),
     )
 
 

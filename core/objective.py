@@ -45,13 +45,45 @@ import numpy as np
 from core.validation import choice
 
 #: Rows centred at a time when the statistics are taken.
-_BLOCK_ROWS = 1 << 15
+_BLOCK_ROWS = 1 << 13
 
 #: The loss conventions: mean squared error (1/n) or half of it (1/(2n)).
 LOSSES = ("mse", "half_mse")
 
 #: The factor :math:`f` each convention puts on the mean squared error.
 _DATA_FACTOR = {"mse": 1.0, "half_mse": 0.5}
+
+
+def stack_theta(coef, intercept, fit_intercept: bool) -> np.ndarray:
+    """:math:`\\theta = (w_1, \\dots, w_d, b)`, or :math:`w` alone without an intercept.
+
+    Parameters
+    ----------
+    coef : array_like of shape (..., n_features)
+    intercept : float or array_like of shape (...)
+    fit_intercept : bool
+
+    Returns
+    -------
+    ndarray of shape (..., n_params)
+    """
+    coef = np.asarray(coef, dtype=np.float64)
+    if not fit_intercept:
+        return coef.copy()
+    intercept = np.broadcast_to(np.asarray(intercept, dtype=np.float64), coef.shape[:-1])
+    return np.concatenate([coef, intercept[..., None]], axis=-1)
+
+
+def split_theta(
+    theta: np.ndarray, n_features: int, fit_intercept: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(coef, intercept)`` from ``theta`` of shape ``(..., n_params)``; views, not copies.
+
+    Without an intercept the intercept is zeros of shape ``(...)``.
+    """
+    coef = theta[..., :n_features]
+    intercept = theta[..., n_features] if fit_intercept else np.zeros(theta.shape[:-1])
+    return coef, intercept
 
 
 @dataclass(frozen=True)
@@ -122,14 +154,17 @@ class QuadraticLoss:
         # reduction costs several times more), and as accurate for centring.
         x_mean = (np.ones(n) @ X) / n
         y_mean = float(y.mean())
-        xx, xy, yy = np.zeros((d, d)), np.zeros(d), 0.0
-        # Centre in blocks that stay in cache rather than copying all of X at once.
+        # Centre in blocks that stay in cache, one column per row of a reused buffer, so
+        # each block's moments [xx, xy; xy, yy] are one contiguous A·Aᵀ product.
+        gram = np.zeros((d + 1, d + 1))
+        block = np.empty((d + 1, min(n, _BLOCK_ROWS)))
         for start in range(0, n, _BLOCK_ROWS):
-            Xc = X[start : start + _BLOCK_ROWS] - x_mean
-            yc = y[start : start + _BLOCK_ROWS] - y_mean
-            xx += Xc.T @ Xc
-            xy += Xc.T @ yc
-            yy += float(yc @ yc)
+            rows = min(_BLOCK_ROWS, n - start)
+            centred = block[:, :rows]
+            np.subtract(X[start : start + rows].T, x_mean[:, None], out=centred[:d])
+            np.subtract(y[start : start + rows], y_mean, out=centred[d])
+            gram += centred @ centred.T
+        xx, xy, yy = gram[:d, :d], gram[:d, d], float(gram[d, d])
         return cls(
             n_samples=n,
             x_mean=x_mean,
@@ -160,10 +195,7 @@ class QuadraticLoss:
 
     def split(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(w, b)`` from ``theta`` of shape ``(..., n_params)``."""
-        d = self.n_features
-        coef = theta[..., :d]
-        intercept = theta[..., d] if self.fit_intercept else np.zeros(theta.shape[:-1])
-        return coef, intercept
+        return split_theta(theta, self.n_features, self.fit_intercept)
 
     def value(self, theta: np.ndarray) -> np.ndarray:
         """Loss at ``theta`` of shape ``(..., n_params)``; returns shape ``(...)``.
