@@ -1,13 +1,17 @@
-"""Engine speed: full-batch descent and the loss surface against the row-by-row way."""
+"""Engine speed: full-batch descent, a learning-rate sweep and the loss surface."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
 from benchmarks.report import Row, best_time
-from core import QuadraticLoss, descend, loss_surface, ols
+from core import DivergenceWarning, QuadraticLoss, descend, loss_surface, ols, sweep
+from core.data import DEFAULT_PRESET, preset
+from ui.settings import DEFAULTS, LEARNING_RATES
 
-SUITE = "Engine: n = 1,000,000 rows, 1,000 epochs, 200×200 surface"
+SUITE = "Engine: n = 1,000,000 rows, 1,000 epochs, 200×200 surface; the ladder on the default data"
 
 N_ROWS = 1_000_000
 EPOCHS = 1_000
@@ -87,4 +91,27 @@ def run() -> list[Row]:
             Row(f"mini-batch throughput, batch size {batch_size}", n / seconds, "samples/s")
         )
     rows.append(Row("final loss of the timed run (sanity)", float(run_.history.loss[-1]), ""))
+    rows.extend(_ladder_rows())
     return rows
+
+
+def _ladder_rows() -> list[Row]:
+    """The whole learning-rate ladder in one sweep against one run, at the app's defaults."""
+    X, y = preset(DEFAULT_PRESET).xy()
+    settings = {"optimizer": DEFAULTS["optimizer"], "epochs": DEFAULTS["epochs"]}
+    one = best_time(
+        lambda: descend(X, y, learning_rate=DEFAULTS["learning_rate"], **settings), repeat=20
+    )
+    ladder = best_time(lambda: _quiet(lambda: sweep(X, y, LEARNING_RATES, **settings)), repeat=10)
+    return [
+        Row(f"one descend, default data and settings ({len(y)} rows)", one, "s"),
+        Row(f"sweep of the whole ladder ({len(LEARNING_RATES)} rates)", ladder, "s"),
+        Row("sweep of the ladder / one descend", ladder / one, "x", "<= 3x"),
+    ]
+
+
+def _quiet(fn):
+    """``fn()`` with divergence warnings off: the ladder's top rates diverge on purpose."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        return fn()

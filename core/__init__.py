@@ -21,12 +21,13 @@ from core.descent import (
     descend,
 )
 from core.metrics import Metrics, predict, regression_metrics, train_test_split
-from core.objective import LOSSES, QuadraticLoss, Scaling
+from core.objective import LOSSES, QuadraticLoss, Scaling, split_theta, stack_theta
 from core.ols import Fit, ols
 from core.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from core.schedules import SCHEDULES, learning_rates
 from core.stability import REGIMES, Spectrum, Stability, stability, stability_of
 from core.surface import Surface, grid_around, loss_surface
+from core.sweep import sweep
 
 __all__ = [
     "DIVERGENCE_FACTOR",
@@ -57,7 +58,10 @@ __all__ = [
     "ols",
     "predict",
     "regression_metrics",
+    "split_theta",
     "stability",
     "stability_of",
+    "stack_theta",
+    "sweep",
     "train_test_split",
 ]

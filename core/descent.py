@@ -341,8 +341,15 @@ class Setup:
                 paths = [None] * len(self.rates)
             else:
                 records, paths = self._mini_batches(problem)
+            # Every run's history in the data's units, with its gradients, in one go.
+            used = records.thetas[: int(np.max(records.epochs_run)) + 1]
+            original = self.scaling.to_original(used, self.loss.fit_intercept)
+            gradients = self.loss.gradient(original)
         seconds = (time.perf_counter() - start) / len(self.rates)
-        return [self._run(k, records, paths[k], scaled, seconds) for k in range(len(self.rates))]
+        return [
+            self._run(k, records, original, gradients, paths[k], scaled, seconds)
+            for k in range(len(self.rates))
+        ]
 
     def _mini_batches(self, problem: _Problem) -> tuple[_Records, list[_Path]]:
         Z = self.scaling.transform(self.X)
@@ -360,27 +367,39 @@ class Setup:
         return _Records.joined(records), paths
 
     def _run(
-        self, k: int, records: _Records, path: _Path | None, scaled: QuadraticLoss, seconds: float
+        self,
+        k: int,
+        records: _Records,
+        original: np.ndarray,
+        gradients: np.ndarray,
+        path: _Path | None,
+        scaled: QuadraticLoss,
+        seconds: float,
     ) -> Run:
         epochs_run = int(records.epochs_run[k])
-        history = _history(
-            records.thetas[: epochs_run + 1, k],
-            records.values[: epochs_run + 1, k],
-            self.scaling,
-            self.loss,
-            self.rates[k],
+        kept = slice(0, epochs_run + 1)
+        d, fit_intercept = self.loss.n_features, self.loss.fit_intercept
+        coef, intercept = _split(original[kept, k], d, fit_intercept)
+        grad_coef, grad_intercept = _split(gradients[kept, k], d, fit_intercept)
+        history = History(
+            loss=records.values[kept, k].copy(),
+            coef=coef,
+            intercept=intercept,
+            grad_coef=grad_coef,
+            grad_intercept=grad_intercept,
+            learning_rate=self.rates[k, :epochs_run].copy(),
         )
         diverged_at = int(records.diverged_at[k])
         return Run(
-            coef=history.coef[-1].copy(),
-            intercept=float(history.intercept[-1]),
+            coef=coef[-1].copy(),
+            intercept=float(intercept[-1]),
             history=history,
             steps=_step_path(path, self.scaling, scaled) if path is not None else None,
             stop_reason=STOP_REASONS[records.stop[k]],
             epochs_run=epochs_run,
             diverged_at=diverged_at if diverged_at > 0 else None,
             scaling=self.scaling,
-            fit_intercept=self.loss.fit_intercept,
+            fit_intercept=fit_intercept,
             settings={**self.settings, "learning_rate": float(self.rates[k, 0])},
             seconds=seconds,
         )
@@ -718,28 +737,6 @@ def _mini_batch(
 def _split(theta: np.ndarray, d: int, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray]:
     coef, intercept = split_theta(theta, d, fit_intercept)
     return coef.copy(), intercept.copy()
-
-
-def _history(
-    thetas: np.ndarray,
-    values: np.ndarray,
-    scaling: Scaling,
-    loss: QuadraticLoss,
-    rates: np.ndarray,
-) -> History:
-    d = loss.n_features
-    original = scaling.to_original(thetas, loss.fit_intercept)
-    grad = loss.gradient(original)
-    coef, intercept = _split(original, d, loss.fit_intercept)
-    grad_coef, grad_intercept = _split(grad, d, loss.fit_intercept)
-    return History(
-        loss=values.copy(),
-        coef=coef,
-        intercept=intercept,
-        grad_coef=grad_coef,
-        grad_intercept=grad_intercept,
-        learning_rate=rates[: len(values) - 1].copy(),
-    )
 
 
 def _step_path(path: _Path, scaling: Scaling, loss: QuadraticLoss) -> StepPath:
