@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.descent import History, Run
-from core.objective import LOSSES
+from core.objective import LOSSES, stack_theta
 from core.ols import Fit
 from core.stability import Spectrum
 from core.validation import as_design, choice, integer_in, positive_real
@@ -82,9 +82,9 @@ def distance_to_optimum(run: Run, fit: Fit) -> float:
 
     The intercept counts only when the run fits one.
     """
-    delta = np.asarray(run.coef, dtype=np.float64) - fit.coef
-    if run.fit_intercept:
-        delta = np.append(delta, run.intercept - fit.intercept)
+    delta = stack_theta(run.coef, run.intercept, run.fit_intercept) - stack_theta(
+        fit.coef, fit.intercept, run.fit_intercept
+    )
     return float(np.linalg.norm(delta))
 
 

@@ -696,6 +696,7 @@ def _mini_batch(
     shrink = problem.loss.l2 * np.append(
         problem.loss.penalty, [0.0] * (design.shape[1] - problem.loss.n_features)
     )
+    penalty = 2.0 * shrink
     factor = problem.loss.data_factor
     records = _Records(problem)
     path = _Path(steps=[0], thetas=[problem.theta0], steps_per_epoch=steps_per_epoch)
@@ -716,7 +717,7 @@ def _mini_batch(
                 batch_losses += factor * float(error @ error) / batch.shape[0] + float(
                     shrink @ (theta * theta)
                 )
-            grad = (2.0 * factor / batch.shape[0]) * (error @ batch) + 2.0 * shrink * theta
+            grad = (2.0 * factor / batch.shape[0]) * (error @ batch) + penalty * theta
             step, state = update(grad, state, rate)
             theta = theta + step
             step_count += 1

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core import QuadraticLoss, Scaling, ols
+from core import QuadraticLoss, Scaling, ols, split_theta, stack_theta
 
 
 def direct_loss(X, y, coef, intercept, l2):
@@ -175,3 +175,17 @@ def test_ols_minimises_the_chosen_convention_and_reports_it(data, l2):
     assert fit.loss == pytest.approx(direct_half_loss(X, y, fit.coef, fit.intercept, l2))
     if l2 == 0.0:
         np.testing.assert_allclose(fit.coef, ols(X, y).coef, rtol=1e-12)
+
+
+def test_theta_stacks_and_splits_with_and_without_an_intercept():
+    coef = np.array([[1.0, 2.0], [3.0, 4.0]])
+    theta = stack_theta(coef, np.array([5.0, 6.0]), True)
+    np.testing.assert_array_equal(theta, [[1.0, 2.0, 5.0], [3.0, 4.0, 6.0]])
+    np.testing.assert_array_equal(stack_theta([1.0, 2.0], 7.0, True), [1.0, 2.0, 7.0])
+    np.testing.assert_array_equal(stack_theta(coef, 9.0, False), coef)
+    back_coef, back_intercept = split_theta(theta, 2, True)
+    np.testing.assert_array_equal(back_coef, coef)
+    np.testing.assert_array_equal(back_intercept, [5.0, 6.0])
+    no_b_coef, no_b = split_theta(coef, 2, False)
+    np.testing.assert_array_equal(no_b_coef, coef)
+    np.testing.assert_array_equal(no_b, [0.0, 0.0])
