@@ -19,6 +19,8 @@ GRID = 200
 # The row-by-row surface would take minutes at 40,000 points; time a sample of points
 # and scale per point (each point costs the same: one pass over every row).
 SURFACE_SAMPLE = 40
+# Enough epochs on tiny data that the per-epoch Python overhead is all that is timed.
+PER_EPOCH_EPOCHS = 100_000
 
 
 def _data(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -91,6 +93,17 @@ def run() -> list[Row]:
             Row(f"mini-batch throughput, batch size {batch_size}", n / seconds, "samples/s")
         )
     rows.append(Row("final loss of the timed run (sanity)", float(run_.history.loss[-1]), ""))
+    small_X, small_y = X[:100], y[:100]
+    per_epoch = best_time(
+        lambda: descend(small_X, small_y, learning_rate=lr, epochs=PER_EPOCH_EPOCHS), repeat=3
+    )
+    rows.append(
+        Row(
+            f"full-batch descend per epoch (100 rows, {PER_EPOCH_EPOCHS:,} epochs)",
+            per_epoch / PER_EPOCH_EPOCHS * 1e6,
+            "µs",
+        )
+    )
     rows.extend(_ladder_rows())
     return rows
 

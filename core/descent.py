@@ -341,11 +341,11 @@ class Setup:
                 paths = [None] * len(self.rates)
             else:
                 records, paths = self._mini_batches(problem)
+            seconds = (time.perf_counter() - start) / len(self.rates)
             # Every run's history in the data's units, with its gradients, in one go.
             used = records.thetas[: int(np.max(records.epochs_run)) + 1]
             original = self.scaling.to_original(used, self.loss.fit_intercept)
             gradients = self.loss.gradient(original)
-        seconds = (time.perf_counter() - start) / len(self.rates)
         return [
             self._run(k, records, original, gradients, paths[k], scaled, seconds)
             for k in range(len(self.rates))
