@@ -8,7 +8,7 @@ from charts.fit import predicted_vs_actual_figure
 from charts.labels import parameter_names
 from charts.rate import rate_strip_figure
 from core import predict
-from ui import compute, downloads, router, tables, views
+from ui import downloads, player, router, tables, views
 from ui.settings import nearest_rate
 
 ctx = router.context()
@@ -31,7 +31,7 @@ if too_many:
     st.warning(f"This run was not started: {too_many}", icon=":material/hourglass_disabled:")
     st.stop()
 try:
-    run = compute.run_descent(ctx.problem_key, ctx.raw, settings)
+    run = player.runs_for(ctx, settings)[1]
 except ValueError as error:
     st.error(f"These settings cannot run: {error}", icon=":material/error:")
     st.stop()
@@ -88,13 +88,12 @@ if len(problem.feature_names) > 1:
     )
 axes = views.axes_picker(names, view[1:3], key="view") if len(names) >= 2 else None
 log_loss = view[3].toggle("Log loss axis", key="view_log")
-figure = views.playback(
-    ctx.problem_key, ctx.raw, settings, axes=axes, feature=feature, log_loss=log_loss
-)
-st.plotly_chart(figure, key="playback")
+player.render(ctx, settings, axes=axes, feature=feature, log_loss=log_loss)
 st.caption(
-    "Press ▶ to watch the descent; drag the slider to any epoch. Dashed: the closed-form "
-    "optimum. The address bar holds these settings: copy it to share this run."
+    "Press ▶ to watch the descent, drag the epoch slider to any epoch, or scrub the learning "
+    "rate to see every rate's run at once; releasing it (or Enter) sets the sidebar's rate. "
+    "Dashed: the closed-form optimum. The address bar holds these settings: copy it to share "
+    "this run."
 )
 if ctx.raw is not None:
     st.caption("Shared links carry the settings, not your file: whoever opens it uploads it again.")

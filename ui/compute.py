@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -23,6 +23,7 @@ from core import (
     descend,
     ols,
     stability_of,
+    sweep,
     train_test_split,
 )
 from core.data import Dataset, Table, bundled, generate, preset, read_csv_bytes
@@ -124,6 +125,29 @@ def _run_descent(key: ProblemKey, _raw, settings: RunSettings) -> Run:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
         return descend(prob.X, prob.y, **settings.descend_kwargs(prob.X.shape[1]))
+
+
+def sweep_runs(
+    key: ProblemKey, raw: bytes | None, settings: RunSettings, rates: tuple[float, ...]
+) -> tuple[Run, ...]:
+    """One run per learning rate in ``rates``, every other setting as in ``settings``.
+
+    Cached without the settings' own learning rate, so moving it along ``rates``
+    reuses the sweep.
+    """
+    return _sweep_runs(key, raw, replace(settings, learning_rate=0.0), tuple(map(float, rates)))
+
+
+# A resource: the runs are only read, and copying every rate's history on every rerun
+# would cost more than the rest of the rerun.
+@st.cache_resource(max_entries=16, show_spinner="Running gradient descent at every rate…")
+def _sweep_runs(key: ProblemKey, _raw, settings: RunSettings, rates: tuple) -> tuple[Run, ...]:
+    prob = _problem(key, _raw)
+    kwargs = settings.descend_kwargs(prob.X.shape[1])
+    del kwargs["learning_rate"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        return sweep(prob.X, prob.y, rates, **kwargs)
 
 
 def digest(raw: bytes) -> str:

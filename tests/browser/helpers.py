@@ -78,8 +78,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def start_server(log: Path) -> Iterator[Server]:
-    """Run the app from the repository root on a free port until the block ends.
+def start_server(log: Path, script: str = "app.py") -> Iterator[Server]:
+    """Run ``script`` (the app by default) from the repository root on a free port until the
+    block ends.
 
     Ready when ``/_stcore/health`` answers; fails the test with the log's tail when the server
     exits or does not answer within a minute. Its output goes to ``log``.
@@ -91,7 +92,7 @@ def start_server(log: Path) -> Iterator[Server]:
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.port",
         str(port),
         "--server.address",
@@ -292,38 +293,50 @@ def chart_titles(page: Page, pattern: str):
 
 
 def assert_charts_drawn(page: Page) -> None:
-    """The learning-rate strip and the playback figure are drawn, the 3D scene included."""
+    """The learning-rate strip and the player's views are drawn, the 3D scene included."""
     plots = main(page).locator(".js-plotly-plot")
     expect(plots.first).to_be_visible(timeout=SETTLE_MS)
-    assert plots.count() >= 2, "expected the rate strip and the playback figure"
+    expect(main(page).locator('.dh-player[data-drawn="1"]')).to_be_attached(timeout=SETTLE_MS)
     for i in range(plots.count()):
-        expect(plots.nth(i).locator("svg.main-svg").first).to_be_attached()
-    scene = main(page).locator(".gl-container canvas, [id^='scene'] svg.main-svg")
-    expect(scene.first).to_be_visible(timeout=SETTLE_MS)
-    box = scene.first.bounding_box()
-    assert box and box["width"] > 100 and box["height"] > 100, box
-    state = page.evaluate(PLAYBACK_STATE)
-    assert state is not None, "no figure with a playback slider"
-    assert state["frames"] >= 2 and state["steps"] == state["frames"], state
-    assert "scatter3d" in state["types"], state["types"]
+        if plots.nth(i).is_visible():
+            expect(plots.nth(i).locator("svg.main-svg").first).to_be_attached()
+    state = page.evaluate(PLAYER_STATE)
+    assert state is not None, "no player drawn"
+    if state["plane"]:
+        scene = main(page).locator(".dh-surface .gl-container canvas")
+        expect(scene.first).to_be_visible(timeout=SETTLE_MS)
+        box = scene.first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, box
+        assert "scatter3d" in state["types"], state["types"]
+    assert state["epochs"] >= 1 and state["rates"] >= 1, state
 
 
-PLAYBACK_STATE = """
+# What the player shows: the rate and epoch, and per view (fit, loss, surface, map) the
+# moving trace's coordinates (the model line, the loss curve with its marker, the paths).
+PLAYER_STATE = """
 () => {
-  const gd = Array.from(document.querySelectorAll('.js-plotly-plot')).find(
-    g => g._fullLayout && g._fullLayout.sliders && g._fullLayout.sliders.length);
-  if (!gd) return null;
-  const frames = gd._transitionData._frames;
-  const moving = frames.length ? frames[0].traces : [];
-  const current = gd.querySelector('.slider-group > text.slider-label');
+  const root = document.querySelector('.dh-player');
+  if (!root || root.dataset.drawn !== '1') return null;
+  const player = root.parentElement.__downhillPlayer;
+  const views = ['fit', 'loss', 'surface', 'map'].map(
+    name => root.querySelector(`.dh-${name} .dh-graph`));
+  const coords = t => JSON.stringify(['x', 'y', 'z'].map(a => Array.from((t && t[a]) || [])));
+  const moving = views.map((gd, i) => {
+    if (!gd._fullData || !gd._fullData.length) return null;
+    const data = gd._fullData;
+    return i === 1 ? coords(data[0]) + coords(data[3]) : coords(data[data.length - 1]);
+  });
   return {
-    active: gd._fullLayout.sliders[0].active,
-    steps: gd._fullLayout.sliders[0].steps.length,
-    label: current ? current.textContent : null,
-    frames: frames.length,
-    moving: moving.map(i => JSON.stringify(
-      ['x', 'y', 'z'].map(axis => Array.from(gd._fullData[i][axis] || [])))),
-    types: moving.map(i => gd._fullData[i].type),
+    epoch: Number(root.dataset.epoch),
+    rateIndex: Number(root.dataset.rateIndex),
+    rate: player.body.rates[player.rateIndex],
+    epochs: player.body.frames[player.body.frames.length - 1],
+    rates: player.body.rates.length,
+    plane: player.body.surface.plane,
+    playing: player.playing,
+    label: root.querySelector('.dh-epoch-value').textContent,
+    moving,
+    types: views.map(gd => (gd._fullData || []).map(t => t.type)).flat(),
   };
 }
 """

@@ -76,9 +76,21 @@ def _writes_to_disk(tree: ast.AST) -> list[str]:
     return found
 
 
+#: The one function of the app code that writes a file, and why it is no upload: it copies
+#: plotly.js from the installed plotly package into static/, for the player to load.
+STATIC_ASSET_WRITERS = {("ui/player.py", "ensure_plotly_js")}
+
+
 @pytest.mark.parametrize("path", APP_CODE, ids=lambda p: str(p.relative_to(REPO)))
 def test_uploads_are_never_written_to_disk(path: Path) -> None:
-    assert _writes_to_disk(ast.parse(path.read_text("utf-8"))) == []
+    tree = ast.parse(path.read_text("utf-8"))
+    name = str(path.relative_to(REPO))
+    tree.body = [
+        node
+        for node in tree.body
+        if not (isinstance(node, ast.FunctionDef) and (name, node.name) in STATIC_ASSET_WRITERS)
+    ]
+    assert _writes_to_disk(tree) == []
 
 
 def test_the_disk_check_finds_writes() -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
-    PLAYBACK_STATE,
+    PLAYER_STATE,
     REPO,
     SETTLE_MS,
     assert_charts_drawn,
@@ -39,6 +39,9 @@ def test_default_page_renders_every_chart(page: Page) -> None:
     assert_charts_drawn(page)
     for title in ("Fit", "Loss", "Cost surface", "Contour map"):
         expect(chart_titles(page, f"^{title}$")).to_have_count(1)
+    for name in ("fit", "loss", "surface", "map"):
+        alternative = main(page).locator(f".dh-{name} figcaption")
+        expect(alternative).to_contain_text("stopped" if name != "surface" else "optimum")
     for label in ("Epochs run", "Final loss", "Optimum loss", "Stopped because"):
         assert metric(page, label), label
     assert metric(page, "Epochs run") == "300"
@@ -76,27 +79,23 @@ def test_changing_the_learning_rate_changes_the_run(page: Page) -> None:
 
 def test_play_moves_every_view(page: Page) -> None:
     open_app(page)
-    before = page.evaluate(PLAYBACK_STATE)
-    last = before["steps"] - 1
-    assert before["active"] == last, "the figure opens on the finished run"
-    assert before["label"] == "epoch 300", before["label"]
-    main(page).locator(".updatemenu-button", has_text="Play").first.click()
+    before = page.evaluate(PLAYER_STATE)
+    assert before["label"] == "300 / 300", "the player opens on the finished run"
+    main(page).get_by_role("button", name="Play").click()
+    page.wait_for_function(f"() => ({PLAYER_STATE})().epoch < 300", polling=50, timeout=30_000)
+    early = page.evaluate(PLAYER_STATE)
     page.wait_for_function(
-        f"() => ({PLAYBACK_STATE})().active < {last}", polling=50, timeout=30_000
+        f"() => ({PLAYER_STATE})().epoch > {early['epoch']}", polling=50, timeout=30_000
     )
-    early = page.evaluate(PLAYBACK_STATE)
-    page.wait_for_function(
-        f"() => ({PLAYBACK_STATE})().active > {early['active']}", polling=50, timeout=30_000
-    )
-    later = page.evaluate(PLAYBACK_STATE)
+    later = page.evaluate(PLAYER_STATE)
     assert later["label"] != before["label"], later["label"]
     moved = [b != a for b, a in zip(before["moving"], later["moving"], strict=True)]
     assert all(moved), f"views that did not move: {before['types']} {moved}"
     shot(page, "playing")
-    main(page).locator(".updatemenu-button", has_text="Pause").first.click()
-    paused = page.evaluate(PLAYBACK_STATE)["active"]
+    main(page).get_by_role("button", name="Pause").click()
+    paused = page.evaluate(PLAYER_STATE)["epoch"]
     page.wait_for_timeout(1500)
-    assert page.evaluate(PLAYBACK_STATE)["active"] == paused, "Pause stops the playback"
+    assert page.evaluate(PLAYER_STATE)["epoch"] == paused, "Pause stops the playback"
 
 
 def test_diverging_rate_warns_and_still_draws(page: Page) -> None:
@@ -118,7 +117,7 @@ def test_shared_link_reopens_the_same_run(page: Page) -> None:
     expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.2")
     expect(sidebar(page).get_by_label("Epochs", exact=True)).to_have_value("120")
     assert metric(page, "Epochs run") == "120"
-    assert page.evaluate(PLAYBACK_STATE)["label"] == "epoch 120"
+    assert page.evaluate(PLAYER_STATE)["label"] == "120 / 120"
     assert_healthy(page)
     shot(page, "shared_link")
 

@@ -1,0 +1,207 @@
+"""Live tweaking in a real browser: the Descent page against a bare Streamlit + Plotly page.
+
+Both pages run as Streamlit servers side by side in one run and are driven by
+Debian's Chromium through Playwright, as the browser tests do. Times are taken
+with the page's own clock (``performance.now()``), from navigation start or
+from just before a key press to the frame where every view shows the change.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from benchmarks.bench_rerun import BARE_PAGE
+from benchmarks.report import Row
+from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
+
+SUITE = "Live tweaking in Chromium (Descent page against a bare slider + Plotly line page)"
+
+#: Navigations timed per page, and key presses timed per control.
+LOADS = 3
+PRESSES = 8
+TIMEOUT_MS = 120_000
+
+# The signature of what the views show: for every Plotly graph in the main area (the
+# learning-rate strip left out), each trace's length and last point. It changes when
+# any view is redrawn with new data, whichever way the page draws them.
+SIGNATURE_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot'))
+  .filter(gd => !gd.closest('.st-key-rate_strip') && gd._fullData)
+  .map(gd => gd._fullData.map(t => ['x', 'y', 'z'].map(axis => {
+      const values = t[axis];
+      if (!values || values.length === undefined) return '';
+      const last = values[values.length - 1];
+      return values.length + ':' + (Array.isArray(last) ? last.join(',') : last);
+    }).join('|')).join(';')).join('#')
+"""
+
+# Every view drawn: the player says so once all of its views are drawn; a page without
+# the player has drawn its views when a 3D scene's canvas (or, on the bare page, the
+# line) is on screen.
+DRAWN_JS = """
+(bare) => {
+  const player = document.querySelector('.dh-player');
+  let drawn;
+  if (player) drawn = player.dataset.drawn === '1';
+  else if (bare) drawn = !!document.querySelector(
+    '[data-testid="stMain"] .js-plotly-plot .scatterlayer .trace path');
+  else drawn = !!document.querySelector(
+    '[data-testid="stMain"] .js-plotly-plot .gl-container canvas');
+  if (drawn && window.__drawnAt === undefined) window.__drawnAt = performance.now();
+  return drawn;
+}
+"""
+
+CHANGED_JS = f"""
+(before) => {{
+  const now = ({SIGNATURE_JS})();
+  if (now && now !== before) {{ window.__changedAt = performance.now(); return true; }}
+  return false;
+}}
+"""
+
+IDLE_JS = """
+() => !document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"], ' +
+                              '[data-testid="stSkeleton"], [data-testid="stSpinner"]')
+"""
+
+
+def _load_ms(page: Page, url: str, bare: bool) -> float:
+    """Milliseconds from navigation start until every view is drawn."""
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, arg=bare, polling="raf", timeout=TIMEOUT_MS)
+    return page.evaluate("window.__drawnAt")
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_function(IDLE_JS, polling=100, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE_JS, polling=100, timeout=TIMEOUT_MS)
+
+
+def _press_ms(page: Page, control, keys: list[str]) -> list[float]:
+    """Milliseconds from each key press on ``control`` until a view shows the change."""
+    times = []
+    control.focus()
+    for key in keys:
+        _settle(page)
+        before = page.evaluate(SIGNATURE_JS)
+        page.evaluate("window.__pressedAt = performance.now()")
+        page.keyboard.press(key)
+        page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=TIMEOUT_MS)
+        times.append(page.evaluate("window.__changedAt - window.__pressedAt"))
+    return times
+
+
+def _alternating(count: int, first: str = "ArrowLeft") -> list[str]:
+    other = "ArrowRight" if first == "ArrowLeft" else "ArrowLeft"
+    return [first if i % 2 == 0 else other for i in range(count)]
+
+
+def _count_sent(page: Page) -> list[int]:
+    """A counter of websocket frames the page sends from now on."""
+    sent = [0]
+
+    def watch(ws) -> None:
+        ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1))
+
+    page.on("websocket", watch)
+    return sent
+
+
+def _measure(browser, app_url: str, bare_url: str) -> list[Row]:
+    def fresh_page() -> Page:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        return context.new_page()
+
+    # A first visit to each server imports the modules and fills the caches.
+    warm = fresh_page()
+    _load_ms(warm, app_url, False)
+    _load_ms(warm, bare_url, True)
+    warm.context.close()
+
+    app_loads, bare_loads = [], []
+    for _ in range(LOADS):
+        for url, bare, into in ((app_url, False, app_loads), (bare_url, True, bare_loads)):
+            page = fresh_page()
+            into.append(_load_ms(page, url, bare))
+            page.context.close()
+
+    bare_page = fresh_page()
+    _load_ms(bare_page, bare_url, True)
+    bare_slider = bare_page.locator('[data-testid="stMain"]').get_by_role("slider")
+    bare_steps = _press_ms(bare_page, bare_slider, _alternating(PRESSES, "ArrowRight"))
+
+    app = fresh_page()
+    sent = _count_sent(app)
+    _load_ms(app, app_url, False)
+    sidebar_rate = app.locator('[data-testid="stSidebar"]').get_by_role(
+        "slider", name="Learning rate η"
+    )
+    rate_changes = _press_ms(app, sidebar_rate, _alternating(PRESSES))
+
+    bare_step = statistics.median(bare_steps)
+    rows = [
+        Row("navigation -> first chart drawn, bare page", statistics.median(bare_loads), "ms"),
+        Row("navigation -> every view drawn, Descent page", statistics.median(app_loads), "ms"),
+        Row(
+            "  ratio",
+            statistics.median(app_loads) / statistics.median(bare_loads),
+            "x",
+            "<= 1.5x",
+        ),
+        Row("bare page: slider step -> chart redrawn (median)", bare_step, "ms"),
+        Row(
+            "sidebar learning-rate change -> views redrawn (median)",
+            statistics.median(rate_changes),
+            "ms",
+        ),
+        Row("  ratio", statistics.median(rate_changes) / bare_step, "x", "<= 3x"),
+    ]
+
+    scrubber = app.locator(".dh-player").get_by_role("slider", name="learning rate")
+    if scrubber.count() == 0:
+        return [
+            *rows,
+            Row("learning-rate scrubber in the player (not on the page)", float("nan"), ""),
+        ]
+    _settle(app)
+    sent[0] = 0
+    scrub = _press_ms(app, scrubber, _alternating(PRESSES))
+    frames = sent[0]
+    return [
+        *rows,
+        Row(
+            "player learning-rate scrubber step -> views redrawn (median)",
+            statistics.median(scrub),
+            "ms",
+        ),
+        Row(
+            "  ratio to the bare page's slider step",
+            statistics.median(scrub) / bare_step,
+            "x",
+            "<= 2x",
+        ),
+        Row("websocket frames sent while scrubbing", frames, "frames", "0"),
+    ]
+
+
+def run() -> list[Row]:
+    """Start the app and the bare page, then time both in one Chromium."""
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        bare_script = folder / "bare_page.py"
+        bare_script.write_text(BARE_PAGE)
+        logs = ARTIFACTS.parent / "benchmarks"
+        app = stack.enter_context(start_server(logs / "app.log"))
+        bare = stack.enter_context(start_server(logs / "bare.log", str(bare_script)))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        return _measure(browser, app.url, bare.url)

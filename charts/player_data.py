@@ -1,0 +1,339 @@
+"""What the Descent page's player draws, as compact JSON-able arrays (no figure, no UI code).
+
+The player (``ui/player``) draws four views with plotly.js in the browser: the
+model's line over the data, the loss per epoch, the loss surface in 3D with the
+descent path on it, and its contour map with the same path. It receives one run
+per learning rate on a ladder and switches between them, and between epochs,
+without asking the server. This module turns engine results into the arrays it
+needs: sampled, rounded to what a chart can show, cut at a diverging run's last
+finite epoch, and free of NaN and infinity (JSON has neither).
+
+The surface is the same for every learning rate: it is built once over a grid
+that covers every run that did not diverge, and carries a content key so the
+browser redraws the 3D scene only when it really changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from charts import style
+from charts.fit import FeatureLine, Points
+from charts.labels import loss_title, parameter_names, value
+from charts.landscape import (
+    Landscape,
+    checked_axes,
+    default_axes,
+    landscape,
+    parameters,
+    within_bowl,
+)
+from charts.ranges import below_blowup, padded_range
+from charts.sampling import curve_indices, frame_epochs, path_epochs
+from core import Fit, QuadraticLoss, Run
+
+#: Significant digits kept, relative to the span of what is drawn.
+DIGITS = 5
+STOP_WORDS = {"max_epochs": "ran every epoch", "converged": "converged", "diverged": "diverged"}
+
+
+def rounded(values, span: float | None = None) -> list:
+    """``values`` as a (nested) list of floats fit for JSON.
+
+    Rounded to :data:`DIGITS` significant digits of ``span`` (of each value's own
+    size when ``span`` is None); NaN and infinity become None, which plotly.js
+    draws as a gap.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if span is not None and math.isfinite(span) and span > 0:
+        out = np.round(values, max(0, DIGITS - 1 - math.floor(math.log10(span))))
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            size = np.floor(np.log10(np.abs(values)))
+        size = np.where(np.isfinite(size), size, 0)
+        scale = 10.0 ** (DIGITS - 1 - size)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.where(np.isfinite(scale), np.round(values * scale) / scale, values)
+    out = np.where(np.isfinite(values), out, np.nan)
+    return _nulls(out.tolist())
+
+
+def _nulls(items):
+    if isinstance(items, list):
+        return [_nulls(item) for item in items]
+    return None if isinstance(items, float) and not math.isfinite(items) else items
+
+
+def last_finite_epoch(run: Run) -> int:
+    """The last epoch whose loss and parameters are all finite (0 when none is)."""
+    h = run.history
+    finite = np.isfinite(h.loss) & np.all(np.isfinite(h.coef), axis=1) & np.isfinite(h.intercept)
+    bad = np.flatnonzero(~finite)
+    return int(bad[0] - 1) if bad.size else run.epochs_run
+
+
+def player_data(
+    runs: Sequence[Run],
+    rates: Sequence[float],
+    fit: Fit,
+    loss: QuadraticLoss,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    feature_names: list[str],
+    target_name: str,
+    axes: tuple[int, ...] | None = None,
+    feature: int = 0,
+    test_loss: QuadraticLoss | None = None,
+    log_loss: bool = False,
+    true_coef=None,
+    true_intercept: float | None = None,
+    stable_limit: float | None = None,
+    max_frames: int = 60,
+    max_points: int = 1000,
+    curve_points: int = 200,
+    grid: int = 40,
+) -> dict:
+    """The player's data for ``runs``, one per learning rate in ``rates``.
+
+    Parameters
+    ----------
+    runs : sequence of Run
+        One run per rate, all on the same data and loss.
+    rates : sequence of float
+        The learning rates of ``runs``, ascending.
+    fit : Fit
+        The closed-form optimum of ``loss``.
+    loss : QuadraticLoss
+        The training loss.
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    feature_names : list of str
+    target_name : str
+    axes : tuple of one or two int, optional
+        Indices into ``theta = (w_1, ..., w_d, b)`` of the surface (see
+        :func:`charts.landscape.default_axes` for the default).
+    feature : int
+        Column of ``X`` in the fit view.
+    test_loss : QuadraticLoss, optional
+        Loss on held-out rows; each run gets its test-loss curve.
+    log_loss : bool
+        Logarithmic loss axis.
+    true_coef, true_intercept : optional
+        The coefficients the data were generated from (draws the true line).
+    stable_limit : float, optional
+        The largest stable rate of plain gradient descent, marked on the rate scrubber.
+    max_frames : int
+        Epochs the epoch scrubber stops at.
+    max_points : int
+        Most data points drawn.
+    curve_points : int
+        About how many points each loss curve keeps.
+    grid : int
+        Grid points per surface axis.
+
+    Returns
+    -------
+    dict
+        JSON-able (no NaN or infinity): ``rates``, ``frames``
+        (epochs of the epoch scrubber), ``labels``, ``style``, ``fit``,
+        ``surface`` (with its content ``key``) and ``runs``, one per rate with
+        its stopping reason, loss curves and their range, the fit line and loss
+        at each of its frame epochs (``steps``), its path on the surface and
+        its final parameters.
+
+    Raises
+    ------
+    ValueError
+        When ``runs`` and ``rates`` differ in length (or are empty), or
+        ``feature``, ``feature_names`` or ``axes`` do not fit the data.
+    """
+    if len(runs) != len(rates) or not runs:
+        raise ValueError(f"give one run per rate; got {len(runs)} runs and {len(rates)} rates.")
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    d = loss.n_features
+    if len(feature_names) != d or X.ndim != 2 or X.shape[1] != d:
+        raise ValueError(
+            f"X must have {d} columns with one name each; got shape {X.shape} "
+            f"and {len(feature_names)} names."
+        )
+    if not 0 <= feature < d:
+        raise ValueError(f"feature must be a column index below {d}; got {feature}.")
+    names = parameter_names(feature_names, loss.fit_intercept)
+    axes = checked_axes(
+        default_axes(d, loss.fit_intercept, feature) if axes is None else axes, loss.n_params
+    )
+    lasts = [last_finite_epoch(run) for run in runs]
+    thetas = [
+        parameters(
+            run.history.coef[: last + 1], run.history.intercept[: last + 1], loss.fit_intercept
+        )
+        for run, last in zip(runs, lasts, strict=True)
+    ]
+    # The grid covers every start and every run that went downhill, so no rate's path
+    # leaves it while a diverging one is cut at its edge instead of stretching it.
+    cover = np.vstack(
+        [theta[:1] for theta in thetas]
+        + [
+            within_bowl(theta, run.history.loss[: len(theta)])
+            for run, theta in zip(runs, thetas, strict=True)
+            if not run.diverged and run.history.loss[len(theta) - 1] <= run.history.loss[0]
+        ]
+    )
+    ls = landscape(loss, fit, axes, names, cover, grid)
+    frames = frame_epochs(max(run.epochs_run for run in runs), max_frames)
+    line = FeatureLine.of(X, feature)
+    title = loss_title(loss.l2, loss.convention)
+    surface = _surface(ls)
+    return {
+        "rates": [float(rate) for rate in rates],
+        "stableLimit": _finite_or_none(stable_limit),
+        "frames": frames.tolist(),
+        "labels": {
+            "feature": feature_names[feature],
+            "target": target_name,
+            "loss": title,
+            "params": list(ls.names),
+            "logLoss": bool(log_loss),
+            "heldOthers": loss.n_params > len(ls.axes),
+            "otherFeatures": d > 1,
+        },
+        "style": {
+            "descent": style.DESCENT,
+            "closedForm": style.CLOSED_FORM,
+            "truth": style.TRUTH,
+            "data": style.DATA,
+            "test": style.TEST,
+            "optimum": style.OPTIMUM,
+            "ink": style.INK,
+            "colorscale": style.LANDSCAPE_COLORSCALE,
+            "font": style.FONT_FAMILY,
+            "fontSize": style.FONT_SIZE,
+        },
+        "fit": _fit_view(X, y, feature, line, fit, true_coef, true_intercept, max_points),
+        "lossOptimum": _finite_or_none(float(fit.loss)),
+        "surface": surface,
+        "runs": [
+            _run_data(
+                run, last, theta, ls, line, frames, test_loss, log_loss, curve_points, fit, names
+            )
+            for run, last, theta in zip(runs, lasts, thetas, strict=True)
+        ],
+    }
+
+
+def _finite_or_none(x: float | None) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+def _fit_view(X, y, feature, line: FeatureLine, fit: Fit, true_coef, true_intercept, max_points):
+    points = Points.thinned(X[:, feature], y, max_points)
+    closed = line.ends(fit.coef, fit.intercept)
+    x_span = line.span[1] - line.span[0]
+    y_range = padded_range(np.concatenate([points.y, closed["y"]]))
+    y_span = y_range[1] - y_range[0]
+    view = {
+        "x": rounded(closed["x"], x_span),
+        "closed": rounded(closed["y"], y_span),
+        "true": None,
+        "points": {"x": rounded(points.x, x_span), "y": rounded(points.y, y_span)},
+        "note": points.note,
+        "xRange": rounded(padded_range(line.span)),
+        "yRange": rounded(y_range),
+    }
+    if true_coef is not None:
+        coef = np.broadcast_to(np.asarray(true_coef, dtype=np.float64), line.means.shape)
+        view["true"] = rounded(line.ends(coef, float(true_intercept or 0.0))["y"], y_span)
+    return view
+
+
+def _surface(ls: Landscape) -> dict:
+    x_span, y_span, z_span = ls.spans
+    at = ls.optimum()
+    surface = {
+        "plane": ls.is_plane,
+        "u": rounded(ls.u, x_span),
+        "values": rounded(ls.values, z_span),
+        "lift": float(ls.lift),
+    }
+    if ls.is_plane:
+        surface["v"] = rounded(ls.v, y_span)
+        surface["optimum"] = rounded([at.x[0], at.y[0], at.z[0] + ls.lift])
+        surface["zRange"] = rounded([ls.values.min(), ls.values.max() + 2 * ls.lift])
+    else:
+        surface["optimum"] = rounded([at.x[0], at.y[0]])
+        surface["yRange"] = rounded(padded_range(ls.values))
+    surface["key"] = hashlib.sha1(json.dumps(surface).encode()).hexdigest()[:16]
+    return surface
+
+
+def _loss_range(curves: list[np.ndarray], optimum: float, log: bool) -> list:
+    """The loss axis: from 0 to above everything that has not blown up (log: every finite value)."""
+    if log:
+        values = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves])
+        values = values[values > 0] if values.size else np.array([1.0])
+        low, high = np.log10(values.min()), np.log10(values.max())
+        pad = 0.05 * max(high - low, 0.1)
+        return rounded([low - pad, high + pad])
+    tops = [float(np.max(c[below_blowup(c)], initial=0.0)) for c in curves if c.size]
+    top = max([*tops, optimum if math.isfinite(optimum) else 0.0])
+    return rounded([0.0, 1.05 * top or 1.0])
+
+
+def _run_data(
+    run: Run,
+    last: int,
+    theta: np.ndarray,
+    ls: Landscape,
+    line: FeatureLine,
+    frames: np.ndarray,
+    test_loss: QuadraticLoss | None,
+    log_loss: bool,
+    curve_points: int,
+    fit: Fit,
+    names: list[str],
+) -> dict:
+    h = run.history
+    train = h.loss[: last + 1]
+    curve = curve_indices(train.size, curve_points)
+    curves = [train]
+    data = {
+        "stop": run.stop_reason,
+        "stopWords": STOP_WORDS[run.stop_reason],
+        "epochsRun": int(run.epochs_run),
+        "lastFinite": int(last),
+        "divergedAt": None if run.diverged_at is None else int(run.diverged_at),
+        "loss": {"e": curve.tolist(), "v": rounded(train[curve])},
+        "test": None,
+    }
+    if test_loss is not None:
+        held = test_loss.value(theta)
+        curves.append(held)
+        data["test"] = {"e": curve.tolist(), "v": rounded(held[curve])}
+    data["lossRange"] = _loss_range(curves, float(fit.loss), log_loss)
+
+    steps = np.union1d(frames[frames <= last], [last])
+    ends = [line.ends(h.coef[e], h.intercept[e])["y"] for e in steps]
+    data["steps"] = {"e": steps.tolist(), "line": rounded(ends), "loss": rounded(train[steps])}
+
+    shown = np.union1d(path_epochs(frames)[path_epochs(frames) <= last], [last])
+    track = ls.track(theta[shown], shown)
+    x_span, y_span, z_span = ls.spans
+    data["path"] = {
+        "e": track.epoch.astype(np.int64).tolist(),
+        "x": rounded(track.x, x_span),
+        "y": rounded(track.y, y_span),
+        "z": rounded(track.z + ls.lift, z_span) if ls.is_plane else None,
+    }
+    final = theta[-1]
+    data["final"] = {
+        "params": [f"{name} = {value(v)}" for name, v in zip(names, final, strict=True)],
+        "loss": value(float(train[-1])),
+    }
+    return data

@@ -1,0 +1,77 @@
+"""The Descent page's player through AppTest: what it is sent, read from its element."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.settings import LEARNING_RATES
+
+APP = str(Path(__file__).parents[2] / "app.py")
+
+
+def player_data(at: AppTest) -> tuple[dict, dict]:
+    """The header and body the player element carries (bytes: a header line, then the body)."""
+    (element,) = [e for e in at.main if getattr(e, "type", None) == "bidi_component"]
+    assert element.proto.component_name == "downhill_player"
+    header, body = element.proto.bytes.split(b"\n", 1)
+    return json.loads(header), json.loads(body)
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture
+def app():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
+    header, body = player_data(app)
+    assert body["rates"] == list(LEARNING_RATES)
+    assert body["rates"][header["selected"]] == app.session_state["learning_rate"] == 0.05
+    assert header["plotly"] == "/app/static/plotly.min.js"
+    run = body["runs"][header["selected"]]
+    assert metric(app, "Epochs run") == f"{run['epochsRun']:,}"
+    final = app.dataframe[0].value.loc["w (x)", "gradient descent"]
+    assert run["final"]["params"][0] == f"w (x) = {final:.3g}"
+    assert (Path(APP).parent / "static" / "plotly.min.js").is_file()
+
+
+def test_a_new_rate_moves_the_selection_and_keeps_the_body(app):
+    header, _ = player_data(app)
+    app.select_slider(key="learning_rate").set_value(3.0).run()
+    assert not app.exception
+    after, same = player_data(app)
+    assert after["key"] == header["key"], "the rate alone must not rebuild what the player draws"
+    assert same["rates"][after["selected"]] == 3.0
+    shown = same["runs"][after["selected"]]
+    assert shown["stop"] == "diverged" and metric(app, "Stopped because") == "diverged"
+
+
+def test_other_settings_rebuild_the_body(app):
+    header, _ = player_data(app)
+    app.number_input(key="epochs").set_value(120).run()
+    after, body = player_data(app)
+    assert after["key"] != header["key"]
+    assert body["frames"][-1] == 120
+
+
+def test_plotly_js_is_copied_once_and_replaced_when_it_differs(tmp_path):
+    from ui.player import ensure_plotly_js
+
+    source = tmp_path / "plotly.min.js"
+    source.write_text("first")
+    static = tmp_path / "static"
+    target = ensure_plotly_js(static, source)
+    assert target.read_text() == "first"
+    written = target.stat().st_mtime_ns
+    assert ensure_plotly_js(static, source).stat().st_mtime_ns == written
+    source.write_text("second")
+    assert ensure_plotly_js(static, source).read_text() == "second"
+    assert [p.name for p in static.iterdir()] == ["plotly.min.js"], "no temporary file is left"

@@ -1,0 +1,172 @@
+"""The Descent page's player in a real browser: scrubbing, playback, divergence, layout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    PLAYER_STATE,
+    SETTLE_MS,
+    assert_charts_drawn,
+    assert_healthy,
+    learning_rate_slider,
+    main,
+    open_app,
+    settle,
+    shot,
+)
+
+pytestmark = pytest.mark.browser
+
+TAG_CANVAS = """() => {
+  const canvas = document.querySelector('.dh-surface .gl-container canvas');
+  canvas.__downhillTag = 'kept';
+  return canvas !== null;
+}"""
+CANVAS_KEPT = """() => {
+  const canvas = document.querySelector('.dh-surface .gl-container canvas');
+  return canvas !== null && canvas.__downhillTag === 'kept';
+}"""
+
+
+def _frames_sent(page: Page) -> list[int]:
+    """A counter of websocket frames the page sends from now on (to the Streamlit server)."""
+    sent = [0]
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1)),
+    )
+    return sent
+
+
+def _rate_scrubber(page: Page):
+    return main(page).locator(".dh-player").get_by_role("slider", name=re.compile("learning rate"))
+
+
+def _state(page: Page) -> dict:
+    state = page.evaluate(PLAYER_STATE)
+    assert state is not None, "the player is not drawn"
+    return state
+
+
+def _wait_for(page: Page, condition: str) -> dict:
+    page.wait_for_function(
+        f"() => {{ const s = ({PLAYER_STATE})(); return s && ({condition}); }}",
+        polling=50,
+        timeout=30_000,
+    )
+    return _state(page)
+
+
+def test_scrubbing_the_rate_moves_every_view_without_the_server(page: Page) -> None:
+    sent = _frames_sent(page)
+    open_app(page)
+    assert_charts_drawn(page)
+    before = _state(page)
+    assert before["rate"] == 0.05
+    assert page.evaluate(TAG_CANVAS)
+    scrubber = _rate_scrubber(page)
+    expect(scrubber).to_have_attribute("aria-valuetext", re.compile(r"^0\.05, "))
+    page.wait_for_timeout(1000)  # anything the page still had to say has been said
+    sent[0] = 0
+    scrubber.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    after = _wait_for(page, f"s.rateIndex === {before['rateIndex'] - 3}")
+    assert after["rate"] == 0.015
+    expect(scrubber).to_have_attribute("aria-valuetext", re.compile(r"^0\.015, "))
+    moved = [b != a for b, a in zip(before["moving"], after["moving"], strict=True)]
+    assert all(moved), f"views that did not follow the rate (fit, loss, surface, map): {moved}"
+    page.wait_for_timeout(500)
+    assert sent[0] == 0, f"scrubbing sent {sent[0]} websocket frames to the server"
+    assert page.evaluate(CANVAS_KEPT), "the 3D scene was re-created"
+    # The sidebar keeps its rate until the scrubber is released (Enter).
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.05")
+    assert_healthy(page)
+
+
+def test_enter_on_the_scrubber_sets_the_sidebar_rate(page: Page) -> None:
+    open_app(page)
+    assert page.evaluate(TAG_CANVAS)
+    scrubber = _rate_scrubber(page)
+    scrubber.focus()
+    page.keyboard.press("ArrowRight")
+    _wait_for(page, "s.rate === 0.07")
+    use = main(page).get_by_role("button", name="Use η = 0.07 in the sidebar")
+    expect(use).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.07")
+    expect(page).to_have_url(re.compile(r"learning_rate=0\.07"), timeout=SETTLE_MS)
+    settle(page, "Descent")
+    expect(use).to_be_hidden()
+    assert _state(page)["rate"] == 0.07
+    assert page.evaluate(CANVAS_KEPT), "the 3D scene was re-created"
+    assert_healthy(page)
+
+
+def test_a_diverging_rate_is_marked_and_shows_no_nan(page: Page) -> None:
+    open_app(page)
+    scrubber = _rate_scrubber(page)
+    scrubber.focus()
+    page.keyboard.press("End")
+    state = _wait_for(page, "s.rate === 10")
+    badge = main(page).get_by_test_id("player-diverged")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text(re.compile(r"diverged at epoch \d+"))
+    expect(scrubber).to_have_attribute("aria-valuetext", re.compile(r"^10, diverged at epoch"))
+    loss_title = main(page).locator(".dh-loss .gtitle")
+    expect(loss_title).to_have_text(re.compile(r"^Loss · diverged at epoch \d+$"))
+    assert all(m is not None and "null" not in m.lower() for m in state["moving"][:2])
+    # The loss axis shows the finite part: its top is a finite number of the curve's size.
+    top = page.evaluate(
+        "() => document.querySelector('.dh-loss .dh-graph')._fullLayout.yaxis.range[1]"
+    )
+    assert 0 < top < 1e6, top
+    assert_healthy(page)
+    shot(page, "player_diverged")
+
+
+def test_playback_moves_every_view_together(page: Page) -> None:
+    open_app(page)
+    before = _state(page)
+    assert before["label"] == "300 / 300", before["label"]
+    main(page).get_by_role("button", name="Play").click()
+    early = _wait_for(page, "s.epoch > 0 && s.epoch < 150")
+    later = _wait_for(page, f"s.epoch > {early['epoch']}")
+    moved = [b != a for b, a in zip(early["moving"], later["moving"], strict=True)]
+    assert all(moved), f"views that did not move (fit, loss, surface, map): {moved}"
+    main(page).get_by_role("button", name="Pause").click()
+    paused = _state(page)["epoch"]
+    page.wait_for_timeout(1000)
+    assert _state(page)["epoch"] == paused, "Pause stops the playback"
+    epoch = main(page).locator(".dh-player").get_by_role("slider", name="epoch")
+    epoch.focus()
+    page.keyboard.press("Home")
+    assert _wait_for(page, "s.epoch === 0")["label"] == "0 / 300"
+    assert_healthy(page)
+
+
+def test_the_surface_is_big_on_a_wide_screen_and_views_stack_on_a_phone(page: Page) -> None:
+    open_app(page)
+    assert_charts_drawn(page)
+    column = main(page).locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    scene = main(page).locator(".dh-surface").bounding_box()
+    assert scene["width"] >= 0.45 * column["width"], (scene, column)
+    assert scene["height"] >= 450, scene
+    titles = main(page).locator(".dh-surface .g-xtitle, .dh-surface .g-ytitle, .dh-surface text")
+    assert titles.count() > 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1500)
+    player = main(page).locator(".dh-player").bounding_box()
+    for name in ("fit", "loss", "surface", "map"):
+        view = main(page).locator(f".dh-{name}").bounding_box()
+        assert view["width"] >= 0.95 * player["width"], (name, view, player)
+    overflow = page.evaluate(
+        "() => document.querySelector('.dh-player').scrollWidth"
+        " - document.querySelector('.dh-player').clientWidth"
+    )
+    assert overflow <= 1, overflow
+    shot(page, "player_phone")

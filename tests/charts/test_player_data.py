@@ -1,0 +1,149 @@
+"""The player's data, read back as JSON and checked against hand-worked references."""
+
+import json
+
+import numpy as np
+import pytest
+
+from charts.player_data import player_data, rounded
+from tests.charts.conftest import Problem
+
+RATES = (0.01, 0.1, 0.5, 1.5)  # the line problem's stable limit is about 0.36: two diverge
+
+
+def data_of(problem: Problem, runs, rates=RATES, **options) -> dict:
+    out = player_data(
+        runs,
+        rates,
+        problem.fit,
+        problem.loss,
+        problem.X,
+        problem.y,
+        feature_names=problem.feature_names,
+        target_name="foodexp",
+        **options,
+    )
+    # What the browser gets: strict JSON, so NaN or infinity anywhere fails here.
+    return json.loads(json.dumps(out, allow_nan=False))
+
+
+@pytest.fixture(scope="module")
+def runs(line_problem):
+    return [line_problem.descend(learning_rate=rate, epochs=300) for rate in RATES]
+
+
+@pytest.fixture(scope="module")
+def data(line_problem, runs):
+    return data_of(line_problem, runs)
+
+
+def mse(problem: Problem, w: float, b: float) -> float:
+    """The tutorial's loss written out: mean squared residual of ``y`` against ``w x + b``."""
+    return float(np.mean((problem.y - (w * problem.X[:, 0] + b)) ** 2))
+
+
+def test_one_run_per_rate_with_its_stopping_reason(data, runs) -> None:
+    assert data["rates"] == list(RATES)
+    assert [r["stop"] for r in data["runs"]] == [run.stop_reason for run in runs]
+    assert [r["stop"] for r in data["runs"]][2:] == ["diverged", "diverged"]
+    diverged = data["runs"][-1]
+    assert diverged["stop"] == "diverged"
+    assert diverged["divergedAt"] == runs[-1].diverged_at
+    assert data["frames"][0] == 0 and data["frames"][-1] == 300
+    assert len(data["frames"]) <= 60
+
+
+def test_the_model_line_follows_the_run_epoch_by_epoch(data, runs, line_problem) -> None:
+    x = np.array([line_problem.X.min(), line_problem.X.max()])
+    assert data["fit"]["x"] == pytest.approx(x, abs=1e-4 * np.ptp(x))
+    for shown, run in zip(data["runs"], runs, strict=True):
+        for epoch, ends in zip(shown["steps"]["e"], shown["steps"]["line"], strict=True):
+            w, b = run.history.coef[epoch, 0], run.history.intercept[epoch]
+            assert ends == pytest.approx(w * x + b, rel=1e-3, abs=1e-3)
+
+
+def test_the_surface_is_the_loss_written_out(data, line_problem) -> None:
+    surface = data["surface"]
+    assert surface["plane"] and data["labels"]["params"] == ["w (income)", "b (intercept)"]
+    u, v, z = surface["u"], surface["v"], np.array(surface["values"])
+    assert z.shape == (len(v), len(u))
+    for i, j in [(0, 0), (7, 30), (len(v) - 1, len(u) - 1)]:
+        # Values are rounded to five digits of the surface's height (the grid's of its width).
+        assert z[i, j] == pytest.approx(mse(line_problem, u[j], v[i]), abs=1e-3 * np.ptp(z))
+    optimum = surface["optimum"]
+    assert optimum[:2] == pytest.approx(
+        [line_problem.fit.coef[0], line_problem.fit.intercept], rel=1e-4
+    )
+
+
+def test_paths_lie_on_the_surface_and_start_at_the_start(data, line_problem) -> None:
+    lift = data["surface"]["lift"]
+    height = np.ptp(np.array(data["surface"]["values"]))
+    for shown in data["runs"]:
+        path = shown["path"]
+        assert path["e"][0] == 0 and path["x"][0] == 0 and path["y"][0] == 0
+        assert path["e"] == sorted(path["e"])
+        for x, y, z in zip(path["x"], path["y"], path["z"], strict=True):
+            assert z - lift == pytest.approx(mse(line_problem, x, y), abs=1e-3 * height)
+
+
+def test_a_diverging_run_stops_at_its_last_finite_epoch(data, runs) -> None:
+    shown, run = data["runs"][-1], runs[-1]
+    last = shown["lastFinite"]
+    assert np.all(np.isfinite(run.history.loss[: last + 1]))
+    assert shown["loss"]["e"][-1] == last
+    assert None not in shown["loss"]["v"] and None not in shown["steps"]["loss"]
+    # Its loss axis covers what has not blown up (10 times the start), not the blow-up.
+    assert shown["lossRange"][1] <= 1.05 * 10 * run.history.loss[0]
+    assert shown["lossRange"][1] < max(shown["loss"]["v"])
+
+
+def test_the_surface_covers_every_run_that_went_downhill(data) -> None:
+    u, v = data["surface"]["u"], data["surface"]["v"]
+    downhill = [shown for shown in data["runs"] if shown["stop"] != "diverged"]
+    assert len(downhill) == 2
+    for shown in downhill:
+        path = shown["path"]
+        assert path["e"][-1] == shown["lastFinite"] == 300, "the path is whole"
+        assert u[0] <= min(path["x"]) and max(path["x"]) <= u[-1]
+        assert v[0] <= min(path["y"]) and max(path["y"]) <= v[-1]
+
+
+def test_the_surface_key_changes_with_the_surface_only(line_problem, runs) -> None:
+    same = data_of(line_problem, runs, log_loss=True)
+    other = data_of(line_problem, runs[:2], rates=RATES[:2])
+    base = data_of(line_problem, runs)
+    assert same["surface"]["key"] == base["surface"]["key"]
+    assert other["surface"]["key"] != base["surface"]["key"] or other["surface"] == base["surface"]
+
+
+def test_test_loss_and_true_line_when_given(line_problem, runs) -> None:
+    data = data_of(
+        line_problem, runs, test_loss=line_problem.loss, true_coef=[2.0], true_intercept=1.0
+    )
+    x = np.array(data["fit"]["x"])
+    assert data["fit"]["true"] == pytest.approx(2.0 * x + 1.0, rel=1e-4)
+    shown = data["runs"][1]
+    assert shown["test"]["v"] == pytest.approx(shown["loss"]["v"], rel=1e-4)
+
+
+def test_several_features_and_one_parameter(three_features) -> None:
+    runs = [three_features.descend(learning_rate=0.01, epochs=50)]
+    data = data_of(three_features, runs, rates=(0.01,), axes=(0, 2))
+    assert data["labels"]["params"] == ["w₁ (AIRFLOW)", "w₃ (ACIDCONC)"]
+    assert data["labels"]["heldOthers"] and data["labels"]["otherFeatures"]
+    one = Problem(three_features.X[:, :1], three_features.y, ["AIRFLOW"], fit_intercept=False)
+    curve = data_of(one, [one.descend(learning_rate=0.01, epochs=20)], rates=(0.01,))
+    assert not curve["surface"]["plane"] and curve["runs"][0]["path"]["z"] is None
+
+
+def test_bad_arguments_are_refused(line_problem, runs) -> None:
+    with pytest.raises(ValueError, match="one run per rate"):
+        data_of(line_problem, runs, rates=RATES[:2])
+    with pytest.raises(ValueError, match="feature must be"):
+        data_of(line_problem, runs, feature=3)
+
+
+def test_rounding_keeps_five_digits_and_drops_non_finite() -> None:
+    assert rounded([1.234567, np.nan, np.inf, -2.0e-7]) == [1.2346, None, None, -2.0e-7]
+    assert rounded([10.123456, 10.987654], span=1.0) == [10.1235, 10.9877]

@@ -1,0 +1,157 @@
+"""The Descent page's player: four views drawn and played back in the browser.
+
+A ``st.components.v2`` component (``ui/player/player.js`` and ``player.css``)
+draws the fit, the loss curve, the 3D loss surface and its contour map with
+plotly.js, served by this server from ``static/`` (no other host is asked), and
+updates them in place. It receives every rate of a learning-rate ladder at
+once, so the rate scrubber, the epoch scrubber and playback move every view
+without a server round trip; releasing the rate scrubber sets the sidebar's rate.
+
+What it is sent is bytes: a one-line header (the sidebar's rate, the body's
+content key), a newline, then the body, built once per problem, settings and
+view (see :func:`charts.player_data.player_data`) and reused by every rerun
+that changes only the rate. The browser parses the body only when its key changed.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import plotly
+import streamlit as st
+
+from charts.player_data import player_data
+from ui import compute
+from ui.settings import LEARNING_RATES, RunSettings, nearest_rate
+
+HERE = Path(__file__).parent / "player"
+STATIC = Path(__file__).resolve().parents[1] / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+#: Key of the player's element (its state, the rate released on it, is under this key).
+KEY = "player"
+#: Most parameter updates a sweep of the ladder may make (full batch: epochs x rates).
+SWEEP_UPDATES = 60_000
+
+
+def ensure_plotly_js(static: Path = STATIC, source: Path = PLOTLY_JS) -> Path:
+    """Copy plotly.js into ``static`` unless the same file is there; returns its path.
+
+    Written under a name of this process and thread, then renamed, so a browser
+    never loads half a file and two servers starting at once cannot clash.
+    """
+    target = static / source.name
+    if target.exists() and filecmp.cmp(source, target, shallow=False):
+        return target
+    static.mkdir(parents=True, exist_ok=True)
+    temporary = static / f".{source.name}.{os.getpid()}.{threading.get_ident()}"
+    try:
+        shutil.copyfile(source, temporary)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return target
+
+
+ensure_plotly_js()
+
+_component = st.components.v2.component(
+    "downhill_player",
+    js=(HERE / "player.js").read_text(encoding="utf-8"),
+    css=(HERE / "player.css").read_text(encoding="utf-8"),
+    isolate_styles=False,
+)
+
+
+def rate_ladder(settings: RunSettings, n_rows: int) -> tuple[tuple[float, ...], int]:
+    """The rates the player can switch between, and the index of the settings' rate.
+
+    The whole ladder of the learning-rate control when a sweep of it stays
+    within :data:`SWEEP_UPDATES` updates; otherwise the stops around the
+    current rate that do.
+    """
+    per_run = max(1, settings.updates(n_rows))
+    count = max(1, min(len(LEARNING_RATES), SWEEP_UPDATES // per_run))
+    at = LEARNING_RATES.index(nearest_rate(settings.learning_rate))
+    start = min(max(0, at - count // 2), len(LEARNING_RATES) - count)
+    return LEARNING_RATES[start : start + count], at - start
+
+
+def _use_rate() -> None:
+    rate = st.session_state[KEY].get("rate")
+    if isinstance(rate, int | float):
+        st.session_state["learning_rate"] = nearest_rate(float(rate))
+
+
+def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool) -> None:
+    """Draw the player for the page's problem and settings (runs from the ladder's sweep)."""
+    rates, selected = rate_ladder(settings, len(ctx.problem.y))
+    body = _body(
+        ctx.problem_key,
+        ctx.raw,
+        replace(settings, learning_rate=0.0),
+        rates,
+        axes,
+        feature,
+        log_loss,
+        ctx.spectrum.max_stable_lr,
+    )
+    header = {
+        "key": body.key,
+        "selected": selected,
+        "plotly": f"{_base_url()}app/static/{PLOTLY_JS.name}",
+    }
+    payload = json.dumps(header).encode() + b"\n" + body.data
+    _component(key=KEY, data=payload, on_rate_change=_use_rate)
+
+
+def runs_for(ctx, settings: RunSettings):
+    """The ladder's runs for these settings (cached) and the one at the settings' rate."""
+    rates, selected = rate_ladder(settings, len(ctx.problem.y))
+    runs = compute.sweep_runs(ctx.problem_key, ctx.raw, settings, rates)
+    return runs, runs[selected]
+
+
+def _base_url() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+class _Body:
+    """The player's body: JSON bytes and their content key."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = json.dumps(data, allow_nan=False, separators=(",", ":")).encode()
+        self.key = hashlib.sha1(self.data).hexdigest()[:16]
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, stable_limit) -> _Body:
+    problem = compute.problem(problem_key, _raw)
+    runs = compute.sweep_runs(problem_key, _raw, settings, rates)
+    return _Body(
+        player_data(
+            runs,
+            rates,
+            problem.fit,
+            problem.loss,
+            problem.X,
+            problem.y,
+            feature_names=problem.feature_names,
+            target_name=problem.target_name,
+            axes=axes,
+            feature=feature,
+            test_loss=problem.test_loss,
+            log_loss=log_loss,
+            true_coef=problem.true_coef,
+            true_intercept=problem.true_intercept,
+            stable_limit=stable_limit,
+        )
+    )

@@ -1,0 +1,580 @@
+// The Descent page's player: fit, loss, 3D surface and contour map, drawn with plotly.js
+// (served by this app's own server) and updated in place. Every learning rate of the
+// ladder arrives at once, so the rate scrubber, the epoch scrubber and playback never
+// ask the server; releasing the rate scrubber (or Enter, or the button) sets the
+// sidebar's rate. The 3D scene is built once per surface and only its path is restyled.
+
+const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
+const PATH_MARKER = 5;
+const CURRENT_MARKER = 13;
+const CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+};
+
+function loadPlotly(src) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__downhillPlotly) {
+    window.__downhillPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        window.__downhillPlotly = null;
+        reject(new Error(`could not load ${src}`));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__downhillPlotly;
+}
+
+function fmt(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "—";
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2).replace("e+", "e");
+  return String(Number(x.toPrecision(3)));
+}
+
+// Index of the last entry of the ascending array `values` that is <= `x` (-1 if none).
+function lastAtOrBelow(values, x) {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+const HTML = `
+  <div class="dh-controls">
+    <button type="button" class="dh-play" aria-label="Play">▶ Play</button>
+    <label class="dh-field dh-epoch-field">
+      <span>Epoch</span>
+      <input type="range" class="dh-epoch" min="0" max="0" step="1" value="0" aria-label="epoch">
+      <output class="dh-epoch-value"></output>
+    </label>
+    <label class="dh-field">
+      <span>Speed</span>
+      <select class="dh-speed" aria-label="playback speed">
+        <option value="1">1×</option><option value="2">2×</option><option value="4">4×</option>
+      </select>
+    </label>
+  </div>
+  <div class="dh-controls">
+    <label class="dh-field dh-rate-field">
+      <span>Learning rate η</span>
+      <input type="range" class="dh-rate" min="0" max="0" step="1" value="0"
+             aria-label="learning rate (scrub; Enter or release sets the sidebar)">
+      <output class="dh-rate-value"></output>
+    </label>
+    <span class="dh-badge" data-testid="player-diverged" hidden></span>
+    <button type="button" class="dh-use" hidden></button>
+  </div>
+  <p class="dh-limit"></p>
+  <p class="dh-status" data-testid="player-status"></p>
+  <div class="dh-views">
+    <figure class="dh-view dh-fit"><div class="dh-graph"></div>
+      <figcaption class="dh-alt"></figcaption></figure>
+    <figure class="dh-view dh-loss"><div class="dh-graph"></div>
+      <figcaption class="dh-alt"></figcaption></figure>
+    <figure class="dh-view dh-surface"><div class="dh-graph"></div>
+      <figcaption class="dh-alt"></figcaption></figure>
+    <figure class="dh-view dh-map"><div class="dh-graph"></div>
+      <figcaption class="dh-alt"></figcaption></figure>
+  </div>`;
+
+class Player {
+  constructor(parent) {
+    this.root = document.createElement("div");
+    this.root.className = "dh-player";
+    this.root.dataset.drawn = "0";
+    this.root.innerHTML = HTML;
+    parent.appendChild(this.root);
+    const q = (s) => this.root.querySelector(s);
+    this.el = {
+      play: q(".dh-play"),
+      epoch: q(".dh-epoch"),
+      epochValue: q(".dh-epoch-value"),
+      speed: q(".dh-speed"),
+      rate: q(".dh-rate"),
+      rateValue: q(".dh-rate-value"),
+      badge: q(".dh-badge"),
+      use: q(".dh-use"),
+      limit: q(".dh-limit"),
+      status: q(".dh-status"),
+      views: {},
+    };
+    for (const name of ["fit", "loss", "surface", "map"]) {
+      const view = q(`.dh-${name}`);
+      this.el.views[name] = { box: view, gd: view.querySelector(".dh-graph"), alt: view.querySelector(".dh-alt") };
+    }
+    this.key = null;
+    this.surfaceKey = null;
+    this.headerSelected = null;
+    this.sidebarIndex = null;
+    this.playing = false;
+    this.pointer = false;
+    this.queue = Promise.resolve();
+    this.bind();
+  }
+
+  bind() {
+    const { play, epoch, rate, use, speed } = this.el;
+    play.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    epoch.addEventListener("input", () => {
+      this.pause();
+      this.show(this.rateIndex, Number(epoch.value));
+    });
+    speed.addEventListener("change", () => {
+      if (this.playing) this.schedule();
+    });
+    rate.addEventListener("pointerdown", () => (this.pointer = true));
+    rate.addEventListener("input", () => this.show(Number(rate.value), this.frameIndex));
+    rate.addEventListener("change", () => {
+      if (this.pointer) this.commit();
+      this.pointer = false;
+    });
+    rate.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") this.commit();
+    });
+    use.addEventListener("click", () => this.commit());
+  }
+
+  commit() {
+    if (!this.body || this.rateIndex === this.sidebarIndex) return;
+    this.sidebarIndex = this.rateIndex;
+    this.updateUse();
+    if (this.setTrigger) this.setTrigger("rate", this.body.rates[this.rateIndex]);
+  }
+
+  receive(data) {
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+    const newline = bytes.indexOf(10);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline)));
+    const fresh = header.key !== this.key;
+    if (fresh) {
+      this.body = JSON.parse(new TextDecoder().decode(bytes.subarray(newline + 1)));
+      this.key = header.key;
+    }
+    const moved = fresh || header.selected !== this.headerSelected;
+    this.headerSelected = header.selected;
+    this.sidebarIndex = header.selected;
+    this.queue = this.queue
+      .then(() => loadPlotly(header.plotly))
+      .then((Plotly) => {
+        this.Plotly = Plotly;
+        if (fresh) return this.build(header.selected);
+        if (moved) return this.show(header.selected, this.frameIndex);
+        this.updateUse();
+        return null;
+      })
+      .catch((error) => {
+        this.el.status.textContent = `The charts could not be drawn: ${error.message}`;
+      });
+  }
+
+  // ---- building the views (new data) ----
+
+  async build(selected) {
+    const body = this.body;
+    this.pause();
+    const { epoch, rate } = this.el;
+    epoch.max = String(body.frames.length - 1);
+    rate.max = String(body.rates.length - 1);
+    this.frameIndex = body.frames.length - 1;
+    this.rateIndex = selected;
+    epoch.value = String(this.frameIndex);
+    rate.value = String(selected);
+    this.el.limit.textContent = body.stableLimit
+      ? `Plain gradient descent is stable below 2/λmax ≈ ${fmt(body.stableLimit)} on these features.`
+      : "";
+    this.root.classList.toggle("dh-curve", !body.surface.plane);
+    const run = body.runs[selected];
+    const state = this.state(run, this.frameIndex);
+    const P = this.Plotly;
+    const v = this.el.views;
+    const jobs = [
+      P.react(v.fit.gd, this.fitTraces(run, state), this.fitLayout(), CONFIG),
+      P.react(v.loss.gd, this.lossTraces(run, state), this.lossLayout(run), CONFIG),
+    ];
+    if (body.surface.key !== this.surfaceKey || !v.map.gd.data) {
+      jobs.push(P.react(v.map.gd, this.mapTraces(run, state), this.mapLayout(), CONFIG));
+      if (body.surface.plane) {
+        jobs.push(P.react(v.surface.gd, this.surfaceTraces(run, state), this.surfaceLayout(), CONFIG));
+      }
+      this.surfaceKey = body.surface.key;
+    } else {
+      jobs.push(this.movePaths(run, state));
+    }
+    await Promise.all(jobs);
+    this.describe(run, state);
+    this.root.dataset.drawn = "1";
+  }
+
+  // What a run shows at the frame `frame`: its step (line, loss marker) and path length.
+  state(run, frame) {
+    const epoch = Math.min(this.body.frames[frame], run.lastFinite);
+    const step = Math.max(0, lastAtOrBelow(run.steps.e, epoch));
+    const count = Math.max(1, lastAtOrBelow(run.path.e, epoch) + 1);
+    return { epoch, step, count: Math.min(count, run.path.x.length) };
+  }
+
+  sizes(count, big) {
+    const sizes = new Array(count).fill(big ? PATH_MARKER : PATH_MARKER - 1);
+    if (count) sizes[count - 1] = big ? CURRENT_MARKER : CURRENT_MARKER - 5;
+    return sizes;
+  }
+
+  font() {
+    const s = this.body.style;
+    return { family: s.font, size: s.fontSize - 1, color: s.ink };
+  }
+
+  baseLayout(title, height) {
+    return {
+      title: { text: title, x: 0.02, font: { size: this.body.style.fontSize + 1 } },
+      height,
+      autosize: true,
+      font: this.font(),
+      margin: { l: 64, r: 16, t: 48, b: 100 },
+      paper_bgcolor: "white",
+      plot_bgcolor: "white",
+      showlegend: true,
+      legend: { orientation: "h", y: -0.3, x: 0, yanchor: "top" },
+      hoverlabel: { font: { size: 14 } },
+    };
+  }
+
+  fitTraces(run, st) {
+    const b = this.body;
+    const f = b.fit;
+    const s = b.style;
+    const traces = [
+      {
+        type: "scatter", mode: "markers", x: f.points.x, y: f.points.y,
+        name: f.note ? `data (${f.note})` : "data",
+        marker: { color: s.data, size: 6, opacity: 0.55 },
+        hovertemplate: "%{x:.4g}, %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines", x: f.x, y: f.closed, name: "closed form",
+        line: { color: s.closedForm, width: 3, dash: "dash" }, hoverinfo: "skip",
+      },
+    ];
+    if (f.true) {
+      traces.push({
+        type: "scatter", mode: "lines", x: f.x, y: f.true, name: "true line",
+        line: { color: s.truth, width: 3, dash: "dot" }, hoverinfo: "skip",
+      });
+    }
+    traces.push({
+      type: "scatter", mode: "lines", x: f.x, y: run.steps.line[st.step], name: "gradient descent",
+      line: { color: s.descent, width: 4 }, hoverinfo: "skip",
+    });
+    return traces;
+  }
+
+  fitLayout() {
+    const b = this.body;
+    const title = b.labels.otherFeatures ? "Fit (other features at their means)" : "Fit";
+    const layout = this.baseLayout(title, 380);
+    layout.xaxis = { title: { text: b.labels.feature }, range: b.fit.xRange };
+    layout.yaxis = { title: { text: b.labels.target }, range: b.fit.yRange };
+    return layout;
+  }
+
+  lossTraces(run, st) {
+    const b = this.body;
+    const s = b.style;
+    const traces = [
+      {
+        type: "scatter", mode: "lines", x: run.loss.e, y: run.loss.v, name: "train loss",
+        line: { color: s.descent, width: 3 },
+        hovertemplate: "train loss<br>epoch %{x:.0f}<br>loss %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines", x: run.test ? run.test.e : [], y: run.test ? run.test.v : [],
+        name: "test loss", line: { color: s.test, width: 3 }, visible: run.test ? true : false,
+        hovertemplate: "test loss<br>epoch %{x:.0f}<br>loss %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines", x: [0, Math.max(run.epochsRun, 1)],
+        y: [b.lossOptimum, b.lossOptimum], name: "closed-form loss",
+        line: { color: s.closedForm, width: 2, dash: "dash" },
+        hovertemplate: "closed-form loss: %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "markers", x: [run.steps.e[st.step]], y: [run.steps.loss[st.step]],
+        name: "shown epoch", showlegend: false,
+        marker: { color: s.descent, size: 14, line: { width: 2, color: s.ink } },
+        hovertemplate: "epoch %{x}<br>loss %{y:.4g}<extra></extra>",
+      },
+    ];
+    return traces;
+  }
+
+  lossTitle(run) {
+    return run.stop === "diverged" ? `Loss · diverged at epoch ${run.divergedAt}` : "Loss";
+  }
+
+  lossLayout(run) {
+    const b = this.body;
+    const layout = this.baseLayout(this.lossTitle(run), 380);
+    layout.xaxis = { title: { text: "epoch" }, range: [0, Math.max(run.epochsRun, 1)] };
+    layout.yaxis = {
+      title: { text: b.labels.loss },
+      type: b.labels.logLoss ? "log" : "linear",
+      range: run.lossRange,
+    };
+    return layout;
+  }
+
+  pathTrace(run, st, scene) {
+    const s = this.body.style;
+    const n = st.count;
+    const trace = {
+      type: scene ? "scatter3d" : "scatter",
+      mode: "lines+markers",
+      x: run.path.x.slice(0, n),
+      y: run.path.y.slice(0, n),
+      name: "gradient descent",
+      showlegend: false,
+      line: { color: s.descent, width: scene ? 6 : 3 },
+      marker: { color: s.descent, opacity: 1, size: this.sizes(n, !scene), line: { width: 0 } },
+      hovertemplate: "epoch %{customdata}<br>%{x:.4g}, %{y:.4g}<extra></extra>",
+      customdata: run.path.e.slice(0, n),
+    };
+    if (scene) trace.z = run.path.z.slice(0, n);
+    return trace;
+  }
+
+  mapTraces(run, st) {
+    const b = this.body;
+    const sf = b.surface;
+    const s = b.style;
+    const [pu, pv] = b.labels.params;
+    let land;
+    if (sf.plane) {
+      let low = Infinity;
+      for (const row of sf.values) for (const z of row) if (z !== null && z < low) low = z;
+      land = {
+        type: "contour", x: sf.u, y: sf.v,
+        z: sf.values.map((row) => row.map((z) => (z === null ? null : Math.sqrt(Math.max(z - low, 0))))),
+        customdata: sf.values, colorscale: s.colorscale, showscale: false, ncontours: 22,
+        contours: { coloring: "fill", showlines: true },
+        line: { width: 0.6, color: "rgba(40,60,90,0.35)" }, name: "loss", showlegend: false,
+        hovertemplate: `${pu} = %{x:.4g}<br>${pv} = %{y:.4g}<br>loss = %{customdata:.4g}<extra></extra>`,
+      };
+    } else {
+      land = {
+        type: "scatter", mode: "lines", x: sf.u, y: sf.values, name: "loss", showlegend: false,
+        line: { color: s.colorscale[s.colorscale.length - 1][1], width: 3 },
+        hovertemplate: `${pu} = %{x:.4g}<br>loss = %{y:.4g}<extra></extra>`,
+      };
+    }
+    const optimum = {
+      type: "scatter", mode: "markers", x: [sf.optimum[0]], y: [sf.optimum[1]], name: "optimum",
+      showlegend: false,
+      marker: { symbol: "star", size: 20, color: s.optimum, line: { width: 1.5, color: s.ink } },
+      hovertemplate: "optimum<extra></extra>",
+    };
+    return [land, optimum, this.pathTrace(run, st, false)];
+  }
+
+  mapLayout() {
+    const b = this.body;
+    const sf = b.surface;
+    const held = b.labels.heldOthers ? " · others at the optimum" : "";
+    const title = sf.plane ? `Contour map${held}` : `Loss along ${b.labels.params[0]}${held}`;
+    const layout = this.baseLayout(title, sf.plane ? 480 : 420);
+    layout.margin = { l: 64, r: 16, t: 48, b: 72 };
+    layout.xaxis = { title: { text: b.labels.params[0] }, range: [sf.u[0], sf.u[sf.u.length - 1]] };
+    layout.yaxis = sf.plane
+      ? { title: { text: b.labels.params[1] }, range: [sf.v[0], sf.v[sf.v.length - 1]] }
+      : { title: { text: b.labels.loss }, range: sf.yRange };
+    return layout;
+  }
+
+  surfaceTraces(run, st) {
+    const b = this.body;
+    const sf = b.surface;
+    const s = b.style;
+    const [pu, pv] = b.labels.params;
+    return [
+      {
+        type: "surface", x: sf.u, y: sf.v, z: sf.values, colorscale: s.colorscale,
+        showscale: false, opacity: 0.95, name: "loss", showlegend: false,
+        hovertemplate: `${pu} = %{x:.4g}<br>${pv} = %{y:.4g}<br>loss = %{z:.4g}<extra></extra>`,
+      },
+      {
+        type: "scatter3d", mode: "markers", x: [sf.optimum[0]], y: [sf.optimum[1]],
+        z: [sf.optimum[2]], name: "optimum", showlegend: false,
+        marker: { symbol: "diamond", size: 8, color: s.optimum, line: { width: 2, color: s.ink } },
+        hovertemplate: "optimum<extra></extra>",
+      },
+      this.pathTrace(run, st, true),
+    ];
+  }
+
+  surfaceLayout() {
+    const b = this.body;
+    const sf = b.surface;
+    const held = b.labels.heldOthers ? " · others at the optimum" : "";
+    const layout = this.baseLayout(`Cost surface${held}`, 480);
+    layout.margin = { l: 0, r: 0, t: 48, b: 0 };
+    const axis = (title, range) => ({
+      title: { text: title, font: { size: 14 } },
+      range,
+      nticks: 5,
+      tickfont: { size: 12 },
+    });
+    layout.scene = {
+      xaxis: axis(b.labels.params[0], [sf.u[0], sf.u[sf.u.length - 1]]),
+      yaxis: axis(b.labels.params[1], [sf.v[0], sf.v[sf.v.length - 1]]),
+      zaxis: axis(b.labels.loss, sf.zRange),
+      aspectmode: "manual",
+      aspectratio: { x: 1, y: 1, z: 0.75 },
+      camera: { eye: { x: 1.6, y: -1.6, z: 0.8 }, center: { x: 0, y: 0, z: -0.15 } },
+    };
+    layout.uirevision = sf.key;
+    return layout;
+  }
+
+  // ---- moving (scrubbing and playback) ----
+
+  movePaths(run, st) {
+    const P = this.Plotly;
+    const v = this.el.views;
+    const jobs = [];
+    const flat = this.pathTrace(run, st, false);
+    jobs.push(P.restyle(v.map.gd, { x: [flat.x], y: [flat.y], "marker.size": [flat.marker.size], customdata: [flat.customdata] }, [2]));
+    if (this.body.surface.plane) {
+      const deep = this.pathTrace(run, st, true);
+      jobs.push(P.restyle(v.surface.gd, {
+        x: [deep.x], y: [deep.y], z: [deep.z], "marker.size": [deep.marker.size], customdata: [deep.customdata],
+      }, [2]));
+    }
+    return Promise.all(jobs);
+  }
+
+  // Show rate `rateIndex` at frame `frame` in every view, in place.
+  show(rateIndex, frame) {
+    if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
+    const changedRate = rateIndex !== this.rateIndex;
+    this.rateIndex = rateIndex;
+    this.frameIndex = frame;
+    this.el.rate.value = String(rateIndex);
+    this.el.epoch.value = String(frame);
+    const run = this.body.runs[rateIndex];
+    const st = this.state(run, frame);
+    const P = this.Plotly;
+    const v = this.el.views;
+    const fitIndex = v.fit.gd.data.length - 1;
+    const jobs = [P.restyle(v.fit.gd, { y: [run.steps.line[st.step]] }, [fitIndex])];
+    if (changedRate) {
+      jobs.push(P.react(v.loss.gd, this.lossTraces(run, st), this.lossLayout(run), CONFIG));
+    } else {
+      jobs.push(P.restyle(v.loss.gd, { x: [[run.steps.e[st.step]]], y: [[run.steps.loss[st.step]]] }, [3]));
+    }
+    jobs.push(this.movePaths(run, st));
+    this.describe(run, st);
+    return Promise.all(jobs);
+  }
+
+  play() {
+    if (!this.body) return;
+    this.playing = true;
+    this.el.play.textContent = "❚❚ Pause";
+    this.el.play.setAttribute("aria-label", "Pause");
+    if (this.frameIndex >= this.body.frames.length - 1) this.frameIndex = -1;
+    this.schedule();
+  }
+
+  pause() {
+    this.playing = false;
+    clearTimeout(this.timer);
+    this.el.play.textContent = "▶ Play";
+    this.el.play.setAttribute("aria-label", "Play");
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    const wait = PLAY_MS[this.el.speed.value] || PLAY_MS[1];
+    this.timer = setTimeout(async () => {
+      if (!this.playing) return;
+      const next = this.frameIndex + 1;
+      if (next > this.body.frames.length - 1) {
+        this.pause();
+        return;
+      }
+      await this.show(this.rateIndex, next);
+      if (this.playing) this.schedule();
+    }, wait);
+  }
+
+  // ---- words: the controls' values and each chart's text alternative ----
+
+  updateUse() {
+    const { use } = this.el;
+    if (!this.body || this.rateIndex === this.sidebarIndex) {
+      use.hidden = true;
+      return;
+    }
+    use.hidden = false;
+    use.textContent = `Use η = ${fmt(this.body.rates[this.rateIndex])} in the sidebar`;
+  }
+
+  describe(run, st) {
+    const b = this.body;
+    const rate = fmt(b.rates[this.rateIndex]);
+    const frames = b.frames;
+    const { epoch, rate: rateInput, epochValue, rateValue, badge, status } = this.el;
+    const verdict = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
+    epoch.setAttribute("aria-valuetext", `epoch ${st.epoch} of ${frames[frames.length - 1]}`);
+    epochValue.textContent = `${st.epoch} / ${frames[frames.length - 1]}`;
+    rateInput.setAttribute("aria-valuetext", `${rate}, ${verdict}`);
+    rateValue.textContent = rate;
+    badge.hidden = run.stop !== "diverged";
+    badge.textContent = run.stop === "diverged" ? `⚠ diverged at epoch ${run.divergedAt}` : "";
+    this.root.dataset.rateIndex = String(this.rateIndex);
+    this.root.dataset.epoch = String(st.epoch);
+    this.updateUse();
+    const loss = fmt(run.steps.loss[st.step]);
+    status.textContent = `η = ${rate} · epoch ${st.epoch} · loss ${loss} · ${verdict} ` +
+      `(final: ${run.final.params.join(", ")}, loss ${run.final.loss})`;
+    const v = this.el.views;
+    const lbl = b.labels;
+    const line = run.steps.line[st.step];
+    v.fit.alt.textContent = `Fit: ${lbl.target} against ${lbl.feature}, the data as points, ` +
+      `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
+      `from ${fmt(line[0])} to ${fmt(line[1])}. Final parameters: ${run.final.params.join(", ")}; ` +
+      `stopped: ${verdict}.`;
+    v.loss.alt.textContent = `Loss per epoch at η = ${rate}: from ${fmt(run.loss.v[0])} at epoch 0 ` +
+      `to ${run.final.loss} at epoch ${run.lastFinite}; closed-form loss ${fmt(b.lossOptimum)}; ` +
+      `stopped: ${verdict}.`;
+    const n = st.count - 1;
+    const where = `(${fmt(run.path.x[n])}, ${fmt(run.path.y[n])})`;
+    const params = lbl.params.join(" and ");
+    v.surface.alt.textContent = `Cost surface: the loss over ${params} in 3D, with the descent ` +
+      `path from (${fmt(run.path.x[0])}, ${fmt(run.path.y[0])}) to ${where} at epoch ${st.epoch}; ` +
+      `the optimum at (${fmt(b.surface.optimum[0])}, ${fmt(b.surface.optimum[1])}).`;
+    v.map.alt.textContent = `Contour map of the loss over ${params}, with the same path, now at ` +
+      `${where}; the optimum is the star; stopped: ${verdict}.`;
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let player = parentElement.__downhillPlayer;
+  if (!player) {
+    player = new Player(parentElement);
+    parentElement.__downhillPlayer = player;
+  }
+  player.setTrigger = setTriggerValue;
+  if (data) player.receive(data);
+}
