@@ -13,7 +13,7 @@ each number in a notebook. The loss is the mean squared error with a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -21,6 +21,7 @@ import numpy as np
 from core.descent import History, Run
 from core.objective import LOSSES, stack_theta
 from core.ols import Fit
+from core.optimizers import OPTIMIZERS
 from core.stability import Spectrum
 from core.validation import as_design, choice, integer_in, positive_real
 
@@ -215,9 +216,26 @@ def race_winner(epochs_to_tol, final_losses, diverged) -> int | None:
     return min(contenders, key=rank)
 
 
+#: Names of each update rule's state, as :class:`WorkedStep` keys them: ``v`` the
+#: velocity (heavy ball, Nesterov), ``G`` the sum of squared gradients (AdaGrad),
+#: ``s`` their moving average (RMSProp), ``m`` and ``v`` Adam's moment estimates and
+#: ``m_hat``, ``v_hat`` their bias-corrected values.
+RULE_STATE = {
+    "gd": (),
+    "momentum": ("v",),
+    "nesterov": ("v",),
+    "adagrad": ("G",),
+    "rmsprop": ("s",),
+    "adam": ("m", "v", "m_hat", "v_hat"),
+}
+
+
 @dataclass(frozen=True)
 class WorkedStep:
-    r"""One full-batch gradient-descent epoch, worked out from the data.
+    r"""One full-batch epoch of an update rule, worked out from the data.
+
+    Vectors over all parameters are ordered :math:`\theta = (w_1, \dots, w_d, b)`
+    (no :math:`b` without an intercept).
 
     Attributes
     ----------
@@ -244,9 +262,17 @@ class WorkedStep:
     learning_rate : float
         :math:`\eta` of this epoch.
     new_coef : ndarray of shape (n_features,)
-        :math:`w - \eta\,\partial L/\partial w`.
+        Weights after the step, :math:`w + \Delta w`.
     new_intercept : float
-        :math:`b - \eta\,\partial L/\partial b`.
+        Intercept after the step, :math:`b + \Delta b`.
+    rule : str
+        The update rule ("gd", "momentum", ...).
+    hyperparameters : dict
+        The rule's hyperparameters (see :data:`core.optimizers.OPTIMIZERS`).
+    state_before, state : dict of str to ndarray of shape (n_params,)
+        The rule's state (keys in :data:`RULE_STATE`) before and after the step.
+    update : ndarray of shape (n_params,)
+        The step :math:`\Delta\theta` the rule makes.
     """
 
     epoch: int
@@ -262,16 +288,94 @@ class WorkedStep:
     learning_rate: float
     new_coef: np.ndarray
     new_intercept: float
+    rule: str = "gd"
+    hyperparameters: dict = field(default_factory=dict)
+    state_before: dict = field(default_factory=dict)
+    state: dict = field(default_factory=dict)
+    update: np.ndarray | None = None
+
+    @property
+    def gradient(self) -> np.ndarray:
+        r""":math:`g = \nabla L(\theta)` over all parameters, shape ``(n_params,)``."""
+        return np.append(self.grad_coef, self.grad_intercept)[: self.update.size]
+
+
+def rule_step(
+    rule: str, hyperparameters: dict, grad: np.ndarray, state: dict, rate: float, t: int
+) -> tuple[np.ndarray, dict]:
+    r"""One update of ``rule``: the step :math:`\Delta\theta` and the new state.
+
+    Written out from the formulas (not through :mod:`core.optimizers`), so
+    comparing with the engine's run checks the engine:
+
+    ============  ==============================================================
+    gd            :math:`\Delta = -\eta g`
+    momentum      :math:`v \leftarrow \beta v + g,\ \Delta = -\eta v`
+    nesterov      :math:`v \leftarrow \beta v + g,\ \Delta = -\eta(\beta v + g)`
+    adagrad       :math:`G \leftarrow G + g^2,\ \Delta = -\eta g/(\sqrt G + \epsilon)`
+    rmsprop       :math:`s \leftarrow \rho s + (1-\rho) g^2,\ \Delta = -\eta g/(\sqrt s + \epsilon)`
+    adam          :math:`m \leftarrow \beta_1 m + (1-\beta_1) g,\
+                  v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ \hat m = m/(1-\beta_1^t),\
+                  \hat v = v/(1-\beta_2^t),\ \Delta = -\eta\hat m/(\sqrt{\hat v} + \epsilon)`
+    ============  ==============================================================
+
+    Parameters
+    ----------
+    rule : str
+        A key of :data:`RULE_STATE`.
+    hyperparameters : dict
+        Every hyperparameter of ``rule`` (see :data:`core.optimizers.OPTIMIZERS`).
+    grad : ndarray of shape (n_params,)
+    state : dict
+        The state before the step (empty before the first: zeros).
+    rate : float
+        :math:`\eta`.
+    t : int
+        The step's number, 1 for the first (Adam's bias correction).
+    """
+    h = hyperparameters
+    zero = np.zeros_like(grad)
+    if rule == "gd":
+        return -rate * grad, {}
+    if rule in ("momentum", "nesterov"):
+        v = h["beta"] * state.get("v", zero) + grad
+        ahead = h["beta"] * v + grad if rule == "nesterov" else v
+        return -rate * ahead, {"v": v}
+    if rule == "adagrad":
+        total = state.get("G", zero) + grad**2
+        return -rate * grad / (np.sqrt(total) + h["eps"]), {"G": total}
+    if rule == "rmsprop":
+        s = h["rho"] * state.get("s", zero) + (1.0 - h["rho"]) * grad**2
+        return -rate * grad / (np.sqrt(s) + h["eps"]), {"s": s}
+    m = h["beta1"] * state.get("m", zero) + (1.0 - h["beta1"]) * grad
+    v = h["beta2"] * state.get("v", zero) + (1.0 - h["beta2"]) * grad**2
+    m_hat = m / (1.0 - h["beta1"] ** t)
+    v_hat = v / (1.0 - h["beta2"] ** t)
+    return -rate * m_hat / (np.sqrt(v_hat) + h["eps"]), {
+        "m": m,
+        "v": v,
+        "m_hat": m_hat,
+        "v_hat": v_hat,
+    }
 
 
 def worked_steps(
-    X, y, history: History, fit_intercept: bool, count: int = 3, l2: float = 0.0, loss: str = "mse"
+    X,
+    y,
+    history: History,
+    fit_intercept: bool,
+    count: int = 3,
+    l2: float = 0.0,
+    loss: str = "mse",
+    *,
+    optimizer: str = "gd",
+    optimizer_params=None,
 ) -> list[WorkedStep]:
-    r"""The first ``count`` epochs of plain full-batch descent, recomputed row by row.
+    r"""The first ``count`` epochs of a full-batch update rule, recomputed row by row.
 
-    Each step starts from the parameters the run recorded and applies
-    :math:`\theta \leftarrow \theta - \eta\,\nabla L(\theta)` with the gradient
-    taken straight from the rows, not from the engine's sufficient statistics,
+    Each step starts from the parameters the run recorded, takes the gradient
+    straight from the rows (not from the engine's sufficient statistics) and
+    applies the rule by :func:`rule_step`, carrying its state from step to step,
     so comparing with the run (:func:`worked_steps_discrepancy`) checks both.
 
     Parameters
@@ -279,8 +383,8 @@ def worked_steps(
     X : array_like of shape (n_samples, n_features)
     y : array_like of shape (n_samples,)
     history : History
-        Of a full-batch run on ``(X, y)`` in original units; its parameters at
-        epochs ``0 .. count - 1`` and its learning rates are used.
+        Of a full-batch run on ``(X, y)`` in original units (not standardized);
+        its parameters at epochs ``0 .. count - 1`` and its learning rates are used.
     fit_intercept : bool
     count : int
         Steps wanted, >= 1; fewer come back when the run stopped sooner.
@@ -289,6 +393,10 @@ def worked_steps(
     loss : {"mse", "half_mse"}
         The run's loss convention: the data term's gradient is :math:`\frac2n\sum`
         or :math:`\frac1n\sum` of the errors times the features.
+    optimizer : str
+        The run's update rule, a key of :data:`RULE_STATE`.
+    optimizer_params : mapping or iterable of (name, value) pairs, optional
+        Its hyperparameters; the engine's defaults for those missing.
 
     Returns
     -------
@@ -296,10 +404,13 @@ def worked_steps(
     """
     X, y = as_design(X, y)
     scale = {"mse": 2.0, "half_mse": 1.0}[choice("loss", loss, LOSSES)]
+    rule = choice("optimizer", optimizer, tuple(RULE_STATE))
+    params = {**OPTIMIZERS[rule], **dict(optimizer_params or {})}
     count = integer_in("count", count, 1, 10_000)
     l2 = positive_real("l2", l2, allow_zero=True)
     n = X.shape[0]
     steps = []
+    state: dict = {}
     for e in range(min(count, len(history.learning_rate))):
         coef = np.asarray(history.coef[e], dtype=np.float64)
         intercept = float(history.intercept[e]) if fit_intercept else 0.0
@@ -309,7 +420,10 @@ def worked_steps(
         error_sum = float(errors.sum())
         grad_coef = (scale / n) * error_dot_x + 2.0 * l2 * coef
         grad_intercept = (scale / n) * error_sum if fit_intercept else 0.0
+        grad = np.append(grad_coef, grad_intercept) if fit_intercept else grad_coef
         rate = float(history.learning_rate[e])
+        update, new_state = rule_step(rule, params, grad, state, rate, e + 1)
+        d = coef.size
         steps.append(
             WorkedStep(
                 epoch=e + 1,
@@ -323,10 +437,16 @@ def worked_steps(
                 grad_coef=grad_coef,
                 grad_intercept=grad_intercept,
                 learning_rate=rate,
-                new_coef=coef - rate * grad_coef,
-                new_intercept=intercept - rate * grad_intercept,
+                new_coef=coef + update[:d],
+                new_intercept=intercept + float(update[d]) if fit_intercept else 0.0,
+                rule=rule,
+                hyperparameters=params,
+                state_before=state,
+                state=new_state,
+                update=update,
             )
         )
+        state = new_state
     return steps
 
 

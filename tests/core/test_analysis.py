@@ -1,5 +1,6 @@
 """Race scoring, predictions and worked steps against hand-worked cases."""
 
+import itertools
 import math
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 from core import Spectrum, descend, ols, stability
 from core.analysis import (
+    RULE_STATE,
     distance_to_optimum,
     epochs_to_tolerance,
     momentum_beta,
@@ -177,3 +179,95 @@ def test_discrepancy_notices_a_different_rule():
 def test_tolerance_level_is_relative_to_the_optimum():
     assert tolerance_level([9.0], 2.0, 0.5) == 3.0
     assert tolerance_level([9.0], 0.0, 0.5) == 4.5
+
+
+#: Two correlated features and an intercept, so every rule's state differs per parameter.
+XR = np.column_stack([np.linspace(0.0, 3.0, 12), np.cos(np.arange(12.0))])
+YR = 1.5 * XR[:, 0] - 2.0 * XR[:, 1] + 0.7 + np.sin(7 * np.arange(12.0)) / 5
+
+#: Hyperparameters away from the defaults, so a rule that ignored them would be caught.
+RULE_PARAMS = {
+    "gd": {},
+    "momentum": {"beta": 0.7},
+    "nesterov": {"beta": 0.6},
+    "adagrad": {"eps": 1e-3},
+    "rmsprop": {"rho": 0.8, "eps": 1e-7},
+    "adam": {"beta1": 0.8, "beta2": 0.99, "eps": 1e-7},
+}
+
+
+@pytest.mark.parametrize("rule", list(RULE_STATE))
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_worked_steps_of_every_rule_agree_with_the_engine(rule, fit_intercept):
+    kwargs = {
+        "optimizer": rule,
+        "optimizer_params": RULE_PARAMS[rule],
+        "learning_rate": 0.02,
+        "epochs": 6,
+        "fit_intercept": fit_intercept,
+        "l2": 0.1,
+        "schedule": "exponential",
+        "schedule_params": {"gamma": 0.8},
+    }
+    run = descend(XR, YR, **kwargs)
+    steps = worked_steps(
+        XR,
+        YR,
+        run.history,
+        fit_intercept,
+        count=5,
+        l2=0.1,
+        optimizer=rule,
+        optimizer_params=RULE_PARAMS[rule],
+    )
+    assert [s.epoch for s in steps] == [1, 2, 3, 4, 5]
+    assert worked_steps_discrepancy(steps, run.history) < 1e-12
+    assert all(set(s.state) == set(RULE_STATE[rule]) for s in steps)
+    # The state carries over: each step starts from the one before it.
+    for before, after in itertools.pairwise(steps):
+        assert after.state_before is before.state
+    # The schedule's own rate each epoch: η₀·0.8^e.
+    np.testing.assert_allclose([s.learning_rate for s in steps], 0.02 * 0.8 ** np.arange(5))
+
+
+@pytest.mark.parametrize("rule", ["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_the_discrepancy_notices_a_different_hyperparameter(rule):
+    run = descend(XR, YR, optimizer=rule, optimizer_params=RULE_PARAMS[rule], learning_rate=0.02)
+    steps = worked_steps(XR, YR, run.history, True, optimizer=rule)  # the defaults instead
+    assert worked_steps_discrepancy(steps, run.history) > 1e-6
+
+
+def test_first_adam_step_is_minus_eta_times_the_sign_of_the_gradient():
+    # m = 0.1·g and v = 0.001·g², so m̂ = g and v̂ = g²: Δ = −η g/(|g| + ε).
+    # Five points from 0: g = (−26.4, −8), so both parameters rise by η (up to ε).
+    run = descend(X5, Y5, optimizer="adam", learning_rate=0.1, epochs=3)
+    first = worked_steps(X5, Y5, run.history, True, optimizer="adam")[0]
+    np.testing.assert_allclose(first.state["m"], [-2.64, -0.8])
+    np.testing.assert_allclose(first.state["v"], [0.001 * 26.4**2, 0.001 * 64])
+    np.testing.assert_allclose(first.state["m_hat"], [-26.4, -8.0])
+    np.testing.assert_allclose(first.state["v_hat"], [26.4**2, 64.0])
+    assert first.new_coef[0] == pytest.approx(0.1 * 26.4 / (26.4 + 1e-8), rel=1e-15)
+    assert first.new_intercept == pytest.approx(0.1 * 8 / (8 + 1e-8), rel=1e-15)
+    assert abs(first.new_intercept - 0.1) < 0.1 * 1e-8 / 8 * 1.01
+    assert first.new_coef[0] == pytest.approx(run.history.coef[1][0], rel=1e-14)
+
+
+def test_first_adagrad_step_is_also_a_sign_step():
+    run = descend(X5, Y5, optimizer="adagrad", learning_rate=0.5, epochs=2)
+    first = worked_steps(X5, Y5, run.history, True, optimizer="adagrad")[0]
+    np.testing.assert_allclose(first.state["G"], [26.4**2, 64.0])
+    np.testing.assert_allclose(first.update, [0.5, 0.5], rtol=1e-8)
+
+
+def test_second_momentum_step_by_hand():
+    # Step 1 is plain descent (v = g): w = 0.264, b = 0.08. At step 2 the errors are
+    # (0.344, 0.608, 0.872, 1.136, 1.4) − y, Σe·x = −50.28, Σe = −15.64, so
+    # g = (−20.112, −6.256) and v = 0.9·(−26.4, −8) + g = (−43.872, −13.456).
+    run = descend(X5, Y5, optimizer="momentum", learning_rate=0.01, epochs=3)
+    steps = worked_steps(X5, Y5, run.history, True, optimizer="momentum")
+    np.testing.assert_allclose(steps[0].state["v"], [-26.4, -8.0])
+    np.testing.assert_allclose(steps[1].gradient, [-20.112, -6.256])
+    np.testing.assert_allclose(steps[1].state["v"], [-43.872, -13.456])
+    assert steps[1].new_coef[0] == pytest.approx(0.264 + 0.43872)
+    assert steps[1].new_intercept == pytest.approx(0.08 + 0.13456)
+    assert worked_steps_discrepancy(steps, run.history) < 1e-12
