@@ -16,14 +16,37 @@ from charts.landscape import contour_trace, optimum_marker, path_style
 from charts.ranges import clip_path, finite
 from charts.sampling import curve_indices
 from core import Surface
+from core.verdict import loss_gap
 
 HEIGHT = 460
+
+
+#: Legend under the plot, left-aligned: clear of the title, the data and Plotly's
+#: toolbar, which sits over the top right corner of every chart.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "paper",
+    "y": -0.2,
+    "yanchor": "top",
+    "x": 0.0,
+    "xanchor": "left",
+}
+
+#: Bottom margin that leaves room for :data:`LEGEND_BELOW` under the axis title.
+MARGIN_BELOW = {"l": 70, "r": 30, "t": 70, "b": 110}
+
+#: Height over width of one map in :func:`surfaces_side_by_side` and of the map in
+#: :func:`ridge_surface_figure` on the page's column (about 700 pixels wide): the
+#: aspect to build their grids for (see :func:`core.geometry.equal_scale`). Plotly
+#: keeps the scale equal whatever the width, by narrowing a map (``constrain``).
+SIDE_BY_SIDE_ASPECT = 1.1
+SINGLE_ASPECT = 0.5
 
 
 def convergence_figure(
     loss_history: np.ndarray, optimum_loss: float, contraction: float
 ) -> go.Figure:
-    r"""The loss gap per epoch against the rate the spectrum predicts.
+    r"""The loss gap :math:`L - L^*` per epoch against the rate the spectrum predicts.
 
     For full-batch gradient descent with per-epoch contraction :math:`\rho`
     (see :meth:`core.Spectrum.contraction`), the gap to the optimum shrinks at
@@ -41,16 +64,14 @@ def convergence_figure(
     Returns
     -------
     go.Figure
-        Traces: 0 the measured gap (positive, finite values only), 1 the
-        predicted gap :math:`(L_0 - L^*)\rho^{2t}` (dashed; where positive and
-        finite). Log y-axis.
+        Traces: 0 the measured gap (:func:`core.verdict.loss_gap`: floored where
+        rounding reaches the optimum, non-finite epochs left out), 1 the predicted
+        gap :math:`(L_0 - L^*)\rho^{2t}` (dashed; where positive and finite). Log
+        y-axis titled "L − L*".
     """
     losses = np.asarray(loss_history, dtype=np.float64)
-    gaps = losses - optimum_loss
-    # A log axis cannot show a gap of zero or below (reached by rounding).
-    measured = loss_curve(
-        np.where(gaps > 0, gaps, np.nan), name="measured gap", color=style.DESCENT
-    )
+    gaps = loss_gap(losses, optimum_loss)
+    measured = loss_curve(gaps, name="measured L − L*", color=style.DESCENT)
 
     epochs = curve_indices(losses.size).astype(np.float64)
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
@@ -63,26 +84,28 @@ def convergence_figure(
                 x=epochs[keep],
                 y=predicted[keep],
                 mode="lines",
-                name=f"predicted gap₀·ρ^(2t), ρ = {value(contraction)}",
+                name=f"predicted (L₀ − L*)·ρ²ᵗ, ρ = {value(contraction)}",
                 line={"color": style.INK, "width": 2, "dash": "dash"},
-                hovertemplate="predicted<br>epoch %{x:.0f}<br>gap %{y:.4g}<extra></extra>",
+                hovertemplate="predicted<br>epoch %{x:.0f}<br>L − L* %{y:.4g}<extra></extra>",
             ),
         ]
     )
     if contraction < 1:
         title = (
-            f"Loss gap shrinks by ρ² = {value(contraction**2)} per epoch (ρ = {value(contraction)})"
+            f"L − L* shrinks ×{value(contraction**2)} per epoch (ρ² with ρ = {value(contraction)})"
         )
+    elif contraction > 1:
+        title = f"L − L* grows ×{value(contraction**2)} per epoch (ρ = {value(contraction)} > 1)"
     else:
-        title = f"ρ = {value(contraction)} ≥ 1: the gap does not shrink"
+        title = "ρ = 1: L − L* does not shrink"
     seen = finite(measured.y)
-    y_axis = {"title": {"text": "loss − optimum (log scale)"}, "type": "log"}
+    y_axis = {"title": {"text": "L − L* (log scale)"}, "type": "log"}
     if seen.size:
         # The prediction may fall far below what rounding lets the loss reach.
         top = max(float(seen.max()), gaps[0] if math.isfinite(gaps[0]) else 0.0)
         y_axis["range"] = [math.log10(seen.min()) - 1, math.log10(top) + 0.3]
     fig.update_layout(
-        style.base_layout(HEIGHT, legend=style.LEGEND_INSIDE),
+        style.base_layout(HEIGHT, legend=LEGEND_BELOW, margin=MARGIN_BELOW),
         title={"text": title},
         xaxis={"title": {"text": "epoch"}},
         yaxis=y_axis,
@@ -119,7 +142,8 @@ def surfaces_side_by_side(
     -------
     go.Figure
         Per map, left then right: its contour, then its path and its optimum
-        when given.
+        when given. Each map has one length per unit on both its axes (build the
+        grids for :data:`SIDE_BY_SIDE_ASPECT` so they fill it).
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=list(titles), horizontal_spacing=0.1)
     sides = zip(
@@ -136,7 +160,7 @@ def surfaces_side_by_side(
         if optimum is not None:
             fig.add_trace(optimum_marker(*map(float, optimum), showlegend=col == 1), 1, col)
         _fix_axes(fig, surface, names, col)
-    fig.update_layout(style.base_layout(HEIGHT))
+    fig.update_layout(style.base_layout(HEIGHT, legend=LEGEND_BELOW, margin=MARGIN_BELOW))
     style.readable_text(fig)
     return fig
 
@@ -175,7 +199,7 @@ def ridge_surface_figure(
         ]
     )
     fig.update_layout(
-        style.base_layout(HEIGHT, legend=style.LEGEND_INSIDE),
+        style.base_layout(HEIGHT, legend=LEGEND_BELOW, margin=MARGIN_BELOW),
         title={"text": "Loss with an L2 penalty"},
     )
     _fix_axes(fig, surface, axis_names, None)
@@ -193,6 +217,21 @@ def _path_on(surface: Surface, path: np.ndarray) -> go.Scatter:
 
 
 def _fix_axes(fig: go.Figure, surface: Surface, names: Sequence[str], col: int | None) -> None:
+    """Title each axis, span the grid, and keep one length per unit on both axes.
+
+    ``scaleanchor`` ties the vertical axis to the horizontal one at a ratio of 1;
+    ``constrain="domain"`` narrows the map rather than widening a range past its grid.
+    """
     at = {} if col is None else {"row": 1, "col": col}
-    fig.update_xaxes(title={"text": names[0]}, range=[surface.u[0], surface.u[-1]], **at)
-    fig.update_yaxes(title={"text": names[1]}, range=[surface.v[0], surface.v[-1]], **at)
+    anchor = "x" if col in (None, 1) else f"x{col}"
+    fig.update_xaxes(
+        title={"text": names[0]}, range=[surface.u[0], surface.u[-1]], constrain="domain", **at
+    )
+    fig.update_yaxes(
+        title={"text": names[1]},
+        range=[surface.v[0], surface.v[-1]],
+        scaleanchor=anchor,
+        scaleratio=1,
+        constrain="domain",
+        **at,
+    )

@@ -10,7 +10,13 @@ import streamlit as st
 
 from charts.labels import parameter_names
 from charts.landscape import optimum_parameters, parameters, within_bowl
-from charts.learn import convergence_figure, ridge_surface_figure, surfaces_side_by_side
+from charts.learn import (
+    SIDE_BY_SIDE_ASPECT,
+    SINGLE_ASPECT,
+    convergence_figure,
+    ridge_surface_figure,
+    surfaces_side_by_side,
+)
 from core import Run, Scaling
 from core.analysis import (
     momentum_suggestion,
@@ -18,6 +24,7 @@ from core.analysis import (
     worked_steps,
     worked_steps_discrepancy,
 )
+from core.verdict import verdict
 from ui import compute, lessons, router
 from ui.lessons import describe, tex
 from ui.settings import OPTIMIZER_LABELS, SCHEMA
@@ -28,6 +35,7 @@ settings = ctx.settings
 fit_intercept = settings.fit_intercept
 n_rows = len(problem.y)
 names = parameter_names(problem.feature_names, fit_intercept)
+d = len(problem.feature_names)
 rate = settings.learning_rate
 space = "standardized" if settings.standardize else "raw"
 
@@ -72,8 +80,27 @@ st.markdown(
 st.latex(lessons.loss_latex(settings.loss))
 
 
+def _worked_note() -> str | None:
+    """Why the worked steps differ from the sidebar's run, when they do."""
+    notes = []
+    if not settings.full_batch:
+        kind = "one-row stochastic steps" if settings.batch_size == 1 else "mini-batches"
+        notes.append(
+            f"Your run uses {kind}: each of its updates sees a different, shuffled slice of the "
+            "rows, so no short sum checks it. The steps below are **full batch**: every update "
+            "sums over all rows, with the same rule, rate, start and data."
+        )
+    if settings.standardize:
+        notes.append(
+            "Your run descends on standardized features. The steps below use the **raw "
+            "features**, so every number is in the data's own units and can be checked against "
+            "the rows shown (the same rule and rate; on raw features it may step differently)."
+        )
+    return " ".join(notes) or None
+
+
 def update_rule_section() -> None:
-    """The chosen rule in LaTeX, then three plain steps worked by hand and checked."""
+    """The chosen rule in LaTeX, then its first three steps worked by hand and checked."""
     st.header("1 · The update rule, step by step", divider="gray")
     optimizer = settings.optimizer
     st.markdown(
@@ -82,28 +109,12 @@ def update_rule_section() -> None:
     )
     st.latex(lessons.UPDATE_RULES[optimizer])
     st.latex(lessons.rule_values(settings))
+    st.markdown(lessons.STATE_WORDS[optimizer])
 
-    worked_settings = lessons.plain_settings(settings, standardize=False)
-    differences = [
-        text
-        for text, differs in (
-            (OPTIMIZER_LABELS[optimizer], optimizer != "gd"),
-            (
-                "one-row stochastic steps" if settings.batch_size == 1 else "mini-batches",
-                settings.batch_size is not None,
-            ),
-            ("standardized features", settings.standardize),
-        )
-        if differs
-    ]
-    if differences:
-        st.info(
-            f"Your run uses {' and '.join(differences)}. To keep every number checkable by hand, "
-            f"the steps below are **plain full-batch gradient descent on the raw features** with "
-            f"your rate η = {rate:g}, start and data.",
-            icon=":material/calculate:",
-        )
-    worked_run = _run(worked_settings)
+    note = _worked_note()
+    if note:
+        st.info(note, icon=":material/calculate:")
+    worked_run = _run(replace(settings, batch_size=None, tol=None, standardize=False))
     steps = []
     if worked_run is not None:
         steps = worked_steps(
@@ -114,6 +125,8 @@ def update_rule_section() -> None:
             count=3,
             l2=settings.l2,
             loss=settings.loss,
+            optimizer=optimizer,
+            optimizer_params=settings.optimizer_params,
         )
     if worked_run is not None and not steps:
         st.warning("The run blew up in its first step, so there is no step to work through.")
@@ -136,7 +149,7 @@ def update_rule_section() -> None:
                     step, n_rows, fit_intercept, settings.l2, settings.loss
                 ):
                     st.latex(line)
-                st.markdown(f"**Update** with η = {step.learning_rate:g}: old − η · gradient = new")
+                st.markdown(lessons.update_heading(step))
                 for line in lessons.update_latex(step, fit_intercept):
                     st.latex(line)
         discrepancy = worked_steps_discrepancy(steps, worked_run.history)
@@ -166,12 +179,12 @@ def rate_limit_section() -> None:
     st.latex(
         r"\lambda_i \in \{" + r",\ ".join(tex(value) for value in spectrum.eigenvalues) + r"\}"
     )
+    contraction = spectrum.contraction(rate)
     cols = st.columns(4)
     cols[0].metric("Stable limit 2/λmax", describe(spectrum.max_stable_lr))
     cols[1].metric("Best constant rate 2/(λmin+λmax)", describe(spectrum.best_lr))
     cols[2].metric("Condition number κ = λmax/λmin", describe(spectrum.condition))
-    contraction = spectrum.contraction(rate)
-    cols[3].metric(f"Shrink per epoch at η = {rate:g}", describe(contraction))
+    cols[3].metric(f"Distance per epoch at η = {rate:g}", lessons.per_epoch(contraction))
     if np.isinf(spectrum.condition):
         st.info(
             "λmin = 0: some combination of the parameters does not change the loss at all (a flat "
@@ -179,23 +192,11 @@ def rate_limit_section() -> None:
             "direction, and every other number here ignores it.",
             icon=":material/info:",
         )
-    if contraction >= 1:
-        verdict = (
-            f"At η = {rate:g}, ηλmax = {rate * spectrum.lambda_max:.3g} ≥ 2, so the steepest "
-            f"direction overshoots: the distance grows ×{describe(contraction)} per epoch and the "
-            f"loss gap ×{describe(contraction**2)}. **The run diverges.**"
-        )
-    else:
-        epochs = spectrum.epochs_to_shrink(rate, 1e3)
-        verdict = (
-            f"At η = {rate:g} the slowest direction shrinks by ρ = max |1 − ηλᵢ| = "
-            f"{contraction:.4g} per epoch, so the loss gap L − L* shrinks by ρ² = "
-            f"{contraction**2:.4g}: a thousandfold in about **{math.ceil(epochs):,} epochs**."
-        )
-    st.markdown(verdict)
     convergence_run = _run(
         lessons.plain_settings(settings, schedule="constant", schedule_params=())
     )
+    plain = verdict(spectrum, "gd", rate, run=convergence_run)
+    st.markdown(f"{plain.sentence} {lessons.contraction_sentence(spectrum, rate)}")
     if convergence_run is not None:
         st.plotly_chart(
             convergence_figure(convergence_run.history.loss, problem.fit.loss, contraction),
@@ -217,11 +218,21 @@ def rate_limit_section() -> None:
             "features. Predicted: the gap at epoch 0 times ρ²ᵗ, the bound set by the slowest "
             f"direction.{check}"
         )
+    if settings.optimizer != "gd":
+        _chosen_rule_verdict(spectrum)
 
 
-def _best_rate(spec) -> float:
-    """The best constant rate; half the stable limit when a flat direction makes it marginal."""
-    return spec.best_lr if np.isfinite(spec.condition) else spec.max_stable_lr / 2
+def _chosen_rule_verdict(spectrum) -> None:
+    """What the sidebar's own rule does at this rate: its limit when one is known, and its run."""
+    rule_run = _run(replace(settings, batch_size=None, tol=None))
+    chosen = verdict(spectrum, settings.optimizer, rate, settings.optimizer_params, run=rule_run)
+    st.subheader(f"Your rule: {chosen.rule_name}")
+    st.markdown(f"{chosen.sentence} {lessons.KNOWN_LIMITS[settings.optimizer]}")
+    if not settings.full_batch:
+        st.caption(
+            "This verdict is for full-batch steps (its run sums over every row). Mini-batches "
+            "add noise to each step, which a smaller rate absorbs."
+        )
 
 
 #: How the standardization lesson maps its coordinates back, with and without an intercept.
@@ -258,9 +269,15 @@ def _side_by_side(raw_run: Run, std_run: Run, axes: tuple[int, int]) -> None:
     raw_path = _theta_path(raw_run)
     std_path = scaling.to_scaled(_theta_path(std_run), fit_intercept)
     std_optimum = scaling.to_scaled(optimum, fit_intercept)
-    left = lessons.surface_around(problem.loss, axes, np.vstack([optimum, raw_path]), optimum)
+    left = lessons.surface_around(
+        problem.loss, axes, np.vstack([optimum, raw_path]), optimum, SIDE_BY_SIDE_ASPECT
+    )
     right = lessons.surface_around(
-        problem.loss.rescaled(scaling), axes, np.vstack([std_optimum, std_path]), std_optimum
+        problem.loss.rescaled(scaling),
+        axes,
+        np.vstack([std_optimum, std_path]),
+        std_optimum,
+        SIDE_BY_SIDE_ASPECT,
     )
     st.plotly_chart(
         surfaces_side_by_side(
@@ -277,6 +294,7 @@ def _side_by_side(raw_run: Run, std_run: Run, axes: tuple[int, int]) -> None:
         ),
         key="learn_surfaces",
     )
+    st.caption(lessons.equal_scale_note([names[a] for a in axes], problem.target_name, axes, d))
 
 
 def standardization_section() -> tuple[int, int] | None:
@@ -286,7 +304,7 @@ def standardization_section() -> tuple[int, int] | None:
     """
     st.header("3 · Standardization rounds the bowl", divider="gray")
     stability = problem.stability
-    choices = {"best": "each at its own best rate", "yours": f"both at your η = {rate:g}"}
+    choices = {"best": "each at its own safe rate", "yours": f"both at your η = {rate:g}"}
     use_best = (
         st.radio(
             "Rates",
@@ -301,7 +319,7 @@ def standardization_section() -> tuple[int, int] | None:
     axes = _plane() if len(names) >= 2 else None
     pair = {}
     for label, spec in (("raw", stability.raw), ("standardized", stability.standardized)):
-        chosen = float(_best_rate(spec)) if use_best else rate
+        chosen = lessons.lesson_rate(spec) if use_best else rate
         run = _run(
             lessons.plain_settings(
                 settings,
@@ -320,12 +338,13 @@ def standardization_section() -> tuple[int, int] | None:
         st.caption("The model has a single parameter, so there is no surface to draw.")
     st.dataframe(lessons.standardization_table(pair, stability, problem.fit, names))
     gaps = [max(run.history.loss[-1] - problem.fit.loss, 0.0) for _, run in pair.values()]
-    which = "each at its own best constant rate" if use_best else f"both at η = {rate:g}"
+    which = "each at its own safe rate" if use_best else f"both at η = {rate:g}"
     st.markdown(
         f"After the same **{settings.epochs:,} epochs** of plain full-batch descent "
         f"({which}), the loss gap L − L* is {describe(gaps[0])} on the raw features and "
         f"{describe(gaps[1])} on the standardized ones (a run arrives when its loss is within "
         f"{lessons.ARRIVED:.0e} of L*, relative). {MAPPING_NOTE[fit_intercept]}"
+        + (f" {lessons.LESSON_RATE_RULE}" if use_best else "")
     )
     if stability.standardized.condition > 10:
         st.info(
@@ -386,6 +405,7 @@ def ridge_section(axes: tuple[int, int] | None) -> None:
             axes,
             np.vstack([plain_optimum, ridge_optimum, no_weights]),
             ridge_optimum,
+            SINGLE_ASPECT,
         )
         st.plotly_chart(
             ridge_surface_figure(
@@ -437,9 +457,9 @@ def momentum_section() -> None:
             rf"\eta^* = {tex(best.learning_rate, 4)}"
         )
         st.markdown(
-            f"On the {space} features the error then shrinks by √β* = **{best.factor:.4g}** per "
-            f"epoch, against (κ − 1)/(κ + 1) = **{plain_factor:.4g}** for plain gradient descent "
-            "at its best rate."
+            f"On the {space} features the error then shrinks by √β* = "
+            f"**{lessons.near_one(best.factor)}** per epoch, against (κ − 1)/(κ + 1) = "
+            f"**{lessons.near_one(plain_factor)}** for plain gradient descent at its best rate."
         )
         setting = lessons.momentum_setting(spectrum)
         if setting is None:

@@ -26,12 +26,19 @@ from core import (
     loss_surface,
     ols,
 )
+from core.advice import safe_rate
 from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
-from core.geometry import hessian_slice, level_set_extent, most_elongated_pair
+from core.geometry import (
+    equal_scale,
+    hessian_slice,
+    level_set_extent,
+    most_elongated_pair,
+    units_differ,
+)
 from core.geometry import planes as planes
+from core.verdict import RULE_NAMES, rule_limit
 from ui import compute
-from ui.race import stop_below
-from ui.settings import SCHEDULE_LABELS, SCHEMA, RunSettings, nearest_rate
+from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA, RunSettings
 from ui.specs import ProblemKey
 
 #: The factor before the gradient's sum, per loss convention (over n).
@@ -184,22 +191,186 @@ def gradient_latex(
     return lines
 
 
-def update_latex(step: WorkedStep, fit_intercept: bool) -> list[str]:
-    """One line per parameter: old − η·gradient = new."""
-    eta = tex(step.learning_rate)
-    lines = [
-        rf"{w} \leftarrow {w} - \eta\,\frac{{\partial L}}{{\partial {w}}} = {tex(old)} - "
-        rf"{eta}\cdot {factor(grad)} = {tex(new)}"
-        for w, old, grad, new in zip(
-            _weights(step.coef.size), step.coef, step.grad_coef, step.new_coef, strict=True
-        )
+def _names(step: WorkedStep, fit_intercept: bool) -> list[str]:
+    r"""LaTeX names of every parameter of a step, :math:`w_1 \dots w_d, b`."""
+    return _weights(step.coef.size) + (["b"] if fit_intercept else [])
+
+
+#: What each rule keeps between steps, in words, for the page to say before the numbers.
+STATE_WORDS = {
+    "gd": "Plain gradient descent keeps nothing between steps.",
+    "momentum": "Heavy ball keeps a **velocity v** per parameter: the sum of past gradients, "
+    "each step's share decayed by β. It starts at 0, so the first step is plain descent.",
+    "nesterov": "Nesterov keeps a **velocity v** per parameter, as heavy ball does, and steps "
+    "along β·v + g: a look at where the velocity is about to carry it. v starts at 0.",
+    "adagrad": "AdaGrad keeps **G**, the sum of every squared gradient so far, per parameter, "
+    "and divides each step by √G: parameters with large gradients take smaller steps. "
+    "G starts at 0, so the first step is η times the gradient's sign.",
+    "rmsprop": "RMSProp keeps **s**, a moving average of squared gradients (weight ρ on the "
+    "past), per parameter, and divides each step by √s. s starts at 0.",
+    "adam": "Adam keeps two moving averages per parameter, **m** of the gradients (weight β₁) "
+    "and **v** of their squares (weight β₂), both starting at 0. Dividing by 1 − βᵗ gives the "
+    "bias-corrected **m̂** and **v̂**, which undo the pull towards that zero start; the step is "
+    "η·m̂/(√v̂ + ε). At step 1, m̂ = g and v̂ = g², so the first step is η times the sign of g.",
+}
+
+
+def _rule_lines(step: WorkedStep, k: int, p: str, eta: str) -> list[str]:
+    """Parameter ``k`` (LaTeX name ``p``): the rule's state lines, then old → new."""
+    h, before, after = step.hyperparameters, step.state_before, step.state
+    g = factor(step.gradient[k])
+    old = tex(np.append(step.coef, step.intercept)[k])
+    new = tex(np.append(step.new_coef, step.new_intercept)[k])
+    prior = {key: factor(before[key][k]) if key in before else "0" for key in after}
+    now = {key: factor(value[k]) for key, value in after.items()}
+    rule = step.rule
+    if rule == "gd":
+        # The gradient's own symbol, as the lines above write it.
+        return [
+            rf"{p} \leftarrow {p} - \eta\,\frac{{\partial L}}{{\partial {p}}} = {old} - "
+            rf"{eta}\cdot {g} = {new}"
+        ]
+    if rule in ("momentum", "nesterov"):
+        beta = tex(h["beta"])
+        lines = [
+            rf"v_{{{p}}} \leftarrow \beta\, v_{{{p}}} + g_{{{p}}} = {beta}\cdot {prior['v']} "
+            rf"+ {g} = {tex(after['v'][k])}"
+        ]
+        if rule == "momentum":
+            lines.append(
+                rf"{p} \leftarrow {p} - \eta\, v_{{{p}}} = {old} - {eta}\cdot {now['v']} = {new}"
+            )
+        else:
+            lines.append(
+                rf"{p} \leftarrow {p} - \eta\,(\beta\, v_{{{p}}} + g_{{{p}}}) = {old} - {eta}"
+                rf"\cdot({beta}\cdot {now['v']} + {g}) = {new}"
+            )
+        return lines
+    eps = tex(h["eps"])
+    if rule in ("adagrad", "rmsprop"):
+        key = "G" if rule == "adagrad" else "s"
+        if rule == "adagrad":
+            state = (
+                rf"G_{{{p}}} \leftarrow G_{{{p}}} + g_{{{p}}}^2 = {prior['G']} + {g}^2 "
+                rf"= {tex(after['G'][k])}"
+            )
+        else:
+            rho = h["rho"]
+            state = (
+                rf"s_{{{p}}} \leftarrow \rho\, s_{{{p}}} + (1-\rho)\, g_{{{p}}}^2 = {tex(rho)}"
+                rf"\cdot {prior['s']} + {tex(1 - rho)}\cdot {g}^2 = {tex(after['s'][k])}"
+            )
+        return [
+            state,
+            rf"{p} \leftarrow {p} - \frac{{\eta\, g_{{{p}}}}}{{\sqrt{{{key}_{{{p}}}}} + \epsilon}}"
+            rf" = {old} - \frac{{{eta}\cdot {g}}}{{\sqrt{{{tex(after[key][k])}}} + {eps}}}"
+            rf" = {new}",
+        ]
+    b1, b2, t = h["beta1"], h["beta2"], step.epoch
+    return [
+        rf"m_{{{p}}} \leftarrow \beta_1 m_{{{p}}} + (1-\beta_1)\, g_{{{p}}} = {tex(b1)}\cdot "
+        rf"{prior['m']} + {tex(1 - b1)}\cdot {g} = {tex(after['m'][k])}",
+        rf"v_{{{p}}} \leftarrow \beta_2 v_{{{p}}} + (1-\beta_2)\, g_{{{p}}}^2 = {tex(b2)}\cdot "
+        rf"{prior['v']} + {tex(1 - b2)}\cdot {g}^2 = {tex(after['v'][k])}",
+        rf"\hat m_{{{p}}} = \frac{{m_{{{p}}}}}{{1-\beta_1^{{{t}}}}} = "
+        rf"\frac{{{tex(after['m'][k])}}}{{1-{tex(b1)}^{{{t}}}}} = {tex(after['m_hat'][k])}",
+        rf"\hat v_{{{p}}} = \frac{{v_{{{p}}}}}{{1-\beta_2^{{{t}}}}} = "
+        rf"\frac{{{tex(after['v'][k])}}}{{1-{tex(b2)}^{{{t}}}}} = {tex(after['v_hat'][k])}",
+        rf"{p} \leftarrow {p} - \frac{{\eta\,\hat m_{{{p}}}}}{{\sqrt{{\hat v_{{{p}}}}} + \epsilon}}"
+        rf" = {old} - \frac{{{eta}\cdot {now['m_hat']}}}{{\sqrt{{{tex(after['v_hat'][k])}}}"
+        rf" + {eps}}} = {new}",
     ]
-    if fit_intercept:
-        lines.append(
-            rf"b \leftarrow b - \eta\,\frac{{\partial L}}{{\partial b}} = {tex(step.intercept)} - "
-            rf"{eta}\cdot {factor(step.grad_intercept)} = {tex(step.new_intercept)}"
+
+
+def update_heading(step: WorkedStep) -> str:
+    """The words above a step's update lines: the rule, the rate and what it keeps."""
+    eta = f"η = {step.learning_rate:g}"
+    if step.rule == "gd":
+        return f"**Update** with {eta}: old − η · gradient = new"
+    kept = " and ".join(STATE_SYMBOLS[step.rule])
+    return (
+        f"**{RULE_NAMES[step.rule]} update** (step t = {step.epoch}) with {eta}, writing "
+        f"gₚ = ∂L/∂p for each parameter p: first {kept}, then the parameter"
+    )
+
+
+#: The state a rule updates, as the heading above its lines names it.
+STATE_SYMBOLS = {
+    "momentum": ("the velocity v",),
+    "nesterov": ("the velocity v",),
+    "adagrad": ("the sum of squares G",),
+    "rmsprop": ("the average of squares s",),
+    "adam": ("the moments m and v", "their bias-corrected m̂ and v̂"),
+}
+
+
+def update_latex(step: WorkedStep, fit_intercept: bool) -> list[str]:
+    r"""The step's update, parameter by parameter, as the step's rule makes it.
+
+    Plain descent: one line per parameter, old − η·gradient = new. Other rules
+    first update their state (:data:`core.analysis.RULE_STATE`) from the gradient
+    :math:`g_p = \partial L/\partial p`, then move the parameter with it.
+    """
+    eta = tex(step.learning_rate)
+    return [
+        line
+        for k, p in enumerate(_names(step, fit_intercept))
+        for line in _rule_lines(step, k, p, eta)
+    ]
+
+
+def per_epoch(contraction: float) -> str:
+    """What one epoch of plain descent does to the distance to the optimum: ``"shrinks ×0.5"``."""
+    if contraction < 1:
+        return f"shrinks ×{describe(contraction)}"
+    if contraction > 1:
+        return f"grows ×{describe(contraction)}"
+    return "stays ×1"
+
+
+def contraction_sentence(spectrum: Spectrum, rate: float) -> str:
+    """How fast plain full-batch descent at ``rate`` closes (or opens) the gap, in epochs."""
+    rho = spectrum.contraction(rate)
+    if rho > 1:
+        return (
+            f"At η = {rate:g}, ηλmax = {rate * spectrum.lambda_max:.3g} > 2: the distance to the "
+            f"optimum grows ×{describe(rho)} per epoch and the loss gap ×{describe(rho**2)}."
         )
-    return lines
+    if rho == 1:
+        return (
+            f"At η = {rate:g} the steepest direction swings back and forth without shrinking "
+            "(ρ = 1), so the loss gap never closes."
+        )
+    epochs = spectrum.epochs_to_shrink(rate, 1e3)
+    return (
+        f"The slowest direction shrinks by ρ = max |1 − ηλᵢ| = {rho:.4g} per epoch, so the "
+        f"loss gap L − L* shrinks by ρ² = {rho**2:.4g}: a thousandfold in about "
+        f"**{math.ceil(epochs):,} epochs**."
+    )
+
+
+#: What is and is not known about each rule's rate on this bowl, beyond its verdict.
+KNOWN_LIMITS = {
+    "gd": "",
+    "momentum": "Known in closed form (full batch, quadratic bowl): the limit 2(1+β)/λmax, "
+    "wider than plain descent's by 1 + β. Below it, how fast it converges depends on β as well "
+    "as η; section 5 tunes the two together.",
+    "nesterov": "Known in closed form (full batch, quadratic bowl): the limit "
+    "2(1+β)/((1+2β)λmax). Below it, how fast it converges depends on β as well as η.",
+    "adagrad": "Not known in closed form: G only grows, so AdaGrad's steps shrink as it "
+    "goes and plain descent's limit above does not carry over. Its run is the evidence.",
+    "rmsprop": "Not known in closed form: plain descent's limit above does not carry over to "
+    "RMSProp. Its run is the evidence.",
+    "adam": "Not known in closed form: plain descent's limit above does not carry over to "
+    "Adam. Its run is the evidence.",
+}
+
+
+def near_one(x: float) -> str:
+    """A factor just below 1 with enough digits to show it is not 1 (0.99999966, not 1)."""
+    if 0 < 1 - x < 1e-4:
+        return f"{x:.{math.ceil(-math.log10(1 - x)) + 2}f}"
+    return f"{x:.4g}"
 
 
 def describe(value: float) -> str:
@@ -210,20 +381,40 @@ def describe(value: float) -> str:
 def momentum_setting(spectrum: Spectrum) -> tuple[float, float] | None:
     """The heavy-ball setting to put in the sidebar: ``(beta, learning_rate)``, or None.
 
-    The rate is a stop of the learning-rate control at or below η* (above it
-    heavy ball loses its guarantee), and β is re-tuned to that rate with
-    :func:`core.analysis.momentum_beta`, capped at the largest β the sidebar offers.
+    The rate is :func:`core.advice.safe_rate` with η* as its target (above η*
+    heavy ball loses its guarantee) and heavy ball's limit at β*, and β is
+    re-tuned to that rate with :func:`core.analysis.momentum_beta`, capped at
+    the largest β the sidebar offers.
     """
     best = momentum_suggestion(spectrum)
     if best is None:
         return None
-    rate = nearest_rate(best.learning_rate)
-    if rate > best.learning_rate:
-        rate = stop_below(best.learning_rate)
-    beta = momentum_beta(spectrum, rate)
+    limit = rule_limit(spectrum, "momentum", {"beta": best.beta}).rate
+    rate = safe_rate(best.learning_rate, limit, LEARNING_RATES)
+    beta = None if rate is None else momentum_beta(spectrum, rate)
     if beta is None:
         return None
     return min(round(beta, 4), SCHEMA["beta"].high), rate
+
+
+#: How the standardization lesson picks each side's rate, in words.
+LESSON_RATE_RULE = (
+    "A safe rate is the largest stop of the rate control at most 2/(λmin+λmax) and below "
+    "2/λmax; where no stop is that small, 2/(λmin+λmax) itself."
+)
+
+
+def lesson_rate(spectrum: Spectrum) -> float:
+    """The rate the standardization lesson runs plain descent at, on data with ``spectrum``.
+
+    :func:`core.advice.safe_rate` (see :data:`LESSON_RATE_RULE`); when no stop of the
+    control is that small (engel's raw limit is below the lowest), the best constant
+    rate itself, or half the limit when a flat direction puts that on the limit.
+    """
+    rate = safe_rate(spectrum.best_lr, rule_limit(spectrum, "gd").rate, LEARNING_RATES)
+    if rate is not None:
+        return rate
+    return spectrum.best_lr if np.isfinite(spectrum.condition) else spectrum.max_stable_lr / 2
 
 
 def ridge(problem_key: ProblemKey, raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
@@ -243,13 +434,20 @@ steepest_valley = most_elongated_pair
 
 
 def surface_around(
-    loss: QuadraticLoss, axes: tuple[int, int], points: np.ndarray, at: np.ndarray, n: int = 60
+    loss: QuadraticLoss,
+    axes: tuple[int, int],
+    points: np.ndarray,
+    at: np.ndarray,
+    aspect: float,
+    n: int = 60,
 ) -> Surface:
     """The loss over parameters ``axes`` on a grid spanning ``points (k, n_params)`` and the bowl.
 
     Every other parameter is held at ``at`` (the bottom of ``loss``). The grid
     covers the points and most of the contour of the slice through the highest
-    of them, so the bowl keeps its shape even when the points lie on a line.
+    of them, so the bowl keeps its shape even when the points lie on a line,
+    and is then widened along one axis (:func:`core.geometry.equal_scale`) so a
+    map ``aspect`` = height/width shows both parameters at one length per unit.
     """
     at = np.asarray(at, dtype=np.float64)
     shown = list(axes)
@@ -264,7 +462,35 @@ def surface_around(
         half = CONTOUR_SHARE * extent
         cover.append(at[list(axes)] + np.array([-half, half]))
     cover = np.vstack(cover)
-    return loss_surface(loss, axes, grid_around(cover[:, 0], n), grid_around(cover[:, 1], n), at)
+    u, v = grid_around(cover[:, 0], n), grid_around(cover[:, 1], n)
+    scale = equal_scale((u[0], u[-1]), (v[0], v[-1]), aspect)
+    return loss_surface(
+        loss, axes, np.linspace(*scale.x_range, n), np.linspace(*scale.y_range, n), at
+    )
+
+
+def equal_scale_note(shown: list[str], target: str, axes: tuple[int, int], d: int) -> str:
+    """The caption under the raw and standardized maps: equal scale, and what it compares.
+
+    Standardized, every parameter is in the target's units (a weight per standard
+    deviation of its feature), so equal lengths are equal amounts. On the raw
+    features they are when :func:`core.geometry.units_differ` says nothing differs.
+    """
+    text = (
+        "Both maps use one length per unit on both axes, so a round bowl looks round and a "
+        "narrow valley narrow."
+    )
+    if units_differ(axes, d):
+        text += (
+            f" On the raw map {shown[0]} and {shown[1]} need not share a unit (a weight is in "
+            f"{target} per unit of its feature, the intercept in {target}), so its shape "
+            "compares numbers, not like with like"
+        )
+        text += (
+            f"; standardized, every parameter is in units of {target}, so that map's shape "
+            "is the bowl's own."
+        )
+    return text
 
 
 def _cell(value, short: bool) -> str:

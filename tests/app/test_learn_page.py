@@ -1,12 +1,20 @@
 """The Learn page through AppTest: worked numbers, stability, L2, momentum suggestion."""
 
+import re
+
 import numpy as np
 import pytest
 
-from core import QuadraticLoss, stability_of
+from core import QuadraticLoss, descend, stability_of
 from core.analysis import momentum_suggestion
+from core.data import BUNDLED, PRESETS
+from core.optimizers import make_optimizer
 from tests.app.helpers import assert_fine, open_page
+from ui.lessons import tex
 from ui.settings import LEARNING_RATES
+
+X5 = np.arange(1.0, 6.0)[:, None]
+Y5 = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
 
 
 @pytest.fixture
@@ -58,21 +66,94 @@ def test_first_step_of_the_tutorial_is_worked_by_hand(app):
     assert any("match the engine" in s.value for s in app.success)
 
 
-def test_other_rules_show_their_update_and_still_work_plain_steps(app):
+#: The state each rule's worked steps name, as LaTeX writes it for the weight w.
+STATE_LATEX = {
+    "gd": [],
+    "momentum": [r"v_{w} \leftarrow \beta\, v_{w} + g_{w}"],
+    "nesterov": [r"v_{w} \leftarrow \beta\, v_{w} + g_{w}", r"(\beta\, v_{w} + g_{w})"],
+    "adagrad": [r"G_{w} \leftarrow G_{w} + g_{w}^2"],
+    "rmsprop": [r"s_{w} \leftarrow \rho\, s_{w} + (1-\rho)\, g_{w}^2"],
+    "adam": [r"m_{w} \leftarrow", r"v_{w} \leftarrow", r"\hat m_{w} =", r"\hat v_{w} ="],
+}
+
+
+def engine_states(rule: str, history, steps: int = 3) -> list[list[np.ndarray]]:
+    """The engine's own optimizer state after each step, fed the engine's gradients."""
+    optimizer = make_optimizer(rule)
+    theta = np.append(history.coef[0], history.intercept[0])
+    state = optimizer.init(theta)
+    states = []
+    for e in range(steps):
+        grad = np.append(history.grad_coef[e], history.grad_intercept[e])
+        _, state = optimizer.update(grad, state, float(history.learning_rate[e]))
+        states.append([np.asarray(part) for part in state if isinstance(part, np.ndarray)])
+    return states
+
+
+@pytest.mark.parametrize("rule", list(STATE_LATEX))
+def test_worked_steps_follow_the_chosen_rule(app, rule):
     tutorial(app)
-    app.selectbox(key="optimizer").set_value("adam").run()
+    app.selectbox(key="optimizer").set_value(rule).run()
     assert_fine(app)
-    assert r"\beta_1" in latex(app)
-    assert any("plain full-batch gradient descent" in i.value for i in app.info)
-    assert r"= -26.4" in latex(app)
+    shown = latex(app)
+    for piece in STATE_LATEX[rule]:
+        assert piece in shown, piece
+    # The engine's run of this rule on the five points, and its state per step.
+    run = descend(X5, Y5, optimizer=rule, learning_rate=0.01, epochs=3)
+    for e, state in enumerate(engine_states(rule, run.history), start=1):
+        # Every parameter after the step, as the engine recorded it, ends a line.
+        assert f"= {tex(run.history.coef[e][0])}" in shown
+        assert f"= {tex(run.history.intercept[e])}" in shown
+        for part in state:  # v; G; s; Adam's m and v
+            assert f"= {tex(part[0])}" in shown, (e, part)
+    # Plain descent's first step from 0: ∂L/∂w = (2/5)(−66) = −26.4 whatever the rule.
+    assert r"= -26.4" in shown
+    assert any("match the engine" in s.value for s in app.success)
+    assert not any("plain full-batch gradient descent" in i.value for i in app.info)
+
+
+def test_first_adam_step_is_eta_times_the_sign(app):
+    tutorial(app, rate=0.1)
+    app.selectbox(key="optimizer").set_value("adam").run()
+    shown = latex(app)
+    # m̂ = g and v̂ = g² at t = 1, so w and b both move by η = 0.1 (up to ε).
+    assert r"\hat m_{w} = \frac{m_{w}}{1-\beta_1^{1}} = \frac{-2.64}{1-0.9^{1}} = -26.4" in shown
+    assert r"\sqrt{696.96} + 1\times 10^{-8}} = 0.1" in shown
+    assert any("sign of g" in m.value for m in app.markdown)
+
+
+def test_mini_batches_and_standardizing_are_said_to_differ(app):
+    tutorial(app)
+    app.radio(key="batch_mode").set_value("stochastic").run()
+    app.toggle(key="standardize").set_value(True).run()
+    assert_fine(app)
+    note = next(i.value for i in app.info if "full batch" in i.value)
+    assert "one-row stochastic steps" in note and "raw features" in note
+    # Still worked on the raw rows, full batch: the first gradient is the same.
+    assert r"\frac{2}{5}\cdot (-66) = -26.4" in latex(app)
+    assert any("match the engine" in s.value for s in app.success)
 
 
 def test_stability_numbers_and_a_diverging_rate(app):
     tutorial(app, rate=0.1)
     limit = next(m for m in app.metric if m.label.startswith("Stable limit"))
     assert limit.value == "0.0845"
-    assert any("The run diverges" in m.value for m in app.markdown)
+    per_epoch = next(m for m in app.metric if m.label.startswith("Distance per epoch"))
+    assert per_epoch.value.startswith("grows ×")
+    assert any(
+        "Plain gradient descent at η = 0.1 diverges" in m.value and "grows ×" in m.value
+        for m in app.markdown
+    )
     assert not any("nan" in text.lower().split() for text in texts(app))
+
+
+def test_momentum_says_what_is_known(app):
+    tutorial(app)
+    app.selectbox(key="optimizer").set_value("momentum").run()
+    assert any("2(1+β)/λmax" in m.value for m in app.markdown)
+    app.selectbox(key="optimizer").set_value("adam").run()
+    assert any("no closed-form limit" in m.value for m in app.markdown)
+    assert any(h.value.startswith("Your rule: Adam") for h in app.subheader)
 
 
 def test_standardization_compares_the_same_epochs(app):
@@ -140,3 +221,34 @@ def test_a_flat_direction_is_explained_not_nan(app):
     assert any("flat" in text for text in shown)
     assert not any("nan" in text.lower().split() for text in shown)
     assert not any(b.key == "learn_use_momentum" for b in app.button)
+
+
+DATA_CHOICES = [("preset", key) for key in PRESETS] + [("bundled", key) for key in BUNDLED]
+
+
+def shrink_factors(text: str) -> list[float]:
+    """Every factor the text says something shrinks by: "shrinks ×0.5", "shrinks by ρ² = 0.81"."""
+    pattern = r"shrinks?(?: by)?(?: ρ²? = (?:max \|1 − ηλᵢ\| = )?| ×)(\d[\d.]*(?:e[-+]?\d+)?)"
+    return [float(match) for match in re.findall(pattern, text, flags=re.IGNORECASE)]
+
+
+@pytest.mark.parametrize(("source", "name"), DATA_CHOICES)
+def test_every_data_choice_reads_right(app, source, name):
+    app.session_state["data_source"] = source
+    app.session_state[source] = name
+    app.run()
+    assert_fine(app)
+    shown = texts(app)
+    assert not any("nan" in text.lower().split() for text in shown)
+    for text in shown:
+        assert all(factor <= 1 for factor in shrink_factors(text)), text
+    for metric in app.metric:
+        if "shrink" in metric.label.lower():
+            assert float(metric.value) <= 1, metric.label
+    # The verdict and the per-epoch factor agree: a distance that grows diverges.
+    per_epoch = next(m for m in app.metric if m.label.startswith("Distance per epoch"))
+    verdict = next(m.value for m in app.markdown if m.value.startswith("Plain gradient descent at"))
+    assert per_epoch.value.startswith("grows") == (" diverges" in verdict)
+    assert any("match the engine" in s.value for s in app.success) or any(
+        "blew up in its first step" in w.value for w in app.warning
+    )

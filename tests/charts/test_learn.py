@@ -3,9 +3,17 @@
 import numpy as np
 import pytest
 
-from charts.learn import convergence_figure, ridge_surface_figure, surfaces_side_by_side
+from charts.learn import (
+    SIDE_BY_SIDE_ASPECT,
+    SINGLE_ASPECT,
+    convergence_figure,
+    ridge_surface_figure,
+    surfaces_side_by_side,
+)
 from core import QuadraticLoss, Scaling, Spectrum, grid_around, loss_surface, ols
+from core.geometry import hessian_slice, level_set_extent
 from tests.charts.helpers import assert_all_finite, decode
+from ui.lessons import surface_around
 
 
 def test_predicted_gap_is_gap0_times_rho_to_the_2t(line_problem):
@@ -20,8 +28,11 @@ def test_predicted_gap_is_gap0_times_rho_to_the_2t(line_problem):
     np.testing.assert_allclose(predicted.y, gap0 * rho ** (2 * predicted.x))
     assert predicted.line.dash == "dash"
     epochs = measured.x.astype(int)
-    np.testing.assert_allclose(measured.y, run.history.loss[epochs] - problem.fit.loss)
-    assert np.all(measured.y > 0)
+    gaps = run.history.loss[epochs] - problem.fit.loss
+    # Where rounding has not yet reached the optimum, the gap itself; then a floor.
+    visible = gaps > 1e-12 * gap0
+    np.testing.assert_allclose(measured.y[visible], gaps[visible])
+    assert np.all(measured.y > 0) and np.all(measured.y[~visible] <= 1e-12 * gap0)
     assert fig.layout.yaxis.type == "log"
     assert f"ρ = {rho:.3g}" in fig.layout.title.text
     # Full-batch descent shrinks the gap at least as fast as the worst direction.
@@ -30,17 +41,36 @@ def test_predicted_gap_is_gap0_times_rho_to_the_2t(line_problem):
     assert_all_finite(fig)
 
 
-def test_a_rate_that_cannot_converge_is_said_so():
+def test_the_log_axis_plots_the_gap_to_the_optimum_not_the_loss():
+    # The loss flattens at L* = 0.061; the gap keeps falling a hundredfold an epoch.
+    losses = 0.061 + np.array([1.0, 1e-2, 1e-4, 1e-6])
+    fig = convergence_figure(losses, 0.061, 0.1)
+    assert fig.layout.yaxis.title.text.startswith("L − L*")
+    np.testing.assert_allclose(fig.data[0].y, [1.0, 1e-2, 1e-4, 1e-6], rtol=1e-6)
+    assert "L − L*" in fig.data[0].name
+
+
+def test_a_growing_gap_is_said_to_grow():
     losses = np.array([10.0, 20.0, 40.0, 80.0])
     fig = convergence_figure(losses, 0.0, 1.4)
-    assert "does not shrink" in fig.layout.title.text
+    assert "grows ×1.96" in fig.layout.title.text
+    assert "shrink" not in fig.layout.title.text
     np.testing.assert_allclose(fig.data[1].y, 10.0 * 1.4 ** (2 * fig.data[1].x))
 
 
-def test_zero_gaps_are_left_out_of_the_log_axis():
+def test_a_gap_that_reaches_zero_sits_on_a_floor_of_the_log_axis():
     fig = convergence_figure(np.array([4.0, 1.0, 0.5, 0.5, 0.5]), 0.5, 0.5)
-    assert fig.data[0].x.tolist() == [0.0, 1.0]
+    assert fig.data[0].x.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert np.all(fig.data[0].y > 0) and fig.data[0].y[-1] < 1e-12
     assert_all_finite(fig)
+
+
+def test_legend_is_plain_text_and_clear_of_the_toolbar(line_problem):
+    fig = convergence_figure(np.array([4.0, 1.0, 0.6]), 0.5, 0.5)
+    label = fig.data[1].name
+    assert "ρ²ᵗ" in label and "^" not in label and "$" not in label
+    # Plotly's toolbar sits over the top right corner: the legend goes under the plot.
+    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +154,48 @@ def test_ridge_surface_marks_both_optima(line_problem):
     assert abs(surface.u[low[1]] - ridge_at[0]) <= 2 * (grid_u[1] - grid_u[0])
     assert fig.layout.xaxis.title.text == "w (income)"
     assert_all_finite(fig)
+
+
+def test_maps_keep_one_length_per_unit(raw_and_standardized):
+    raw, standardized, *_ = raw_and_standardized
+    fig = surfaces_side_by_side(
+        raw,
+        standardized,
+        titles=["a", "b"],
+        axis_names_left=["u", "v"],
+        axis_names_right=["u", "v"],
+    )
+    assert (fig.layout.yaxis.scaleanchor, fig.layout.yaxis.scaleratio) == ("x", 1)
+    assert (fig.layout.yaxis2.scaleanchor, fig.layout.yaxis2.scaleratio) == ("x2", 1)
+    assert fig.layout.xaxis.constrain == fig.layout.yaxis.constrain == "domain"
+    assert fig.layout.legend.y < 0
+
+
+def _drawn_elongation(loss, at, aspect):
+    """Width over height, in pixels, of a level set as the Learn map draws it."""
+    at = np.asarray(at, dtype=np.float64)
+    surface = surface_around(loss, (0, 1), at[None, :] + [[1.0, 1.0]], at, aspect)
+    fig = ridge_surface_figure(surface, at, at, ["u", "v"])
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    # The grid is built for the pane's aspect, so one unit is as long on either axis.
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(aspect)
+    assert fig.layout.yaxis.scaleanchor == "x"
+    width, height = level_set_extent(hessian_slice(loss, (0, 1)), 1.0)
+    return (width / (x1 - x0)) / (height / (y1 - y0) * aspect)
+
+
+def test_standardizing_rounds_the_bowl_as_drawn(line_problem):
+    loss = line_problem.loss
+    optimum = np.append(line_problem.fit.coef, line_problem.fit.intercept)
+    scaling = Scaling.standardizing(loss)
+    raw = _drawn_elongation(loss, optimum, SINGLE_ASPECT)
+    standardized = _drawn_elongation(
+        loss.rescaled(scaling), scaling.to_scaled(optimum, True), SIDE_BY_SIDE_ASPECT
+    )
+    # Standardized, H = 2I and the level set is a circle, drawn round. Raw, x ~ U(0, 2):
+    # the ellipse reaches √(2c(H⁻¹)ₖₖ) along each axis, √(H_bb/H_ww) ≈ 0.81 as far in w
+    # as in b, and is drawn so.
+    assert standardized == pytest.approx(1.0, rel=1e-6)
+    H = loss.hessian()
+    assert raw == pytest.approx(np.sqrt(H[1, 1] / H[0, 0]), rel=1e-6)
+    assert raw < 0.85
