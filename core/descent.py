@@ -584,7 +584,9 @@ class _Records:
         values = self.loss.value(thetas)
         self.thetas[first + 1 : first + m + 1, going] = thetas
         self.values[first + 1 : first + m + 1, going] = values
-        finite = np.isfinite(values) & np.all(np.isfinite(thetas), axis=-1)
+        # A sum is finite only if every term is (or a total past 1e308 that a finite loss
+        # cannot reach), and a matrix product sums a short axis faster than a reduction.
+        finite = np.isfinite(values) & np.isfinite(thetas @ np.ones(thetas.shape[-1]))
         events = ~finite | (values > self.limit)
         if self.tol is not None:
             if self.tol_on == "loss":
@@ -658,19 +660,21 @@ def _full_batch(problem: _Problem) -> _Records:
     K, k, Q = _gradient_map(problem.loss)
     theta = np.tile(problem.theta0, (len(problem.rates), 1))
     state, update = problem.rule.init(theta), problem.rule.update
-    rates = np.ascontiguousarray(problem.rates.T)[:, :, None]
+    # Epoch-major, one column per run: each epoch's rates broadcast over its runs' states.
+    rates = problem.rates.T[:, :, None]
     epochs, block = rates.shape[0], _FIRST_BLOCK
     while records.epoch < epochs:
         size = min(block, epochs - records.epoch)
         thetas = np.empty((size, *theta.shape))
-        for out, rate in zip(thetas, rates[records.epoch : records.epoch + size], strict=True):
+        block_rates = rates[records.epoch : records.epoch + size, records.going]
+        for out, rate in zip(thetas, block_rates, strict=True):
             step, state = update((theta @ K + k) @ Q, state, rate)
             theta = np.add(theta, step, out=out)
         going = records.add(thetas)
         if not np.all(going):
             if not np.any(going):
                 break
-            theta, state, rates = theta[going], _select(state, going), rates[:, going]
+            theta, state = theta[going], _select(state, going)
         block = min(2 * block, _LAST_BLOCK)
     return records
 

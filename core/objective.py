@@ -57,6 +57,13 @@ LOSSES = ("mse", "half_mse")
 _DATA_FACTOR = {"mse": 1.0, "half_mse": 0.5}
 
 
+def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``sum(a * b, axis=-1)`` as a matrix product: NumPy reduces a short last axis of a
+    large stack several times slower (``np.vecdot`` on 11,000 pairs of 2: 150 µs, this 20).
+    """
+    return (a * b) @ np.ones(a.shape[-1])
+
+
 def stack_theta(coef, intercept, fit_intercept: bool) -> np.ndarray:
     """:math:`\\theta = (w_1, \\dots, w_d, b)`, or :math:`w` alone without an intercept.
 
@@ -236,8 +243,8 @@ class QuadraticLoss:
         offset = coef @ self.x_mean + intercept - self.y_mean
         pulled = coef @ self.xx
         shrink = self.l2 * self.penalty * coef
-        data = np.vecdot(pulled, coef) - 2.0 * (coef @ self.xy) + self.yy + offset**2
-        value = f * np.maximum(data, 0.0) + np.vecdot(shrink, coef)
+        data = _rowdot(pulled, coef) - 2.0 * (coef @ self.xy) + self.yy + offset**2
+        value = f * np.maximum(data, 0.0) + _rowdot(shrink, coef)
         grad_coef = 2.0 * (f * (pulled - self.xy + offset[..., None] * self.x_mean) + shrink)
         if not self.fit_intercept:
             return value, grad_coef
