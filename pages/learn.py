@@ -337,12 +337,19 @@ def standardization_section() -> tuple[int, int] | None:
     else:
         st.caption("The model has a single parameter, so there is no surface to draw.")
     st.dataframe(lessons.standardization_table(pair, stability, problem.fit, names))
-    gaps = [max(run.history.loss[-1] - problem.fit.loss, 0.0) for _, run in pair.values()]
+    gaps = [
+        lessons.gap_text(
+            verdict(spec, "gd", chosen, run=run), run.history.loss[-1] - problem.fit.loss
+        )
+        for spec, (chosen, run) in zip(
+            (stability.raw, stability.standardized), pair.values(), strict=True
+        )
+    ]
     which = "each at its own safe rate" if use_best else f"both at η = {rate:g}"
     st.markdown(
         f"After the same **{settings.epochs:,} epochs** of plain full-batch descent "
-        f"({which}), the loss gap L − L* is {describe(gaps[0])} on the raw features and "
-        f"{describe(gaps[1])} on the standardized ones (a run arrives when its loss is within "
+        f"({which}), the loss gap L − L* is {gaps[0]} on the raw features and "
+        f"{gaps[1]} on the standardized ones (a run arrives when its loss is within "
         f"{lessons.ARRIVED:.0e} of L*, relative). {MAPPING_NOTE[fit_intercept]}"
         + (f" {lessons.LESSON_RATE_RULE}" if use_best else "")
     )

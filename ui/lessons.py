@@ -36,7 +36,7 @@ from core.geometry import (
     units_differ,
 )
 from core.geometry import planes as planes
-from core.verdict import RULE_NAMES, rule_limit
+from core.verdict import RULE_NAMES, Verdict, rule_limit
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA, RunSettings
 from ui.specs import ProblemKey
@@ -364,6 +364,15 @@ KNOWN_LIMITS = {
     "adam": "Not known in closed form: plain descent's limit above does not carry over to "
     "Adam. Its run is the evidence.",
 }
+
+
+def gap_text(run_verdict: Verdict, gap: float) -> str:
+    """The final loss gap of a lesson's run, or that it diverged, as its verdict says."""
+    if run_verdict.outcome == "diverged":
+        return f"unbounded (the run diverged at epoch {run_verdict.diverged_at:,})"
+    if run_verdict.outcome == "diverging":
+        return f"{describe(max(gap, 0.0))} and growing (the run is diverging)"
+    return describe(max(gap, 0.0))
 
 
 def near_one(x: float) -> str:

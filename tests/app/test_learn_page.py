@@ -252,3 +252,14 @@ def test_every_data_choice_reads_right(app, source, name):
     assert any("match the engine" in s.value for s in app.success) or any(
         "blew up in its first step" in w.value for w in app.warning
     )
+
+
+def test_a_lesson_run_that_diverges_is_said_to(app):
+    app.session_state["data_source"] = "bundled"
+    app.session_state["bundled"] = "engel"
+    app.run()
+    app.radio(key="learn_std_rate").set_value("yours").run()
+    assert_fine(app)
+    # Raw engel's limit is 7.6e-07: at 0.05 the raw run blows up at once.
+    lesson = next(m.value for m in app.markdown if m.value.startswith("After the same"))
+    assert "unbounded (the run diverged at epoch 1) on the raw features" in lesson
