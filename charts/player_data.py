@@ -96,7 +96,7 @@ def player_data(
     stable_limit: float | None = None,
     max_frames: int = 60,
     max_points: int = 1000,
-    curve_points: int = 200,
+    curve_points: int = 120,
     grid: int = 40,
 ) -> dict:
     """The player's data for ``runs``, one per learning rate in ``rates``.

@@ -6,7 +6,6 @@ import streamlit as st
 
 from charts.fit import predicted_vs_actual_figure
 from charts.labels import parameter_names
-from charts.rate import rate_strip_figure
 from core import predict
 from ui import downloads, player, router, tables, views
 from ui.settings import nearest_rate
@@ -21,7 +20,7 @@ st.caption(
     f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows."
 )
 st.plotly_chart(
-    rate_strip_figure(ctx.spectrum, settings.learning_rate),
+    views.rate_strip(ctx.spectrum, settings.learning_rate),
     key="rate_strip",
     config={"displayModeBar": False},
 )

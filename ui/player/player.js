@@ -205,6 +205,9 @@ class Player {
     if (body.surface.key !== this.surfaceKey || !v.map.gd.data) {
       jobs.push(P.react(v.map.gd, this.mapTraces(run, state), this.mapLayout(), CONFIG));
       if (body.surface.plane) {
+        // The flat views reach the screen first; building the 3D scene takes longest.
+        await Promise.all(jobs);
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
         jobs.push(P.react(v.surface.gd, this.surfaceTraces(run, state), this.surfaceLayout(), CONFIG));
       }
       this.surfaceKey = body.surface.key;
