@@ -4,9 +4,10 @@ Everything here is NumPy and the standard library (CSV parsing in
 :mod:`core.data` also uses pandas); nothing imports a user interface, so the
 engine can be lifted into a notebook unchanged.
 
->>> from core import descend, ols
+>>> from core import descend, ols, sweep
 >>> run = descend(X, y, optimizer="adam", learning_rate=0.05, epochs=500)  # doctest: +SKIP
 >>> fit = ols(X, y)                                                        # doctest: +SKIP
+>>> runs = sweep(X, y, [0.001, 0.01, 0.1], epochs=500)  # one Run per rate # doctest: +SKIP
 """
 
 from core.descent import (
