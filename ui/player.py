@@ -2,8 +2,9 @@
 
 A ``st.components.v2`` component (``ui/player/player.js`` and ``player.css``)
 draws the fit, the loss curve, the 3D loss surface and its contour map with
-plotly.js, served by this server from ``static/`` (no other host is asked), and
-updates them in place. It receives every rate of a learning-rate ladder at
+plotly.js and updates them in place. It uses the plotly.js already on the page
+(Streamlit's chart bundle) when there is one, else this app's copy served from
+``static/``; either way no other host is asked. It receives every rate of a learning-rate ladder at
 once, so the rate scrubber, the epoch scrubber and playback move every view
 without a server round trip; releasing the rate scrubber sets the sidebar's rate.
 

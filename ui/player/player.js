@@ -13,8 +13,14 @@ const CONFIG = {
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
 };
 
+// One plotly.js for the player's whole life in this window, so every update goes through
+// the library that drew the graphs: the one already on the page (Streamlit's own chart
+// bundle, served by this server), or else this app's copy from /app/static/. Both come
+// from this server; no other host is asked.
 function loadPlotly(src) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__downhillPlotly && window.Plotly) {
+    window.__downhillPlotly = Promise.resolve(window.Plotly);
+  }
   if (!window.__downhillPlotly) {
     window.__downhillPlotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
