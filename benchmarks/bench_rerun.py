@@ -64,7 +64,7 @@ def _measure() -> list[Row]:
     page = AppTest.from_file(APP, default_timeout=300)
     page.query_params.update({"data_source": "generate", "gen_rows": "100000"})
     page.run()
-    page_time = _rerun_seconds(page, lambda at: at.select_slider(key="learning_rate"), RATES)
+    page_time = _rerun_seconds(page, lambda at: at.select_slider(key="rate_ladder"), RATES)
 
     default = AppTest.from_file(APP, default_timeout=300)
     default.run()

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.analysis import tolerance_level
-from core.descent import DivergenceWarning, Run, descend
+from core.descent import DivergenceWarning, Run
 from core.objective import QuadraticLoss, Scaling
 from core.ols import ols
 from core.stability import Spectrum
+from core.sweep import sweep
 from core.validation import as_design
 from core.verdict import RULE_NAMES, Limit, loss_growth, rule_limit
 
@@ -43,6 +44,9 @@ EXTREME_CONDITION = 1e4
 
 #: A run has converged when its final loss is within this share of the optimum loss.
 ARRIVED = 0.01
+
+#: Mini-batch rates tried at most by :func:`working_rate`: every third stop from the safe one down.
+MINI_BATCH_CANDIDATES = 6
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,61 @@ def fitting_rate(
     )
 
 
+#: The loss gap a run should close by, within its epochs, at the rate it opens on.
+OPENING_SHRINK = 1e6
+
+
+def opening_rate(
+    spectrum: Spectrum,
+    rule: str,
+    ladder: Sequence[float],
+    epochs: int,
+    hyperparameters=None,
+    *,
+    standardized: Spectrum | None = None,
+) -> Fitting:
+    r"""The rate a view opens on: slow enough to watch, fast enough to arrive.
+
+    For plain descent, the *smallest* stop at which the loss gap shrinks by
+    :data:`OPENING_SHRINK` within ``epochs`` (the error along the flattest
+    direction shrinks by :math:`|1-\eta\lambda_{\min}|` an epoch), so the path
+    moves visibly and still reaches the optimum; when no stop does that, the
+    safe rate of :func:`fitting_rate`. Other rules get :func:`fitting_rate`'s
+    answer. Standardizing is recommended as :func:`fitting_rate` does.
+
+    Parameters
+    ----------
+    spectrum, rule, ladder, hyperparameters, standardized
+        As for :func:`fitting_rate`.
+    epochs : int
+        The run's epoch budget.
+
+    Returns
+    -------
+    Fitting
+    """
+    fitting = fitting_rate(spectrum, rule, ladder, hyperparameters, standardized=standardized)
+    if rule != "gd" or fitting.rate is None:
+        return fitting
+    used = standardized if fitting.standardize else spectrum
+    arriving = [
+        float(r)
+        for r in ladder
+        if r <= fitting.rate and used.epochs_to_shrink(r, OPENING_SHRINK) <= epochs
+    ]
+    if not arriving or min(arriving) == fitting.rate:
+        return fitting
+    rate = min(arriving)
+    reason = (
+        f"η = {rate:g}: the smallest stop at which the loss gap shrinks a million-fold "
+        f"within {epochs:,} epochs, so the descent can be watched; the fastest safe rate "
+        f"is {fitting.rate:g}."
+    )
+    if fitting.standardize:
+        reason = f"{fitting.reason} {reason}"
+    return Fitting(rate, fitting.standardize, reason)
+
+
 def _rule_rate(spectrum: Spectrum, limit: Limit, ladder) -> float | None:
     if limit.rate is None:
         return None
@@ -194,10 +253,11 @@ def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | Non
 
     Candidates are the stops from :func:`safe_rate` downward for rules with a
     limit (every stop from the top for AdaGrad, RMSProp and Adam); each is run
-    with :func:`core.descend` on ``(X, y)`` with ``descend_kwargs`` until one
-    :func:`converged`. A full-batch run costs :math:`O(d^2)` per epoch, so even
-    the whole ladder is cheap; mini-batch settings cost a pass over the rows per
-    epoch and candidate.
+    with :func:`core.sweep` on ``(X, y)`` with ``descend_kwargs``, and the largest
+    that :func:`converged` is returned. Full batch, the whole ladder costs a few
+    single runs; mini-batch settings cost a pass over the rows per epoch and
+    candidate, so only :data:`MINI_BATCH_CANDIDATES` are tried, every third stop from the
+    safe one down.
 
     Parameters
     ----------
@@ -225,14 +285,19 @@ def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | Non
     if top is None:
         return None
     optimum = ols(X, y, fit_intercept=fit_intercept, l2=l2, loss=descend_kwargs.get("loss", "mse"))
-    for rate in sorted((float(r) for r in ladder if r <= top), reverse=True):
-        with warnings.catch_warnings():
-            # A candidate that blows up is an answer here (not this rate), not a mistake.
-            warnings.simplefilter("ignore", DivergenceWarning)
-            run = descend(X, y, **{**descend_kwargs, "learning_rate": rate})
-        if converged(run, optimum.loss):
-            return rate
-    return None
+    candidates = sorted((float(r) for r in ladder if r <= top), reverse=True)
+    if descend_kwargs.get("batch_size") is not None:
+        # Each mini-batch candidate costs a pass over the rows per epoch, and noisy steps
+        # may need rates well below the full-batch limit: try a few, spread over decades.
+        candidates = candidates[::3][:MINI_BATCH_CANDIDATES]
+    if not candidates:
+        return None
+    with warnings.catch_warnings():
+        # A candidate that blows up is an answer here (not this rate), not a mistake.
+        warnings.simplefilter("ignore", DivergenceWarning)
+        runs = sweep(X, y, candidates, **descend_kwargs)
+    return next((rate for rate, run in zip(candidates, runs, strict=True)
+                 if converged(run, optimum.loss)), None)  # fmt: skip
 
 
 def _spectrum(X, y, descend_kwargs: dict, standardize: bool) -> Spectrum:
@@ -267,6 +332,15 @@ def rate_advice(X, y, ladder: Sequence[float], **descend_kwargs) -> Advice:
             rate,
             False,
             f"η = {rate:g} was run on this data for {epochs:,} epochs and converged.",
+        )
+    if descend_kwargs.get("batch_size") is not None:
+        return Advice(
+            None,
+            False,
+            f"None of the rates tried came within {ARRIVED:.0%} of the optimum's loss in "
+            f"{epochs:,} epochs: steps on a few rows at a time are noisy, and a rate small enough "
+            "to settle them needs more epochs. Lower the rate and raise the epochs, or use "
+            "larger batches.",
         )
     if descend_kwargs.get("standardize", False):
         return Advice(None, False, f"No rate on the control converged within {epochs:,} epochs.")

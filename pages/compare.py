@@ -8,6 +8,7 @@ from charts.labels import parameter_names
 from charts.race import race_figure
 from core import Run
 from ui import compute, race, router, sidebar, views
+from ui.settings import OPTIMIZER_KEYS
 from ui.widgets import draw
 
 ctx = router.context()
@@ -75,7 +76,8 @@ def _run_widgets(i: int) -> None:
             draw(field, key=own_key, persist_state="session")
     own = race.fields_of(state, i)
     spectrum = data.spectrum(own["standardize"])
-    st.caption(sidebar.rate_badge(spectrum, own["learning_rate"], own["optimizer"]))
+    params = {k: state[k] for k in OPTIMIZER_KEYS[own["optimizer"]]}
+    st.caption(sidebar.rate_badge(spectrum, own["learning_rate"], own["optimizer"], params))
 
 
 count = state[race.COUNT]

@@ -7,8 +7,9 @@ import streamlit as st
 from charts.fit import predicted_vs_actual_figure
 from charts.labels import parameter_names
 from core import predict
-from ui import downloads, player, router, tables, views
-from ui.settings import nearest_rate
+from core.verdict import verdict
+from ui import compute, downloads, player, router, tables, views
+from ui.state import OPENED_NOTE
 
 ctx = router.context()
 problem = ctx.problem
@@ -16,9 +17,13 @@ settings = ctx.settings
 
 st.title("Descent")
 st.caption(
-    f"{ctx.dataset.description} Fitting **{problem.target_name}** from "
-    f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows."
+    f"{ctx.dataset.description.rstrip('.')}. Fitting **{problem.target_name}** from "
+    f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows. "
+    "Change the learning rate in the sidebar and watch every view follow; press ▶ to replay."
 )
+opened = st.session_state.get(OPENED_NOTE)
+if opened:
+    st.caption(opened)
 st.plotly_chart(
     views.rate_strip(ctx.spectrum, settings.learning_rate),
     key="rate_strip",
@@ -35,45 +40,46 @@ except ValueError as error:
     st.error(f"These settings cannot run: {error}", icon=":material/error:")
     st.stop()
 
+said = verdict(
+    ctx.spectrum, settings.optimizer, settings.learning_rate, settings.optimizer_params, run=run
+)
 
-def _use_rate(rate: float) -> None:
-    st.session_state["learning_rate"] = rate
+
+def _use(rate: float | None, standardize: bool) -> None:
+    if rate is not None:
+        st.session_state["learning_rate"] = rate
+    if standardize:
+        st.session_state["standardize"] = True
 
 
 def _explain_divergence() -> None:
-    spectrum = ctx.spectrum
-    rate = settings.learning_rate
-    space = "standardized" if settings.standardize else "raw"
-    ratio = rate / spectrum.max_stable_lr
-    suggestion = nearest_rate(spectrum.best_lr)
-    if suggestion >= spectrum.max_stable_lr:
-        suggestion = nearest_rate(spectrum.max_stable_lr / 3)
-    st.error(
-        f"**The run diverged at epoch {run.diverged_at}.** The learning rate {rate:g} is "
-        f"{ratio:.3g}× the stable limit 2/λmax = {spectrum.max_stable_lr:.3g} of the {space} "
-        f"features, so every step overshoots the valley by more than it corrects. "
-        f"A rate that works: **{suggestion:g}**. The charts show the run up to the last "
-        "finite epoch.",
-        icon=":material/trending_up:",
-    )
-    left, right = st.columns(2)
-    left.button(f"Use η = {suggestion:g}", on_click=_use_rate, args=(suggestion,), type="primary")
-    if not settings.standardize and problem.stability.raw.condition > 10:
-        right.button(
-            "Standardize features",
-            on_click=lambda: st.session_state.update(standardize=True),
-            help="Rounder bowl, higher stable limit.",
+    """The verdict, and a fix the engine has run and seen converge on this data."""
+    advice = compute.rate_advice(ctx.problem_key, ctx.raw, settings)
+    shown = "The charts show the run up to its last finite epoch." if run.diverged else ""
+    st.error(f"{said.sentence} {shown}", icon=":material/trending_up:")
+    if advice.rate is not None:
+        label = f"Use η = {advice.rate:g}" + (
+            " on standardized features" if advice.standardize else ""
         )
+    elif advice.standardize:
+        label = "Standardize features"
+    else:
+        label = None
+    st.markdown(advice.reason)
+    if label:
+        st.button(label, on_click=_use, args=(advice.rate, advice.standardize), type="primary")
 
 
-if run.diverged:
+if said.diverges and (run.diverged or said.outcome == "diverging" or said.regime == "diverges"):
     _explain_divergence()
-elif run.stop_reason == "converged":
-    st.success(
-        f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
-        f"{settings.tol:g}).",
-        icon=":material/check_circle:",
-    )
+else:
+    st.markdown(said.sentence)
+    if run.stop_reason == "converged":
+        st.success(
+            f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
+            f"{settings.tol:g}).",
+            icon=":material/check_circle:",
+        )
 
 names = parameter_names(problem.feature_names, settings.fit_intercept)
 view = st.columns([1, 1, 1, 1])
@@ -106,7 +112,7 @@ if len(problem.feature_names) > 1:
     )
 
 st.subheader("Numbers")
-stop = {"max_epochs": "ran every epoch", "converged": "converged", "diverged": "diverged"}
+stop = {"max_epochs": "all epochs", "converged": "converged", "diverged": "diverged"}
 cols = st.columns(4)
 cols[0].metric("Epochs run", f"{run.epochs_run:,}", help=f"Stopped: {stop[run.stop_reason]}")
 cols[1].metric("Final loss", f"{run.history.loss[-1]:.6g}")

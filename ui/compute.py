@@ -26,12 +26,16 @@ from core import (
     sweep,
     train_test_split,
 )
-from core.data import Dataset, Table, bundled, generate, preset, read_csv_bytes
-from ui.settings import RunSettings
+from core.advice import Advice
+from core.advice import rate_advice as core_rate_advice
+from core.data import PRESET_RUNS, Dataset, Table, bundled, generate, preset, read_csv_bytes
+from ui.settings import LEARNING_RATES, RunSettings
 from ui.specs import DataSpec, ProblemKey
 
 #: Seed of the train/test split (fixed, so changing the run's seed keeps the same rows).
 SPLIT_SEED = 0
+#: The fewest test rows worth testing on.
+MIN_TEST_ROWS = 3
 
 
 def load_dataset(spec: DataSpec, raw: bytes | None = None) -> Dataset:
@@ -74,6 +78,7 @@ class Problem:
     stability: Stability
     true_coef: np.ndarray | None
     true_intercept: float | None
+    split_note: str | None = None
 
 
 def problem(key: ProblemKey, raw: bytes | None) -> Problem:
@@ -86,22 +91,21 @@ def _problem(key: ProblemKey, _raw) -> Problem:
     dataset = _load_dataset(key.data, _raw)
     features = list(key.features)
     X, y = dataset.table.xy(key.target, features)
-    train, test = train_test_split(len(y), key.test_fraction, SPLIT_SEED)
-    Xtr, ytr = X[train], y[train]
+    Xtr, ytr, Xte, yte, split_note = _split(key, X, y)
     loss = QuadraticLoss.from_data(
         Xtr, ytr, l2=key.l2, fit_intercept=key.fit_intercept, convention=key.loss
     )
     test_loss = None
-    if len(test):
+    if len(yte):
         test_loss = QuadraticLoss.from_data(
-            X[test], y[test], fit_intercept=key.fit_intercept, convention=key.loss
+            Xte, yte, fit_intercept=key.fit_intercept, convention=key.loss
         )
     truth = dataset.true_coef is not None and features == dataset.features
     return Problem(
         X=Xtr,
         y=ytr,
-        X_test=X[test],
-        y_test=y[test],
+        X_test=Xte,
+        y_test=yte,
         feature_names=features,
         target_name=key.target,
         loss=loss,
@@ -110,7 +114,39 @@ def _problem(key: ProblemKey, _raw) -> Problem:
         stability=stability_of(loss),
         true_coef=dataset.true_coef if truth else None,
         true_intercept=dataset.true_intercept if truth else None,
+        split_note=split_note,
     )
+
+
+def _split(key: ProblemKey, X: np.ndarray, y: np.ndarray):
+    """Training and test rows: a tutorial's own split, else a seeded random one.
+
+    A test set of fewer than :data:`MIN_TEST_ROWS` rows says nothing (R² on one row is
+    0 or undefined), so it is not made; the returned note says why.
+    """
+    run = PRESET_RUNS.get(key.data.name) if key.data.source == "preset" else None
+    if run is not None:
+        Xtr, ytr, Xte, yte = run.split(X, y)
+        note = (
+            f"This example's own split: {len(ytr):,} training rows, {len(yte):,} test rows."
+            if len(yte)
+            else "This example fits every row, as its tutorial does: no test set."
+        )
+        return Xtr, ytr, Xte, yte, note
+    train, test = train_test_split(len(y), key.test_fraction, SPLIT_SEED)
+    if 0 < len(test) < MIN_TEST_ROWS:
+        share = f"{key.test_fraction:.0%}"
+        return (
+            X,
+            y,
+            X[:0],
+            y[:0],
+            (
+                f"No test set: {share} of {len(y):,} rows is fewer than {MIN_TEST_ROWS} rows, too "
+                "few to test on. Every row is fitted."
+            ),
+        )
+    return X[train], y[train], X[test], y[test], None
 
 
 def run_descent(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Run:
@@ -148,6 +184,19 @@ def _sweep_runs(key: ProblemKey, _raw, settings: RunSettings, rates: tuple) -> t
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
         return sweep(prob.X, prob.y, rates, **kwargs)
+
+
+def rate_advice(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Advice:
+    """A fix for a run that diverges: a rate (and standardizing) run here and seen to converge."""
+    return _rate_advice(key, raw, settings)
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding a rate that works…")
+def _rate_advice(key: ProblemKey, _raw, settings: RunSettings) -> Advice:
+    prob = _problem(key, _raw)
+    kwargs = settings.descend_kwargs(prob.X.shape[1])
+    del kwargs["learning_rate"]
+    return core_rate_advice(prob.X, prob.y, LEARNING_RATES, **kwargs)
 
 
 def digest(raw: bytes) -> str:

@@ -13,17 +13,35 @@ import streamlit as st
 
 from core import Spectrum
 from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset
-from ui import compute, data_choice
+from core.verdict import verdict
+from ui import compute, data_choice, opening
 from ui.compute import Problem
-from ui.settings import OPTIMIZER_KEYS, SCHEDULE_KEYS, RunSettings, run_settings
-from ui.specs import ProblemKey
-from ui.state import UPLOAD_BYTES, UPLOAD_ERROR, UPLOAD_FILE
+from ui.settings import (
+    OPTIMIZER_KEYS,
+    SCHEDULE_KEYS,
+    SCHEMA,
+    RunSettings,
+    nearest_rate,
+    run_settings,
+)
+from ui.specs import DataSpec, ProblemKey
+from ui.state import (
+    OPENED_FOR,
+    OPENED_NOTE,
+    RATE_LADDER,
+    RATE_TYPED,
+    UPLOAD_BYTES,
+    UPLOAD_ERROR,
+    UPLOAD_FILE,
+    URL_KEYS,
+)
 from ui.widgets import draw
 
 REGIME_BADGES = {
     "smooth": ":green-badge[:material/check_circle: converges smoothly]",
     "oscillates": ":orange-badge[:material/swap_vert: oscillates, then converges]",
     "diverges": ":red-badge[:material/error: will diverge]",
+    "unknown": ":gray-badge[:material/help: no closed-form limit]",
 }
 
 
@@ -111,9 +129,10 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     return target, tuple(picked)
 
 
-def _model_widgets() -> None:
-    for name in ("fit_intercept", "standardize", "loss", "l2", "test_fraction"):
+def _model_widgets(own_split: bool) -> None:
+    for name in ("fit_intercept", "standardize", "loss", "l2"):
         draw(name)
+    draw("test_fraction", disabled=own_split)
 
 
 def _descent_widgets(n_rows: int) -> None:
@@ -123,7 +142,7 @@ def _descent_widgets(n_rows: int) -> None:
     if keys:
         for column, key in zip(st.columns(len(keys)), keys, strict=True):
             draw(key, column)
-    draw("learning_rate")
+    _rate_widgets()
     draw("epochs")
     draw("batch_mode")
     if s["batch_mode"] == "mini":
@@ -146,14 +165,70 @@ def _descent_widgets(n_rows: int) -> None:
         draw("seed")
 
 
-def rate_badge(spectrum: Spectrum, learning_rate: float, optimizer: str) -> str:
-    """Markdown: what this rate does, said before anything runs."""
-    regime = spectrum.regime(learning_rate)
-    note = "" if optimizer == "gd" else " (for plain gradient descent)"
-    return (
-        f"{REGIME_BADGES[regime]}{note}  \n"
-        f"Stable below 2/λmax = **{spectrum.max_stable_lr:.3g}** · "
-        f"best 2/(λmin+λmax) = **{spectrum.best_lr:.3g}**"
+def _take_rate(key: str) -> None:
+    st.session_state["learning_rate"] = float(st.session_state[key])
+
+
+def _rate_widgets() -> None:
+    """The learning rate: a ladder to drag along, and a box to type any rate."""
+    s = st.session_state
+    s[RATE_LADDER] = nearest_rate(s["learning_rate"])
+    s[RATE_TYPED] = s["learning_rate"]
+    draw("learning_rate", key=RATE_LADDER, on_change=_take_rate, args=(RATE_LADDER,))
+    rate = SCHEMA["learning_rate"]
+    st.number_input(
+        "or type a rate",
+        min_value=rate.low,
+        max_value=rate.high,
+        key=RATE_TYPED,
+        format="%.4g",
+        on_change=_take_rate,
+        args=(RATE_TYPED,),
+        help="Any rate, for instance just under the stable limit.",
+    )
+
+
+def rate_badge(spectrum: Spectrum, learning_rate: float, optimizer: str, hyperparameters=()) -> str:
+    """Markdown: what this rate does for this rule, said before anything runs (one verdict)."""
+    said = verdict(spectrum, optimizer, learning_rate, hyperparameters)
+    lines = [REGIME_BADGES[said.regime], said.sentence]
+    if said.limit.rate is not None:
+        lines.append(f"Stable below {said.limit.formula} = **{said.limit.rate:.3g}**")
+        if optimizer == "gd":
+            lines[-1] += f" · best 2/(λmin+λmax) = **{spectrum.best_lr:.3g}**"
+    return "  \n".join(lines)
+
+
+def _problem_key(state, spec: DataSpec, target: str, features: tuple[str, ...]) -> ProblemKey:
+    return ProblemKey(
+        data=spec,
+        target=target,
+        features=features,
+        test_fraction=float(state["test_fraction"]),
+        fit_intercept=bool(state["fit_intercept"]),
+        l2=float(state["l2"]),
+        loss=state["loss"],
+    )
+
+
+def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str, ...]) -> None:
+    """New data (or columns): set the settings it opens with, before their widgets are drawn."""
+    s = st.session_state
+    identity = (chosen.spec, target, features)
+    if s.get(OPENED_FOR) == identity:
+        return
+    first = OPENED_FOR not in s
+    s[OPENED_FOR] = identity
+    url_keys = s.get(URL_KEYS, frozenset()) if first else frozenset()
+    s[OPENED_NOTE] = opening.open_data(
+        s,
+        chosen.spec,
+        lambda state: (
+            compute.problem(
+                _problem_key(state, chosen.spec, target, features), chosen.raw
+            ).stability
+        ),
+        url_keys,
     )
 
 
@@ -167,21 +242,23 @@ def render() -> Context:
         if chosen.problem:
             st.error(chosen.problem, icon=":material/error:")
         target, features = _column_widgets(chosen.dataset)
+        _open_new_data(chosen, target, features)
         st.header("Model", divider="gray")
-        _model_widgets()
-        key = ProblemKey(
-            data=chosen.spec,
-            target=target,
-            features=features,
-            test_fraction=float(s["test_fraction"]),
-            fit_intercept=bool(s["fit_intercept"]),
-            l2=float(s["l2"]),
-            loss=s["loss"],
-        )
+        _model_widgets(own_split=opening.preset_run(chosen.spec) is not None)
+        key = _problem_key(s, chosen.spec, target, features)
         prob = compute.problem(key, chosen.raw)
+        if prob.split_note:
+            st.caption(prob.split_note)
         st.header("Descent", divider="gray")
         _descent_widgets(len(prob.y))
         settings = run_settings(s, len(prob.y))
         context = Context(chosen.dataset, chosen.raw, key, prob, settings)
-        st.markdown(rate_badge(context.spectrum, settings.learning_rate, settings.optimizer))
+        st.markdown(
+            rate_badge(
+                context.spectrum,
+                settings.learning_rate,
+                settings.optimizer,
+                settings.optimizer_params,
+            )
+        )
     return context

@@ -19,8 +19,15 @@ UPLOAD_FILE = "upload_file"
 UPLOAD_BYTES = "_upload_bytes"
 UPLOAD_NAME = "_upload_name"
 UPLOAD_ERROR = "_upload_error"
-#: Names of the settings a shared link carried with invalid values.
+#: Names of the settings a shared link carried with invalid values, and of those it set.
 URL_PROBLEMS = "_url_problems"
+URL_KEYS = "_url_keys"
+#: The learning rate's two widgets: the ladder and the typed value (both write ``learning_rate``).
+RATE_LADDER = "rate_ladder"
+RATE_TYPED = "rate_typed"
+#: The data the opening settings were chosen for, and the line that says what was set.
+OPENED_FOR = "_opened_for"
+OPENED_NOTE = "_opened_note"
 #: What the router drew for the page that runs next (see :func:`ui.router.context`).
 CONTEXT = "_context"
 #: The Compare page's race: how many runs, the arrival tolerance, a note on the preset.
@@ -41,6 +48,7 @@ def init_state() -> None:
         for key, value in values.items():
             st.session_state[key] = value
         st.session_state[URL_PROBLEMS] = invalid
+        st.session_state[URL_KEYS] = frozenset(values)
         st.session_state[_URL_READ] = True
     for key, value in DEFAULTS.items():
         if key not in st.session_state:

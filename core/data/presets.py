@@ -355,6 +355,9 @@ def _tutorial_400_points_run() -> PresetRun:
 #: :class:`PresetRun`'s defaults (Downhill's own: rate 0.01, 1,000 epochs, MSE).
 PRESET_RUNS: dict[str, PresetRun] = {
     "tutorial_5_points": PresetRun(learning_rate=0.01, epochs=1000),
+    # Raw features on purpose, to show the crawl its description promises: 1.5e-4 is
+    # just below 1/λmax (no overshoot), and the intercept's direction barely moves.
+    "badly_scaled": PresetRun(learning_rate=1.5e-4, epochs=300),
     "tutorial_400_points": _tutorial_400_points_run(),
     "tutorial_3_features_sgd": PresetRun(
         learning_rate=0.01,

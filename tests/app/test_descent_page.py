@@ -33,7 +33,7 @@ def test_default_page_shows_the_run_and_the_closed_form(app):
 
 def test_changing_the_rate_changes_the_results(app):
     before = app.dataframe[0].value.loc["w (x)", "gradient descent"]
-    app.select_slider(key="learning_rate").set_value(0.005).run()
+    app.select_slider(key="rate_ladder").set_value(0.005).run()
     assert not app.exception
     after = app.dataframe[0].value.loc["w (x)", "gradient descent"]
     assert after != before
@@ -43,16 +43,18 @@ def test_changing_the_rate_changes_the_results(app):
 
 
 def test_a_diverging_rate_is_announced_before_and_after_running(app):
-    app.select_slider(key="learning_rate").set_value(3.0).run()
+    app.select_slider(key="rate_ladder").set_value(3.0).run()
     assert not app.exception
     assert any("will diverge" in m.value for m in app.sidebar.markdown)
     message = app.error[0].value
-    assert "diverged at epoch" in message
-    assert "stable limit" in message
-    # The suggested rate is one button away, and it works.
+    assert "blew up at epoch" in message
+    assert "limit 2/λmax = 0.996" in message
+    # The suggested rate is one button away, was run before it was offered, and works.
+    assert any("was run on this data" in m.value for m in app.markdown)
     next(b for b in app.button if b.label.startswith("Use η")).click().run()
     assert app.session_state["learning_rate"] < 3.0
     assert not app.error
+    assert metric(app, "Stopped because") == "all epochs"
 
 
 def test_every_update_rule_and_batch_mode_runs(app):
@@ -155,11 +157,11 @@ def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
 
 
 def test_a_run_too_long_to_finish_soon_is_not_started(app):
-    # 80 training rows, one row per update, 10,000 epochs: 800,000 updates.
+    # 80 training rows, one row per update, 20,000 epochs: 1,600,000 updates.
     app.radio(key="batch_mode").set_value("stochastic").run()
-    app.number_input(key="epochs").set_value(10_000).run()
+    app.number_input(key="epochs").set_value(20_000).run()
     assert not app.exception
-    assert any("800,000 updates" in w.value for w in app.warning)
+    assert any("1,600,000 updates" in w.value for w in app.warning)
     assert not app.metric
     app.number_input(key="epochs").set_value(100).run()
     assert metric(app, "Epochs run") == "100"
@@ -179,3 +181,31 @@ def test_half_mse_halves_the_gradient_and_doubles_the_stable_limit(app):
     assert not app.exception
     assert any(r"\frac{1}{2n}" in latex.value for latex in app.latex)
     assert any(r"\frac{1}{n}\sum" in latex.value for latex in app.latex)
+
+
+def test_a_test_set_of_one_row_is_not_made():
+    # Five generated rows at the default 20 % would leave one test row: R² on it means nothing.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.selectbox(key="data_source").set_value("generate").run()
+    at.number_input(key="gen_rows").set_value(5).run()
+    assert not at.exception
+    assert any("No test set" in c.value for c in at.sidebar.caption)
+    assert list(at.dataframe[1].value.columns) == ["train"]
+
+
+def test_the_five_point_tutorial_fits_all_five_points_as_its_caption_says(app):
+    app.selectbox(key="preset").set_value("tutorial_5_points").run()
+    assert not app.exception
+    params = app.dataframe[0].value
+    # 1,000 epochs at 0.01 from zero, as the tutorial's own code: not yet at 0.6x + 2.2.
+    assert params.loc["w (x)", "gradient descent"] == pytest.approx(0.6176946, abs=1e-6)
+    assert params.loc["b (intercept)", "closed form"] == pytest.approx(2.2)
+    assert list(app.dataframe[1].value.columns) == ["train"]
+
+
+def test_any_rate_can_be_typed_just_under_the_limit(app):
+    app.number_input(key="rate_typed").set_value(0.99).run()
+    assert not app.exception
+    assert app.session_state["learning_rate"] == 0.99
+    assert any("η = 0.99 converges, overshooting" in m.value for m in app.sidebar.markdown)

@@ -35,10 +35,9 @@ def texts(at) -> list[str]:
 
 
 def tutorial(at, rate=0.01):
-    """The five-point tutorial data, every row for training, at ``rate``."""
+    """The five-point tutorial data (its own settings fit every row), at ``rate``."""
     at.selectbox(key="preset").set_value("tutorial_5_points").run()
-    at.slider(key="test_fraction").set_value(0.0).run()
-    at.select_slider(key="learning_rate").set_value(rate).run()
+    at.select_slider(key="rate_ladder").set_value(rate).run()
     assert_fine(at)
 
 

@@ -44,4 +44,4 @@ def test_people_see_a_friendly_message_and_keep_their_settings(page, monkeypatch
     assert not at.exception
     assert any("Something went wrong" in e.value for e in at.error)
     assert not any("broken on purpose" in e.value for e in at.error)
-    assert at.sidebar.select_slider(key="learning_rate").value == 0.05
+    assert at.sidebar.select_slider(key="rate_ladder").value == 0.05

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, TIMEOUT
 from ui.settings import SCHEMA, SETTINGS
-from ui.state import URL_PROBLEMS
+from ui.state import RATE_TYPED, URL_PROBLEMS
 
 #: What must be chosen first for a setting's widget to be drawn.
 SHOWN_WHEN = {
@@ -45,9 +45,13 @@ def _cases():
     for key in ("fit_intercept", "standardize", "shuffle"):
         yield pytest.param(key, not SCHEMA[key].default, id=f"{key}-flipped")
     yield pytest.param("beta", 0.9995, id="beta-0.9995")
+    yield pytest.param("learning_rate", 0.99, id="learning_rate-typed-0.99")
 
 
 def _widget(at: AppTest, key: str):
+    if key == "learning_rate":
+        # Any rate is typed; the ladder's stops are checked in the Descent page's tests.
+        return at.number_input(key=RATE_TYPED)
     return getattr(at, SCHEMA[key].widget)(key=key)
 
 

@@ -222,7 +222,8 @@ def test_the_advised_rate_converges_when_run(dataset, rule):
 def test_engel_gets_the_standardize_advice():
     X, y = training_rows(bundled("engel"))
     st = stability(X)
-    assert st.raw.max_stable_lr < min(LADDER)
+    # Stops below the raw limit exist (7e-7 < 7.6e-7), but none moves the flat direction.
+    assert any(rate < st.raw.max_stable_lr for rate in LADDER)
     assert working_rate(X, y, LADDER, epochs=300) is None
     advice = rate_advice(X, y, LADDER, epochs=300)
     assert advice.standardize and "Standardize" in advice.reason

@@ -1,0 +1,57 @@
+"""What new data opens with: a tutorial's own settings, or a rate that fits the data."""
+
+import pytest
+
+from core import QuadraticLoss, stability_of
+from core.data import PRESET_RUNS, bundled, preset
+from ui.opening import OPENED_KEYS, fitted_state, open_data, preset_state
+from ui.settings import DEFAULTS, SCHEMA
+from ui.specs import DataSpec
+
+
+def _stability(key: str):
+    data = preset(key)
+    X, y = data.table.xy(data.target, data.features)
+    return stability_of(QuadraticLoss.from_data(X, y))
+
+
+def _engel():
+    data = bundled("engel")
+    X, y = data.table.xy(data.target, data.features)
+    return stability_of(QuadraticLoss.from_data(X, y))
+
+
+@pytest.mark.parametrize("key", sorted(PRESET_RUNS))
+def test_every_tutorial_s_settings_are_valid_sidebar_settings(key):
+    state = preset_state(PRESET_RUNS[key])
+    assert set(state) <= set(OPENED_KEYS)
+    for name, value in state.items():
+        assert SCHEMA[name].check(value) == value, name
+
+
+def test_the_default_bowl_opens_on_the_rate_it_always_had():
+    # The smallest stop that closes the gap a million-fold in 300 epochs: 0.03 needs 310.
+    changes, reason = fitted_state(DEFAULTS, _stability("clear_bowl"))
+    assert changes == {"learning_rate": 0.05, "standardize": False}
+    assert "million-fold within 300 epochs" in reason
+
+
+def test_extreme_scaling_opens_standardized_and_says_why():
+    changes, reason = fitted_state(DEFAULTS, _engel())
+    assert changes["standardize"] is True
+    assert "κ = 5.7e+06" in reason
+
+
+def test_a_link_that_sets_the_rate_is_obeyed():
+    state = dict(DEFAULTS, learning_rate=3.0)
+    spec = DataSpec("bundled", name="engel")
+    note = open_data(state, spec, lambda s: _engel(), frozenset({"learning_rate"}))
+    assert note is None
+    assert state["learning_rate"] == 3.0
+
+
+def test_a_tutorial_opens_with_its_article_s_settings():
+    state = dict(DEFAULTS)
+    note = open_data(state, DataSpec("preset", name="tutorial_400_points"), _stability, frozenset())
+    assert "own settings" in note
+    assert (state["learning_rate"], state["epochs"], state["loss"]) == (5e-4, 100_000, "half_mse")
