@@ -45,7 +45,7 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
 
 def test_a_new_rate_moves_the_selection_and_keeps_the_body(app):
     header, _ = player_data(app)
-    app.select_slider(key="learning_rate").set_value(3.0).run()
+    app.select_slider(key="rate_ladder").set_value(3.0).run()
     assert not app.exception
     after, same = player_data(app)
     assert after["key"] == header["key"], "the rate alone must not rebuild what the player draws"
