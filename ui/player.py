@@ -30,7 +30,7 @@ import streamlit as st
 
 from charts.player_data import player_data
 from ui import compute
-from ui.settings import LEARNING_RATES, RunSettings, nearest_rate
+from ui.settings import LEARNING_RATES, SCHEMA, RunSettings, nearest_rate
 
 HERE = Path(__file__).parent / "player"
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -76,19 +76,26 @@ def rate_ladder(settings: RunSettings, n_rows: int) -> tuple[tuple[float, ...], 
 
     The whole ladder of the learning-rate control when a sweep of it stays
     within :data:`SWEEP_UPDATES` updates; otherwise the stops around the
-    current rate that do.
+    current rate that do. A typed rate that is not a stop joins the ladder, so
+    the run shown is always the run at the settings' own rate.
     """
+    rate = settings.learning_rate
     per_run = max(1, settings.updates(n_rows))
     count = max(1, min(len(LEARNING_RATES), SWEEP_UPDATES // per_run))
-    at = LEARNING_RATES.index(nearest_rate(settings.learning_rate))
+    at = LEARNING_RATES.index(nearest_rate(rate))
     start = min(max(0, at - count // 2), len(LEARNING_RATES) - count)
-    return LEARNING_RATES[start : start + count], at - start
+    rates = LEARNING_RATES[start : start + count]
+    if rate not in rates:
+        rates = tuple(sorted((*rates, rate)))
+    return rates, rates.index(rate)
 
 
 def _use_rate() -> None:
     rate = st.session_state[KEY].get("rate")
-    if isinstance(rate, int | float):
-        st.session_state["learning_rate"] = nearest_rate(float(rate))
+    try:
+        st.session_state["learning_rate"] = SCHEMA["learning_rate"].check(rate)
+    except (TypeError, ValueError):
+        return  # not a rate: nothing the browser sends may change the settings
 
 
 def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool) -> None:

@@ -75,3 +75,11 @@ def test_plotly_js_is_copied_once_and_replaced_when_it_differs(tmp_path):
     source.write_text("second")
     assert ensure_plotly_js(static, source).read_text() == "second"
     assert [p.name for p in static.iterdir()] == ["plotly.min.js"], "no temporary file is left"
+
+
+def test_a_typed_rate_off_the_ladder_is_the_run_shown(app):
+    app.number_input(key="rate_typed").set_value(0.99).run()
+    assert not app.exception
+    header, body = player_data(app)
+    assert body["rates"][header["selected"]] == 0.99
+    assert 1.0 in body["rates"]
