@@ -214,8 +214,12 @@ def landscape(
     names: list[str],
     cover: np.ndarray,
     grid: int = 50,
+    window: tuple[tuple[float, float], ...] | None = None,
 ) -> Landscape:
     """The loss around the optimum, on a grid wide enough for the points ``cover``.
+
+    A ``window`` set by hand replaces that grid: the loss is drawn over exactly
+    those ranges, as a tutorial that draws its cost plane over [0, 50]² does.
 
     Parameters
     ----------
@@ -230,6 +234,8 @@ def landscape(
         Points the grid must include besides the optimum (start and path).
     grid : int
         Grid points per parameter.
+    window : tuple of (low, high) pairs, optional
+        One range per axis, ``low < high``; None to frame the points.
 
     Returns
     -------
@@ -237,9 +243,15 @@ def landscape(
     """
     anchor = optimum_parameters(fit, loss.fit_intercept)
     coords = np.vstack([anchor[None, :], cover])[:, list(axes)]
-    u = grid_around(coords[:, 0], grid)
+
+    def span(i: int) -> np.ndarray:
+        if window is None:
+            return grid_around(coords[:, i], grid)
+        return np.linspace(*window[i], grid)
+
+    u = span(0)
     if len(axes) == 2:
-        v = grid_around(coords[:, 1], grid)
+        v = span(1)
         values = loss_surface(loss, axes, u, v, anchor).loss
     else:
         v = None

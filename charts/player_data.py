@@ -94,6 +94,7 @@ def player_data(
     true_coef=None,
     true_intercept: float | None = None,
     stable_limit: float | None = None,
+    window: tuple[tuple[float, float], ...] | None = None,
     max_frames: int = 60,
     max_points: int = 1000,
     curve_points: int = 120,
@@ -128,6 +129,8 @@ def player_data(
         The coefficients the data were generated from (draws the true line).
     stable_limit : float, optional
         The largest stable rate of plain gradient descent, marked on the rate scrubber.
+    window : tuple of (low, high) pairs, optional
+        The surface's ranges set by hand, one per axis (see :func:`charts.landscape.landscape`).
     max_frames : int
         Epochs the epoch scrubber stops at.
     max_points : int
@@ -186,7 +189,7 @@ def player_data(
             if not run.diverged and run.history.loss[len(theta) - 1] <= run.history.loss[0]
         ]
     )
-    ls = landscape(loss, fit, axes, names, cover, grid)
+    ls = landscape(loss, fit, axes, names, cover, grid, window)
     frames = frame_epochs(max(run.epochs_run for run in runs), max_frames)
     line = FeatureLine.of(X, feature)
     title = loss_title(loss.l2, loss.convention)

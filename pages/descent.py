@@ -9,7 +9,9 @@ from charts.labels import parameter_names
 from core import predict
 from core.verdict import verdict
 from ui import compute, downloads, player, router, tables, views
+from ui.settings import surface_window
 from ui.state import OPENED_NOTE
+from ui.widgets import draw
 
 ctx = router.context()
 problem = ctx.problem
@@ -93,7 +95,8 @@ if len(problem.feature_names) > 1:
     )
 axes = views.axes_picker(names, view[1:3], key="view") if len(names) >= 2 else None
 log_loss = view[3].toggle("Log loss axis", key="view_log")
-player.render(ctx, settings, axes=axes, feature=feature, log_loss=log_loss)
+window, window_problem = surface_window(st.session_state)
+player.render(ctx, settings, axes=axes, feature=feature, log_loss=log_loss, window=window)
 st.caption(
     "Press ▶ to watch the descent, drag the epoch slider to any epoch, or scrub the learning "
     "rate to see every rate's run at once; releasing it (or Enter) sets the sidebar's rate. "
@@ -102,6 +105,17 @@ st.caption(
 )
 if ctx.raw is not None:
     st.caption("Shared links carry the settings, not your file: whoever opens it uploads it again.")
+with st.expander("Surface window", expanded=bool(st.session_state["window"])):
+    draw("window")
+    if st.session_state["window"]:
+        places = st.columns(4)
+        for place, name in zip(
+            places, ("window_x_from", "window_x_to", "window_y_from", "window_y_to"), strict=True
+        ):
+            draw(name, place)
+        st.caption("x is the surface's first parameter, y its second (the pickers above).")
+    if window_problem:
+        st.warning(window_problem)
 
 if len(problem.feature_names) > 1:
     st.plotly_chart(

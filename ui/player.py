@@ -98,8 +98,11 @@ def _use_rate() -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool) -> None:
-    """Draw the player for the page's problem and settings (runs from the ladder's sweep)."""
+def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool, window=None) -> None:
+    """Draw the player for the page's problem and settings (runs from the ladder's sweep).
+
+    ``window`` sets the surface's ranges by hand: one ``(low, high)`` pair per axis.
+    """
     rates, selected = rate_ladder(settings, len(ctx.problem.y))
     body = _body(
         ctx.problem_key,
@@ -110,6 +113,7 @@ def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool) ->
         feature,
         log_loss,
         ctx.spectrum.max_stable_lr,
+        window,
     )
     header = {
         "key": body.key,
@@ -141,7 +145,9 @@ class _Body:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, stable_limit) -> _Body:
+def _body(
+    problem_key, _raw, settings, rates, axes, feature, log_loss, stable_limit, window
+) -> _Body:
     problem = compute.problem(problem_key, _raw)
     runs = compute.sweep_runs(problem_key, _raw, settings, rates)
     return _Body(
@@ -161,5 +167,6 @@ def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, stable_li
             true_coef=problem.true_coef,
             true_intercept=problem.true_intercept,
             stable_limit=stable_limit,
+            window=window,
         )
     )

@@ -294,6 +294,18 @@ SETTINGS: tuple[Setting, ...] = (
     _number("init_weight", 0.0, -1e6, 1e6, "Initial weights"),
     _number("init_bias", 0.0, -1e6, 1e6, "Initial bias"),
     _number("seed", 0, 0, 2**31 - 1, "Shuffle seed"),
+    Setting(
+        "window",
+        False,
+        "bool",
+        "Set the surface window by hand",
+        "Draw the cost surface over ranges you choose, as a tutorial's cost plane does.",
+        widget="toggle",
+    ),
+    _number("window_x_from", 0.0, -1e6, 1e6, "x from"),
+    _number("window_x_to", 50.0, -1e6, 1e6, "x to"),
+    _number("window_y_from", 0.0, -1e6, 1e6, "y from"),
+    _number("window_y_to", 50.0, -1e6, 1e6, "y to"),
 )
 
 #: Every setting by key.
@@ -341,6 +353,21 @@ def to_query(state: Mapping[str, Any]) -> dict[str, str]:
         if setting.in_url and value is not None and value != setting.default:
             query[setting.key] = setting.encode(value)
     return query
+
+
+def surface_window(state: Mapping[str, Any]) -> tuple[tuple[tuple[float, float], ...] | None, str]:
+    """The surface's ranges set by hand, or None, and what is wrong with them (or "")."""
+    if not state["window"]:
+        return None, ""
+    x = (float(state["window_x_from"]), float(state["window_x_to"]))
+    y = (float(state["window_y_from"]), float(state["window_y_to"]))
+    for name, (low, high) in (("x", x), ("y", y)):
+        if not low < high:
+            return None, (
+                f"The window's {name} range is empty ({low:g} to {high:g}): make “from” smaller "
+                "than “to”. Meanwhile the surface frames the path."
+            )
+    return (x, y), ""
 
 
 def parse_coefficients(text: str, n_features: int) -> tuple[float, ...]:

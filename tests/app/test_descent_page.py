@@ -209,3 +209,18 @@ def test_any_rate_can_be_typed_just_under_the_limit(app):
     assert not app.exception
     assert app.session_state["learning_rate"] == 0.99
     assert any("η = 0.99 converges, overshooting" in m.value for m in app.sidebar.markdown)
+
+
+def test_the_surface_window_can_be_set_by_hand_like_a_cost_plane(app):
+    from tests.app.test_player_page import player_data
+
+    app.toggle(key="window").set_value(True).run()
+    assert not app.exception
+    _, body = player_data(app)
+    surface = body["surface"]
+    assert (surface["u"][0], surface["u"][-1]) == (0.0, 50.0)
+    assert (surface["v"][0], surface["v"][-1]) == (0.0, 50.0)
+    app.number_input(key="window_x_to").set_value(-1.0).run()
+    assert any("range is empty" in w.value for w in app.warning)
+    _, body = player_data(app)
+    assert body["surface"]["u"][-1] != -1.0

@@ -18,6 +18,7 @@ SHOWN_WHEN = {
     "batch_size": {"batch_mode": "mini"},
     "shuffle": {"batch_mode": "mini"},
     "tol_on": {"batch_mode": "mini", "tol": 1e-3},
+    **{f"window_{axis}_{end}": {"window": True} for axis in "xy" for end in ("from", "to")},
     "step_drop": {"schedule": "step"},
     "step_every": {"schedule": "step"},
     "gamma": {"schedule": "exponential"},
@@ -42,7 +43,7 @@ def _cases():
                     )
         else:
             yield pytest.param(setting.key, setting.choices[-1], id=f"{setting.key}-last")
-    for key in ("fit_intercept", "standardize", "shuffle"):
+    for key in ("fit_intercept", "standardize", "shuffle", "window"):
         yield pytest.param(key, not SCHEMA[key].default, id=f"{key}-flipped")
     yield pytest.param("beta", 0.9995, id="beta-0.9995")
     yield pytest.param("learning_rate", 0.99, id="learning_rate-typed-0.99")
