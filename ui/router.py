@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,6 +17,9 @@ from ui.state import CONTEXT, URL_PROBLEMS, init_state, sync_url
 #: Set to 1 (the page tests do) to let a page's exception through instead of the
 #: friendly message, so a test sees the page break.
 STRICT_ENV = "DOWNHILL_STRICT"
+#: The tab's icon, served by this app's own server. A ``:material/...:`` page icon would make
+#: every browser fetch it from fonts.gstatic.com, which a school network may block.
+FAVICON = Path(__file__).parent / "assets" / "favicon.svg"
 
 
 def _pages() -> list:
@@ -28,7 +32,7 @@ def _pages() -> list:
 
 def route() -> None:
     """Draw the sidebar, run the page the URL names, and write the settings to the URL."""
-    st.set_page_config(page_title="Downhill", page_icon=":material/downhill_skiing:", layout="wide")
+    st.set_page_config(page_title="Downhill", page_icon=str(FAVICON), layout="wide")
     init_state()
     page = st.navigation(_pages())
     if st.session_state.get(URL_PROBLEMS):
