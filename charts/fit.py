@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from charts import style
 from charts.labels import joined, showing
@@ -154,6 +155,81 @@ def predicted_vs_actual_figure(
             "range": bounds,
             "scaleanchor": "x",
         },
+    )
+    style.readable_text(fig)
+    return fig
+
+
+def sets_side_by_side_figure(
+    sets: dict[str, tuple[np.ndarray, np.ndarray]],
+    coef: float,
+    intercept: float,
+    *,
+    feature_name: str,
+    target_name: str,
+    height: int = 420,
+) -> go.Figure:
+    """Several data sets in panels side by side, on shared axes, with the same line on each.
+
+    Anscombe's quartet this way shows why to look at the scatter before trusting
+    a fit: four sets, one line, four different stories.
+
+    Parameters
+    ----------
+    sets : dict of label -> (x, y)
+        Each set's feature and target values, in panel order.
+    coef, intercept : float
+        The fitted line, drawn on every panel.
+    feature_name, target_name : str
+        Axis titles.
+    height : int
+
+    Returns
+    -------
+    go.Figure
+        Per panel, in order: the set's points, then the line.
+    """
+    labels = list(sets)
+    fig = make_subplots(
+        rows=1,
+        cols=len(labels),
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=[f"set {label}" for label in labels],
+    )
+    xs = np.concatenate([x for x, _ in sets.values()])
+    ys = np.concatenate([y for _, y in sets.values()])
+    x_range, y_range = padded_range(xs), padded_range(ys)
+    ends = np.array(x_range)
+    for col, label in enumerate(labels, start=1):
+        x, y = sets[label]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="markers",
+                name=f"set {label}",
+                showlegend=False,
+                marker={"color": style.DATA, "size": 9, "line": {"color": style.INK, "width": 1}},
+                hovertemplate=f"{feature_name} = %{{x:.4g}}<br>{target_name} = %{{y:.4g}}"
+                "<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        fig.add_trace(
+            line_trace(
+                {"x": ends, "y": coef * ends + intercept},
+                name=f"fitted line y = {coef:.3g}x + {intercept:.3g}",
+                color=style.DESCENT,
+            ).update(showlegend=col == 1),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(range=x_range, title={"text": feature_name}, row=1, col=col)
+    fig.update_yaxes(range=y_range, title={"text": target_name}, row=1, col=1)
+    fig.update_layout(
+        **style.base_layout(height, legend=style.LEGEND_BELOW, margin=style.MARGIN_BELOW)
     )
     style.readable_text(fig)
     return fig

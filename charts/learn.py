@@ -21,20 +21,6 @@ from core.verdict import loss_gap
 HEIGHT = 460
 
 
-#: Legend under the plot, left-aligned: clear of the title, the data and Plotly's
-#: toolbar, which sits over the top right corner of every chart.
-LEGEND_BELOW = {
-    "orientation": "h",
-    "yref": "paper",
-    "y": -0.2,
-    "yanchor": "top",
-    "x": 0.0,
-    "xanchor": "left",
-}
-
-#: Bottom margin that leaves room for :data:`LEGEND_BELOW` under the axis title.
-MARGIN_BELOW = {"l": 70, "r": 30, "t": 70, "b": 110}
-
 #: Height over width of one map in :func:`surfaces_side_by_side` and of the map in
 #: :func:`ridge_surface_figure` on the page's column (about 700 pixels wide): the
 #: aspect to build their grids for (see :func:`core.geometry.equal_scale`). Plotly
@@ -105,7 +91,7 @@ def convergence_figure(
         top = max(float(seen.max()), gaps[0] if math.isfinite(gaps[0]) else 0.0)
         y_axis["range"] = [math.log10(seen.min()) - 1, math.log10(top) + 0.3]
     fig.update_layout(
-        style.base_layout(HEIGHT, legend=LEGEND_BELOW, margin=MARGIN_BELOW),
+        style.base_layout(HEIGHT, legend=style.LEGEND_BELOW, margin=style.MARGIN_BELOW),
         title={"text": title},
         xaxis={"title": {"text": "epoch"}},
         yaxis=y_axis,
@@ -160,7 +146,9 @@ def surfaces_side_by_side(
         if optimum is not None:
             fig.add_trace(optimum_marker(*map(float, optimum), showlegend=col == 1), 1, col)
         _fix_axes(fig, surface, names, col)
-    fig.update_layout(style.base_layout(HEIGHT, legend=LEGEND_BELOW, margin=MARGIN_BELOW))
+    fig.update_layout(
+        style.base_layout(HEIGHT, legend=style.LEGEND_BELOW, margin=style.MARGIN_BELOW)
+    )
     style.readable_text(fig)
     return fig
 
@@ -199,7 +187,7 @@ def ridge_surface_figure(
         ]
     )
     fig.update_layout(
-        style.base_layout(HEIGHT, legend=LEGEND_BELOW, margin=MARGIN_BELOW),
+        style.base_layout(HEIGHT, legend=style.LEGEND_BELOW, margin=style.MARGIN_BELOW),
         title={"text": "Loss with an L2 penalty"},
     )
     _fix_axes(fig, surface, axis_names, None)

@@ -56,6 +56,21 @@ LEGEND_INSIDE = {
 }
 
 
+#: Legend under the plot, left-aligned: clear of the title, the data and Plotly's
+#: toolbar, which sits over the top right corner of every chart.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "paper",
+    "y": -0.2,
+    "yanchor": "top",
+    "x": 0.0,
+    "xanchor": "left",
+}
+
+#: Bottom margin that leaves room for :data:`LEGEND_BELOW` under the axis title.
+MARGIN_BELOW = {"l": 70, "r": 30, "t": 70, "b": 110}
+
+
 def base_layout(height: int, **overrides) -> dict:
     """Layout settings shared by every figure: white template, large fonts, legend on top.
 

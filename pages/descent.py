@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.fit import predicted_vs_actual_figure
+from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
 from core import predict
+from core.data import PRESET_RUNS, preset_article
 from core.verdict import verdict
-from ui import compute, downloads, player, router, tables, views
+from ui import compute, downloads, opening, player, router, tables, tutorial, views
 from ui.settings import surface_window
 from ui.state import OPENED_NOTE
 from ui.widgets import draw
@@ -105,6 +106,32 @@ st.caption(
 )
 if ctx.raw is not None:
     st.caption("Shared links carry the settings, not your file: whoever opens it uploads it again.")
+
+
+def _article() -> None:
+    """A tutorial's article beside this run: its printed numbers, its code's, ours."""
+    key = ctx.problem_key.data
+    article = preset_article(key.name) if key.source == "preset" else None
+    if article is None:
+        return
+    with st.expander(f"The article beside this run: {article.title}", expanded=True):
+        st.dataframe(tutorial.article_table(article, run, problem))
+        st.markdown(article.differences)
+        changed = tutorial.changed_settings(PRESET_RUNS[key.name], st.session_state)
+        if changed:
+            st.info(
+                "Your settings differ from the tutorial's (" + ", ".join(changed) + "), so "
+                "Downhill's column follows yours.",
+                icon=":material/tune:",
+            )
+            st.button(
+                "Back to the tutorial's settings",
+                on_click=st.session_state.update,
+                kwargs=opening.preset_state(PRESET_RUNS[key.name]),
+            )
+
+
+_article()
 with st.expander("Surface window", expanded=bool(st.session_state["window"])):
     draw("window")
     if st.session_state["window"]:
@@ -116,6 +143,24 @@ with st.expander("Surface window", expanded=bool(st.session_state["window"])):
         st.caption("x is the surface's first parameter, y its second (the pickers above).")
     if window_problem:
         st.warning(window_problem)
+
+groups = ctx.dataset.group_rows()
+if groups and len(problem.feature_names) == 1:
+    X_all, y_all = ctx.dataset.table.xy(problem.target_name, problem.feature_names)
+    st.plotly_chart(
+        sets_side_by_side_figure(
+            {label: (X_all[rows, 0], y_all[rows]) for label, rows in groups.items()},
+            float(run.coef[0]),
+            run.intercept,
+            feature_name=problem.feature_names[0],
+            target_name=problem.target_name,
+        ),
+        key="sets_side_by_side",
+    )
+    st.caption(
+        f"The line fitted here, drawn over each of the {len(groups)} sets of this data: one "
+        "line can summarise very different data. Look at the scatter before trusting a fit."
+    )
 
 if len(problem.feature_names) > 1:
     st.plotly_chart(

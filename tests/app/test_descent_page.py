@@ -14,6 +14,11 @@ def app():
     return at
 
 
+def frame(at, column):
+    """The first table shown with ``column``."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
@@ -191,17 +196,17 @@ def test_a_test_set_of_one_row_is_not_made():
     at.number_input(key="gen_rows").set_value(5).run()
     assert not at.exception
     assert any("No test set" in c.value for c in at.sidebar.caption)
-    assert list(at.dataframe[1].value.columns) == ["train"]
+    assert list(frame(at, "train").columns) == ["train"]
 
 
 def test_the_five_point_tutorial_fits_all_five_points_as_its_caption_says(app):
     app.selectbox(key="preset").set_value("tutorial_5_points").run()
     assert not app.exception
-    params = app.dataframe[0].value
+    params = frame(app, "gradient descent")
     # 1,000 epochs at 0.01 from zero, as the tutorial's own code: not yet at 0.6x + 2.2.
     assert params.loc["w (x)", "gradient descent"] == pytest.approx(0.6176946, abs=1e-6)
     assert params.loc["b (intercept)", "closed form"] == pytest.approx(2.2)
-    assert list(app.dataframe[1].value.columns) == ["train"]
+    assert list(frame(app, "train").columns) == ["train"]
 
 
 def test_any_rate_can_be_typed_just_under_the_limit(app):
@@ -224,3 +229,35 @@ def test_the_surface_window_can_be_set_by_hand_like_a_cost_plane(app):
     assert any("range is empty" in w.value for w in app.warning)
     _, body = player_data(app)
     assert body["surface"]["u"][-1] != -1.0
+
+
+@pytest.mark.parametrize(
+    "key", ["tutorial_5_points", "tutorial_400_points", "tutorial_3_features_sgd",
+            "tutorial_temperatures"],
+)  # fmt: skip
+def test_a_tutorial_shows_its_article_beside_the_run_and_reproduces_its_code(key):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.selectbox(key="preset").set_value(key).run()
+    assert not at.exception
+    table = frame(at, "its code gives")
+    assert list(table["same to 6 digits"]) == ["yes"] * len(table)
+    assert not any("differ from the tutorial" in i.value for i in at.info)
+
+
+def test_changing_a_tutorial_s_setting_is_said_and_undone_in_one_click(app):
+    app.selectbox(key="preset").set_value("tutorial_5_points").run()
+    app.select_slider(key="rate_ladder").set_value(0.05).run()
+    assert any("differ from the tutorial" in i.value for i in app.info)
+    table = frame(app, "its code gives")
+    assert table.loc["slope m", "same to 6 digits"] == "no"
+    next(b for b in app.button if b.label == "Back to the tutorial's settings").click().run()
+    assert app.session_state["learning_rate"] == 0.01
+    table = frame(app, "its code gives")
+    assert table.loc["slope m", "same to 6 digits"] == "yes"
+
+
+def test_anscombe_shows_its_four_sets_with_the_same_line(app):
+    app.selectbox(key="preset").set_value("anscombe").run()
+    assert not app.exception
+    assert any("Look at the scatter before trusting a fit" in c.value for c in app.caption)

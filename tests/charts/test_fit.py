@@ -27,3 +27,19 @@ def test_small_data_not_thinned():
     fig = predicted_vs_actual_figure([1.0, 2.0, 3.0], [1.1, 1.9, 3.2], target_name="y")
     assert fig.data[0].x.tolist() == [1.0, 2.0, 3.0]
     assert "showing" not in fig.layout.title.text
+
+
+def test_sets_side_by_side_share_axes_and_one_line():
+    from charts.fit import sets_side_by_side_figure
+
+    sets = {"I": (np.array([1.0, 2.0, 3.0]), np.array([2.0, 3.0, 4.0])),
+            "II": (np.array([4.0, 5.0]), np.array([1.0, 9.0]))}  # fmt: skip
+    fig = sets_side_by_side_figure(sets, 1.0, 1.0, feature_name="x", target_name="y")
+    points = [t for t in fig.data if t.mode == "markers"]
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert [list(t.x) for t in points] == [[1.0, 2.0, 3.0], [4.0, 5.0]]
+    # The same line on each panel: y = x + 1 at both ends of the shared x range.
+    for line in lines:
+        np.testing.assert_allclose(np.array(line.y), np.array(line.x) + 1.0)
+    assert fig.layout.xaxis.range == fig.layout.xaxis2.range
+    assert sum(bool(t.showlegend) for t in lines) == 1
