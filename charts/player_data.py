@@ -36,6 +36,7 @@ from charts.landscape import (
 from charts.ranges import below_blowup, padded_range
 from charts.sampling import curve_indices, frame_epochs, path_epochs
 from core import Fit, QuadraticLoss, Run
+from core.verdict import Limit
 
 #: Significant digits kept, relative to the span of what is drawn.
 DIGITS = 5
@@ -93,8 +94,10 @@ def player_data(
     log_loss: bool = False,
     true_coef=None,
     true_intercept: float | None = None,
-    stable_limit: float | None = None,
     window: tuple[tuple[float, float], ...] | None = None,
+    limit: Limit | None = None,
+    regimes: Sequence[str] | None = None,
+    rule_name: str = "Plain gradient descent",
     max_frames: int = 60,
     max_points: int = 1000,
     curve_points: int = 120,
@@ -127,10 +130,16 @@ def player_data(
         Logarithmic loss axis.
     true_coef, true_intercept : optional
         The coefficients the data were generated from (draws the true line).
-    stable_limit : float, optional
-        The largest stable rate of plain gradient descent, marked on the rate scrubber.
     window : tuple of (low, high) pairs, optional
         The surface's ranges set by hand, one per axis (see :func:`charts.landscape.landscape`).
+    limit : Limit, optional
+        The update rule's limits on this loss (:func:`core.verdict.rule_limit`),
+        said beside the rate scrubber.
+    regimes : sequence of str, optional
+        What each rate does by theory (:attr:`core.verdict.Verdict.regime`, one
+        per rate): the zones drawn, in words and patterns, along the scrubber.
+    rule_name : str
+        The update rule as a sentence names it.
     max_frames : int
         Epochs the epoch scrubber stops at.
     max_points : int
@@ -143,7 +152,8 @@ def player_data(
     Returns
     -------
     dict
-        JSON-able (no NaN or infinity): ``rates``, ``frames``
+        JSON-able (no NaN or infinity): ``rates``, ``regimes``, ``limit`` (its
+        sentence and the rate where divergence starts), ``frames``
         (epochs of the epoch scrubber), ``labels``, ``style``, ``fit``,
         ``surface`` (with its content ``key``) and ``runs``, one per rate with
         its stopping reason, loss curves and their range, the fit line and loss
@@ -158,6 +168,8 @@ def player_data(
     """
     if len(runs) != len(rates) or not runs:
         raise ValueError(f"give one run per rate; got {len(runs)} runs and {len(rates)} rates.")
+    if regimes is not None and len(regimes) != len(rates):
+        raise ValueError(f"give one regime per rate; got {len(regimes)} for {len(rates)} rates.")
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     d = loss.n_features
@@ -196,7 +208,8 @@ def player_data(
     surface = _surface(ls)
     return {
         "rates": [float(rate) for rate in rates],
-        "stableLimit": _finite_or_none(stable_limit),
+        "regimes": list(regimes) if regimes is not None else None,
+        "limit": _limit_data(limit, rule_name),
         "frames": frames.tolist(),
         "labels": {
             "feature": feature_names[feature],
@@ -216,6 +229,7 @@ def player_data(
             "optimum": style.OPTIMUM,
             "ink": style.INK,
             "colorscale": style.LANDSCAPE_COLORSCALE,
+            "regimes": style.REGIME_COLORS,
             "font": style.FONT_FAMILY,
             "fontSize": style.FONT_SIZE,
         },
@@ -228,6 +242,26 @@ def player_data(
             )
             for run, last, theta in zip(runs, lasts, thetas, strict=True)
         ],
+    }
+
+
+def _limit_data(limit: Limit | None, rule_name: str) -> dict | None:
+    """The sentence beside the rate scrubber, and the rate where divergence starts."""
+    if limit is None:
+        return None
+    if limit.rate is None:
+        return {
+            "rate": None,
+            "text": f"{rule_name}: no closed-form limit is known; each rate's run shows what "
+            "it does.",
+        }
+    if not math.isfinite(limit.rate):
+        return {"rate": None, "text": f"{rule_name}: no curvature, so every rate is stable."}
+    smooth = f", without overshooting up to {limit.smooth_formula} ≈ {value(limit.smooth)}"
+    return {
+        "rate": float(limit.rate),
+        "text": f"{rule_name} is stable below {limit.formula} ≈ {value(limit.rate)}"
+        f"{smooth if limit.smooth else ''} on these features.",
     }
 
 

@@ -27,11 +27,6 @@ st.caption(
 opened = st.session_state.get(OPENED_NOTE)
 if opened:
     st.caption(opened)
-st.plotly_chart(
-    views.rate_strip(ctx.spectrum, settings.learning_rate),
-    key="rate_strip",
-    config={"displayModeBar": False},
-)
 
 too_many = settings.too_many_updates(len(problem.y))
 if too_many:

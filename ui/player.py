@@ -11,7 +11,11 @@ without a server round trip; releasing the rate scrubber sets the sidebar's rate
 What it is sent is bytes: a one-line header (the sidebar's rate, the body's
 content key), a newline, then the body, built once per problem, settings and
 view (see :func:`charts.player_data.player_data`) and reused by every rerun
-that changes only the rate. The browser parses the body only when its key changed.
+that changes only the rate. The body goes out only when the browser may lack
+it: after a rerun that sent it to the element already on the page, the header
+alone follows (a rate change sends about a hundred bytes). Should the browser
+ever get a header whose body it does not hold (its element was re-created), it
+says so through the element's ``missing`` state and the next run sends the body.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import plotly
 import streamlit as st
 
 from charts.player_data import player_data
+from core.verdict import verdict
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEMA, RunSettings, nearest_rate
 
@@ -37,6 +42,10 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 #: Key of the player's element (its state, the rate released on it, is under this key).
 KEY = "player"
+#: Session key of the body key last sent to the player's element.
+SENT = "player:sent"
+#: Session key of the last ``missing`` report the page answered by sending the body.
+ANSWERED = "player:answered"
 #: Most parameter updates a sweep of the ladder may make (full batch: epochs x rates).
 SWEEP_UPDATES = 60_000
 
@@ -112,16 +121,39 @@ def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool, wi
         axes,
         feature,
         log_loss,
-        ctx.spectrum.max_stable_lr,
         window,
+        ctx.spectrum,
     )
     header = {
         "key": body.key,
         "selected": selected,
         "plotly": f"{_base_url()}app/static/{PLOTLY_JS.name}",
     }
-    payload = json.dumps(header).encode() + b"\n" + body.data
-    _component(key=KEY, data=payload, on_rate_change=_use_rate)
+    sent = b"" if _browser_holds(body.key) else body.data
+    payload = json.dumps(header).encode() + b"\n" + sent
+    _component(key=KEY, data=payload, on_rate_change=_use_rate, on_missing_change=_no_op)
+
+
+def _no_op() -> None:
+    """The ``missing`` report needs no callback: the run it starts resends the body."""
+
+
+def _browser_holds(key: str) -> bool:
+    """True when the previous run sent body ``key`` to the element that is still on the page.
+
+    The element's state is in the session only while the element was drawn by
+    the previous run; a page change or a report that the body is missing makes
+    the body go out again.
+    """
+    state = st.session_state
+    drawn = state.get(KEY)
+    missing = drawn.get("missing") if drawn is not None else None
+    holds = drawn is not None and state.get(SENT) == key
+    if missing and missing != state.get(ANSWERED):
+        state[ANSWERED] = missing
+        holds = False
+    state[SENT] = key
+    return holds
 
 
 def runs_for(ctx, settings: RunSettings):
@@ -145,11 +177,11 @@ class _Body:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _body(
-    problem_key, _raw, settings, rates, axes, feature, log_loss, stable_limit, window
-) -> _Body:
+def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _spectrum) -> _Body:
     problem = compute.problem(problem_key, _raw)
     runs = compute.sweep_runs(problem_key, _raw, settings, rates)
+    params = settings.optimizer_params
+    said = [verdict(_spectrum, settings.optimizer, rate, params) for rate in rates]
     return _Body(
         player_data(
             runs,
@@ -166,7 +198,9 @@ def _body(
             log_loss=log_loss,
             true_coef=problem.true_coef,
             true_intercept=problem.true_intercept,
-            stable_limit=stable_limit,
             window=window,
+            limit=said[0].limit,
+            regimes=[v.regime for v in said],
+            rule_name=said[0].rule_name,
         )
     )

@@ -1,14 +1,8 @@
-"""View controls the pages share, and the Descent page's cached learning-rate strip."""
+"""View controls the pages share."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import plotly.graph_objects as go
-import streamlit as st
-
-from charts.rate import rate_strip_figure
-from core import Spectrum
 
 
 def axes_picker(
@@ -43,16 +37,3 @@ def axes_picker(
         places[1].caption("Pick two different parameters.")
         return None
     return first, second
-
-
-def rate_strip(spectrum: Spectrum, learning_rate: float) -> go.Figure:
-    """The learning-rate strip, built once per spectrum and rate (about half of a rerun)."""
-    return _rate_strip(spectrum.lambda_min, spectrum.lambda_max, spectrum, learning_rate)
-
-
-# A resource: the figure is only read. Keyed on the extreme eigenvalues, which are all
-# the strip is drawn from.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _rate_strip(low: float, high: float, _spectrum: Spectrum, rate: float) -> go.Figure:
-    del low, high
-    return rate_strip_figure(_spectrum, rate)

@@ -11,12 +11,19 @@ from ui.settings import LEARNING_RATES
 APP = str(Path(__file__).parents[2] / "app.py")
 
 
-def player_data(at: AppTest) -> tuple[dict, dict]:
-    """The header and body the player element carries (bytes: a header line, then the body)."""
+def player_bytes(at: AppTest) -> tuple[dict, bytes]:
+    """The header and the body's bytes the player element carries (empty: the header alone)."""
     (element,) = [e for e in at.main if getattr(e, "type", None) == "bidi_component"]
     assert element.proto.component_name == "downhill_player"
     header, body = element.proto.bytes.split(b"\n", 1)
-    return json.loads(header), json.loads(body)
+    return json.loads(header), body
+
+
+def player_data(at: AppTest) -> tuple[dict, dict]:
+    """The header and body the player element carries (bytes: a header line, then the body)."""
+    header, body = player_bytes(at)
+    assert body, "the body was not sent"
+    return header, json.loads(body)
 
 
 def metric(at, label):
@@ -43,15 +50,42 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     assert (Path(APP).parent / "static" / "plotly.min.js").is_file()
 
 
-def test_a_new_rate_moves_the_selection_and_keeps_the_body(app):
-    header, _ = player_data(app)
+def test_a_new_rate_moves_the_selection_and_sends_the_header_alone(app):
+    header, same = player_data(app)
     app.select_slider(key="rate_ladder").set_value(3.0).run()
     assert not app.exception
-    after, same = player_data(app)
+    after, body = player_bytes(app)
     assert after["key"] == header["key"], "the rate alone must not rebuild what the player draws"
+    assert body == b"", "the browser holds this body already"
     assert same["rates"][after["selected"]] == 3.0
     shown = same["runs"][after["selected"]]
     assert shown["stop"] == "diverged" and metric(app, "Stopped because") == "diverged"
+
+
+def test_the_body_goes_again_when_the_browser_says_it_lacks_it(app):
+    header, _ = player_data(app)
+    app.select_slider(key="rate_ladder").set_value(0.1).run()
+    assert player_bytes(app)[1] == b""
+    missing = {"missing": f"{header['key']}@1"}
+    app.session_state["player"] = missing  # what the element reports when it was re-created
+    app.select_slider(key="rate_ladder").set_value(0.2).run()
+    assert not app.exception
+    again, body = player_data(app)
+    assert again["key"] == header["key"] and body["rates"][again["selected"]] == 0.2
+    app.select_slider(key="rate_ladder").set_value(0.3).run()
+    assert player_bytes(app)[1] == b"", "one report, one resend"
+
+
+def test_the_rate_scrubber_carries_the_rules_regimes_and_limit(app):
+    _, body = player_data(app)
+    limit = app.session_state["learning_rate"]  # 0.05 on the default bowl, whose limit is ~1
+    regimes = dict(zip(body["rates"], body["regimes"], strict=True))
+    assert regimes[limit] == "smooth" and regimes[3.0] == "diverges"
+    assert body["limit"]["text"].startswith("Plain gradient descent is stable below 2/λmax ≈ ")
+    app.selectbox(key="optimizer").set_value("adam").run()
+    _, adam = player_data(app)
+    assert set(adam["regimes"]) == {"unknown"} and adam["limit"]["rate"] is None
+    assert "no closed-form limit" in adam["limit"]["text"]
 
 
 def test_other_settings_rebuild_the_body(app):

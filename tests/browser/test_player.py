@@ -116,7 +116,12 @@ def test_a_diverging_rate_is_marked_and_shows_no_nan(page: Page) -> None:
     badge = main(page).get_by_test_id("player-diverged")
     expect(badge).to_be_visible()
     expect(badge).to_have_text(re.compile(r"diverged at epoch \d+"))
-    expect(scrubber).to_have_attribute("aria-valuetext", re.compile(r"^10, diverged at epoch"))
+    expect(scrubber).to_have_attribute(
+        "aria-valuetext", re.compile(r"^10, diverges by theory, diverged at epoch")
+    )
+    # The regimes along the scrubber are words (and patterns), not colour alone.
+    zones = main(page).get_by_test_id("player-zones").locator(".dh-zone")
+    expect(zones).to_have_text(["smooth", "oscillates", "diverges"])
     loss_title = main(page).locator(".dh-loss .gtitle")
     expect(loss_title).to_have_text(re.compile(r"^Loss · diverged at epoch \d+$"))
     assert all(m is not None and "null" not in m.lower() for m in state["moving"][:2])

@@ -10,7 +10,6 @@ ROOT = Path(__file__).parents[2]
 def test_charts_import_no_streamlit():
     code = (
         "import sys, charts, charts.fit, charts.learn, charts.player_data, charts.race\n"
-        "import charts.rate\n"
         "banned = {'streamlit', 'ui'}\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in banned)))\n"
     )

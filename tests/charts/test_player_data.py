@@ -147,3 +147,21 @@ def test_bad_arguments_are_refused(line_problem, runs) -> None:
 def test_rounding_keeps_five_digits_and_drops_non_finite() -> None:
     assert rounded([1.234567, np.nan, np.inf, -2.0e-7]) == [1.2346, None, None, -2.0e-7]
     assert rounded([10.123456, 10.987654], span=1.0) == [10.1235, 10.9877]
+
+
+def test_the_limit_is_said_with_its_formula_and_the_regimes_follow_the_rates(line_problem, runs):
+    from core.verdict import Limit
+
+    limit = Limit(0.36, "2/λmax", 0.18, "1/λmax")
+    regimes = ["smooth", "smooth", "diverges", "diverges"]
+    data = data_of(line_problem, runs, limit=limit, regimes=regimes, rule_name="Plain descent")
+    assert data["regimes"] == regimes
+    assert data["limit"] == {
+        "rate": 0.36,
+        "text": "Plain descent is stable below 2/λmax ≈ 0.36, without overshooting up to "
+        "1/λmax ≈ 0.18 on these features.",
+    }
+    unknown = data_of(line_problem, runs, limit=Limit(None, None, None, None), rule_name="Adam")
+    assert unknown["limit"]["rate"] is None and "no closed-form limit" in unknown["limit"]["text"]
+    with pytest.raises(ValueError, match="one regime per rate"):
+        data_of(line_problem, runs, regimes=["smooth"])

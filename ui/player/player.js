@@ -72,12 +72,15 @@ const HTML = `
     </label>
   </div>
   <div class="dh-controls">
-    <label class="dh-field dh-rate-field">
+    <div class="dh-field dh-rate-field">
       <span>Learning rate η</span>
-      <input type="range" class="dh-rate" min="0" max="0" step="1" value="0"
-             aria-label="learning rate (scrub; Enter or release sets the sidebar)">
+      <div class="dh-rate-track">
+        <input type="range" class="dh-rate" min="0" max="0" step="1" value="0"
+               aria-label="learning rate (scrub; Enter or release sets the sidebar)">
+        <div class="dh-zones" data-testid="player-zones" aria-hidden="true"></div>
+      </div>
       <output class="dh-rate-value"></output>
-    </label>
+    </div>
     <span class="dh-badge" data-testid="player-diverged" hidden></span>
     <button type="button" class="dh-use" hidden></button>
   </div>
@@ -109,6 +112,7 @@ class Player {
       speed: q(".dh-speed"),
       rate: q(".dh-rate"),
       rateValue: q(".dh-rate-value"),
+      zones: q(".dh-zones"),
       badge: q(".dh-badge"),
       use: q(".dh-use"),
       limit: q(".dh-limit"),
@@ -164,6 +168,11 @@ class Player {
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline)));
     const fresh = header.key !== this.key;
     if (fresh) {
+      if (bytes.length <= newline + 1) {
+        // The server sent the header alone, believing this element holds its body: ask again.
+        if (this.setState) this.setState("missing", `${header.key}@${Date.now()}`);
+        return;
+      }
       this.body = JSON.parse(new TextDecoder().decode(bytes.subarray(newline + 1)));
       this.key = header.key;
     }
@@ -196,9 +205,8 @@ class Player {
     this.rateIndex = selected;
     epoch.value = String(this.frameIndex);
     rate.value = String(selected);
-    this.el.limit.textContent = body.stableLimit
-      ? `Plain gradient descent is stable below 2/λmax ≈ ${fmt(body.stableLimit)} on these features.`
-      : "";
+    this.el.limit.textContent = body.limit ? body.limit.text : "";
+    this.drawZones();
     this.root.classList.toggle("dh-curve", !body.surface.plane);
     const run = body.runs[selected];
     const state = this.state(run, this.frameIndex);
@@ -223,6 +231,30 @@ class Player {
     await Promise.all(jobs);
     this.describe(run, state);
     this.root.dataset.drawn = "1";
+  }
+
+  // The regimes along the rate scrubber, each a run of ladder stops, in words and a pattern
+  // (not colour alone). A stop's share of the track is centred on the thumb's position there.
+  drawZones() {
+    const { zones } = this.el;
+    const regimes = this.body.regimes;
+    zones.replaceChildren();
+    zones.hidden = !regimes;
+    if (!regimes) return;
+    const last = Math.max(regimes.length - 1, 1);
+    const edge = (i) => Math.min(1, Math.max(0, (i - 0.5) / last));
+    let start = 0;
+    for (let i = 1; i <= regimes.length; i += 1) {
+      if (i < regimes.length && regimes[i] === regimes[start]) continue;
+      const zone = document.createElement("span");
+      zone.className = `dh-zone dh-zone-${regimes[start]}`;
+      zone.style.setProperty("--zone", this.body.style.regimes[regimes[start]] || "#888888");
+      zone.style.flexBasis = `${100 * (edge(i) - edge(start))}%`;
+      zone.textContent = regimes[start] === "unknown" ? "no known limit" : regimes[start];
+      zone.title = `${regimes[start]}: η ${fmt(this.body.rates[start])} to ${fmt(this.body.rates[i - 1])}`;
+      zones.appendChild(zone);
+      start = i;
+    }
   }
 
   // What a run shows at the frame `frame`: its step (line, loss marker) and path length.
@@ -546,7 +578,9 @@ class Player {
     const verdict = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
     epoch.setAttribute("aria-valuetext", `epoch ${st.epoch} of ${frames[frames.length - 1]}`);
     epochValue.textContent = `${st.epoch} / ${frames[frames.length - 1]}`;
-    rateInput.setAttribute("aria-valuetext", `${rate}, ${verdict}`);
+    const regime = b.regimes ? b.regimes[this.rateIndex] : null;
+    const said = regime && regime !== "unknown" ? `${regime} by theory, ` : "";
+    rateInput.setAttribute("aria-valuetext", `${rate}, ${said}${verdict}`);
     rateValue.textContent = rate;
     badge.hidden = run.stop !== "diverged";
     badge.textContent = run.stop === "diverged" ? `⚠ diverged at epoch ${run.divergedAt}` : "";
@@ -578,12 +612,13 @@ class Player {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
   let player = parentElement.__downhillPlayer;
   if (!player) {
     player = new Player(parentElement);
     parentElement.__downhillPlayer = player;
   }
   player.setTrigger = setTriggerValue;
+  player.setState = setStateValue;
   if (data) player.receive(data);
 }
