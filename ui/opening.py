@@ -106,7 +106,9 @@ def fitted_state(state: Mapping[str, Any], stability: Stability) -> tuple[dict[s
 def open_data(
     state: MutableMapping, spec: DataSpec, stability_of_state, url_keys: frozenset[str]
 ) -> str | None:
-    """Give new data its opening settings in ``state``; return the line that says what was set.
+    """Give new data its opening settings in ``state``; return the line that says what changed.
+
+    None when nothing changed (the rate already fits) or a link set the settings.
 
     Parameters
     ----------
@@ -127,5 +129,7 @@ def open_data(
         state.update(preset_state(run))
         return "Opened with this example's own settings (rate, epochs, loss and start)."
     changes, reason = fitted_state(state, stability_of_state(state))
+    if all(state.get(key) == value for key, value in changes.items()):
+        return None  # the rate already fits: nothing to say
     state.update(changes)
     return f"Opened at a rate that fits this data. {reason}"

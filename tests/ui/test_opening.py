@@ -55,3 +55,11 @@ def test_a_tutorial_opens_with_its_article_s_settings():
     note = open_data(state, DataSpec("preset", name="tutorial_400_points"), _stability, frozenset())
     assert "own settings" in note
     assert (state["learning_rate"], state["epochs"], state["loss"]) == (5e-4, 100_000, "half_mse")
+
+
+def test_nothing_is_said_when_the_rate_already_fits():
+    state = dict(DEFAULTS)
+    spec = DataSpec("preset", name="clear_bowl")
+    note = open_data(state, spec, lambda s: _stability("clear_bowl"), frozenset())
+    assert note is None
+    assert state["learning_rate"] == 0.05
