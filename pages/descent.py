@@ -65,7 +65,7 @@ def _explain_divergence() -> None:
         label = None
     st.markdown(advice.reason)
     if label:
-        st.button(label, on_click=_use, args=(advice.rate, advice.standardize), type="primary")
+        st.button(label, on_click=_use, args=(advice.rate, advice.standardize))
 
 
 if said.diverges and (run.diverged or said.outcome == "diverging" or said.regime == "diverges"):

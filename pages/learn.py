@@ -477,7 +477,6 @@ def momentum_section() -> None:
                 f"Use momentum with β = {beta:.4g} and η = {snapped:g}",
                 key="learn_use_momentum",
                 icon=":material/bolt:",
-                type="primary",
                 on_click=_use_momentum,
                 args=(beta, snapped),
             )

@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Installs everything the tests need: Python packages, and Debian's Chromium for the browser tests.
+# Installs everything the tests need: Python packages, Debian's Chromium for the browser tests,
+# and axe-core (pinned in package-lock.json) for the accessibility audit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-if [ ! -x /usr/bin/chromium ]; then
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "The browser tests need Chromium at /usr/bin/chromium:" >&2
-    echo "  on Debian or Ubuntu: sudo apt-get install chromium" >&2
+    echo "The browser tests need: ${missing[*]}" >&2
+    echo "  on Debian or Ubuntu: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
 fi
+
+# Exactly the versions in package-lock.json, into node_modules/ (never committed).
+npm ci --no-audit --no-fund --loglevel=error
