@@ -205,7 +205,7 @@ def player_data(
     frames = frame_epochs(max(run.epochs_run for run in runs), max_frames)
     line = FeatureLine.of(X, feature)
     title = loss_title(loss.l2, loss.convention)
-    surface = _surface(ls)
+    surface = surface_data(ls)
     return {
         "rates": [float(rate) for rate in rates],
         "regimes": list(regimes) if regimes is not None else None,
@@ -290,7 +290,8 @@ def _fit_view(X, y, feature, line: FeatureLine, fit: Fit, true_coef, true_interc
     return view
 
 
-def _surface(ls: Landscape) -> dict:
+def surface_data(ls: Landscape) -> dict:
+    """The surface (or curve) over the landscape's grid, its optimum and its content ``key``."""
     x_span, y_span, z_span = ls.spans
     at = ls.optimum()
     surface = {

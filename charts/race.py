@@ -1,35 +1,55 @@
-"""The Compare page's race: several runs on one landscape and one loss chart, played together."""
+"""What the Compare page's race draws, as compact JSON-able arrays for the player.
+
+The race is played by the same player as the Descent page (``ui/player``): one
+epoch scrubber and one play button move every run at once, in the browser. Each
+run is a path on the shared loss surface and contour map and a loss curve, in
+its own colour. Full-batch runs are drawn epoch by epoch; mini-batch and
+stochastic runs update by update (their :class:`core.StepPath`), so their noise
+shows. The loss axis can show the gap :math:`L - L^*` on a log scale, and the
+epoch axis frames the epochs where some run still changes.
+"""
 
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from charts import style
-from charts.animation import CONTROLS_MARGIN, Mover, add_playback
-from charts.curves import loss_axes, loss_curve, reference_line
-from charts.labels import joined, loss_title
-from charts.landscape import (
-    Panes,
-    add_landscape,
-    checked_axes,
-    default_axes,
-    landscape,
-    parameters,
-    path_movers,
-    style_landscape_axes,
-    within_bowl,
-)
-from charts.sampling import frame_epochs, path_epochs
+from charts.labels import loss_title
+from charts.landscape import Landscape, checked_axes, landscape, parameters, within_bowl
+from charts.player_data import STOP_WORDS, last_finite_epoch, rounded, surface_data
+from charts.ranges import below_blowup
+from charts.sampling import curve_indices, frame_epochs, path_epochs
 from core import Fit, QuadraticLoss, Run
+from core.geometry import most_elongated_pair
+from core.verdict import loss_gap
 
-HEIGHT = 820
 #: Most runs a race shows (one colour each).
 MAX_RUNS = len(style.RUN_COLORS)
+#: A run still changes while its loss is farther than this share of its whole change
+#: from where it ends (full-data loss per epoch).
+STILL_CHANGING = 0.01
 
 
-def race_figure(
+def default_axes(loss: QuadraticLoss) -> tuple[int, ...]:
+    """The surface's parameters: the most elongated pair (the one weight alone for a curve)."""
+    return (0,) if loss.n_params == 1 else most_elongated_pair(loss)
+
+
+def changing_until(run: Run, last: int) -> int:
+    """The last epoch at which ``run``'s loss is still more than :data:`STILL_CHANGING`
+    of its whole change away from its end (its last finite epoch if it diverged)."""
+    if run.diverged:
+        return last
+    losses = run.history.loss[: last + 1]
+    change = np.abs(losses - losses[-1])
+    moving = np.flatnonzero(change > STILL_CHANGING * max(float(change.max()), 1e-300))
+    return int(moving[-1]) + 1 if moving.size else 0
+
+
+def race_data(
     runs: list[tuple[str, Run]],
     fit: Fit,
     loss: QuadraticLoss,
@@ -37,16 +57,13 @@ def race_figure(
     param_names: list[str],
     axes: tuple[int, ...] | None = None,
     log_loss: bool = False,
-    max_frames: int = 60,
-    grid: int = 50,
-) -> go.Figure:
-    """Several runs on the same data, raced on one contour map, surface and loss chart.
-
-    Each run keeps its colour in every pane; its legend entry (on its loss
-    curve) toggles it everywhere. One slider and play button move all runs
-    together through shared epochs; a run that stopped early stays at its last
-    point. With a single parameter the contour map and surface become one
-    loss curve.
+    log_epochs: bool = False,
+    max_frames: int = 80,
+    curve_points: int = 400,
+    path_points: int = 600,
+    grid: int = 40,
+) -> dict:
+    """The race's data for the player: every run on one surface, map and loss chart.
 
     Parameters
     ----------
@@ -58,25 +75,29 @@ def race_figure(
     param_names : list of str
         Names of every parameter (see :func:`charts.labels.parameter_names`).
     axes : tuple of one or two int, optional
-        Parameters shown; by default the first weight and the intercept (the
-        first two weights without an intercept).
+        Parameters shown; by default the most elongated pair
+        (:func:`core.geometry.most_elongated_pair`).
     log_loss : bool
-        Logarithmic loss axis.
+        Loss curves as the gap :math:`L - L^*` on a log axis
+        (:func:`core.verdict.loss_gap`).
+    log_epochs : bool
+        A log epoch axis (mini-batch and stochastic runs start at their first update).
     max_frames : int
-        Most animation frames, at least 2.
+        Epochs the epoch scrubber stops at (at least 2).
+    curve_points, path_points : int
+        About how many points each loss curve and each path keeps.
     grid : int
-        Grid points per landscape axis.
+        Grid points per surface axis.
 
     Returns
     -------
-    go.Figure
-        Traces, in order: for two parameters the surface and its optimum
-        (scene, top right), the contour and its optimum (top left), or for
-        one parameter the loss curve and its optimum (left); one loss curve
-        per run (bottom, or right); the optimum's loss; and last the moving
-        traces: per run its 3D path then its map path (just its curve path
-        for one parameter), and one trace of markers at the shown epoch on
-        the loss curves, one point per run.
+    dict
+        JSON-able (no NaN or infinity): ``mode`` ("race"), ``frames``,
+        ``epochRange`` (up to the last epoch where some run still changes),
+        ``lossRange``, ``labels``, ``style``, ``lossOptimum``, ``surface``, and
+        ``runs``, each with its ``name``, ``color``, stopping reason, loss
+        ``curve`` (per update when it has one), ``marks`` (its loss at every
+        frame epoch, held at its last once it stopped) and ``path``.
 
     Raises
     ------
@@ -89,79 +110,141 @@ def race_figure(
         raise ValueError(
             f"param_names must name all {loss.n_params} parameters; got {len(param_names)}."
         )
-    axes = checked_axes(
-        default_axes(loss.n_features, loss.fit_intercept) if axes is None else axes,
-        loss.n_params,
-    )
+    axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
+    lasts = [last_finite_epoch(run) for _, run in runs]
     thetas = [
-        parameters(run.history.coef, run.history.intercept, loss.fit_intercept) for _, run in runs
+        parameters(run.history.coef[: e + 1], run.history.intercept[: e + 1], loss.fit_intercept)
+        for (_, run), e in zip(runs, lasts, strict=True)
     ]
     cover = np.vstack(
-        [within_bowl(theta, run.history.loss) for theta, (_, run) in zip(thetas, runs, strict=True)]
+        [theta[:1] for theta in thetas]
+        + [
+            within_bowl(theta, run.history.loss[: len(theta)])
+            for (_, run), theta in zip(runs, thetas, strict=True)
+        ]
     )
     ls = landscape(loss, fit, axes, param_names, cover, grid)
-    last = max(run.epochs_run for _, run in runs)
-    frames = frame_epochs(last, max_frames)
+    longest = max(run.epochs_run for _, run in runs)
+    frames = frame_epochs(longest, max_frames)
+    optimum = float(fit.loss)
+    drawing = _Drawing(ls, frames, optimum, log_loss, curve_points, path_points, loss.fit_intercept)
+    shown = [
+        _run_data(name, run, last, theta, color, drawing)
+        for (name, run), last, theta, color in zip(
+            runs, lasts, thetas, style.RUN_COLORS, strict=False
+        )
+    ]
+    changing = max(changing_until(run, last) for (_, run), last in zip(runs, lasts, strict=True))
+    end = min(longest, max(math.ceil(1.15 * changing), min(longest, 10), 1))
+    title = loss_title(loss.l2, loss.convention)
+    return {
+        "mode": "race",
+        "frames": frames.tolist(),
+        "epochRange": [0, end],
+        "lossRange": _loss_range(shown, optimum, log_loss),
+        "labels": {
+            "loss": f"gap to the optimum L − L*, {title}" if log_loss else title,
+            "surfaceLoss": title,
+            "params": list(ls.names),
+            "logLoss": bool(log_loss),
+            "logEpochs": bool(log_epochs),
+            "heldOthers": loss.n_params > len(ls.axes),
+        },
+        "style": {
+            "optimum": style.OPTIMUM,
+            "ink": style.INK,
+            "closedForm": style.CLOSED_FORM,
+            "colorscale": style.LANDSCAPE_COLORSCALE,
+            "font": style.FONT_FAMILY,
+            "fontSize": style.FONT_SIZE,
+        },
+        "lossOptimum": None if log_loss or not math.isfinite(optimum) else optimum,
+        "surface": surface_data(ls),
+        "runs": shown,
+    }
 
-    if ls.is_plane:
-        specs = [[{"type": "xy"}, {"type": "scene"}], [{"type": "xy", "colspan": 2}, None]]
-        titles = ["Contour map", "Cost surface", "Loss"]
-        panes, loss_pane = Panes(map=(1, 1), scene=(1, 2)), (2, 1)
+
+def _shown_loss(values: np.ndarray, optimum: float, log_loss: bool) -> np.ndarray:
+    return loss_gap(values, optimum) if log_loss else np.asarray(values, dtype=np.float64)
+
+
+class _Drawing(NamedTuple):
+    """What every run of a race is drawn against."""
+
+    ls: Landscape
+    frames: np.ndarray
+    optimum: float
+    log_loss: bool
+    curve_points: int
+    path_points: int
+    fit_intercept: bool
+
+
+def _run_data(name: str, run: Run, last: int, theta, color: str, drawing: _Drawing) -> dict:
+    ls, frames, optimum, log_loss, curve_points, path_points, fit_intercept = drawing
+    h = run.history
+    per_update = run.steps is not None
+    if per_update:
+        s = run.steps
+        finite = np.flatnonzero(np.isfinite(s.loss) & (s.epoch <= last))
+        keep = finite[curve_indices(finite.size, curve_points)]
+        curve_e, curve_v = s.epoch[keep], s.loss[keep]
+        along = finite[curve_indices(finite.size, path_points)]
+        path_theta = parameters(s.coef[along], s.intercept[along], fit_intercept)
+        path_e = s.epoch[along]
     else:
-        specs = [[{"type": "xy"}, {"type": "xy"}]]
-        titles = [f"Loss along {ls.names[0]}", "Loss"]
-        panes, loss_pane = Panes(map=(1, 1), scene=None), (1, 2)
-    fig = make_subplots(
-        rows=len(specs),
-        cols=2,
-        specs=specs,
-        subplot_titles=titles,
-        horizontal_spacing=0.09,
-        vertical_spacing=0.14,
+        keep = curve_indices(last + 1, curve_points)
+        curve_e, curve_v = keep.astype(np.float64), h.loss[keep]
+        along = np.union1d(path_epochs(frames)[path_epochs(frames) <= last], [last])
+        path_theta, path_e = theta[along], along.astype(np.float64)
+    at = np.minimum(frames, last)
+    track = ls.track(path_theta, path_e)
+    x_span, y_span, z_span = ls.spans
+    return {
+        "name": name,
+        "color": color,
+        "stop": run.stop_reason,
+        "stopWords": STOP_WORDS[run.stop_reason],
+        "perUpdate": per_update,
+        "epochsRun": int(run.epochs_run),
+        "lastFinite": int(last),
+        "divergedAt": None if run.diverged_at is None else int(run.diverged_at),
+        "curve": {
+            "e": rounded(curve_e),
+            "v": rounded(_shown_loss(curve_v, optimum, log_loss)),
+        },
+        "marks": {
+            "e": at.tolist(),
+            "v": rounded(_shown_loss(h.loss[at], optimum, log_loss)),
+        },
+        "path": {
+            "e": rounded(track.epoch),
+            "x": rounded(track.x, x_span),
+            "y": rounded(track.y, y_span),
+            "z": rounded(track.z + ls.lift, z_span) if ls.is_plane else None,
+        },
+    }
+
+
+def _loss_range(shown: list[dict], optimum: float, log_loss: bool) -> list:
+    """From 0 (log: the smallest gap) to above every value that has not blown up."""
+    values = np.array(
+        [v for run in shown for v in run["curve"]["v"] if v is not None], dtype=np.float64
     )
-    add_landscape(fig, ls, panes)
-
-    colors = style.RUN_COLORS[: len(runs)]
-    movers: list[Mover] = []
-    for (label, run), theta, color in zip(runs, thetas, colors, strict=True):
-        name = joined(label, f"diverged at epoch {run.diverged_at}" if run.diverged else "")
-        curve = loss_curve(run.history.loss, name=name, color=color, legendgroup=name)
-        fig.add_trace(curve, *loss_pane)
-        shown = np.unique(np.minimum(path_epochs(frames), run.epochs_run))
-        track = ls.track(theta[shown], shown)
-        movers += path_movers(ls, track, panes, color=color, name=name, until=run.epochs_run)
-    fig.add_trace(
-        reference_line(fit.loss, last, name="closed-form loss", color=style.INK), *loss_pane
-    )
-    movers.append(_loss_markers([run for _, run in runs], colors, loss_pane))
-    add_playback(fig, movers, frames)
-
-    revision = joined("race", *param_names, *map(str, axes))
-    x_axis, y_axis = loss_axes(
-        log_loss, loss_title(loss.l2, loss.convention), [run.history.loss for _, run in runs]
-    )
-    fig.update_xaxes(x_axis, row=loss_pane[0], col=loss_pane[1])
-    fig.update_yaxes(y_axis, row=loss_pane[0], col=loss_pane[1])
-    style_landscape_axes(fig, ls, panes, loss_title(loss.l2, loss.convention), revision)
-    margin = {"l": 70, "r": 30, "t": 90, "b": CONTROLS_MARGIN}
-    fig.update_layout(style.base_layout(HEIGHT, uirevision=revision, margin=margin))
-    style.readable_text(fig)
-    return fig
-
-
-def _loss_markers(runs: list[Run], colors, pane: tuple[int, int]) -> Mover:
-    """One trace marking every run's loss at the shown epoch (its last, once it stopped)."""
-    ends = np.array([run.epochs_run for run in runs])
-
-    def data(epoch: int) -> dict:
-        at = np.minimum(epoch, ends)
-        losses = np.array([run.history.loss[e] for run, e in zip(runs, at, strict=True)])
-        return {"x": at.astype(np.float64), "y": losses}
-
-    marker = {"color": list(colors), "size": 14, "line": {"width": 2, "color": style.INK}}
-    return Mover(
-        go.Scatter,
-        {"mode": "markers", "name": "shown epoch", "showlegend": False, "marker": marker},
-        data,
-        *pane,
-    )
+    if log_loss:
+        values = values[values > 0]
+        if not values.size:
+            return [-1.0, 1.0]
+        start = np.array([run["curve"]["v"][0] or np.inf for run in shown])
+        high = np.log10(min(values.max(), 1e3 * np.nanmin(start)))
+        low = np.log10(values.min())
+        pad = 0.05 * max(high - low, 0.1)
+        return rounded([low - pad, high + pad])
+    tops = [
+        float(np.max(curve[below_blowup(curve)], initial=0.0))
+        for curve in (
+            np.array([np.nan if v is None else v for v in run["curve"]["v"]]) for run in shown
+        )
+    ]
+    top = max([*tops, optimum if math.isfinite(optimum) else 0.0])
+    return rounded([0.0, 1.05 * top or 1.0])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from charts import race as race_chart
 from charts.labels import parameter_names
-from charts.race import race_figure
 from core import Run
-from ui import compute, race, router, sidebar, views
-from ui.settings import OPTIMIZER_KEYS
+from ui import compute, player, race, router, sidebar, views
+from ui.settings import OPTIMIZER_KEYS, RunSettings
 from ui.widgets import draw
 
 ctx = router.context()
@@ -98,6 +98,7 @@ st.button(
 )
 
 runs: list[tuple[str, Run]] = []
+kept: list[tuple[RunSettings, str]] = []
 for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)
     name = race.label(i, run_settings)
@@ -110,6 +111,7 @@ for i in range(count):
         continue
     try:
         runs.append((name, compute.run_descent(ctx.problem_key, ctx.raw, run_settings)))
+        kept.append((run_settings, name))
     except ValueError as error:
         st.error(f"**{name}** cannot run: {error}", icon=":material/error:")
 if not runs:
@@ -118,24 +120,36 @@ if not runs:
 st.subheader("The race")
 param_names = parameter_names(problem.feature_names, settings.fit_intercept)
 axes = None
+view = st.columns(4 if len(param_names) > 2 else 2, vertical_alignment="bottom")
 if len(param_names) > 2:
-    view = st.columns(3, vertical_alignment="bottom")
     axes = views.axes_picker(
-        param_names, view[:2], key="race_view", labels=("Map x-axis", "Map y-axis")
+        param_names,
+        view[:2],
+        key="race_view",
+        labels=("Map x-axis", "Map y-axis"),
+        default=race_chart.default_axes(problem.loss),
     )
-    toggle_at = view[2]
-else:
-    toggle_at = st
-log_loss = toggle_at.toggle("Log loss axis", key="race_view_log", value=True)
-st.plotly_chart(
-    race_figure(
-        runs, problem.fit, problem.loss, param_names=param_names, axes=axes, log_loss=log_loss
-    ),
-    key="race_chart",
+log_loss = view[-2].toggle(
+    "Log loss axis (gap L − L*)",
+    key="race_view_log",
+    value=True,
+    help="The loss above the closed-form optimum, on a log scale: how many digits each run "
+    "has gained, down to where it stops.",
+)
+log_epochs = view[-1].toggle("Log epoch axis", key="race_view_log_epochs")
+player.render_race(
+    ctx,
+    runs,
+    settings=tuple(own for own, _ in kept),
+    axes=axes,
+    log_loss=log_loss,
+    log_epochs=log_epochs,
 )
 st.caption(
-    "Press ▶ to replay every run together; drag the slider to any epoch. Click a run in the "
-    "legend to hide it everywhere. Other parameters are held at the closed-form optimum."
+    "Press ▶ to replay every run together, or drag the epoch slider: one control moves every "
+    "run. Mini-batch and stochastic runs are drawn update by update, so their noise shows. "
+    "Click a run in the loss chart's legend to hide it everywhere. Parameters not on the map "
+    "are held at the closed-form optimum."
 )
 
 st.subheader("Scoreboard")

@@ -32,7 +32,9 @@ from pathlib import Path
 import plotly
 import streamlit as st
 
+from charts.labels import parameter_names
 from charts.player_data import player_data
+from charts.race import race_data
 from core.verdict import verdict
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEMA, RunSettings, nearest_rate
@@ -42,10 +44,10 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 #: Key of the player's element (its state, the rate released on it, is under this key).
 KEY = "player"
-#: Session key of the body key last sent to the player's element.
-SENT = "player:sent"
-#: Session key of the last ``missing`` report the page answered by sending the body.
-ANSWERED = "player:answered"
+#: Key of the Compare page's race element. Beside each element's key, ``{key}:sent``
+#: holds the body key last sent to it and ``{key}:answered`` the last ``missing``
+#: report answered by sending the body again.
+RACE_KEY = "race_player"
 #: Most parameter updates a sweep of the ladder may make (full batch: epochs x rates).
 SWEEP_UPDATES = 60_000
 
@@ -124,35 +126,56 @@ def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool, wi
         window,
         ctx.spectrum,
     )
-    header = {
-        "key": body.key,
-        "selected": selected,
-        "plotly": f"{_base_url()}app/static/{PLOTLY_JS.name}",
-    }
-    sent = b"" if _browser_holds(body.key) else body.data
+    _send(KEY, body, {"mode": "ladder", "selected": selected}, on_rate_change=_use_rate)
+
+
+def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) -> None:
+    """Draw the Compare page's race in the player: every run at once, one epoch scrubber.
+
+    Parameters
+    ----------
+    ctx : the router's context (its problem)
+    runs : list of (str, Run)
+        Each run's label and result.
+    settings : tuple of RunSettings
+        Each run's settings, in order: with the labels they are the cache key of
+        what the player draws.
+    axes : tuple of int or None
+        The surface's parameters (None: the data's most elongated pair).
+    log_loss, log_epochs : bool
+        Log axes: the gap L − L* and the epoch.
+    """
+    names = tuple(name for name, _ in runs)
+    body = _race_body(ctx.problem_key, ctx.raw, settings, names, axes, log_loss, log_epochs, runs)
+    _send(RACE_KEY, body, {"mode": "race"})
+
+
+def _send(key: str, body: _Body, header: dict, **callbacks) -> None:
+    header = {**header, "key": body.key, "plotly": f"{_base_url()}app/static/{PLOTLY_JS.name}"}
+    sent = b"" if _browser_holds(key, body.key) else body.data
     payload = json.dumps(header).encode() + b"\n" + sent
-    _component(key=KEY, data=payload, on_rate_change=_use_rate, on_missing_change=_no_op)
+    _component(key=key, data=payload, on_missing_change=_no_op, **callbacks)
 
 
 def _no_op() -> None:
     """The ``missing`` report needs no callback: the run it starts resends the body."""
 
 
-def _browser_holds(key: str) -> bool:
-    """True when the previous run sent body ``key`` to the element that is still on the page.
+def _browser_holds(element: str, key: str) -> bool:
+    """True when the previous run sent body ``key`` to ``element``, still on the page.
 
     The element's state is in the session only while the element was drawn by
     the previous run; a page change or a report that the body is missing makes
     the body go out again.
     """
     state = st.session_state
-    drawn = state.get(KEY)
+    drawn = state.get(element)
     missing = drawn.get("missing") if drawn is not None else None
-    holds = drawn is not None and state.get(SENT) == key
-    if missing and missing != state.get(ANSWERED):
-        state[ANSWERED] = missing
+    holds = drawn is not None and state.get(f"{element}:sent") == key
+    if missing and missing != state.get(f"{element}:answered"):
+        state[f"{element}:answered"] = missing
         holds = False
-    state[SENT] = key
+    state[f"{element}:sent"] = key
     return holds
 
 
@@ -202,5 +225,21 @@ def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _
             limit=said[0].limit,
             regimes=[v.regime for v in said],
             rule_name=said[0].rule_name,
+        )
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _race_body(problem_key, _raw, settings, names, axes, log_loss, log_epochs, _runs) -> _Body:
+    problem = compute.problem(problem_key, _raw)
+    return _Body(
+        race_data(
+            list(_runs),
+            problem.fit,
+            problem.loss,
+            param_names=parameter_names(problem.feature_names, problem.loss.fit_intercept),
+            axes=axes,
+            log_loss=log_loss,
+            log_epochs=log_epochs,
         )
     )

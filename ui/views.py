@@ -11,12 +11,14 @@ def axes_picker(
     *,
     key: str,
     labels: tuple[str, str] = ("Surface x-axis", "Surface y-axis"),
+    default: tuple[int, int] | None = None,
 ) -> tuple[int, int] | None:
     """Two selectboxes choosing the parameters a surface is drawn over.
 
     Their keys carry the parameter names, so new data starts them afresh
-    instead of showing the previous data's names. Returns None (and says why)
-    when the same parameter is picked twice.
+    instead of showing the previous data's names. ``default`` is the pair they
+    open on (the first and the last parameter when not given). Returns None
+    (and says why) when the same parameter is picked twice.
     """
     suffix = "|".join(names)
     first = places[0].selectbox(
@@ -24,14 +26,14 @@ def axes_picker(
         range(len(names)),
         key=f"{key}_u:{suffix}",
         format_func=names.__getitem__,
-        index=0,
+        index=default[0] if default else 0,
     )
     second = places[1].selectbox(
         labels[1],
         range(len(names)),
         key=f"{key}_v:{suffix}",
         format_func=names.__getitem__,
-        index=len(names) - 1,
+        index=default[1] if default else len(names) - 1,
     )
     if first == second:
         places[1].caption("Pick two different parameters.")

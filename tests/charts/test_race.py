@@ -1,139 +1,132 @@
-"""The Compare page's race: runs of different lengths on one landscape, moved by one slider."""
+"""The Compare page's race data: every run on one surface, moved by one epoch scrubber."""
+
+import itertools
+import json
 
 import numpy as np
 import pytest
 
 from charts.labels import parameter_names
-from charts.landscape import LEVELS
-from charts.race import race_figure
-from charts.sampling import frame_epochs
+from charts.race import STILL_CHANGING, race_data
 from charts.style import RUN_COLORS
 from tests.charts.conftest import Problem
-from tests.charts.helpers import assert_all_finite, decode, frame_trace, layout_of, named
 
-#: Index of the first moving trace: surface, its optimum, contour, bands, optimum,
-#: three loss curves and the closed-form loss come before.
-FIRST = 8 + LEVELS
+
+def data_of(problem: Problem, runs, **options) -> dict:
+    names = parameter_names(problem.feature_names, problem.fit_intercept)
+    out = race_data(runs, problem.fit, problem.loss, param_names=names, **options)
+    # What the browser gets: strict JSON, so NaN or infinity anywhere fails here.
+    return json.loads(json.dumps(out, allow_nan=False))
+
+
+def mse(problem: Problem, w: float, b: float) -> float:
+    """The tutorial's loss written out: mean squared residual of ``y`` against ``w x + b``."""
+    return float(np.mean((problem.y - (w * problem.X[:, 0] + b)) ** 2))
 
 
 @pytest.fixture(scope="module")
 def runs(line_problem):
     return [
-        ("GD", line_problem.descend(learning_rate=0.1, epochs=300)),
-        ("momentum", line_problem.descend(optimizer="momentum", learning_rate=0.05, epochs=120)),
-        ("adam", line_problem.descend(optimizer="adam", learning_rate=0.2, epochs=400, tol=1e-9)),
+        ("1. GD", line_problem.descend(learning_rate=0.1, epochs=300)),
+        ("2. Momentum", line_problem.descend(optimizer="momentum", learning_rate=0.05, epochs=300)),
+        ("3. GD stochastic", line_problem.descend(learning_rate=0.01, epochs=300, batch_size=1)),
+        ("4. GD η=1.5", line_problem.descend(learning_rate=1.5, epochs=300)),  # limit ≈ 0.36
     ]
 
 
 @pytest.fixture(scope="module")
-def fig(line_problem, runs):
-    names = parameter_names(line_problem.feature_names, True)
-    return race_figure(runs, line_problem.fit, line_problem.loss, param_names=names)
+def data(line_problem, runs):
+    return data_of(line_problem, runs)
 
 
-def test_traces_per_pane_in_order(fig):
-    assert layout_of(fig) == [
-        ("surface", "scene"),
-        ("scatter3d", "scene"),  # optimum
-        ("contour", "x"),  # invisible, answers hover
-        *[("scatter", "x")] * LEVELS,  # filled level sets
-        ("scatter", "x"),  # optimum
-        ("scatter", "x2"),  # loss curves, one per run
-        ("scatter", "x2"),
-        ("scatter", "x2"),
-        ("scatter", "x2"),  # closed-form loss
-        *[("scatter3d", "scene"), ("scatter", "x")] * 3,  # moving paths, per run
-        ("scatter", "x2"),  # moving loss markers
-    ]
-    assert all(list(frame.traces) == list(range(FIRST, FIRST + 7)) for frame in fig.frames)
+def test_each_run_has_its_name_colour_and_stop(data, runs):
+    assert [r["name"] for r in data["runs"]] == [name for name, _ in runs]
+    assert [r["color"] for r in data["runs"]] == list(RUN_COLORS[:4])
+    assert [r["stop"] for r in data["runs"]] == [run.stop_reason for _, run in runs]
+    diverged = data["runs"][3]
+    assert diverged["stop"] == "diverged" and diverged["divergedAt"] == runs[3][1].diverged_at
+    assert data["mode"] == "race"
 
 
-def test_each_run_keeps_its_colour_and_label_everywhere(fig, runs):
-    for k, (label, _) in enumerate(runs):
-        indices = named(fig, label)
-        assert len(indices) == 3  # loss curve, 3D path, contour path
-        colors = {fig.data[i].line.color for i in indices}
-        assert colors == {RUN_COLORS[k]}
-        assert [fig.data[i].showlegend for i in indices].count(False) == 2
-    assert list(fig.data[FIRST + 6].marker.color) == list(RUN_COLORS[:3])
+def test_one_scrubber_moves_every_run_and_a_stopped_run_stays_at_its_end(data, runs, line_problem):
+    frames = data["frames"]
+    assert frames[0] == 0 and frames[-1] == max(run.epochs_run for _, run in runs)
+    for shown in data["runs"]:
+        assert len(shown["marks"]["e"]) == len(frames)
+        assert shown["marks"]["e"] == [min(f, shown["lastFinite"]) for f in frames]
+    gd = data["runs"][0]
+    for epoch, loss in zip(gd["marks"]["e"], gd["marks"]["v"], strict=True):
+        w, b = runs[0][1].history.coef[epoch, 0], runs[0][1].history.intercept[epoch]
+        assert loss == pytest.approx(mse(line_problem, w, b), rel=1e-4)
 
 
-def test_frames_are_shared_epochs_up_to_the_longest_run(fig, runs):
-    longest = max(run.epochs_run for _, run in runs)
-    assert [frame.name for frame in fig.frames] == [str(e) for e in frame_epochs(longest, 60)]
-    assert fig.layout.sliders[0].active == len(fig.frames) - 1
+def test_a_stochastic_run_is_drawn_update_by_update_so_its_noise_shows(data, runs):
+    stochastic = data["runs"][2]
+    assert stochastic["perUpdate"] and not data["runs"][0]["perUpdate"]
+    epochs = np.array(stochastic["path"]["e"])
+    assert np.any(epochs != np.round(epochs)), "points between epochs: one per update"
+    assert np.all(np.diff(epochs) >= 0)
+    losses = np.array(stochastic["curve"]["v"])
+    late = losses[np.array(stochastic["curve"]["e"]) > 5]
+    assert np.sum(np.diff(late) > 0) > 0.2 * late.size, "single-row updates make the loss jitter"
+    gd = np.array(data["runs"][0]["curve"]["v"])
+    assert np.all(np.diff(gd) <= 1e-12 * gd[0]), "full batch at a stable rate only goes down"
 
 
-def test_runs_that_stopped_early_stay_at_their_last_point(fig, runs):
-    ends = np.array([run.epochs_run for _, run in runs])
-    assert len(set(ends)) == 3
-    for k, frame in enumerate(fig.frames):
-        epoch = int(frame.name)
-        markers = frame_trace(fig, k, FIRST + 6)
-        np.testing.assert_array_equal(markers["x"], np.minimum(epoch, ends))
-        for r, (_, run) in enumerate(runs):
-            shown = min(epoch, run.epochs_run)
-            path = frame_trace(fig, k, FIRST + 1 + 2 * r)
-            np.testing.assert_allclose(
-                [path["x"][-1], path["y"][-1]],
-                [run.history.coef[shown, 0], run.history.intercept[shown]],
-                rtol=1e-5,
-                atol=1e-6,
-            )
-    # The initial view is the end of the race.
-    for index in range(FIRST, FIRST + 7):
-        np.testing.assert_array_equal(decode(fig.data[index].x), frame_trace(fig, -1, index)["x"])
+def test_the_epoch_axis_frames_where_the_runs_still_change(data, runs):
+    start, end = data["epochRange"]
+    assert start == 0 and end < 300, "runs that settle early are not pressed to the left edge"
+    # Reference: the slowest converging run's loss is within 1% of its change of its end
+    # from some epoch on; the axis reaches past that epoch.
+    settled = []
+    for _, run in runs[:3]:
+        losses = run.history.loss
+        change = np.abs(losses - losses[-1])
+        settled.append(max(e for e in range(len(losses)) if change[e] > STILL_CHANGING * change[0]))
+    assert end >= max(settled)
+    assert end <= 1.2 * max(settled) + 10
 
 
-def test_optimum_and_axis_titles(fig, line_problem):
-    fit = line_problem.fit
-    for index in named(fig, "optimum"):
-        np.testing.assert_allclose(
-            [fig.data[index].x[0], fig.data[index].y[0]], [fit.coef[0], fit.intercept]
-        )
-    assert fig.layout.xaxis.title.text == "w (income)"
-    assert fig.layout.yaxis.title.text == "b (intercept)"
-    assert fig.layout.xaxis2.title.text == "epoch"
-    (reference,) = named(fig, "closed-form loss")
-    assert set(fig.data[reference].y) == {fit.loss}
+def test_log_loss_shows_the_gap_to_the_optimum(line_problem, runs):
+    data = data_of(line_problem, runs[:2], log_loss=True)
+    gd = data["runs"][0]
+    for epoch, gap in zip(gd["marks"]["e"][:5], gd["marks"]["v"][:5], strict=True):
+        w, b = runs[0][1].history.coef[epoch, 0], runs[0][1].history.intercept[epoch]
+        optimum = mse(line_problem, line_problem.fit.coef[0], line_problem.fit.intercept)
+        assert gap == pytest.approx(mse(line_problem, w, b) - optimum, rel=1e-3)
+    assert all(v > 0 for run in data["runs"] for v in run["curve"]["v"])
+    assert "L − L*" in data["labels"]["loss"] and data["labels"]["logLoss"]
+    low, high = data["lossRange"]
+    assert 10**low < min(gd["curve"]["v"]) and 10**high > max(gd["curve"]["v"])
 
 
-def test_log_axis_and_finite_values(line_problem, runs, fig):
-    assert_all_finite(fig)
-    names = parameter_names(["income"], True)
-    logged = race_figure(
-        runs, line_problem.fit, line_problem.loss, param_names=names, log_loss=True
-    )
-    assert logged.layout.yaxis2.type == "log"
+def test_the_surface_defaults_to_the_most_elongated_pair(three_features):
+    X = np.column_stack([three_features.X, np.ones(len(three_features.y))])
+    H = 2 * X.T @ X / len(X)  # the MSE's Hessian, written out
+    names = parameter_names(three_features.feature_names, True)
+
+    def condition(pair):
+        eig = np.linalg.eigvalsh(H[np.ix_(pair, pair)])
+        return eig[-1] / eig[0]
+
+    expected = max(itertools.combinations(range(4), 2), key=condition)
+    run = three_features.descend(learning_rate=0.01, epochs=50)
+    data = data_of(three_features, [("GD", run)])
+    assert data["labels"]["params"] == [names[i] for i in expected]
+    assert data["labels"]["heldOthers"]
 
 
-def test_a_diverged_run_does_not_flatten_the_others(line_problem, runs):
-    blown = line_problem.descend(learning_rate=5.0, epochs=100)
-    names = parameter_names(["income"], True)
-    fig = race_figure(
-        [*runs[:1], ("too fast", blown)], line_problem.fit, line_problem.loss, param_names=names
-    )
-    assert_all_finite(fig)
-    assert fig.layout.yaxis2.range[1] <= 10.5 * runs[0][1].history.loss[0]
-    assert named(fig, f"too fast · diverged at epoch {blown.diverged_at}")
+def test_a_diverged_run_is_cut_at_its_last_finite_epoch(data, runs):
+    shown = data["runs"][3]
+    last = shown["lastFinite"]
+    assert np.isfinite(runs[3][1].history.loss[last])
+    assert max(shown["path"]["e"]) <= last and max(shown["curve"]["e"]) <= last
+    top = data["lossRange"][1]
+    assert top < 1e3 * runs[0][1].history.loss[0], "the blow-up does not flatten the others"
 
 
-def test_one_parameter_race_uses_the_loss_curve(line_problem):
-    problem = Problem(line_problem.X, line_problem.y, ["income"], fit_intercept=False)
-    runs = [
-        ("a", problem.descend(learning_rate=0.1, epochs=30)),
-        ("b", problem.descend(learning_rate=0.3, epochs=10)),
-    ]
-    fig = race_figure(runs, problem.fit, problem.loss, param_names=["w (income)"])
-    assert_all_finite(fig)
-    assert [t.type for t in fig.data] == ["scatter"] * len(fig.data)
-    assert fig.layout.yaxis.title.text == "loss (MSE)"
-    assert len(fig.frames[0].traces) == 3
-
-
-def test_bad_arguments_are_refused(line_problem, runs):
-    names = parameter_names(["income"], True)
+def test_runs_are_one_to_six(line_problem, runs):
     with pytest.raises(ValueError, match="1 to 6 runs"):
-        race_figure(runs * 3, line_problem.fit, line_problem.loss, param_names=names)
-    with pytest.raises(ValueError, match="param_names"):
-        race_figure(runs, line_problem.fit, line_problem.loss, param_names=names[:1])
+        data_of(line_problem, [])
+    with pytest.raises(ValueError, match="1 to 6 runs"):
+        data_of(line_problem, runs * 2)

@@ -1,8 +1,15 @@
-// The Descent page's player: fit, loss, 3D surface and contour map, drawn with plotly.js
-// (served by this app's own server) and updated in place. Every learning rate of the
-// ladder arrives at once, so the rate scrubber, the epoch scrubber and playback never
-// ask the server; releasing the rate scrubber (or Enter, or the button) sets the
-// sidebar's rate. The 3D scene is built once per surface and only its path is restyled.
+// The player: views drawn with plotly.js (served by this app's own server) and updated in
+// place, played back in the browser.
+//
+// - Stage: what every player shares: its views (one <figure> each), the body it was sent,
+//   playback (play, pause, speed, the epoch scrubber) and the loss surface's traces.
+// - Ladder (the Descent page): fit, loss, 3D surface and contour map of one run per
+//   learning rate of the ladder; the rate scrubber switches between them without asking
+//   the server, and releasing it (or Enter, or the button) sets the sidebar's rate.
+// - Race (the Compare page): every run of a race at once, a path each on the shared
+//   surface and map and a loss curve each; one epoch scrubber moves them all.
+// The 3D scene is built once per surface; afterwards only its paths are restyled. Each
+// view is a figure of its own, so a mode that shows one view at a time can hide the rest.
 
 const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
 const PATH_MARKER = 5;
@@ -56,7 +63,7 @@ function lastAtOrBelow(values, x) {
   return lo - 1;
 }
 
-const HTML = `
+const PLAYBACK = `
   <div class="dh-controls">
     <button type="button" class="dh-play" aria-label="Play">▶ Play</button>
     <label class="dh-field dh-epoch-field">
@@ -70,7 +77,16 @@ const HTML = `
         <option value="1">1×</option><option value="2">2×</option><option value="4">4×</option>
       </select>
     </label>
-  </div>
+  </div>`;
+
+function views(names) {
+  const figures = names.map((name) => `
+    <figure class="dh-view dh-${name}"><div class="dh-graph"></div>
+      <figcaption class="dh-alt"></figcaption></figure>`);
+  return `<div class="dh-views">${figures.join("")}</div>`;
+}
+
+const LADDER_HTML = `${PLAYBACK}
   <div class="dh-controls">
     <div class="dh-field dh-rate-field">
       <span>Learning rate η</span>
@@ -86,63 +102,299 @@ const HTML = `
   </div>
   <p class="dh-limit"></p>
   <p class="dh-status" data-testid="player-status"></p>
-  <div class="dh-views">
-    <figure class="dh-view dh-fit"><div class="dh-graph"></div>
-      <figcaption class="dh-alt"></figcaption></figure>
-    <figure class="dh-view dh-loss"><div class="dh-graph"></div>
-      <figcaption class="dh-alt"></figcaption></figure>
-    <figure class="dh-view dh-surface"><div class="dh-graph"></div>
-      <figcaption class="dh-alt"></figcaption></figure>
-    <figure class="dh-view dh-map"><div class="dh-graph"></div>
-      <figcaption class="dh-alt"></figcaption></figure>
-  </div>`;
+  ${views(["fit", "loss", "surface", "map"])}`;
 
-class Player {
-  constructor(parent) {
+const RACE_HTML = `${PLAYBACK}
+  <p class="dh-status" data-testid="player-status"></p>
+  ${views(["loss", "surface", "map"])}`;
+
+// Parse the bytes a player is sent: a header line, then the body (absent when the server
+// believes this element holds it already). Returns the header, and the body when new.
+function unpack(bytes, withBody = true) {
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  const newline = data.indexOf(10);
+  const header = JSON.parse(new TextDecoder().decode(data.subarray(0, newline)));
+  const body = withBody && data.length > newline + 1
+    ? JSON.parse(new TextDecoder().decode(data.subarray(newline + 1)))
+    : null;
+  return { header, body };
+}
+
+class Stage {
+  constructor(parent, html, names) {
     this.root = document.createElement("div");
     this.root.className = "dh-player";
     this.root.dataset.drawn = "0";
-    this.root.innerHTML = HTML;
+    this.root.innerHTML = html;
     parent.appendChild(this.root);
     const q = (s) => this.root.querySelector(s);
+    this.q = q;
     this.el = {
       play: q(".dh-play"),
       epoch: q(".dh-epoch"),
       epochValue: q(".dh-epoch-value"),
       speed: q(".dh-speed"),
+      status: q(".dh-status"),
+      views: {},
+    };
+    for (const name of names) {
+      const view = q(`.dh-${name}`);
+      this.el.views[name] = { box: view, gd: view.querySelector(".dh-graph"), alt: view.querySelector(".dh-alt") };
+    }
+    this.key = null;
+    this.surfaceKey = null;
+    this.playing = false;
+    this.queue = Promise.resolve();
+    const { play, epoch, speed } = this.el;
+    play.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
+    epoch.addEventListener("input", () => {
+      this.pause();
+      this.step(Number(epoch.value));
+    });
+    speed.addEventListener("change", () => {
+      if (this.playing) this.schedule();
+    });
+  }
+
+  // Take the bytes of a rerun; `then(header, fresh)` draws. A header whose body this element
+  // lacks (it was re-created) is reported, so the server's next run sends the body.
+  receive(data, then) {
+    const { header } = unpack(data, false);
+    const fresh = header.key !== this.key;
+    const body = fresh ? unpack(data).body : null;
+    if (fresh && !body) {
+      if (this.setState) this.setState("missing", `${header.key}@${Date.now()}`);
+      return;
+    }
+    if (fresh) {
+      this.body = body;
+      this.key = header.key;
+    }
+    this.queue = this.queue
+      .then(() => loadPlotly(header.plotly))
+      .then((Plotly) => {
+        this.Plotly = Plotly;
+        return then(header, fresh);
+      })
+      .catch((error) => {
+        this.el.status.textContent = `The charts could not be drawn: ${error.message}`;
+      });
+  }
+
+  // Build the map and, a frame later (the flat views reach the screen first; the 3D scene
+  // takes longest), the surface, when the surface changed; else move their paths.
+  async drawLandscape(jobs, mapTraces, surfaceTraces, movePaths) {
+    const P = this.Plotly;
+    const v = this.el.views;
+    const sf = this.body.surface;
+    if (sf.key !== this.surfaceKey || !v.map.gd.data) {
+      jobs.push(P.react(v.map.gd, mapTraces(), this.mapLayout(), CONFIG));
+      if (sf.plane) {
+        await Promise.all(jobs);
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        jobs.push(P.react(v.surface.gd, surfaceTraces(), this.surfaceLayout(), CONFIG));
+      }
+      this.surfaceKey = sf.key;
+    } else {
+      jobs.push(movePaths());
+    }
+    await Promise.all(jobs);
+  }
+
+  sizes(count, big) {
+    const sizes = new Array(count).fill(big ? PATH_MARKER : PATH_MARKER - 1);
+    if (count) sizes[count - 1] = big ? CURRENT_MARKER : CURRENT_MARKER - 5;
+    return sizes;
+  }
+
+  font() {
+    const s = this.body.style;
+    return { family: s.font, size: s.fontSize - 1, color: s.ink };
+  }
+
+  baseLayout(title, height) {
+    return {
+      title: { text: title, x: 0.02, font: { size: this.body.style.fontSize + 1 } },
+      height,
+      autosize: true,
+      font: this.font(),
+      margin: { l: 64, r: 16, t: 48, b: 100 },
+      paper_bgcolor: "white",
+      plot_bgcolor: "white",
+      showlegend: true,
+      legend: { orientation: "h", y: -0.3, x: 0, yanchor: "top" },
+      hoverlabel: { font: { size: 14 } },
+    };
+  }
+
+  // A path on the map (scene false) or the surface, its first `count` points, in `color`.
+  path(path, count, color, name, scene) {
+    const trace = {
+      type: scene ? "scatter3d" : "scatter",
+      mode: "lines+markers",
+      x: path.x.slice(0, count),
+      y: path.y.slice(0, count),
+      name,
+      showlegend: false,
+      line: { color, width: scene ? 6 : 3 },
+      marker: { color, opacity: 1, size: this.sizes(count, !scene), line: { width: 0 } },
+      hovertemplate: `${name}<br>epoch %{customdata:.4~f}<br>%{x:.4g}, %{y:.4g}<extra></extra>`,
+      customdata: path.e.slice(0, count),
+    };
+    if (scene) trace.z = path.z.slice(0, count);
+    return trace;
+  }
+
+  // The loss landscape under the paths: a contour map (or a curve for one parameter) and
+  // the optimum; `surfaceBase` the same in 3D.
+  landTraces() {
+    const b = this.body;
+    const sf = b.surface;
+    const s = b.style;
+    const [pu, pv] = b.labels.params;
+    let land;
+    if (sf.plane) {
+      let low = Infinity;
+      for (const row of sf.values) for (const z of row) if (z !== null && z < low) low = z;
+      land = {
+        type: "contour", x: sf.u, y: sf.v,
+        z: sf.values.map((row) => row.map((z) => (z === null ? null : Math.sqrt(Math.max(z - low, 0))))),
+        customdata: sf.values, colorscale: s.colorscale, showscale: false, ncontours: 22,
+        contours: { coloring: "fill", showlines: true },
+        line: { width: 0.6, color: "rgba(40,60,90,0.35)" }, name: "loss", showlegend: false,
+        hovertemplate: `${pu} = %{x:.4g}<br>${pv} = %{y:.4g}<br>loss = %{customdata:.4g}<extra></extra>`,
+      };
+    } else {
+      land = {
+        type: "scatter", mode: "lines", x: sf.u, y: sf.values, name: "loss", showlegend: false,
+        line: { color: s.colorscale[s.colorscale.length - 1][1], width: 3 },
+        hovertemplate: `${pu} = %{x:.4g}<br>loss = %{y:.4g}<extra></extra>`,
+      };
+    }
+    const optimum = {
+      type: "scatter", mode: "markers", x: [sf.optimum[0]], y: [sf.optimum[1]], name: "optimum",
+      showlegend: false,
+      marker: { symbol: "star", size: 20, color: s.optimum, line: { width: 1.5, color: s.ink } },
+      hovertemplate: "optimum<extra></extra>",
+    };
+    return [land, optimum];
+  }
+
+  mapLayout() {
+    const b = this.body;
+    const sf = b.surface;
+    const held = b.labels.heldOthers ? " · others at the optimum" : "";
+    const title = sf.plane ? `Contour map${held}` : `Loss along ${b.labels.params[0]}${held}`;
+    const layout = this.baseLayout(title, sf.plane ? 480 : 420);
+    layout.margin = { l: 64, r: 16, t: 48, b: 72 };
+    layout.xaxis = { title: { text: b.labels.params[0] }, range: [sf.u[0], sf.u[sf.u.length - 1]] };
+    layout.yaxis = sf.plane
+      ? { title: { text: b.labels.params[1] }, range: [sf.v[0], sf.v[sf.v.length - 1]] }
+      : { title: { text: b.labels.surfaceLoss || b.labels.loss }, range: sf.yRange };
+    return layout;
+  }
+
+  surfaceBase() {
+    const b = this.body;
+    const sf = b.surface;
+    const s = b.style;
+    const [pu, pv] = b.labels.params;
+    return [
+      {
+        type: "surface", x: sf.u, y: sf.v, z: sf.values, colorscale: s.colorscale,
+        showscale: false, opacity: 0.95, name: "loss", showlegend: false,
+        hovertemplate: `${pu} = %{x:.4g}<br>${pv} = %{y:.4g}<br>loss = %{z:.4g}<extra></extra>`,
+      },
+      {
+        type: "scatter3d", mode: "markers", x: [sf.optimum[0]], y: [sf.optimum[1]],
+        z: [sf.optimum[2]], name: "optimum", showlegend: false,
+        marker: { symbol: "diamond", size: 8, color: s.optimum, line: { width: 2, color: s.ink } },
+        hovertemplate: "optimum<extra></extra>",
+      },
+    ];
+  }
+
+  surfaceLayout() {
+    const b = this.body;
+    const sf = b.surface;
+    const held = b.labels.heldOthers ? " · others at the optimum" : "";
+    const layout = this.baseLayout(`Cost surface${held}`, 480);
+    layout.margin = { l: 0, r: 0, t: 48, b: 0 };
+    const axis = (title, range) => ({
+      title: { text: title, font: { size: 14 } },
+      range,
+      nticks: 5,
+      tickfont: { size: 12 },
+    });
+    layout.scene = {
+      xaxis: axis(b.labels.params[0], [sf.u[0], sf.u[sf.u.length - 1]]),
+      yaxis: axis(b.labels.params[1], [sf.v[0], sf.v[sf.v.length - 1]]),
+      zaxis: axis(b.labels.surfaceLoss || b.labels.loss, sf.zRange),
+      aspectmode: "manual",
+      aspectratio: { x: 1, y: 1, z: 0.75 },
+      camera: { eye: { x: 1.6, y: -1.6, z: 0.8 }, center: { x: 0, y: 0, z: -0.15 } },
+    };
+    layout.uirevision = sf.key;
+    return layout;
+  }
+
+  // ---- playback: the epoch scrubber, play, pause and speed move every view ----
+
+  play() {
+    if (!this.body) return;
+    this.playing = true;
+    this.el.play.textContent = "❚❚ Pause";
+    this.el.play.setAttribute("aria-label", "Pause");
+    if (this.frameIndex >= this.body.frames.length - 1) this.frameIndex = -1;
+    this.schedule();
+  }
+
+  pause() {
+    this.playing = false;
+    clearTimeout(this.timer);
+    this.el.play.textContent = "▶ Play";
+    this.el.play.setAttribute("aria-label", "Play");
+  }
+
+  schedule() {
+    clearTimeout(this.timer);
+    const wait = PLAY_MS[this.el.speed.value] || PLAY_MS[1];
+    this.timer = setTimeout(async () => {
+      if (!this.playing) return;
+      const next = this.frameIndex + 1;
+      if (next > this.body.frames.length - 1) {
+        this.pause();
+        return;
+      }
+      await this.step(next);
+      if (this.playing) this.schedule();
+    }, wait);
+  }
+
+  setEpochControl() {
+    const { epoch } = this.el;
+    epoch.max = String(this.body.frames.length - 1);
+    this.frameIndex = this.body.frames.length - 1;
+    epoch.value = String(this.frameIndex);
+  }
+}
+
+class Ladder extends Stage {
+  constructor(parent) {
+    super(parent, LADDER_HTML, ["fit", "loss", "surface", "map"]);
+    const q = this.q;
+    Object.assign(this.el, {
       rate: q(".dh-rate"),
       rateValue: q(".dh-rate-value"),
       zones: q(".dh-zones"),
       badge: q(".dh-badge"),
       use: q(".dh-use"),
       limit: q(".dh-limit"),
-      status: q(".dh-status"),
-      views: {},
-    };
-    for (const name of ["fit", "loss", "surface", "map"]) {
-      const view = q(`.dh-${name}`);
-      this.el.views[name] = { box: view, gd: view.querySelector(".dh-graph"), alt: view.querySelector(".dh-alt") };
-    }
-    this.key = null;
-    this.surfaceKey = null;
+    });
     this.headerSelected = null;
     this.sidebarIndex = null;
-    this.playing = false;
     this.pointer = false;
-    this.queue = Promise.resolve();
-    this.bind();
-  }
-
-  bind() {
-    const { play, epoch, rate, use, speed } = this.el;
-    play.addEventListener("click", () => (this.playing ? this.pause() : this.play()));
-    epoch.addEventListener("input", () => {
-      this.pause();
-      this.show(this.rateIndex, Number(epoch.value));
-    });
-    speed.addEventListener("change", () => {
-      if (this.playing) this.schedule();
-    });
+    const { rate, use } = this.el;
     rate.addEventListener("pointerdown", () => (this.pointer = true));
     rate.addEventListener("input", () => this.show(Number(rate.value), this.frameIndex));
     rate.addEventListener("change", () => {
@@ -155,6 +407,10 @@ class Player {
     use.addEventListener("click", () => this.commit());
   }
 
+  step(frame) {
+    return this.show(this.rateIndex, frame);
+  }
+
   commit() {
     if (!this.body || this.rateIndex === this.sidebarIndex) return;
     this.sidebarIndex = this.rateIndex;
@@ -163,34 +419,15 @@ class Player {
   }
 
   receive(data) {
-    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    const newline = bytes.indexOf(10);
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, newline)));
-    const fresh = header.key !== this.key;
-    if (fresh) {
-      if (bytes.length <= newline + 1) {
-        // The server sent the header alone, believing this element holds its body: ask again.
-        if (this.setState) this.setState("missing", `${header.key}@${Date.now()}`);
-        return;
-      }
-      this.body = JSON.parse(new TextDecoder().decode(bytes.subarray(newline + 1)));
-      this.key = header.key;
-    }
-    const moved = fresh || header.selected !== this.headerSelected;
-    this.headerSelected = header.selected;
-    this.sidebarIndex = header.selected;
-    this.queue = this.queue
-      .then(() => loadPlotly(header.plotly))
-      .then((Plotly) => {
-        this.Plotly = Plotly;
-        if (fresh) return this.build(header.selected);
-        if (moved) return this.show(header.selected, this.frameIndex);
-        this.updateUse();
-        return null;
-      })
-      .catch((error) => {
-        this.el.status.textContent = `The charts could not be drawn: ${error.message}`;
-      });
+    super.receive(data, (header, fresh) => {
+      const moved = fresh || header.selected !== this.headerSelected;
+      this.headerSelected = header.selected;
+      this.sidebarIndex = header.selected;
+      if (fresh) return this.build(header.selected);
+      if (moved) return this.show(header.selected, this.frameIndex);
+      this.updateUse();
+      return null;
+    });
   }
 
   // ---- building the views (new data) ----
@@ -198,12 +435,10 @@ class Player {
   async build(selected) {
     const body = this.body;
     this.pause();
-    const { epoch, rate } = this.el;
-    epoch.max = String(body.frames.length - 1);
+    this.setEpochControl();
+    const { rate } = this.el;
     rate.max = String(body.rates.length - 1);
-    this.frameIndex = body.frames.length - 1;
     this.rateIndex = selected;
-    epoch.value = String(this.frameIndex);
     rate.value = String(selected);
     this.el.limit.textContent = body.limit ? body.limit.text : "";
     this.drawZones();
@@ -216,19 +451,12 @@ class Player {
       P.react(v.fit.gd, this.fitTraces(run, state), this.fitLayout(), CONFIG),
       P.react(v.loss.gd, this.lossTraces(run, state), this.lossLayout(run), CONFIG),
     ];
-    if (body.surface.key !== this.surfaceKey || !v.map.gd.data) {
-      jobs.push(P.react(v.map.gd, this.mapTraces(run, state), this.mapLayout(), CONFIG));
-      if (body.surface.plane) {
-        // The flat views reach the screen first; building the 3D scene takes longest.
-        await Promise.all(jobs);
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-        jobs.push(P.react(v.surface.gd, this.surfaceTraces(run, state), this.surfaceLayout(), CONFIG));
-      }
-      this.surfaceKey = body.surface.key;
-    } else {
-      jobs.push(this.movePaths(run, state));
-    }
-    await Promise.all(jobs);
+    await this.drawLandscape(
+      jobs,
+      () => [...this.landTraces(), this.pathTrace(run, state, false)],
+      () => [...this.surfaceBase(), this.pathTrace(run, state, true)],
+      () => this.movePaths(run, state),
+    );
     this.describe(run, state);
     this.root.dataset.drawn = "1";
   }
@@ -263,32 +491,6 @@ class Player {
     const step = Math.max(0, lastAtOrBelow(run.steps.e, epoch));
     const count = Math.max(1, lastAtOrBelow(run.path.e, epoch) + 1);
     return { epoch, step, count: Math.min(count, run.path.x.length) };
-  }
-
-  sizes(count, big) {
-    const sizes = new Array(count).fill(big ? PATH_MARKER : PATH_MARKER - 1);
-    if (count) sizes[count - 1] = big ? CURRENT_MARKER : CURRENT_MARKER - 5;
-    return sizes;
-  }
-
-  font() {
-    const s = this.body.style;
-    return { family: s.font, size: s.fontSize - 1, color: s.ink };
-  }
-
-  baseLayout(title, height) {
-    return {
-      title: { text: title, x: 0.02, font: { size: this.body.style.fontSize + 1 } },
-      height,
-      autosize: true,
-      font: this.font(),
-      margin: { l: 64, r: 16, t: 48, b: 100 },
-      paper_bgcolor: "white",
-      plot_bgcolor: "white",
-      showlegend: true,
-      legend: { orientation: "h", y: -0.3, x: 0, yanchor: "top" },
-      hoverlabel: { font: { size: 14 } },
-    };
   }
 
   fitTraces(run, st) {
@@ -376,114 +578,7 @@ class Player {
   }
 
   pathTrace(run, st, scene) {
-    const s = this.body.style;
-    const n = st.count;
-    const trace = {
-      type: scene ? "scatter3d" : "scatter",
-      mode: "lines+markers",
-      x: run.path.x.slice(0, n),
-      y: run.path.y.slice(0, n),
-      name: "gradient descent",
-      showlegend: false,
-      line: { color: s.descent, width: scene ? 6 : 3 },
-      marker: { color: s.descent, opacity: 1, size: this.sizes(n, !scene), line: { width: 0 } },
-      hovertemplate: "epoch %{customdata}<br>%{x:.4g}, %{y:.4g}<extra></extra>",
-      customdata: run.path.e.slice(0, n),
-    };
-    if (scene) trace.z = run.path.z.slice(0, n);
-    return trace;
-  }
-
-  mapTraces(run, st) {
-    const b = this.body;
-    const sf = b.surface;
-    const s = b.style;
-    const [pu, pv] = b.labels.params;
-    let land;
-    if (sf.plane) {
-      let low = Infinity;
-      for (const row of sf.values) for (const z of row) if (z !== null && z < low) low = z;
-      land = {
-        type: "contour", x: sf.u, y: sf.v,
-        z: sf.values.map((row) => row.map((z) => (z === null ? null : Math.sqrt(Math.max(z - low, 0))))),
-        customdata: sf.values, colorscale: s.colorscale, showscale: false, ncontours: 22,
-        contours: { coloring: "fill", showlines: true },
-        line: { width: 0.6, color: "rgba(40,60,90,0.35)" }, name: "loss", showlegend: false,
-        hovertemplate: `${pu} = %{x:.4g}<br>${pv} = %{y:.4g}<br>loss = %{customdata:.4g}<extra></extra>`,
-      };
-    } else {
-      land = {
-        type: "scatter", mode: "lines", x: sf.u, y: sf.values, name: "loss", showlegend: false,
-        line: { color: s.colorscale[s.colorscale.length - 1][1], width: 3 },
-        hovertemplate: `${pu} = %{x:.4g}<br>loss = %{y:.4g}<extra></extra>`,
-      };
-    }
-    const optimum = {
-      type: "scatter", mode: "markers", x: [sf.optimum[0]], y: [sf.optimum[1]], name: "optimum",
-      showlegend: false,
-      marker: { symbol: "star", size: 20, color: s.optimum, line: { width: 1.5, color: s.ink } },
-      hovertemplate: "optimum<extra></extra>",
-    };
-    return [land, optimum, this.pathTrace(run, st, false)];
-  }
-
-  mapLayout() {
-    const b = this.body;
-    const sf = b.surface;
-    const held = b.labels.heldOthers ? " · others at the optimum" : "";
-    const title = sf.plane ? `Contour map${held}` : `Loss along ${b.labels.params[0]}${held}`;
-    const layout = this.baseLayout(title, sf.plane ? 480 : 420);
-    layout.margin = { l: 64, r: 16, t: 48, b: 72 };
-    layout.xaxis = { title: { text: b.labels.params[0] }, range: [sf.u[0], sf.u[sf.u.length - 1]] };
-    layout.yaxis = sf.plane
-      ? { title: { text: b.labels.params[1] }, range: [sf.v[0], sf.v[sf.v.length - 1]] }
-      : { title: { text: b.labels.loss }, range: sf.yRange };
-    return layout;
-  }
-
-  surfaceTraces(run, st) {
-    const b = this.body;
-    const sf = b.surface;
-    const s = b.style;
-    const [pu, pv] = b.labels.params;
-    return [
-      {
-        type: "surface", x: sf.u, y: sf.v, z: sf.values, colorscale: s.colorscale,
-        showscale: false, opacity: 0.95, name: "loss", showlegend: false,
-        hovertemplate: `${pu} = %{x:.4g}<br>${pv} = %{y:.4g}<br>loss = %{z:.4g}<extra></extra>`,
-      },
-      {
-        type: "scatter3d", mode: "markers", x: [sf.optimum[0]], y: [sf.optimum[1]],
-        z: [sf.optimum[2]], name: "optimum", showlegend: false,
-        marker: { symbol: "diamond", size: 8, color: s.optimum, line: { width: 2, color: s.ink } },
-        hovertemplate: "optimum<extra></extra>",
-      },
-      this.pathTrace(run, st, true),
-    ];
-  }
-
-  surfaceLayout() {
-    const b = this.body;
-    const sf = b.surface;
-    const held = b.labels.heldOthers ? " · others at the optimum" : "";
-    const layout = this.baseLayout(`Cost surface${held}`, 480);
-    layout.margin = { l: 0, r: 0, t: 48, b: 0 };
-    const axis = (title, range) => ({
-      title: { text: title, font: { size: 14 } },
-      range,
-      nticks: 5,
-      tickfont: { size: 12 },
-    });
-    layout.scene = {
-      xaxis: axis(b.labels.params[0], [sf.u[0], sf.u[sf.u.length - 1]]),
-      yaxis: axis(b.labels.params[1], [sf.v[0], sf.v[sf.v.length - 1]]),
-      zaxis: axis(b.labels.loss, sf.zRange),
-      aspectmode: "manual",
-      aspectratio: { x: 1, y: 1, z: 0.75 },
-      camera: { eye: { x: 1.6, y: -1.6, z: 0.8 }, center: { x: 0, y: 0, z: -0.15 } },
-    };
-    layout.uirevision = sf.key;
-    return layout;
+    return this.path(run.path, st.count, this.body.style.descent, "gradient descent", scene);
   }
 
   // ---- moving (scrubbing and playback) ----
@@ -525,37 +620,6 @@ class Player {
     jobs.push(this.movePaths(run, st));
     this.describe(run, st);
     return Promise.all(jobs);
-  }
-
-  play() {
-    if (!this.body) return;
-    this.playing = true;
-    this.el.play.textContent = "❚❚ Pause";
-    this.el.play.setAttribute("aria-label", "Pause");
-    if (this.frameIndex >= this.body.frames.length - 1) this.frameIndex = -1;
-    this.schedule();
-  }
-
-  pause() {
-    this.playing = false;
-    clearTimeout(this.timer);
-    this.el.play.textContent = "▶ Play";
-    this.el.play.setAttribute("aria-label", "Play");
-  }
-
-  schedule() {
-    clearTimeout(this.timer);
-    const wait = PLAY_MS[this.el.speed.value] || PLAY_MS[1];
-    this.timer = setTimeout(async () => {
-      if (!this.playing) return;
-      const next = this.frameIndex + 1;
-      if (next > this.body.frames.length - 1) {
-        this.pause();
-        return;
-      }
-      await this.show(this.rateIndex, next);
-      if (this.playing) this.schedule();
-    }, wait);
   }
 
   // ---- words: the controls' values and each chart's text alternative ----
@@ -611,14 +675,207 @@ class Player {
   }
 }
 
+class Race extends Stage {
+  constructor(parent) {
+    super(parent, RACE_HTML, ["loss", "surface", "map"]);
+    this.root.classList.add("dh-race");
+    this.listening = false;
+  }
+
+  receive(data) {
+    super.receive(data, (header, fresh) => (fresh ? this.build() : null));
+  }
+
+  step(frame) {
+    return this.show(frame);
+  }
+
+  // Where a run is at frame `frame`: the epoch shown (held at its last once it stopped),
+  // and how many points of its path (one per update for mini-batch and stochastic runs).
+  state(run, frame) {
+    const epoch = Math.min(this.body.frames[frame], run.lastFinite);
+    const count = Math.max(1, lastAtOrBelow(run.path.e, epoch) + 1);
+    return { epoch, frame, count: Math.min(count, run.path.x.length) };
+  }
+
+  states(frame) {
+    return this.body.runs.map((run) => this.state(run, frame));
+  }
+
+  async build() {
+    const b = this.body;
+    this.pause();
+    this.setEpochControl();
+    this.root.classList.toggle("dh-curve", !b.surface.plane);
+    const states = this.states(this.frameIndex);
+    const v = this.el.views;
+    // Restyling the paths in place needs the same traces; other runs rebuild the views.
+    if (!v.map.gd.data || v.map.gd.data.length !== 2 + b.runs.length) this.surfaceKey = null;
+    const jobs = [this.Plotly.react(v.loss.gd, this.lossTraces(states), this.lossLayout(), CONFIG)];
+    await this.drawLandscape(
+      jobs,
+      () => [...this.landTraces(), ...this.paths(states, false)],
+      () => [...this.surfaceBase(), ...this.paths(states, true)],
+      () => this.movePaths(states),
+    );
+    this.listen();
+    this.describe(states);
+    this.root.dataset.drawn = "1";
+  }
+
+  paths(states, scene) {
+    return this.body.runs.map((run, i) => this.path(run.path, states[i].count, run.color, run.name, scene));
+  }
+
+  // A run hidden or shown from the loss chart's legend is hidden or shown on the map and surface.
+  listen() {
+    if (this.listening) return;
+    this.listening = true;
+    const v = this.el.views;
+    v.loss.gd.on("plotly_restyle", () => {
+      const n = this.body.runs.length;
+      const visible = v.loss.gd.data.slice(0, n).map((t) => t.visible !== "legendonly");
+      const indices = visible.map((_, i) => 2 + i);
+      this.Plotly.restyle(v.map.gd, { visible }, indices);
+      if (this.body.surface.plane) this.Plotly.restyle(v.surface.gd, { visible }, indices);
+    });
+  }
+
+  lossTraces(states) {
+    const b = this.body;
+    const s = b.style;
+    const unit = b.labels.logLoss ? "L − L*" : "loss";
+    const traces = b.runs.map((run) => ({
+      type: "scatter", mode: "lines", x: run.curve.e, y: run.curve.v, legendgroup: run.name,
+      name: run.stop === "diverged" ? `${run.name} (diverged at epoch ${run.divergedAt})` : run.name,
+      line: { color: run.color, width: run.perUpdate ? 1.5 : 3 },
+      hovertemplate: `${run.name}<br>epoch %{x:.4~f}<br>${unit} %{y:.4g}<extra></extra>`,
+    }));
+    const last = Math.max(...b.frames);
+    traces.push({
+      type: "scatter", mode: "lines", x: [0, Math.max(last, 1)], y: [b.lossOptimum, b.lossOptimum],
+      name: "closed-form loss", visible: b.lossOptimum !== null,
+      line: { color: s.closedForm, width: 2, dash: "dash" },
+      hovertemplate: "closed-form loss: %{y:.4g}<extra></extra>",
+    });
+    traces.push({ ...this.marks(states), type: "scatter", mode: "markers", name: "shown epoch",
+      showlegend: false,
+      marker: { color: b.runs.map((run) => run.color), size: 13, line: { width: 2, color: s.ink } },
+      hovertemplate: `epoch %{x}<br>${unit} %{y:.4g}<extra></extra>` });
+    return traces;
+  }
+
+  marks(states) {
+    const runs = this.body.runs;
+    return {
+      x: runs.map((run, i) => run.marks.e[states[i].frame]),
+      y: runs.map((run, i) => run.marks.v[states[i].frame]),
+    };
+  }
+
+  lossLayout() {
+    const b = this.body;
+    const layout = this.baseLayout("Loss", 460);
+    const [, end] = b.epochRange;
+    let range = [0, Math.max(end, 1)];
+    if (b.labels.logEpochs) {
+      let first = Infinity;
+      for (const run of b.runs) for (const e of run.curve.e) if (e > 0 && e < first) first = e;
+      range = [Math.log10(Number.isFinite(first) ? first : 1), Math.log10(Math.max(end, 2))];
+    }
+    layout.xaxis = {
+      title: { text: b.labels.logEpochs ? "epoch (log scale)" : "epoch" },
+      type: b.labels.logEpochs ? "log" : "linear",
+      range,
+    };
+    layout.yaxis = {
+      title: { text: b.labels.loss },
+      type: b.labels.logLoss ? "log" : "linear",
+      range: b.lossRange,
+    };
+    layout.legend = { orientation: "h", y: -0.22, x: 0, yanchor: "top" };
+    return layout;
+  }
+
+  movePaths(states) {
+    const P = this.Plotly;
+    const v = this.el.views;
+    const runs = this.body.runs;
+    const indices = runs.map((_, i) => 2 + i);
+    const flat = this.paths(states, false);
+    const jobs = [P.restyle(v.map.gd, {
+      x: flat.map((t) => t.x), y: flat.map((t) => t.y),
+      "marker.size": flat.map((t) => t.marker.size), customdata: flat.map((t) => t.customdata),
+    }, indices)];
+    if (this.body.surface.plane) {
+      const deep = this.paths(states, true);
+      jobs.push(P.restyle(v.surface.gd, {
+        x: deep.map((t) => t.x), y: deep.map((t) => t.y), z: deep.map((t) => t.z),
+        "marker.size": deep.map((t) => t.marker.size), customdata: deep.map((t) => t.customdata),
+      }, indices));
+    }
+    return Promise.all(jobs);
+  }
+
+  show(frame) {
+    if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
+    this.frameIndex = frame;
+    this.el.epoch.value = String(frame);
+    const states = this.states(frame);
+    const v = this.el.views;
+    const marks = this.marks(states);
+    const jobs = [
+      this.Plotly.restyle(v.loss.gd, { x: [marks.x], y: [marks.y] }, [v.loss.gd.data.length - 1]),
+      this.movePaths(states),
+    ];
+    this.describe(states);
+    return Promise.all(jobs);
+  }
+
+  describe(states) {
+    const b = this.body;
+    const frames = b.frames;
+    const epoch = frames[this.frameIndex];
+    const total = frames[frames.length - 1];
+    const { epoch: input, epochValue, status } = this.el;
+    input.setAttribute("aria-valuetext", `epoch ${epoch} of ${total}`);
+    epochValue.textContent = `${epoch} / ${total}`;
+    this.root.dataset.epoch = String(epoch);
+    const unit = b.labels.logLoss ? "L − L*" : "loss";
+    const said = b.runs.map((run, i) => {
+      const where = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
+      return `${run.name}: ${unit} ${fmt(run.marks.v[states[i].frame])} at epoch ` +
+        `${run.marks.e[states[i].frame]} (${where})`;
+    });
+    status.textContent = `Epoch ${epoch}. ${said.join("; ")}.`;
+    const v = this.el.views;
+    const params = b.labels.params.join(" and ");
+    v.loss.alt.textContent = `Loss per epoch of every run, one colour each: ${said.join("; ")}.`;
+    const at = b.runs.map((run, i) => {
+      const n = states[i].count - 1;
+      return `${run.name} at (${fmt(run.path.x[n])}, ${fmt(run.path.y[n])})`;
+    });
+    v.surface.alt.textContent = `Cost surface over ${params} in 3D with every run's path: ` +
+      `${at.join("; ")}; the optimum at (${fmt(b.surface.optimum[0])}, ${fmt(b.surface.optimum[1])}).`;
+    v.map.alt.textContent = `Contour map of the loss over ${params} with the same paths: ` +
+      `${at.join("; ")}; the optimum is the star.`;
+  }
+}
+
+const MODES = { ladder: Ladder, race: Race };
+
 export default function (component) {
   const { data, parentElement, setTriggerValue, setStateValue } = component;
+  if (!data) return;
+  const mode = unpack(data, false).header.mode || "ladder";
   let player = parentElement.__downhillPlayer;
-  if (!player) {
-    player = new Player(parentElement);
+  if (!player || player.mode !== mode) {
+    if (player) player.root.remove();
+    player = new MODES[mode](parentElement);
+    player.mode = mode;
     parentElement.__downhillPlayer = player;
   }
   player.setTrigger = setTriggerValue;
   player.setState = setStateValue;
-  if (data) player.receive(data);
+  player.receive(data);
 }

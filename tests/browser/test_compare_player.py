@@ -1,0 +1,110 @@
+"""The Compare page's race in a real browser: one scrubber moves every run, without the server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import SETTLE_MS, assert_healthy, main, open_app, shot
+
+pytestmark = pytest.mark.browser
+
+# Per view of the race (loss, surface, map), each run's moving trace: its point count and
+# its coordinates, read from what plotly.js drew.
+RACE_STATE = """
+() => {
+  const root = document.querySelector('.dh-player.dh-race');
+  if (!root || root.dataset.drawn !== '1') return null;
+  const graph = name => root.querySelector(`.dh-${name} .dh-graph`);
+  const loss = graph('loss')._fullData;
+  const runs = loss.filter(t => t.legendgroup).length;
+  const paths = name => {
+    const data = graph(name)._fullData || [];
+    return data.slice(2, 2 + runs).map(t => JSON.stringify(
+      ['x', 'y', 'z'].map(a => Array.from(t[a] || []))));
+  };
+  const marks = loss[loss.length - 1];
+  return {
+    runs,
+    epoch: Number(root.dataset.epoch),
+    marks: JSON.stringify([Array.from(marks.x), Array.from(marks.y)]),
+    map: paths('map'),
+    surface: paths('surface'),
+    status: root.querySelector('.dh-status').textContent,
+  };
+}
+"""
+
+
+def _state(page: Page) -> dict:
+    page.wait_for_function(f"() => ({RACE_STATE})() !== null", timeout=SETTLE_MS)
+    return page.evaluate(RACE_STATE)
+
+
+def _frames_sent(page: Page) -> list[int]:
+    sent = [0]
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1)),
+    )
+    return sent
+
+
+def test_one_scrubber_moves_every_run_in_every_view_without_the_server(page: Page) -> None:
+    sent = _frames_sent(page)
+    open_app(page, "/compare", "Compare")
+    before = _state(page)
+    assert before["runs"] == 3
+    assert len(before["map"]) == 3 and len(before["surface"]) == 3
+    scrubber = main(page).locator(".dh-race").get_by_role("slider", name="epoch")
+    scrubber.focus()
+    page.wait_for_timeout(300)
+    sent[0] = 0
+    page.keyboard.press("Home")
+    page.wait_for_function(f"() => ({RACE_STATE})().epoch === 0", timeout=SETTLE_MS)
+    start = _state(page)
+    for key in ("map", "surface"):
+        assert all(a != b for a, b in zip(before[key], start[key], strict=True)), key
+    assert start["marks"] != before["marks"]
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({RACE_STATE})().epoch > 0", timeout=SETTLE_MS)
+    moved = _state(page)
+    assert all(a != b for a, b in zip(start["map"], moved["map"], strict=True))
+    page.wait_for_timeout(500)
+    assert sent[0] == 0, f"scrubbing sent {sent[0]} websocket frames"
+    text = json.dumps(moved)
+    assert "NaN" not in text and "null" not in text
+    assert "Epoch " in moved["status"]
+    assert_healthy(page)
+
+
+def test_playback_and_the_modebar_are_there(page: Page) -> None:
+    open_app(page, "/compare", "Compare")
+    race = main(page).locator(".dh-race")
+    before = _state(page)
+    race.get_by_role("button", name="Play").click()
+    page.wait_for_function(
+        f"() => {{ const s = ({RACE_STATE})(); return s && s.epoch > 0 && s.epoch < 300; }}",
+        timeout=SETTLE_MS,
+    )
+    assert _state(page)["map"] != before["map"]
+    loss = race.locator(".dh-loss")
+    loss.hover()
+    expect(loss.get_by_role("button", name="Download plot as a png")).to_be_attached()
+    shot(page, "compare_race")
+
+
+def test_stochastic_runs_are_drawn_update_by_update(page: Page) -> None:
+    open_app(page, "/compare", "Compare")
+    main(page).get_by_role("button", name="Batch vs mini-batch vs stochastic").click()
+    page.wait_for_function(
+        f"() => {{ const s = ({RACE_STATE})(); return s && s.status.includes('stochastic'); }}",
+        timeout=SETTLE_MS,
+    )
+    state = _state(page)
+    full, stochastic = (json.loads(state["map"][i]) for i in (0, 2))
+    assert len(stochastic[0]) > len(full[0]), "one point per update, not per epoch"
+    assert_healthy(page)
