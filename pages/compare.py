@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from charts import race as race_chart
 from charts.labels import parameter_names
 from core import Run
+from core.advice import working_rate
 from ui import compute, player, race, router, sidebar, views
-from ui.settings import OPTIMIZER_KEYS, RunSettings
+from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS, RunSettings
 from ui.widgets import draw
+
+
+def _plain(settings: RunSettings, standardize: bool) -> RunSettings:
+    """Plain full-batch descent at a constant rate, on the sidebar's epochs and start."""
+    return replace(
+        settings,
+        optimizer="gd",
+        optimizer_params=(),
+        learning_rate=0.0,
+        batch_size=None,
+        schedule="constant",
+        schedule_params=(),
+        standardize=standardize,
+        tol=None,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding rates that work on this data…")
+def _working_rate(key, _raw, plain: RunSettings) -> float | None:
+    """The largest stop where ``plain`` descent converges here (core.advice.working_rate)."""
+    prob = compute.problem(key, _raw)
+    kwargs = plain.descend_kwargs(prob.X.shape[1])
+    del kwargs["learning_rate"]
+    return working_rate(prob.X, prob.y, LEARNING_RATES, **kwargs)
+
 
 ctx = router.context()
 problem = ctx.problem
@@ -24,6 +52,9 @@ data = race.RaceData(
     init_bias=settings.init_intercept,
     standardize=settings.standardize,
     n_rows=n_rows,
+    working_rate=lambda standardize: _working_rate(
+        ctx.problem_key, ctx.raw, _plain(settings, standardize)
+    ),
 )
 race.init_race(state, data)
 
@@ -171,24 +202,26 @@ right.caption(
     "the descent alone."
 )
 board = race.scoreboard(runs, problem.fit, float(state[race.TOLERANCE]))
-winner = board.winner
-if winner is None:
+if board.best is None:
     st.error(
-        "Every run diverged, so there is no winner: lower the learning rates (each box says "
-        "where its rate stands).",
+        "Every run diverged, so there is no winner. Lower the runs' rates (each box says where "
+        "its rate stands), or press **Rate too small / right / too large** for rates this data "
+        "was seen to converge at.",
         icon=":material/error:",
     )
-elif board.arrived[winner] is None:
+elif board.winner is None:
     st.info(
-        f"No run arrived and stayed within the tolerance, so no run wins. "
-        f"**{runs[winner][0]}** ended with the lowest loss.",
+        "No run arrived and stayed within the tolerance, so no run wins. "
+        f"**{runs[board.best][0]}** ended with the lowest loss.",
         icon=":material/flag:",
     )
 else:
-    epochs = board.arrived[winner]
+    epochs = board.arrived[board.winner]
     st.success(
-        f"**{runs[winner][0]}** wins: it arrived first, after {epochs:,} "
-        f"epoch{'s' if epochs != 1 else ''}, and stayed.",
+        f"**{runs[board.winner][0]}** wins: it arrived first, after {epochs:,} "
+        f"epoch{'' if epochs == 1 else 's'}, and stayed.",
         icon=":material/trophy:",
     )
-st.dataframe(board.table)
+st.dataframe(
+    board.table, column_config={"_index": st.column_config.TextColumn("run", width="large")}
+)

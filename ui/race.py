@@ -10,7 +10,7 @@ callbacks pass ``st.session_state`` and tests pass a dict.
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -56,7 +56,13 @@ PRESET_LABELS = {
 
 @dataclass(frozen=True)
 class RaceData:
-    """What presets derive their rates from: the data's stability, start and optimum."""
+    """What presets derive their rates from: the data's stability, start and optimum.
+
+    ``working_rate(standardize)`` is the largest stop of the rate control at which
+    plain full-batch descent was run on this data and seen to converge (see
+    :func:`core.advice.working_rate`), or None when no stop does; the page passes a
+    cached call, run only when a preset asks.
+    """
 
     stability: Stability
     fit: Fit
@@ -65,6 +71,7 @@ class RaceData:
     init_bias: float
     standardize: bool
     n_rows: int
+    working_rate: Callable[[bool], float | None]
 
     def spectrum(self, standardize: bool) -> Spectrum:
         """The spectrum of the space a run descends in."""
@@ -118,49 +125,108 @@ def _run(optimizer="gd", rate=0.01, batch_mode="full", batch_size=32, standardiz
     }
 
 
+def _rate_below(rate: float) -> float | None:
+    """The stop of the rate control nearest a thirtieth of ``rate``, below it; None if none is."""
+    small = nearest_rate(rate / 30)
+    below = [stop for stop in LEARNING_RATES if stop < rate]
+    if small < rate:
+        return small
+    return below[-1] if below else None
+
+
+def _checked(data: RaceData) -> tuple[float | None, bool, str | None]:
+    """A rate that converges here, the space it converges in, and a note when that is not the
+    sidebar's space.
+
+    First in the sidebar's space; when no stop converges there on raw features,
+    standardizing is tried, and the note says why the race runs standardized.
+    """
+    std = data.standardize
+    rate = data.working_rate(std)
+    if rate is not None:
+        return rate, std, None
+    limit = data.spectrum(std).max_stable_lr
+    if not std:
+        rate = data.working_rate(True)
+        if rate is not None:
+            return (
+                rate,
+                True,
+                (
+                    f"No rate on the control converges on the raw features (plain descent needs "
+                    f"η below 2/λmax = {limit:.3g}, the slowest direction then takes too long), so "
+                    "these runs use standardized features, where the stops work."
+                ),
+            )
+    return (
+        None,
+        std,
+        (
+            f"No rate on the control was seen to converge on these features within the epochs "
+            f"given (2/λmax = {limit:.3g}): give the runs more epochs"
+            + ("." if std else ", or standardize the features.")
+        ),
+    )
+
+
 def preset_runs(name: str, data: RaceData) -> tuple[list[dict], str | None]:
     """The runs of preset ``name`` (see :data:`PRESET_LABELS`), and a note when one is off.
 
-    Rates come from the data's spectrum in the space each run descends in, so
-    "right" is right and "too large" diverges on whatever data is loaded.
+    "Right" rates are ones the engine ran on this data and saw converge
+    (``data.working_rate``); "too large" is a stop above the stable limit of the
+    space the runs descend in. When no stop works on raw features the race runs on
+    standardized ones and the note says why; the runs of a race always differ.
     """
-    std = data.standardize
+    good, std, note = _checked(data)
     spectrum = data.spectrum(std)
-    good = stable_rate(spectrum)
+    if good is None:
+        good = stable_rate(spectrum)
     if name == "optimizers":
         return [
             _run("gd", good, standardize=std),
             _run("momentum", good, standardize=std),
             _run("adam", adam_rate(data), standardize=std),
-        ], None
+        ], note
     if name == "rates":
+        small = _rate_below(good)
         large = diverging_rate(spectrum)
-        note = None
+        notes = [note] if note else []
         if large is None:
             large = LEARNING_RATES[-1]
-            note = (
-                f"Even the largest rate on the slider ({large:g}) is below this data's stable "
+            notes.append(
+                f"Even the largest rate on the control ({large:g}) is below this data's stable "
                 f"limit 2/λmax = {spectrum.max_stable_lr:.3g}, so no rate here diverges."
             )
+        if small is None:
+            small = good
+            notes.append(f"No stop of the control lies below {good:g}, the slowest rate here.")
         return [
-            _run("gd", nearest_rate(spectrum.best_lr / 30), standardize=std),
+            _run("gd", small, standardize=std),
             _run("gd", good, standardize=std),
             _run("gd", large, standardize=std),
-        ], note
+        ], " ".join(notes) or None
     if name == "batches":
         size = min(32, max(2, data.n_rows // 4))
         return [
             _run("gd", good, standardize=std),
             _run("gd", nearest_rate(good / 10), "mini", size, standardize=std),
             _run("gd", nearest_rate(good / 100), "stochastic", standardize=std),
-        ], None
+        ], note
     if name == "scaling":
-        raw_rate = stable_rate(data.spectrum(False))
+        raw_rate = data.working_rate(False)
+        scaled = data.working_rate(True) or stable_rate(data.spectrum(True))
+        raw_note = None
+        if raw_rate is None:
+            raw_rate = stable_rate(data.spectrum(False))
+            raw_note = (
+                f"No rate on the control converges on the raw features (2/λmax = "
+                f"{data.spectrum(False).max_stable_lr:.3g}): that is what standardizing fixes."
+            )
         return [
             _run("gd", raw_rate, standardize=False),
             _run("gd", raw_rate, standardize=True),
-            _run("gd", stable_rate(data.spectrum(True)), standardize=True),
-        ], None
+            _run("gd", scaled, standardize=True),
+        ], raw_note
     raise ValueError(f"Unknown race preset {name!r}; choose one of: {', '.join(PRESET_LABELS)}.")
 
 
@@ -254,13 +320,18 @@ class Scoreboard:
     table : DataFrame
         Text cells, indexed by run label; the winner's label starts with :data:`WINNER_MARK`.
     winner : int or None
-        Index of the winning run (see :func:`core.analysis.race_winner`).
+        Index of the winning run: the fewest epochs to arrive and stay (see
+        :func:`core.analysis.race_winner`); None when no run arrived.
+    best : int or None
+        The winner or, when no run arrived, the run with the lowest final loss
+        among those that did not diverge; None when every run diverged.
     arrived : list of (int or None)
         Per run, the epoch from which it stayed within the tolerance, or None.
     """
 
     table: pd.DataFrame
     winner: int | None
+    best: int | None
     arrived: list[int | None]
 
 
@@ -275,7 +346,8 @@ def scoreboard(runs: list[tuple[str, Run]], fit: Fit, rel_tol: float) -> Scorebo
         # A noisy run can touch the tolerance and leave it again: it has not arrived.
         stayed = reached is not None and finals[-1] <= tolerance_level(losses, fit.loss, rel_tol)
         settled.append(reached if stayed else None)
-    winner = race_winner(settled, finals, [run.diverged for _, run in runs])
+    best = race_winner(settled, finals, [run.diverged for _, run in runs])
+    winner = best if best is not None and settled[best] is not None else None
     rows = []
     for i, (name, run) in enumerate(runs):
         if epochs[i] is None:
@@ -292,4 +364,29 @@ def scoreboard(runs: list[tuple[str, Run]], fit: Fit, rel_tol: float) -> Scorebo
                 "wall time (ms)": f"{1000 * run.seconds:.1f}",
             }
         )
-    return Scoreboard(pd.DataFrame(rows).set_index("run"), winner, settled)
+    return Scoreboard(pd.DataFrame(rows).set_index("run"), winner, best, settled)
+
+
+def outcome(board: Scoreboard, names: list[str]) -> tuple[str, str]:
+    """What the race's result says: ``("error" | "info" | "success", markdown)``.
+
+    A winner only when a run arrived and stayed; when none did, the run with the
+    lowest final loss is named without a win; when every run diverged, there is
+    neither.
+    """
+    if board.best is None:
+        return "error", (
+            "Every run diverged, so there is no winner. Lower the runs' rates (each box says "
+            "where its rate stands), or press **Rate too small / right / too large** for rates "
+            "this data was seen to converge at."
+        )
+    if board.winner is None:
+        return "info", (
+            "No run arrived and stayed within the tolerance, so no run wins. "
+            f"**{names[board.best]}** ended with the lowest loss."
+        )
+    epochs = board.arrived[board.winner]
+    return "success", (
+        f"**{names[board.winner]}** wins: it arrived first, after {epochs:,} "
+        f"epoch{'' if epochs == 1 else 's'}, and stayed."
+    )

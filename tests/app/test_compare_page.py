@@ -1,8 +1,14 @@
 """The Compare page through AppTest: smoke, presets, add/remove, divergence, shared data."""
 
-import pytest
+import json
+import re
 
-from tests.app.helpers import assert_fine, open_page
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import APP, TIMEOUT, assert_fine, open_page
+from ui import race
 from ui.settings import LEARNING_RATES
 
 
@@ -123,3 +129,59 @@ def test_a_race_where_every_run_diverges_has_no_winner(app):
     assert not any(name.startswith("★") for name in board.index)
     assert any("no winner" in e.value for e in app.error)
     assert not any("nan" in str(v).lower() for v in board.to_numpy().ravel())
+
+
+def board_of(arrived, best, winner):
+    return race.Scoreboard(pd.DataFrame(), winner, best, arrived)
+
+
+def test_the_outcome_names_a_winner_only_when_a_run_arrived():
+    names = ["1. GD", "2. Adam"]
+    kind, text = race.outcome(board_of([1, None], 0, 0), names)
+    assert kind == "success" and "after 1 epoch," in text and "1. GD" in text
+    kind, text = race.outcome(board_of([12, 40], 0, 0), names)
+    assert "after 12 epochs," in text
+    kind, text = race.outcome(board_of([None, None], 1, None), names)
+    assert kind == "info" and "no run wins" in text and "wins:" not in text
+    assert "**2. Adam** ended with the lowest loss" in text
+    kind, text = race.outcome(board_of([None, None], None, None), names)
+    assert kind == "error" and "Every run diverged" in text
+
+
+def test_no_star_and_no_trophy_when_no_run_arrives(app):
+    app.number_input(key="race_tol").set_value(1e-12).run()
+    for i in range(3):
+        app.selectbox(key=f"race_{i}_optimizer").set_value("gd")
+        app.select_slider(key=f"race_{i}_learning_rate").set_value(LEARNING_RATES[0])
+    app.run()
+    assert_fine(app)
+    assert not any(name.startswith("★") for name in scoreboard(app).index)
+    assert not app.success
+    assert any("no run wins" in i.value for i in app.info)
+
+
+def test_run_names_get_a_wide_column(app):
+    config = json.loads(app.dataframe[0].proto.columns)
+    assert config["_index"]["width"] == "large"
+
+
+def test_rate_race_on_engel_runs_three_different_rates_and_the_right_one_converges():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"data_source": "bundled", "bundled": "engel", "standardize": "false"})
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert_fine(at)
+    assert at.session_state["standardize"] is False
+    at.button(key="race_preset_rates").click().run()
+    assert_fine(at)
+    keys = [run_keys(at, i) for i in range(3)]
+    rates = [k["learning_rate"] for k in keys]
+    assert len(set(rates)) == 3 and rates == sorted(rates)
+    board = scoreboard(at)
+    assert list(board["diverged"])[:2] == ["no", "no"]
+    assert board["diverged"].iloc[2].startswith("yes, epoch")
+    captions = " ".join(c.value for c in at.caption)
+    fit = float(re.search(r"closed-form loss ([\d.e+-]+)\.", captions)[1])
+    assert float(board["final loss"].iloc[1]) <= 1.01 * fit, "the 'right' rate converges"
+    if keys[1]["standardize"]:
+        assert "standardized" in at.info[0].value, "says why the race runs standardized"
