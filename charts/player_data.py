@@ -70,6 +70,29 @@ def _nulls(items):
     return None if isinstance(items, float) and not math.isfinite(items) else items
 
 
+def run_path(
+    run: Run, last: int, theta: np.ndarray, frames: np.ndarray, most: int = 400
+) -> tuple[np.ndarray, np.ndarray]:
+    """The points of ``run``'s path, ``(k, n_params)``, and the (fractional) epoch of each.
+
+    Mini-batch and stochastic runs go update by update (their :class:`core.StepPath`,
+    at most about ``most`` points, up to the last finite epoch ``last``), so their
+    noise shows; full-batch runs go through every early epoch and the frame epochs.
+    ``theta`` holds the run's parameters per epoch up to ``last`` (the intercept last, if fitted).
+    """
+    steps = run.steps
+    if steps is not None:
+        fit_intercept = theta.shape[1] > steps.coef.shape[1]
+        finite = np.flatnonzero(np.isfinite(steps.loss) & (steps.epoch <= last))
+        along = finite[curve_indices(finite.size, most)]
+        return parameters(steps.coef[along], steps.intercept[along], fit_intercept), steps.epoch[
+            along
+        ]
+    shown = path_epochs(frames)
+    along = np.union1d(shown[shown <= last], [last])
+    return theta[along], along.astype(np.float64)
+
+
 def last_finite_epoch(run: Run) -> int:
     """The last epoch whose loss and parameters are all finite (0 when none is)."""
     h = run.history
@@ -360,11 +383,11 @@ def _run_data(
     ends = [line.ends(h.coef[e], h.intercept[e])["y"] for e in steps]
     data["steps"] = {"e": steps.tolist(), "line": rounded(ends), "loss": rounded(train[steps])}
 
-    shown = np.union1d(path_epochs(frames)[path_epochs(frames) <= last], [last])
-    track = ls.track(theta[shown], shown)
+    points, epochs = run_path(run, last, theta, frames)
+    track = ls.track(points, epochs)
     x_span, y_span, z_span = ls.spans
     data["path"] = {
-        "e": track.epoch.astype(np.int64).tolist(),
+        "e": rounded(track.epoch),
         "x": rounded(track.x, x_span),
         "y": rounded(track.y, y_span),
         "z": rounded(track.z + ls.lift, z_span) if ls.is_plane else None,

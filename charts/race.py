@@ -19,9 +19,9 @@ import numpy as np
 from charts import style
 from charts.labels import loss_title
 from charts.landscape import Landscape, checked_axes, landscape, parameters, within_bowl
-from charts.player_data import STOP_WORDS, last_finite_epoch, rounded, surface_data
+from charts.player_data import STOP_WORDS, last_finite_epoch, rounded, run_path, surface_data
 from charts.ranges import below_blowup
-from charts.sampling import curve_indices, frame_epochs, path_epochs
+from charts.sampling import curve_indices, frame_epochs
 from core import Fit, QuadraticLoss, Run
 from core.geometry import most_elongated_pair
 from core.verdict import loss_gap
@@ -127,7 +127,7 @@ def race_data(
     longest = max(run.epochs_run for _, run in runs)
     frames = frame_epochs(longest, max_frames)
     optimum = float(fit.loss)
-    drawing = _Drawing(ls, frames, optimum, log_loss, curve_points, path_points, loss.fit_intercept)
+    drawing = _Drawing(ls, frames, optimum, log_loss, curve_points, path_points)
     shown = [
         _run_data(name, run, last, theta, color, drawing)
         for (name, run), last, theta, color in zip(
@@ -177,11 +177,10 @@ class _Drawing(NamedTuple):
     log_loss: bool
     curve_points: int
     path_points: int
-    fit_intercept: bool
 
 
 def _run_data(name: str, run: Run, last: int, theta, color: str, drawing: _Drawing) -> dict:
-    ls, frames, optimum, log_loss, curve_points, path_points, fit_intercept = drawing
+    ls, frames, optimum, log_loss, curve_points, path_points = drawing
     h = run.history
     per_update = run.steps is not None
     if per_update:
@@ -189,14 +188,10 @@ def _run_data(name: str, run: Run, last: int, theta, color: str, drawing: _Drawi
         finite = np.flatnonzero(np.isfinite(s.loss) & (s.epoch <= last))
         keep = finite[curve_indices(finite.size, curve_points)]
         curve_e, curve_v = s.epoch[keep], s.loss[keep]
-        along = finite[curve_indices(finite.size, path_points)]
-        path_theta = parameters(s.coef[along], s.intercept[along], fit_intercept)
-        path_e = s.epoch[along]
     else:
         keep = curve_indices(last + 1, curve_points)
         curve_e, curve_v = keep.astype(np.float64), h.loss[keep]
-        along = np.union1d(path_epochs(frames)[path_epochs(frames) <= last], [last])
-        path_theta, path_e = theta[along], along.astype(np.float64)
+    path_theta, path_e = run_path(run, last, theta, frames, path_points)
     at = np.minimum(frames, last)
     track = ls.track(path_theta, path_e)
     x_span, y_span, z_span = ls.spans

@@ -165,3 +165,18 @@ def test_the_limit_is_said_with_its_formula_and_the_regimes_follow_the_rates(lin
     assert unknown["limit"]["rate"] is None and "no closed-form limit" in unknown["limit"]["text"]
     with pytest.raises(ValueError, match="one regime per rate"):
         data_of(line_problem, runs, regimes=["smooth"])
+
+
+def test_a_mini_batch_path_goes_update_by_update(line_problem):
+    rates = (0.01, 0.05)
+    runs = [line_problem.descend(learning_rate=r, epochs=20, batch_size=8, seed=3) for r in rates]
+    data = data_of(line_problem, runs, rates=rates)
+    path = data["runs"][1]["path"]
+    epochs = np.array(path["e"])
+    assert np.any(epochs != np.round(epochs)) and np.all(np.diff(epochs) > 0)
+    assert len(epochs) > 21, "more points than epochs: one per update"
+    steps = runs[1].steps
+    i = int(np.flatnonzero(np.isclose(steps.epoch, epochs[5]))[0])
+    assert [path["x"][5], path["y"][5]] == pytest.approx(
+        [steps.coef[i, 0], steps.intercept[i]], abs=1e-3
+    )
