@@ -101,7 +101,7 @@ def test_play_moves_every_view(page: Page) -> None:
 def test_diverging_rate_warns_and_still_draws(page: Page) -> None:
     open_app(page, "/?learning_rate=5")
     expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "5")
-    alert = main(page).locator('[data-testid="stAlert"]', has_text="diverged at epoch")
+    alert = main(page).locator('[data-testid="stAlert"]', has_text="blew up at epoch")
     expect(alert).to_be_visible()
     expect(sidebar(page).get_by_text("will diverge")).to_be_visible()
     assert_charts_drawn(page)

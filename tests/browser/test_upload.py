@@ -22,6 +22,7 @@ from tests.browser.helpers import (
     sidebar,
     upload,
 )
+from ui.settings import LEARNING_RATES
 
 pytestmark = pytest.mark.browser
 
@@ -85,9 +86,12 @@ def test_broken_files_show_an_error_and_the_app_stays_usable(page: Page) -> None
         shot(page, f"broken_{name.replace('.', '_')}")
     before = parameter_rows(page)["w (speed)"][0]
     slider = learning_rate_slider(page)
+    # New data opens on a rate that fits it; one step right is the ladder's next stop.
+    shown = float(slider.get_attribute("aria-valuetext"))
+    following = LEARNING_RATES[LEARNING_RATES.index(shown) + 1]
     slider.focus()
     page.keyboard.press("ArrowRight")
-    expect(slider).to_have_attribute("aria-valuetext", "0.07")
+    expect(slider).to_have_attribute("aria-valuetext", f"{following:g}")
     page.wait_for_function(
         """before => Array.from(document.querySelectorAll(
             '[data-testid="stMain"] [data-testid="stDataFrame"] [role="gridcell"]'))
