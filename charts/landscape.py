@@ -20,7 +20,7 @@ from charts import style
 from charts.animation import Mover
 from charts.labels import value
 from charts.ranges import below_blowup, clip_path, padded_range
-from core import Fit, QuadraticLoss, grid_around, loss_surface
+from core import Fit, QuadraticLoss, grid_around, loss_surface, stack_theta
 from core.geometry import hessian_slice, level_set
 
 #: Filled level sets drawn on an animated contour map, and points on each.
@@ -28,18 +28,9 @@ LEVELS = 16
 LEVEL_POINTS = 100
 
 
-def parameters(coef: np.ndarray, intercept, fit_intercept: bool) -> np.ndarray:
-    """Stack coefficients ``(..., d)`` and intercepts ``(...)`` into ``theta (..., n_params)``."""
-    coef = np.asarray(coef, dtype=np.float64)
-    if not fit_intercept:
-        return coef
-    intercept = np.asarray(intercept, dtype=np.float64)
-    return np.concatenate([coef, intercept[..., None]], axis=-1)
-
-
 def optimum_parameters(fit: Fit, fit_intercept: bool) -> np.ndarray:
     """``theta`` of the closed-form optimum, shape ``(n_params,)``."""
-    return parameters(fit.coef, fit.intercept, fit_intercept)
+    return stack_theta(fit.coef, fit.intercept, fit_intercept)
 
 
 def default_axes(n_features: int, fit_intercept: bool, feature: int = 0) -> tuple[int, ...]:

@@ -30,12 +30,11 @@ from charts.landscape import (
     checked_axes,
     default_axes,
     landscape,
-    parameters,
     within_bowl,
 )
 from charts.ranges import below_blowup, padded_range
 from charts.sampling import curve_indices, frame_epochs, path_epochs
-from core import Fit, QuadraticLoss, Run
+from core import Fit, QuadraticLoss, Run, stack_theta
 from core.verdict import Limit
 
 #: Significant digits kept, relative to the span of what is drawn.
@@ -85,7 +84,7 @@ def run_path(
         fit_intercept = theta.shape[1] > steps.coef.shape[1]
         finite = np.flatnonzero(np.isfinite(steps.loss) & (steps.epoch <= last))
         along = finite[curve_indices(finite.size, most)]
-        return parameters(steps.coef[along], steps.intercept[along], fit_intercept), steps.epoch[
+        return stack_theta(steps.coef[along], steps.intercept[along], fit_intercept), steps.epoch[
             along
         ]
     shown = path_epochs(frames)
@@ -209,7 +208,7 @@ def player_data(
     )
     lasts = [last_finite_epoch(run) for run in runs]
     thetas = [
-        parameters(
+        stack_theta(
             run.history.coef[: last + 1], run.history.intercept[: last + 1], loss.fit_intercept
         )
         for run, last in zip(runs, lasts, strict=True)
@@ -238,6 +237,7 @@ def player_data(
             "feature": feature_names[feature],
             "target": target_name,
             "loss": title,
+            "rule": rule_name,
             "params": list(ls.names),
             "logLoss": bool(log_loss),
             "heldOthers": loss.n_params > len(ls.axes),

@@ -18,11 +18,11 @@ import numpy as np
 
 from charts import style
 from charts.labels import loss_title
-from charts.landscape import Landscape, checked_axes, landscape, parameters, within_bowl
+from charts.landscape import Landscape, checked_axes, landscape, within_bowl
 from charts.player_data import STOP_WORDS, last_finite_epoch, rounded, run_path, surface_data
 from charts.ranges import below_blowup
 from charts.sampling import curve_indices, frame_epochs
-from core import Fit, QuadraticLoss, Run
+from core import Fit, QuadraticLoss, Run, stack_theta
 from core.geometry import most_elongated_pair
 from core.verdict import loss_gap
 
@@ -113,7 +113,7 @@ def race_data(
     axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
     lasts = [last_finite_epoch(run) for _, run in runs]
     thetas = [
-        parameters(run.history.coef[: e + 1], run.history.intercept[: e + 1], loss.fit_intercept)
+        stack_theta(run.history.coef[: e + 1], run.history.intercept[: e + 1], loss.fit_intercept)
         for (_, run), e in zip(runs, lasts, strict=True)
     ]
     cover = np.vstack(

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from charts.labels import parameter_names
-from charts.landscape import optimum_parameters, parameters, within_bowl
+from charts.landscape import optimum_parameters, within_bowl
 from charts.learn import (
     SIDE_BY_SIDE_ASPECT,
     SINGLE_ASPECT,
@@ -17,7 +17,7 @@ from charts.learn import (
     ridge_surface_figure,
     surfaces_side_by_side,
 )
-from core import Run, Scaling
+from core import Run, Scaling, stack_theta
 from core.analysis import (
     momentum_suggestion,
     predicted_loss_gap,
@@ -59,7 +59,7 @@ def _use_momentum(beta: float, learning_rate: float) -> None:
 
 def _theta_path(run: Run) -> np.ndarray:
     """The run's parameters per epoch (original units), without points that blew up."""
-    theta = parameters(run.history.coef, run.history.intercept, fit_intercept)
+    theta = stack_theta(run.history.coef, run.history.intercept, fit_intercept)
     return within_bowl(theta, run.history.loss)
 
 

@@ -39,7 +39,14 @@ def route() -> None:
         names = ", ".join(st.session_state.pop(URL_PROBLEMS))
         st.toast(f"Some settings in the link were not valid and were reset: {names}.")
     try:
-        st.session_state[CONTEXT] = sidebar.render()
+        context = sidebar.render()
+        if context.data_problem:
+            st.warning(
+                f"{context.data_problem} Until that is fixed in the sidebar, this shows the "
+                f"example “{context.dataset.name}”.",
+                icon=":material/warning:",
+            )
+        st.session_state[CONTEXT] = context
         # Before the page: once a page calls st.stop(), nothing more reaches the browser.
         sync_url()
         page.run()

@@ -33,6 +33,7 @@ from ui.state import (
     UPLOAD_BYTES,
     UPLOAD_ERROR,
     UPLOAD_FILE,
+    UPLOAD_NAME,
     URL_KEYS,
 )
 from ui.widgets import draw
@@ -54,6 +55,7 @@ class Context:
     problem_key: ProblemKey
     problem: Problem
     settings: RunSettings
+    data_problem: str | None = None
 
     @property
     def spectrum(self) -> Spectrum:
@@ -98,6 +100,8 @@ def _data_widgets() -> None:
         )
         if st.session_state.get(UPLOAD_BYTES) is None:
             st.info("Upload a CSV to fit it. Until then the default example is shown.")
+        elif st.session_state.get(UPLOAD_ERROR):
+            st.caption(f"Still fitting {st.session_state[UPLOAD_NAME]}, the last file that worked.")
     error = st.session_state.get(UPLOAD_ERROR)
     if error and source == "upload":
         st.error(error, icon=":material/error:")
@@ -252,7 +256,7 @@ def render() -> Context:
         st.header("Descent", divider="gray")
         _descent_widgets(len(prob.y))
         settings = run_settings(s, len(prob.y))
-        context = Context(chosen.dataset, chosen.raw, key, prob, settings)
+        context = Context(chosen.dataset, chosen.raw, key, prob, settings, chosen.problem)
         st.markdown(
             rate_badge(
                 context.spectrum,

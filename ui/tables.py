@@ -11,15 +11,23 @@ import numpy as np
 import pandas as pd
 
 from charts.labels import parameter_names
-from core import Metrics, Run, Stability, predict, regression_metrics
+from core import Metrics, Run, Stability, predict, regression_metrics, stack_theta
 from ui.compute import Problem
+from ui.settings import OPTIMIZER_LABELS
+
+
+def rule_column(optimizer: str) -> str:
+    """The parameter table's column for a run of ``optimizer``: the rule, by name."""
+    return "gradient descent" if optimizer == "gd" else OPTIMIZER_LABELS[optimizer]
 
 
 def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
     """Final parameters beside the closed form and, for generated data, the truth."""
     fit_intercept = run.fit_intercept
     columns = {
-        "gradient descent": [*run.coef, run.intercept][: run.coef.size + fit_intercept],
+        rule_column(run.settings["optimizer"]): [*run.coef, run.intercept][
+            : run.coef.size + fit_intercept
+        ],
         "closed form": [*problem.fit.coef, problem.fit.intercept][: run.coef.size + fit_intercept],
     }
     if problem.true_coef is not None:
@@ -39,10 +47,14 @@ def metrics_of(problem: Problem, coef: np.ndarray, intercept: float) -> dict[str
 
 
 def metrics_table(metrics: dict[str, Metrics]) -> pd.DataFrame:
-    """R², MSE, RMSE and MAE per split."""
+    """R², MSE, RMSE and MAE per split, to 4 significant digits (a blown-up run's fit
+    reads ``-4.1e+10``, not a number wider than its cell)."""
     return pd.DataFrame(
         {
-            split: {"R²": m.r2, "MSE": m.mse, "RMSE": m.rmse, "MAE": m.mae}
+            split: {
+                name: f"{value:.4g}"
+                for name, value in (("R²", m.r2), ("MSE", m.mse), ("RMSE", m.rmse), ("MAE", m.mae))
+            }
             for split, m in metrics.items()
         }
     )
@@ -88,5 +100,4 @@ def test_loss_curve(run: Run, problem: Problem) -> np.ndarray | None:
     if problem.test_loss is None:
         return None
     h = run.history
-    theta = np.column_stack([h.coef, h.intercept]) if run.fit_intercept else h.coef
-    return problem.test_loss.value(theta)
+    return problem.test_loss.value(stack_theta(h.coef, h.intercept, run.fit_intercept))

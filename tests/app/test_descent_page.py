@@ -261,3 +261,29 @@ def test_anscombe_shows_its_four_sets_with_the_same_line(app):
     app.selectbox(key="preset").set_value("anscombe").run()
     assert not app.exception
     assert any("Look at the scatter before trusting a fit" in c.value for c in app.caption)
+
+
+def test_the_rule_s_name_follows_the_choice_in_tables_and_legends(app):
+    from tests.app.test_player_page import player_data
+
+    app.selectbox(key="optimizer").set_value("adam").run()
+    assert not app.exception
+    assert "Adam" in frame(app, "closed form").columns
+    _, body = player_data(app)
+    assert body["labels"]["rule"].startswith("Adam")
+
+
+def test_bad_generator_coefficients_are_said_where_the_views_are(app):
+    app.selectbox(key="data_source").set_value("generate").run()
+    app.text_input(key="gen_coef").set_value("two").run()
+    assert not app.exception
+    assert any("True coefficients must be numbers" in w.value for w in app.main.warning)
+    assert any("this shows the example" in w.value for w in app.main.warning)
+
+
+def test_after_a_refused_upload_the_sidebar_names_the_file_still_fitted(app):
+    good = "a,b\n" + "\n".join(f"{i},{3 * i}" for i in range(10))
+    upload(app, "good.csv", good.encode())
+    app.file_uploader(key="upload_file").set_value(("bad.csv", b"\x00\x01binary", "text/csv"))
+    app.run()
+    assert any("Still fitting good.csv" in c.value for c in app.sidebar.caption)

@@ -516,7 +516,7 @@ class Ladder extends Stage {
       });
     }
     traces.push({
-      type: "scatter", mode: "lines", x: f.x, y: run.steps.line[st.step], name: "gradient descent",
+      type: "scatter", mode: "lines", x: f.x, y: run.steps.line[st.step], name: this.body.labels.rule,
       line: { color: s.descent, width: 4 }, hoverinfo: "skip",
     });
     return traces;
@@ -578,7 +578,7 @@ class Ladder extends Stage {
   }
 
   pathTrace(run, st, scene) {
-    return this.path(run.path, st.count, this.body.style.descent, "gradient descent", scene);
+    return this.path(run.path, st.count, this.body.style.descent, this.body.labels.rule, scene);
   }
 
   // ---- moving (scrubbing and playback) ----
