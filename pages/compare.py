@@ -67,6 +67,7 @@ st.caption(
     "parameters and the budget come from the sidebar."
 )
 
+player.preload()
 st.markdown("**Quick races** (rates derived from this data's curvature)")
 for column, (name, text) in zip(
     st.columns(len(race.PRESET_LABELS)), race.PRESET_LABELS.items(), strict=True

@@ -27,6 +27,7 @@ st.caption(
 opened = st.session_state.get(OPENED_NOTE)
 if opened:
     st.caption(opened)
+player.preload()
 
 too_many = settings.too_many_updates(len(problem.y))
 if too_many:

@@ -48,6 +48,8 @@ KEY = "player"
 #: holds the body key last sent to it and ``{key}:answered`` the last ``missing``
 #: report answered by sending the body again.
 RACE_KEY = "race_player"
+#: Key of the element that starts loading plotly.js at the top of a page.
+PRELOAD_KEY = "player_preload"
 #: Most parameter updates a sweep of the ladder may make (full batch: epochs x rates).
 SWEEP_UPDATES = 60_000
 
@@ -150,8 +152,22 @@ def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) 
     _send(RACE_KEY, body, {"mode": "race"})
 
 
+def preload() -> None:
+    """Start loading plotly.js at the top of a page, before the player's own element arrives.
+
+    The browser compiles the 4.6 MB library while it draws the rest of the page,
+    so the player's first chart does not wait for it. Draws nothing.
+    """
+    header = {"mode": "preload", "plotly": _plotly_url()}
+    _component(key=PRELOAD_KEY, data=json.dumps(header).encode() + b"\n")
+
+
+def _plotly_url() -> str:
+    return f"{_base_url()}app/static/{PLOTLY_JS.name}"
+
+
 def _send(key: str, body: _Body, header: dict, **callbacks) -> None:
-    header = {**header, "key": body.key, "plotly": f"{_base_url()}app/static/{PLOTLY_JS.name}"}
+    header = {**header, "key": body.key, "plotly": _plotly_url()}
     sent = b"" if _browser_holds(key, body.key) else body.data
     payload = json.dumps(header).encode() + b"\n" + sent
     _component(key=key, data=payload, on_missing_change=_no_op, **callbacks)

@@ -13,9 +13,11 @@ APP = str(Path(__file__).parents[2] / "app.py")
 
 def player_bytes(at: AppTest) -> tuple[dict, bytes]:
     """The header and the body's bytes the player element carries (empty: the header alone)."""
-    (element,) = [e for e in at.main if getattr(e, "type", None) == "bidi_component"]
-    assert element.proto.component_name == "downhill_player"
-    header, body = element.proto.bytes.split(b"\n", 1)
+    players = [e for e in at.main if getattr(e, "type", None) == "bidi_component"]
+    assert all(e.proto.component_name == "downhill_player" for e in players)
+    heads = [json.loads(e.proto.bytes.split(b"\n", 1)[0]) for e in players]
+    assert [h["mode"] for h in heads] == ["preload", "ladder"], "plotly.js is asked for first"
+    header, body = players[1].proto.bytes.split(b"\n", 1)
     return json.loads(header), body
 
 

@@ -47,6 +47,8 @@ def _rate_scrubber(page: Page):
 
 
 def _state(page: Page) -> dict:
+    """What the player shows, once every view is drawn (the 3D scene last)."""
+    page.wait_for_function(f"() => ({PLAYER_STATE})() !== null", polling=100, timeout=SETTLE_MS)
     state = page.evaluate(PLAYER_STATE)
     assert state is not None, "the player is not drawn"
     return state
@@ -90,6 +92,7 @@ def test_scrubbing_the_rate_moves_every_view_without_the_server(page: Page) -> N
 
 def test_enter_on_the_scrubber_sets_the_sidebar_rate(page: Page) -> None:
     open_app(page)
+    _state(page)  # every view drawn, the 3D scene last
     assert page.evaluate(TAG_CANVAS)
     scrubber = _rate_scrubber(page)
     scrubber.focus()

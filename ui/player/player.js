@@ -44,6 +44,11 @@ function loadPlotly(src) {
   return window.__downhillPlotly;
 }
 
+// Resolves after the browser has painted a frame, so what was drawn so far is on screen.
+function nextFrame() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 function fmt(x) {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
   const a = Math.abs(x);
@@ -191,7 +196,7 @@ class Stage {
       jobs.push(P.react(v.map.gd, mapTraces(), this.mapLayout(), CONFIG));
       if (sf.plane) {
         await Promise.all(jobs);
-        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        await nextFrame();
         jobs.push(P.react(v.surface.gd, surfaceTraces(), this.surfaceLayout(), CONFIG));
       }
       this.surfaceKey = sf.key;
@@ -447,10 +452,10 @@ class Ladder extends Stage {
     const state = this.state(run, this.frameIndex);
     const P = this.Plotly;
     const v = this.el.views;
-    const jobs = [
-      P.react(v.fit.gd, this.fitTraces(run, state), this.fitLayout(), CONFIG),
-      P.react(v.loss.gd, this.lossTraces(run, state), this.lossLayout(run), CONFIG),
-    ];
+    // One view a frame: the fit reaches the screen before the others are built.
+    await P.react(v.fit.gd, this.fitTraces(run, state), this.fitLayout(), CONFIG);
+    await nextFrame();
+    const jobs = [P.react(v.loss.gd, this.lossTraces(run, state), this.lossLayout(run), CONFIG)];
     await this.drawLandscape(
       jobs,
       () => [...this.landTraces(), this.pathTrace(run, state, false)],
@@ -867,7 +872,12 @@ const MODES = { ladder: Ladder, race: Race };
 export default function (component) {
   const { data, parentElement, setTriggerValue, setStateValue } = component;
   if (!data) return;
-  const mode = unpack(data, false).header.mode || "ladder";
+  const { header } = unpack(data, false);
+  const mode = header.mode || "ladder";
+  if (mode === "preload") {
+    loadPlotly(header.plotly).catch(() => null);  // the player says so if it still fails
+    return;
+  }
   let player = parentElement.__downhillPlayer;
   if (!player || player.mode !== mode) {
     if (player) player.root.remove();
