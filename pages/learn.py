@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from charts.labels import parameter_names
+from charts.labels import LOSS_NAMES, parameter_names
 from charts.landscape import optimum_parameters, within_bowl
 from charts.learn import (
     SIDE_BY_SIDE_ASPECT,
@@ -380,28 +380,20 @@ def ridge_section(axes: tuple[int, int] | None) -> None:
     )
     plain_fit, plain_spectrum = lessons.ridge(ctx.problem_key, ctx.raw, 0.0)
     ridge_fit, ridge_spectrum = lessons.ridge(ctx.problem_key, ctx.raw, l2)
-    cols = st.columns(3)
-    cols[0].metric(
-        "Condition number κ",
-        describe(ridge_spectrum.condition),
-        delta=f"from {describe(plain_spectrum.condition)} without L2",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[1].metric(
-        "Stable limit 2/λmax",
-        describe(ridge_spectrum.max_stable_lr),
-        delta=f"from {describe(plain_spectrum.max_stable_lr)}",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[2].metric(
-        "Optimum's training MSE",
-        f"{ridge_fit.loss - l2 * float(ridge_fit.coef @ ridge_fit.coef):.4g}",
-        delta=f"from {plain_fit.loss:.4g}",
-        delta_color="off",
-        delta_arrow="off",
-    )
+    data_loss = ridge_fit.loss - l2 * float(ridge_fit.coef @ ridge_fit.coef)
+    for column, (label, now, before) in zip(
+        st.columns(3),
+        (
+            ("Condition number κ", describe(ridge_spectrum.condition),
+             f"from {describe(plain_spectrum.condition)} without L2"),
+            ("Stable limit 2/λmax", describe(ridge_spectrum.max_stable_lr),
+             f"from {describe(plain_spectrum.max_stable_lr)}"),
+            (f"Optimum's training {LOSS_NAMES[settings.loss]}", f"{data_loss:.4g}",
+             f"from {plain_fit.loss:.4g}"),
+        ),
+        strict=True,
+    ):  # fmt: skip
+        column.metric(label, now, delta=before, delta_color="off", delta_arrow="off")
     if axes is not None:
         plain_optimum = optimum_parameters(plain_fit, fit_intercept)
         ridge_optimum = optimum_parameters(ridge_fit, fit_intercept)

@@ -22,55 +22,56 @@ def render(run: Run, problem: Problem, dataset: Dataset, metrics: dict[str, Metr
     file of a large table takes longer to write than the rest of the page.
     """
     names = problem.feature_names
+    files = [
+        (
+            "History (CSV)",
+            partial(history_csv, run, names),
+            "downhill_history.csv",
+            "text/csv",
+            ":material/table:",
+        ),
+        (
+            "Run (JSON)",
+            partial(
+                run_json,
+                run,
+                feature_names=names,
+                target_name=problem.target_name,
+                closed_form=problem.fit,
+                data_description=dataset.description,
+                metrics={split: vars(m) for split, m in metrics.items()},
+            ),
+            "downhill_run.json",
+            "application/json",
+            ":material/data_object:",
+        ),
+        (
+            "Reproducing script (.py)",
+            partial(
+                reproduction_script,
+                run,
+                problem.X,
+                problem.y,
+                feature_names=names,
+                target_name=problem.target_name,
+                data_note=dataset.description,
+            ),
+            "downhill_run.py",
+            "text/x-python",
+            ":material/code:",
+        ),
+    ]
+    large = len(problem.y) > INLINE_ROWS
+    if large:
+        files.append(
+            ("Data for the script (CSV)",
+             partial(data_csv, problem.X, problem.y, names, problem.target_name),
+             "downhill_data.csv", "text/csv", ":material/download:")
+        )  # fmt: skip
     st.subheader("Take it with you")
-    cols = st.columns(4)
-    cols[0].download_button(
-        "History (CSV)",
-        partial(history_csv, run, names),
-        file_name="downhill_history.csv",
-        mime="text/csv",
-        icon=":material/table:",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "Run (JSON)",
-        partial(
-            run_json,
-            run,
-            feature_names=names,
-            target_name=problem.target_name,
-            closed_form=problem.fit,
-            data_description=dataset.description,
-            metrics={split: vars(m) for split, m in metrics.items()},
-        ),
-        file_name="downhill_run.json",
-        mime="application/json",
-        icon=":material/data_object:",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "Reproducing script (.py)",
-        partial(
-            reproduction_script,
-            run,
-            problem.X,
-            problem.y,
-            feature_names=names,
-            target_name=problem.target_name,
-            data_note=dataset.description,
-        ),
-        file_name="downhill_run.py",
-        mime="text/x-python",
-        icon=":material/code:",
-        on_click="ignore",
-    )
-    if len(problem.y) > INLINE_ROWS:
-        cols[3].download_button(
-            "Data for the script (CSV)",
-            partial(data_csv, problem.X, problem.y, names, problem.target_name),
-            file_name="downhill_data.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            on_click="ignore",
+    for column, (label, make, file_name, mime, icon) in zip(st.columns(4), files, strict=False):
+        column.download_button(
+            label, make, file_name=file_name, mime=mime, icon=icon, on_click="ignore"
         )
+    if large:
         st.caption("The script reads downhill_data.csv from its own folder; save both together.")

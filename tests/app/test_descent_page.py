@@ -116,21 +116,24 @@ def test_settings_that_cannot_run_get_a_message(app):
     assert any("cosine min_lr" in e.value for e in app.error)
 
 
-def test_url_settings_open_the_same_run():
+def opened_from(query: dict) -> AppTest:
+    """A new session opened from a link carrying ``query``."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params.update({"learning_rate": "0.2", "optimizer": "adam", "epochs": "120"})
+    at.query_params.update(query)
     at.run()
     assert not at.exception
+    return at
+
+
+def test_url_settings_open_the_same_run():
+    at = opened_from({"learning_rate": "0.2", "optimizer": "adam", "epochs": "120"})
     assert at.session_state["learning_rate"] == 0.2
     assert at.session_state["optimizer"] == "adam"
     assert metric(at, "Epochs run") == "120"
 
 
 def test_a_mangled_url_still_opens():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params.update({"learning_rate": "abc", "epochs": "-5", "optimizer": "<script>"})
-    at.run()
-    assert not at.exception
+    at = opened_from({"learning_rate": "abc", "epochs": "-5", "optimizer": "<script>"})
     assert at.session_state["epochs"] == 300
     assert at.session_state["optimizer"] == "gd"
 

@@ -19,6 +19,7 @@ from core.analysis import (
     worked_steps,
     worked_steps_discrepancy,
 )
+from tests.core.helpers import wavy_line_gap
 
 X5 = np.arange(1.0, 6.0)[:, None]
 Y5 = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
@@ -67,12 +68,7 @@ def test_predicted_loss_gap_squares_the_contraction():
 
 
 def test_predicted_gap_matches_a_real_run():
-    x = np.linspace(0.0, 2.0, 50)
-    y = 2 * x + 1 + np.cos(9 * x)
-    spectrum = stability(x).raw
-    lr = 0.5 * spectrum.max_stable_lr
-    run = descend(x, y, learning_rate=lr, epochs=200)
-    gap = run.history.loss - ols(x, y).loss
+    spectrum, lr, gap = wavy_line_gap(epochs=200)
     predicted = predicted_loss_gap(gap[40], spectrum.contraction(lr), [20])[0]
     assert gap[60] == pytest.approx(predicted, rel=1e-2)
 

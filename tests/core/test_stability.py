@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from core import descend, ols, stability
+from core import stability
+from tests.core.helpers import wavy_line_gap
 
 
 def test_hand_worked_spectrum():
@@ -39,12 +40,7 @@ def test_regimes():
 
 
 def test_predicted_contraction_matches_measured_loss_decay():
-    x = np.linspace(0.0, 2.0, 50)
-    y = 2 * x + 1 + np.cos(9 * x)
-    spectrum = stability(x).raw
-    lr = 0.5 * spectrum.max_stable_lr
-    run = descend(x, y, learning_rate=lr, epochs=400)
-    gap = run.history.loss - ols(x, y).loss
+    spectrum, lr, gap = wavy_line_gap(epochs=400)
     measured = (gap[60] / gap[40]) ** (1 / 20)
     assert measured == pytest.approx(spectrum.contraction(lr) ** 2, rel=1e-3)
     assert spectrum.epochs_to_shrink(lr, 1e6) == pytest.approx(
