@@ -26,12 +26,12 @@ LOADS = 3
 PRESSES = 8
 TIMEOUT_MS = 120_000
 
-# The signature of what the views show: for every Plotly graph in the main area (the
-# learning-rate strip left out), each trace's length and last point. It changes when
-# any view is redrawn with new data, whichever way the page draws them.
+# The signature of what the views show: for every Plotly graph in the main area, each
+# trace's length and last point. It changes when any view is redrawn with new data,
+# whichever way the page draws them.
 SIGNATURE_JS = """
 () => Array.from(document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot'))
-  .filter(gd => !gd.closest('.st-key-rate_strip') && gd._fullData)
+  .filter(gd => gd._fullData)
   .map(gd => gd._fullData.map(t => ['x', 'y', 'z'].map(axis => {
       const values = t[axis];
       if (!values || values.length === undefined) return '';
@@ -43,13 +43,12 @@ SIGNATURE_JS = """
 # The first chart and every view drawn. The player marks itself drawn once all of its
 # views are; a page without the player has drawn its views when a 3D scene's canvas (or,
 # on the bare page, the line) is on screen. The first chart is the first graph of the main
-# area (the learning-rate strip left out) with its traces drawn.
+# area with its traces drawn.
 DRAWN_JS = """
 (bare) => {
   const now = performance.now();
   const charts = Array.from(document.querySelectorAll(
-      '[data-testid="stMain"] .js-plotly-plot .scatterlayer .trace path'))
-    .filter(path => !path.closest('.st-key-rate_strip'));
+      '[data-testid="stMain"] .js-plotly-plot .scatterlayer .trace path'));
   if (charts.length && window.__firstAt === undefined) window.__firstAt = now;
   const player = document.querySelector('.dh-player');
   let drawn;

@@ -44,10 +44,12 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 #: Key of the player's element (its state, the rate released on it, is under this key).
 KEY = "player"
-#: Key of the Compare page's race element. Beside each element's key, ``{key}:sent``
-#: holds the body key last sent to it and ``{key}:answered`` the last ``missing``
-#: report answered by sending the body again.
+#: Key of the Compare page's race element.
 RACE_KEY = "race_player"
+#: Session key of the player's memory: the sweep and body kept for this session's
+#: settings, and per element (``{key}:sent``) the body key last sent to it and
+#: (``{key}:answered``) the last ``missing`` report answered by sending the body again.
+MEMORY = "player:memory"
 #: Key of the element that starts loading plotly.js at the top of a page.
 PRELOAD_KEY = "player_preload"
 #: Most parameter updates a sweep of the ladder may make (full batch: epochs x rates).
@@ -117,16 +119,13 @@ def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool, wi
     ``window`` sets the surface's ranges by hand: one ``(low, high)`` pair per axis.
     """
     rates, selected = rate_ladder(settings, len(ctx.problem.y))
-    body = _body(
-        ctx.problem_key,
-        ctx.raw,
-        replace(settings, learning_rate=0.0),
-        rates,
-        axes,
-        feature,
-        log_loss,
-        window,
-        ctx.spectrum,
+    base = replace(settings, learning_rate=0.0)
+    body = _kept(
+        "body",
+        (ctx.problem_key, base, rates, axes, feature, log_loss, window),
+        lambda: _body(
+            ctx.problem_key, ctx.raw, base, rates, axes, feature, log_loss, window, ctx.spectrum
+        ),
     )
     _send(KEY, body, {"mode": "ladder", "selected": selected}, on_rate_change=_use_rate)
 
@@ -184,22 +183,46 @@ def _browser_holds(element: str, key: str) -> bool:
     the previous run; a page change or a report that the body is missing makes
     the body go out again.
     """
-    state = st.session_state
-    drawn = state.get(element)
+    drawn = st.session_state.get(element)
+    kept = _memory()
     missing = drawn.get("missing") if drawn is not None else None
-    holds = drawn is not None and state.get(f"{element}:sent") == key
-    if missing and missing != state.get(f"{element}:answered"):
-        state[f"{element}:answered"] = missing
+    holds = drawn is not None and kept.get(f"{element}:sent") == key
+    if missing and missing != kept.get(f"{element}:answered"):
+        kept[f"{element}:answered"] = missing
         holds = False
-    state[f"{element}:sent"] = key
+    kept[f"{element}:sent"] = key
     return holds
 
 
 def runs_for(ctx, settings: RunSettings):
     """The ladder's runs for these settings (cached) and the one at the settings' rate."""
     rates, selected = rate_ladder(settings, len(ctx.problem.y))
-    runs = compute.sweep_runs(ctx.problem_key, ctx.raw, settings, rates)
+    base = replace(settings, learning_rate=0.0)
+    runs = _kept(
+        "runs",
+        (ctx.problem_key, base, rates),
+        lambda: compute.sweep_runs(ctx.problem_key, ctx.raw, base, rates),
+    )
     return runs, runs[selected]
+
+
+def _kept(name: str, key: tuple, make):
+    """``make()``, kept in this session for as long as ``key`` stays equal.
+
+    A rerun that changes only the rate finds the same sweep and body here by a
+    plain comparison, skipping the hashing of its arguments that a cache lookup
+    costs on every rerun.
+    """
+    kept = _memory()
+    held = kept.get(name)
+    if held is None or held[0] != key:
+        held = kept[name] = (key, make())
+    return held[1]
+
+
+def _memory() -> dict:
+    """The player's one session entry: kept results, and what each element was last sent."""
+    return st.session_state.setdefault(MEMORY, {})
 
 
 def _base_url() -> str:
