@@ -38,13 +38,19 @@ def default_axes(loss: QuadraticLoss) -> tuple[int, ...]:
     return (0,) if loss.n_params == 1 else most_elongated_pair(loss)
 
 
-def changing_until(run: Run, last: int) -> int:
-    """The last epoch at which ``run``'s loss is still more than :data:`STILL_CHANGING`
-    of its whole change away from its end (its last finite epoch if it diverged)."""
+def changing_until(run: Run, last: int, optimum: float, log_loss: bool = False) -> int:
+    """The last epoch at which ``run``'s loss, as drawn, is still more than
+    :data:`STILL_CHANGING` of its whole change away from where it ends.
+
+    As drawn: the loss, or on a log axis the decades of the gap :math:`L - L^*`,
+    so a run still gaining digits counts as changing. A diverged run changes up
+    to its last finite epoch ``last``.
+    """
     if run.diverged:
         return last
     losses = run.history.loss[: last + 1]
-    change = np.abs(losses - losses[-1])
+    shown = np.log10(loss_gap(losses, optimum)) if log_loss else losses
+    change = np.abs(shown - shown[-1])
     moving = np.flatnonzero(change > STILL_CHANGING * max(float(change.max()), 1e-300))
     return int(moving[-1]) + 1 if moving.size else 0
 
@@ -134,7 +140,10 @@ def race_data(
             runs, lasts, thetas, style.RUN_COLORS, strict=False
         )
     ]
-    changing = max(changing_until(run, last) for (_, run), last in zip(runs, lasts, strict=True))
+    changing = max(
+        changing_until(run, last, optimum, log_loss)
+        for (_, run), last in zip(runs, lasts, strict=True)
+    )
     end = min(longest, max(math.ceil(1.15 * changing), min(longest, 10), 1))
     title = loss_title(loss.l2, loss.convention)
     return {

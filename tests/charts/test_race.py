@@ -130,3 +130,17 @@ def test_runs_are_one_to_six(line_problem, runs):
         data_of(line_problem, [])
     with pytest.raises(ValueError, match="1 to 6 runs"):
         data_of(line_problem, runs * 2)
+
+
+def test_on_a_log_axis_a_run_still_gaining_digits_is_still_changing(line_problem, runs):
+    linear = data_of(line_problem, runs[:1])["epochRange"][1]
+    logged = data_of(line_problem, runs[:1], log_loss=True)["epochRange"][1]
+    run = runs[0][1]
+    optimum = mse(line_problem, line_problem.fit.coef[0], line_problem.fit.intercept)
+    gaps = np.array(
+        [mse(line_problem, w, b) - optimum for w, b in zip(run.history.coef[:, 0],
+                                                           run.history.intercept, strict=True)]
+    )  # fmt: skip
+    digits = np.log10(np.maximum(gaps, 1e-14 * gaps[0]))
+    gaining = max(e for e in range(len(digits)) if digits[e] - digits[-1] > 0.1)
+    assert logged >= gaining > linear
