@@ -456,41 +456,17 @@ def _known(key: str) -> str:
 
 
 def preset_settings(key: str) -> PresetRun:
-    """The run settings of preset ``key`` (its tutorial's, or Downhill's defaults).
+    """The run settings of preset ``key``: its tutorial's, or Downhill's defaults.
 
-    Parameters
-    ----------
-    key : str
-        One of :data:`PRESETS`.
-
-    Returns
-    -------
-    PresetRun
-
-    Raises
-    ------
-    ValueError
-        If ``key`` is not a preset.
+    ``key`` is one of :data:`PRESETS`; any other raises ValueError, as :func:`preset` does.
     """
     return PRESET_RUNS.get(_known(key), PresetRun())
 
 
 def preset_article(key: str) -> Article | None:
-    """What the article of preset ``key`` printed, beside its code's numbers.
+    """What the article of preset ``key`` printed beside its code's numbers; None for a
+    preset that is not a tutorial (see :data:`TUTORIALS`).
 
-    Parameters
-    ----------
-    key : str
-        One of :data:`PRESETS`.
-
-    Returns
-    -------
-    Article or None
-        None for presets that are not a tutorial (see :data:`TUTORIALS`).
-
-    Raises
-    ------
-    ValueError
-        If ``key`` is not a preset.
+    ``key`` is one of :data:`PRESETS`; any other raises ValueError, as :func:`preset` does.
     """
     return _ARTICLES.get(_known(key))

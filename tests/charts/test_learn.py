@@ -92,6 +92,15 @@ def raw_and_standardized(line_problem):
     return raw, standardized, optimum, scaled_optimum
 
 
+def plain_pair(raw, standardized, **options):
+    """The two maps side by side, with short titles and names."""
+    names = ["u", "v"]
+    return surfaces_side_by_side(
+        raw, standardized, titles=["a", "b"], axis_names_left=names, axis_names_right=names,
+        **options,
+    )  # fmt: skip
+
+
 def test_two_contours_side_by_side(raw_and_standardized):
     raw, standardized, optimum, scaled_optimum = raw_and_standardized
     fig = surfaces_side_by_side(
@@ -120,14 +129,7 @@ def test_two_contours_side_by_side(raw_and_standardized):
 def test_paths_are_drawn_and_cut_at_the_grid(raw_and_standardized):
     raw, standardized, optimum, _ = raw_and_standardized
     far = np.array([[0.0, 0.0], [optimum[0], optimum[1]], [1e9, 1e9]])
-    fig = surfaces_side_by_side(
-        raw,
-        standardized,
-        titles=["a", "b"],
-        axis_names_left=["u", "v"],
-        axis_names_right=["u", "v"],
-        paths=[far, None],
-    )
+    fig = plain_pair(raw, standardized, paths=[far, None])
     assert [t.type for t in fig.data] == ["contour", "scatter", "contour"]
     path = fig.data[1]
     assert path.x.size == 3 and path.x[-1] <= raw.u[-1] and path.y[-1] <= raw.v[-1]
@@ -158,13 +160,7 @@ def test_ridge_surface_marks_both_optima(line_problem):
 
 def test_maps_keep_one_length_per_unit(raw_and_standardized):
     raw, standardized, *_ = raw_and_standardized
-    fig = surfaces_side_by_side(
-        raw,
-        standardized,
-        titles=["a", "b"],
-        axis_names_left=["u", "v"],
-        axis_names_right=["u", "v"],
-    )
+    fig = plain_pair(raw, standardized)
     assert (fig.layout.yaxis.scaleanchor, fig.layout.yaxis.scaleratio) == ("x", 1)
     assert (fig.layout.yaxis2.scaleanchor, fig.layout.yaxis2.scaleratio) == ("x2", 1)
     assert fig.layout.xaxis.constrain == fig.layout.yaxis.constrain == "domain"

@@ -32,18 +32,7 @@ def data():
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("l2", [0.0, 0.7])
-def test_value_matches_direct_evaluation(data, fit_intercept, l2):
-    X, y = data
-    loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept)
-    theta = np.array([0.3, -1.0, 0.2, 1.5])[: loss.n_params]
-    intercept = theta[3] if fit_intercept else 0.0
-    expected = direct_loss(X, y, theta[:3], intercept, l2)
-    assert loss.value(theta) == pytest.approx(expected, rel=1e-12)
-
-
-@pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("l2", [0.0, 0.7])
-def test_gradient_matches_finite_differences(data, fit_intercept, l2):
+def test_value_and_gradient_match_direct_evaluation_and_finite_differences(data, fit_intercept, l2):
     X, y = data
     loss = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept)
     theta = np.array([0.3, -1.0, 0.2, 1.5])[: loss.n_params]
@@ -51,6 +40,7 @@ def test_gradient_matches_finite_differences(data, fit_intercept, l2):
     def f(t):
         return direct_loss(X, y, t[:3], t[3] if fit_intercept else 0.0, l2)
 
+    assert loss.value(theta) == pytest.approx(f(theta), rel=1e-12)
     np.testing.assert_allclose(loss.gradient(theta), numeric_gradient(f, theta), rtol=1e-6)
 
 
