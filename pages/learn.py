@@ -107,9 +107,11 @@ def update_rule_section() -> None:
         f"**{OPTIMIZER_LABELS[optimizer]}**, exactly as the engine runs it, with "
         "gₜ = ∇L(θₜ) the gradient and θ = (w, b) all parameters:"
     )
-    st.latex(lessons.UPDATE_RULES[optimizer])
+    # A rule new to the engine works here before its lesson texts are written.
+    if optimizer in lessons.UPDATE_RULES:
+        st.latex(lessons.UPDATE_RULES[optimizer])
     st.latex(lessons.rule_values(settings))
-    st.markdown(lessons.STATE_WORDS[optimizer])
+    st.markdown(lessons.STATE_WORDS.get(optimizer, ""))
 
     note = _worked_note()
     if note:
@@ -227,7 +229,7 @@ def _chosen_rule_verdict(spectrum) -> None:
     rule_run = _run(replace(settings, batch_size=None, tol=None))
     chosen = verdict(spectrum, settings.optimizer, rate, settings.optimizer_params, run=rule_run)
     st.subheader(f"Your rule: {chosen.rule_name}")
-    st.markdown(f"{chosen.sentence} {lessons.KNOWN_LIMITS[settings.optimizer]}")
+    st.markdown(f"{chosen.sentence} {lessons.KNOWN_LIMITS.get(settings.optimizer, '')}")
     if not settings.full_batch:
         st.caption(
             "This verdict is for full-batch steps (its run sums over every row). Mini-batches "

@@ -287,7 +287,7 @@ def update_heading(step: WorkedStep) -> str:
     eta = f"η = {step.learning_rate:g}"
     if step.rule == "gd":
         return f"**Update** with {eta}: old − η · gradient = new"
-    kept = " and ".join(STATE_SYMBOLS[step.rule])
+    kept = " and ".join(STATE_SYMBOLS.get(step.rule, ("its state",)))
     return (
         f"**{RULE_NAMES[step.rule]} update** (step t = {step.epoch}) with {eta}, writing "
         f"gₚ = ∂L/∂p for each parameter p: first {kept}, then the parameter"
