@@ -6,7 +6,7 @@ import streamlit as st
 
 from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
-from core import predict
+from core import predict, regression_metrics
 from core.data import PRESET_RUNS, preset_article
 from core.verdict import verdict
 from ui import compute, downloads, opening, player, router, tables, tutorial, views
@@ -159,11 +159,15 @@ if groups and len(problem.feature_names) == 1:
     )
 
 if len(problem.feature_names) > 1:
+    fitted = predict(problem.X, run.coef, run.intercept)
     st.plotly_chart(
-        predicted_vs_actual_figure(
-            problem.y, predict(problem.X, run.coef, run.intercept), target_name=problem.target_name
-        ),
+        predicted_vs_actual_figure(problem.y, fitted, target_name=problem.target_name),
         key="pred_vs_actual",
+    )
+    st.caption(
+        f"Predicted against actual {problem.target_name} for the {len(problem.y):,} training "
+        f"rows: R² = {regression_metrics(problem.y, fitted).r2:.4g}. A row on the dashed "
+        "diagonal is predicted exactly; the farther off it, the larger its error."
     )
 
 st.subheader("Numbers")
