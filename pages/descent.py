@@ -12,7 +12,7 @@ from core.verdict import verdict
 from ui import compute, downloads, opening, player, router, tables, tutorial, views
 from ui.settings import surface_window
 from ui.state import OPENED_NOTE
-from ui.widgets import draw
+from ui.widgets import draw, section
 
 ctx = router.context()
 problem = ctx.problem
@@ -183,21 +183,28 @@ left.dataframe(tables.parameters_table(run, problem))
 metrics = tables.metrics_of(problem, run.coef, run.intercept)
 right.markdown("**Fit quality**")
 right.dataframe(tables.metrics_table(metrics))
-st.markdown("**Stability of this data** (Hessian of the loss)")
-st.dataframe(tables.stability_table(problem.stability))
+box = section("Stability of this data (Hessian of the loss)", "open_stability")
+if box is not None:
+    box.dataframe(tables.stability_table(problem.stability))
 
-with st.expander("First iterations, step by step"):
-    st.dataframe(tables.first_iterations(run, problem.feature_names))
+box = section("First iterations, step by step", "open_first_iterations")
+if box is not None:
+    box.dataframe(tables.first_iterations(run, problem.feature_names))
 
-with st.expander("Predict with the final model"):
-    inputs = st.columns(min(4, len(problem.feature_names)))
-    x_new = [
-        inputs[j % len(inputs)].number_input(
-            name, value=float(problem.X[:, j].mean()), key=f"predict_{j}", format="%.6g"
-        )
-        for j, name in enumerate(problem.feature_names)
-    ]
-    y_new = float(predict([x_new], run.coef, run.intercept)[0])
-    st.markdown(f"Predicted **{problem.target_name}** = `{y_new:.6g}`")
+box = section("Predict with the final model", "open_predict")
+if box is not None:
+    with box:
+        inputs = st.columns(min(4, len(problem.feature_names)))
+        x_new = [
+            inputs[j % len(inputs)].number_input(
+                name, value=float(problem.X[:, j].mean()), key=f"predict_{j}", format="%.6g"
+            )
+            for j, name in enumerate(problem.feature_names)
+        ]
+        y_new = float(predict([x_new], run.coef, run.intercept)[0])
+        st.markdown(f"Predicted **{problem.target_name}** = `{y_new:.6g}`")
 
-downloads.render(run, problem, ctx.dataset, metrics)
+box = section("Take it with you: history, run record, reproducing script", "open_downloads")
+if box is not None:
+    with box:
+        downloads.render(run, problem, ctx.dataset, metrics)

@@ -68,7 +68,6 @@ def render(run: Run, problem: Problem, dataset: Dataset, metrics: dict[str, Metr
              partial(data_csv, problem.X, problem.y, names, problem.target_name),
              "downhill_data.csv", "text/csv", ":material/download:")
         )  # fmt: skip
-    st.subheader("Take it with you")
     for column, (label, make, file_name, mime, icon) in zip(st.columns(4), files, strict=False):
         column.download_button(
             label, make, file_name=file_name, mime=mime, icon=icon, on_click="ignore"

@@ -30,13 +30,14 @@ from ui.state import (
     OPENED_NOTE,
     RATE_LADDER,
     RATE_TYPED,
+    START_AND_STOP,
     UPLOAD_BYTES,
     UPLOAD_ERROR,
     UPLOAD_FILE,
     UPLOAD_NAME,
     URL_KEYS,
 )
-from ui.widgets import draw
+from ui.widgets import draw, section
 
 REGIME_BADGES = {
     "smooth": ":green-badge[:material/check_circle: converges smoothly]",
@@ -159,14 +160,16 @@ def _descent_widgets(n_rows: int) -> None:
     if parameters:
         for column, key in zip(st.columns(len(parameters)), parameters, strict=True):
             draw(key, column)
-    with st.expander("Start and stop"):
-        draw("tol")
-        if s["tol"] > 0 and s["batch_mode"] != "full":
-            draw("tol_on")
-        left, right = st.columns(2)
-        draw("init_weight", left)
-        draw("init_bias", right)
-        draw("seed")
+    box = section("Start and stop", START_AND_STOP)
+    if box is not None:
+        with box:
+            draw("tol")
+            if s["tol"] > 0 and s["batch_mode"] != "full":
+                draw("tol_on")
+            left, right = st.columns(2)
+            draw("init_weight", left)
+            draw("init_bias", right)
+            draw("seed")
 
 
 def _take_rate(key: str) -> None:

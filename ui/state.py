@@ -25,6 +25,8 @@ URL_KEYS = "_url_keys"
 #: The learning rate's two widgets: the ladder and the typed value (both write ``learning_rate``).
 RATE_LADDER = "rate_ladder"
 RATE_TYPED = "rate_typed"
+#: Whether the sidebar's "Start and stop" section is open (its widgets run only then).
+START_AND_STOP = "open_start_and_stop"
 #: The data the opening settings were chosen for, and the line that says what was set.
 OPENED_FOR = "_opened_for"
 OPENED_NOTE = "_opened_note"

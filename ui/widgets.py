@@ -26,7 +26,9 @@ def draw(name: str, where: Any = st, *, key: str | None = None, **options: Any) 
         schema says.
     """
     setting = SCHEMA[name]
-    common = {"key": key or setting.key, "help": setting.help}
+    # A setting whose widget is hidden for a while (β when another rule is chosen, the
+    # generator's fields when a preset is) keeps its value instead of falling back to default.
+    common = {"key": key or setting.key, "help": setting.help, "persist_state": "session"}
     widget = getattr(where, setting.widget)
     if setting.widget in ("selectbox", "radio", "select_slider", "multiselect"):
         choices = options.pop("options", setting.choices)
@@ -44,3 +46,13 @@ def draw(name: str, where: Any = st, *, key: str | None = None, **options: Any) 
                 numeric[attribute] = getattr(setting, attribute)
         return widget(setting.label, **{**common, **numeric, **options})
     return widget(setting.label, **{**common, **options})
+
+
+def section(label: str, key: str, where: Any = st, *, expanded: bool = False):
+    """An expander whose contents run only while it is open, or None while it is closed.
+
+    Closed sections cost a rerun nothing; the settings drawn in them keep their
+    values (see :func:`draw`). Opening one reruns the page to draw it.
+    """
+    box = where.expander(label, expanded=expanded, key=key, on_change="rerun")
+    return box if box.open else None

@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, TIMEOUT
+from ui.state import START_AND_STOP
 
 
 @pytest.fixture
@@ -78,6 +79,8 @@ def test_schedules_and_tolerance(app):
     for schedule in ["step", "exponential", "inverse_time", "cosine", "constant"]:
         app.selectbox(key="schedule").set_value(schedule).run()
         assert not app.exception, schedule
+    app.session_state[START_AND_STOP] = True  # the section runs its widgets only when open
+    app.run()
     app.number_input(key="tol").set_value(1e-9).run()
     assert any("Converged after" in s.value for s in app.success)
 
@@ -290,3 +293,23 @@ def test_after_a_refused_upload_the_sidebar_names_the_file_still_fitted(app):
     app.file_uploader(key="upload_file").set_value(("bad.csv", b"\x00\x01binary", "text/csv"))
     app.run()
     assert any("Still fitting good.csv" in c.value for c in app.sidebar.caption)
+
+
+def test_a_hidden_setting_keeps_its_value(app):
+    app.selectbox(key="optimizer").set_value("momentum").run()
+    app.number_input(key="beta").set_value(0.5).run()
+    app.selectbox(key="optimizer").set_value("adam").run()
+    assert app.session_state["beta"] == 0.5
+    app.selectbox(key="optimizer").set_value("momentum").run()
+    assert app.number_input(key="beta").value == 0.5
+
+
+def test_closed_sections_keep_their_settings_and_cost_nothing(app):
+    app.session_state[START_AND_STOP] = True
+    app.run()
+    app.number_input(key="seed").set_value(7).run()
+    app.session_state[START_AND_STOP] = False
+    app.run()
+    assert "seed" not in [n.key for n in app.sidebar.number_input]
+    assert app.session_state["seed"] == 7
+    assert not [d for d in app.main.get("download_button")]

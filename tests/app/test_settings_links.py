@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, TIMEOUT
 from ui.settings import SCHEMA, SETTINGS
-from ui.state import RATE_TYPED, URL_PROBLEMS
+from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
 
 #: What must be chosen first for a setting's widget to be drawn.
 SHOWN_WHEN = {
@@ -17,7 +17,8 @@ SHOWN_WHEN = {
     "rho": {"optimizer": "rmsprop"},
     "batch_size": {"batch_mode": "mini"},
     "shuffle": {"batch_mode": "mini"},
-    "tol_on": {"batch_mode": "mini", "tol": 1e-3},
+    "tol_on": {START_AND_STOP: True, "batch_mode": "mini", "tol": 1e-3},
+    **{key: {START_AND_STOP: True} for key in ("tol", "init_weight", "init_bias", "seed")},
     **{f"window_{axis}_{end}": {"window": True} for axis in "xy" for end in ("from", "to")},
     "step_drop": {"schedule": "step"},
     "step_every": {"schedule": "step"},
@@ -61,7 +62,11 @@ def test_a_setting_set_by_its_widget_opens_the_same_from_the_link(key, value):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     for other, wanted in SHOWN_WHEN.get(key, {}).items():
-        _widget(at, other).set_value(wanted).run()
+        if other == START_AND_STOP:  # a section opened, not a setting
+            at.session_state[other] = wanted
+            at.run()
+        else:
+            _widget(at, other).set_value(wanted).run()
     if key in ("batch_size", "shuffle", "tol_on"):
         at.number_input(key="epochs").set_value(10).run()
     _widget(at, key).set_value(value).run()

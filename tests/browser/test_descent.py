@@ -127,6 +127,8 @@ def test_downloads_reproduce_the_run_shown(page: Page, tmp_path) -> None:
     history has a row per epoch."""
     open_app(page, "/?epochs=120")
     shown = float(parameter_rows(page)["w (x)"][0])
+    # The downloads sit in a section that runs only when opened.
+    main(page).get_by_text("Take it with you").click()
     with page.expect_download() as script_download:
         main(page).get_by_role("button", name=re.compile("Reproducing script")).click()
     script = tmp_path / "downhill_run.py"
