@@ -17,9 +17,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from charts import style
-from charts.animation import Mover
 from charts.labels import value
-from charts.ranges import below_blowup, clip_path, padded_range
+from charts.ranges import below_blowup, clip_path
 from core import Fit, QuadraticLoss, grid_around, loss_surface, stack_theta
 from core.geometry import hessian_slice, level_set
 
@@ -395,109 +394,3 @@ def compact(values: np.ndarray, span: float) -> np.ndarray:
     if np.all(np.abs(single - values) <= 1e-5 * span):
         return single
     return values
-
-
-def step_path_trace(track: Track, color: str) -> go.Scatter:
-    """The thin, noisy per-update path of a mini-batch run on the map."""
-    return go.Scatter(
-        x=track.x,
-        y=track.y,
-        mode="lines",
-        line={"color": color, "width": 1},
-        opacity=0.45,
-        name="mini-batch steps",
-        hovertemplate="step path<br>epoch %{customdata:.2f}<extra></extra>",
-        customdata=track.epoch,
-    )
-
-
-@dataclass(frozen=True)
-class Panes:
-    """Where a landscape is drawn in a figure made by ``make_subplots``.
-
-    Attributes
-    ----------
-    map : tuple of int
-        ``(row, col)`` of the flat map (contour, or curve of one parameter).
-    scene : tuple of int or None
-        ``(row, col)`` of the 3D surface; None for a curve.
-    """
-
-    map: tuple[int, int]
-    scene: tuple[int, int] | None
-
-
-def add_landscape(fig: go.Figure, ls: Landscape, panes: Panes) -> None:
-    """Add the surface and its optimum (planes only), then the map and its optimum.
-
-    A plane's map is an invisible contour (for hover) followed by
-    :data:`LEVELS` filled level sets (see :func:`level_set_traces`); a curve's
-    map is the loss along the parameter.
-    """
-    at = ls.optimum()
-    x, y = float(at.x[0]), float(at.y[0])
-    if ls.is_plane:
-        fig.add_trace(surface_trace(ls), *panes.scene)
-        optimum = optimum_marker(x, y, float(at.z[0]) + ls.lift, showlegend=False)
-        fig.add_trace(optimum, *panes.scene)
-    if ls.is_plane:
-        fig.add_trace(map_trace(ls).update(opacity=0), *panes.map)
-        fig.add_traces(level_set_traces(ls), rows=panes.map[0], cols=panes.map[1])
-    else:
-        fig.add_trace(map_trace(ls), *panes.map)
-    fig.add_trace(optimum_marker(x, y), *panes.map)
-
-
-def path_movers(
-    ls: Landscape, track: Track, panes: Panes, *, color: str, name: str, until: int | None = None
-) -> list[Mover]:
-    """Moving path traces of ``track``: on the surface (planes only), then on the map.
-
-    A frame at ``epoch`` shows the path up to ``min(epoch, until)``; ``until``
-    (a run's last epoch) keeps a run that stopped early at its last point.
-    """
-    at = [(panes.scene, True)] if ls.is_plane else []
-    at.append((panes.map, False))
-    last = np.inf if until is None else until
-    return [
-        Mover(
-            go.Scatter3d if scene else go.Scatter,
-            path_style(color, name=name, showlegend=False, scene=scene),
-            lambda epoch, scene=scene: path_data(ls, track.upto(min(epoch, last)), scene=scene),
-            *pane,
-        )
-        for pane, scene in at
-    ]
-
-
-def style_landscape_axes(
-    fig: go.Figure, ls: Landscape, panes: Panes, loss_title: str, revision: str
-) -> None:
-    """Fix the map's and the scene's axes to the grid and name them."""
-    fig.update_xaxes(
-        title={"text": ls.names[0]}, range=[ls.u[0], ls.u[-1]], row=panes.map[0], col=panes.map[1]
-    )
-    if ls.is_plane:
-        y_axis = {"title": {"text": ls.names[1]}, "range": [ls.v[0], ls.v[-1]]}
-    else:
-        y_axis = {"title": {"text": loss_title}, "range": padded_range(ls.values)}
-    fig.update_yaxes(y_axis, row=panes.map[0], col=panes.map[1])
-    if not ls.is_plane:
-        return
-    top = float(ls.values.max()) + 2 * ls.lift
-    ranges = ([ls.u[0], ls.u[-1]], [ls.v[0], ls.v[-1]], [float(ls.values.min()), top])
-    titles = (*ls.names, loss_title)
-    fig.update_scenes(
-        {
-            f"{axis}axis": {
-                "title": {"text": title, "font": {"size": style.FONT_SIZE - 2}},
-                "range": span,
-                "tickfont": {"size": style.FONT_SIZE - 4},
-            }
-            for axis, title, span in zip("xyz", titles, ranges, strict=True)
-        },
-        aspectmode="manual",
-        aspectratio={"x": 1, "y": 1, "z": 0.75},
-        camera={"eye": {"x": 1.6, "y": -1.6, "z": 0.8}, "center": {"x": 0, "y": 0, "z": -0.15}},
-        uirevision=revision,
-    )

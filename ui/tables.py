@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from charts.labels import parameter_names
-from core import Metrics, Run, Stability, predict, regression_metrics, stack_theta
+from core import Metrics, Run, Stability, predict, regression_metrics
 from ui.compute import Problem
 from ui.settings import OPTIMIZER_LABELS
 
@@ -93,11 +93,3 @@ def first_iterations(run: Run, feature_names: list[str], count: int = 10) -> pd.
     if run.fit_intercept:
         data["∂L/∂b"] = h.grad_intercept[:rows]
     return pd.DataFrame(data).set_index("epoch")
-
-
-def test_loss_curve(run: Run, problem: Problem) -> np.ndarray | None:
-    """Loss on the held-out rows at every epoch of ``run``; None without a test set."""
-    if problem.test_loss is None:
-        return None
-    h = run.history
-    return problem.test_loss.value(stack_theta(h.coef, h.intercept, run.fit_intercept))

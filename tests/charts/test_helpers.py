@@ -3,11 +3,9 @@
 import numpy as np
 import pytest
 
-from charts.animation import typed
 from charts.labels import parameter_names
 from charts.ranges import clip_path, padded_range
 from charts.sampling import EARLY_EPOCHS, curve_indices, frame_epochs, path_epochs, thin_rows
-from tests.charts.helpers import decode
 
 
 @pytest.mark.parametrize(
@@ -67,12 +65,3 @@ def test_padded_range_never_collapses():
 def test_parameter_names_in_words():
     assert parameter_names(["income"], True) == ["w (income)", "b (intercept)"]
     assert parameter_names(["A", "B"], False) == ["w₁ (A)", "w₂ (B)"]
-
-
-def test_typed_arrays_round_trip():
-    values = np.array([0.0, -1.5, 1e300])
-    np.testing.assert_array_equal(decode(typed(values)), values)
-    single = np.array([1.25, 2.5], dtype=np.float32)
-    assert typed(single)["dtype"] == "f4"
-    assert typed({"marker": {"size": np.array([5, 13])}})["marker"]["size"]["dtype"] == "u1"
-    assert typed("text") == "text"
