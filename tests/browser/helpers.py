@@ -340,3 +340,13 @@ PLAYER_STATE = """
   };
 }
 """
+
+
+def frames_sent(page: Page) -> list[int]:
+    """A counter (``[n]``) of websocket frames the page sends from now on to the server."""
+    sent = [0]
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1)),
+    )
+    return sent

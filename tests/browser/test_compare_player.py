@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import SETTLE_MS, assert_healthy, main, open_app, shot
+from tests.browser.helpers import SETTLE_MS, assert_healthy, frames_sent, main, open_app, shot
 
 pytestmark = pytest.mark.browser
 
@@ -43,17 +43,8 @@ def _state(page: Page) -> dict:
     return page.evaluate(RACE_STATE)
 
 
-def _frames_sent(page: Page) -> list[int]:
-    sent = [0]
-    page.on(
-        "websocket",
-        lambda ws: ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1)),
-    )
-    return sent
-
-
 def test_one_scrubber_moves_every_run_in_every_view_without_the_server(page: Page) -> None:
-    sent = _frames_sent(page)
+    sent = frames_sent(page)
     open_app(page, "/compare", "Compare")
     before = _state(page)
     assert before["runs"] == 3

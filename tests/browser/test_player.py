@@ -12,6 +12,7 @@ from tests.browser.helpers import (
     SETTLE_MS,
     assert_charts_drawn,
     assert_healthy,
+    frames_sent,
     learning_rate_slider,
     main,
     open_app,
@@ -30,16 +31,6 @@ CANVAS_KEPT = """() => {
   const canvas = document.querySelector('.dh-surface .gl-container canvas');
   return canvas !== null && canvas.__downhillTag === 'kept';
 }"""
-
-
-def _frames_sent(page: Page) -> list[int]:
-    """A counter of websocket frames the page sends from now on (to the Streamlit server)."""
-    sent = [0]
-    page.on(
-        "websocket",
-        lambda ws: ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1)),
-    )
-    return sent
 
 
 def _rate_scrubber(page: Page):
@@ -64,7 +55,7 @@ def _wait_for(page: Page, condition: str) -> dict:
 
 
 def test_scrubbing_the_rate_moves_every_view_without_the_server(page: Page) -> None:
-    sent = _frames_sent(page)
+    sent = frames_sent(page)
     open_app(page)
     assert_charts_drawn(page)
     before = _state(page)
