@@ -20,7 +20,7 @@ from charts import style
 from charts.labels import value
 from charts.ranges import below_blowup, clip_path
 from core import Fit, QuadraticLoss, grid_around, loss_surface, stack_theta
-from core.geometry import hessian_slice, level_set
+from core.geometry import hessian_slice, level_set, most_elongated_pair
 
 #: Filled level sets drawn on an animated contour map, and points on each.
 LEVELS = 16
@@ -32,18 +32,10 @@ def optimum_parameters(fit: Fit, fit_intercept: bool) -> np.ndarray:
     return stack_theta(fit.coef, fit.intercept, fit_intercept)
 
 
-def default_axes(n_features: int, fit_intercept: bool, feature: int = 0) -> tuple[int, ...]:
-    """The parameters a landscape shows by default.
-
-    ``feature``'s weight and the intercept; without an intercept, ``feature``'s
-    weight and the next weight; with a single weight and no intercept, that
-    weight alone (a curve).
-    """
-    if fit_intercept:
-        return (feature, n_features)
-    if n_features == 1:
-        return (0,)
-    return (feature, (feature + 1) % n_features)
+def default_axes(loss: QuadraticLoss) -> tuple[int, ...]:
+    """The parameters a landscape shows by default: the most elongated pair of the bowl
+    (:func:`core.geometry.most_elongated_pair`), or the one weight alone (a curve)."""
+    return (0,) if loss.n_params == 1 else most_elongated_pair(loss)
 
 
 def checked_axes(axes, n_params: int) -> tuple[int, ...]:

@@ -35,7 +35,7 @@ from charts.landscape import (
 from charts.ranges import below_blowup, padded_range
 from charts.sampling import curve_indices, frame_epochs, path_epochs
 from core import Fit, QuadraticLoss, Run, stack_theta
-from core.verdict import Limit
+from core.verdict import Limit, loss_gap
 
 #: Significant digits kept, relative to the span of what is drawn.
 DIGITS = 5
@@ -150,7 +150,7 @@ def player_data(
         Loss on held-out rows; each run gets its test-loss curve.
     log_loss : bool
         Logarithmic loss axis.
-    true_coef, true_intercept : optional
+        Logarithmic loss axis, on the gap L − L* to the optimum (without the test curve).
         The coefficients the data were generated from (draws the true line).
     window : tuple of (low, high) pairs, optional
         The surface's ranges set by hand, one per axis (see :func:`charts.landscape.landscape`).
@@ -203,9 +203,7 @@ def player_data(
     if not 0 <= feature < d:
         raise ValueError(f"feature must be a column index below {d}; got {feature}.")
     names = parameter_names(feature_names, loss.fit_intercept)
-    axes = checked_axes(
-        default_axes(d, loss.fit_intercept, feature) if axes is None else axes, loss.n_params
-    )
+    axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
     lasts = [last_finite_epoch(run) for run in runs]
     thetas = [
         stack_theta(
@@ -227,6 +225,8 @@ def player_data(
     frames = frame_epochs(max(run.epochs_run for run in runs), max_frames)
     line = FeatureLine.of(X, feature)
     title = loss_title(loss.l2, loss.convention)
+    if log_loss:
+        title = f"L − L*, {title} above the optimum (log scale)"
     surface = surface_data(ls)
     return {
         "rates": [float(rate) for rate in rates],
@@ -257,7 +257,8 @@ def player_data(
             "fontSize": style.FONT_SIZE,
         },
         "fit": _fit_view(X, y, feature, line, fit, true_coef, true_intercept, max_points),
-        "lossOptimum": _finite_or_none(float(fit.loss)),
+        # On the gap axis the optimum is the floor itself: no line to draw.
+        "lossOptimum": None if log_loss else _finite_or_none(float(fit.loss)),
         "surface": surface,
         "runs": [
             _run_data(
@@ -362,6 +363,9 @@ def _run_data(
 ) -> dict:
     h = run.history
     train = h.loss[: last + 1]
+    if log_loss:
+        # On a log axis the loss flattens at the optimum's level: the gap keeps falling.
+        train = loss_gap(train, float(fit.loss))
     curve = curve_indices(train.size, curve_points)
     curves = [train]
     data = {
@@ -373,7 +377,7 @@ def _run_data(
         "loss": {"e": curve.tolist(), "v": rounded(train[curve])},
         "test": None,
     }
-    if test_loss is not None:
+    if test_loss is not None and not log_loss:
         held = test_loss.value(theta)
         curves.append(held)
         data["test"] = {"e": curve.tolist(), "v": rounded(held[curve])}

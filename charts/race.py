@@ -18,12 +18,11 @@ import numpy as np
 
 from charts import style
 from charts.labels import loss_title
-from charts.landscape import Landscape, checked_axes, landscape, within_bowl
+from charts.landscape import Landscape, checked_axes, default_axes, landscape, within_bowl
 from charts.player_data import STOP_WORDS, last_finite_epoch, rounded, run_path, surface_data
 from charts.ranges import below_blowup
 from charts.sampling import curve_indices, frame_epochs
 from core import Fit, QuadraticLoss, Run, stack_theta
-from core.geometry import most_elongated_pair
 from core.verdict import loss_gap
 
 #: Most runs a race shows (one colour each).
@@ -31,11 +30,6 @@ MAX_RUNS = len(style.RUN_COLORS)
 #: A run still changes while its loss is farther than this share of its whole change
 #: from where it ends (full-data loss per epoch).
 STILL_CHANGING = 0.01
-
-
-def default_axes(loss: QuadraticLoss) -> tuple[int, ...]:
-    """The surface's parameters: the most elongated pair (the one weight alone for a curve)."""
-    return (0,) if loss.n_params == 1 else most_elongated_pair(loss)
 
 
 def changing_until(run: Run, last: int, optimum: float, log_loss: bool = False) -> int:

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from charts import race as race_chart
 from charts.labels import parameter_names
+from charts.landscape import default_axes
 from core import Run
 from core.advice import working_rate
 from ui import compute, player, race, router, sidebar, views
@@ -159,7 +159,7 @@ if len(param_names) > 2:
         view[:2],
         key="race_view",
         labels=("Map x-axis", "Map y-axis"),
-        default=race_chart.default_axes(problem.loss),
+        default=default_axes(problem.loss),
     )
 log_loss = view[-2].toggle(
     "Log loss axis (gap L − L*)",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
+from charts.landscape import default_axes
 from core import predict, regression_metrics
 from core.data import PRESET_RUNS, preset_article
 from core.verdict import verdict
@@ -90,7 +91,11 @@ if len(problem.feature_names) > 1:
         key="view_feature:" + "|".join(problem.feature_names),
         format_func=problem.feature_names.__getitem__,
     )
-axes = views.axes_picker(names, view[1:3], key="view") if len(names) >= 2 else None
+axes = (
+    views.axes_picker(names, view[1:3], key="view", default=default_axes(problem.loss))
+    if len(names) >= 2
+    else None
+)
 log_loss = view[3].toggle("Log loss axis", key="view_log")
 window, window_problem = surface_window(st.session_state)
 player.render(ctx, settings, axes=axes, feature=feature, log_loss=log_loss, window=window)

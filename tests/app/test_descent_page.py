@@ -313,3 +313,10 @@ def test_closed_sections_keep_their_settings_and_cost_nothing(app):
     assert "seed" not in [n.key for n in app.sidebar.number_input]
     assert app.session_state["seed"] == 7
     assert not [d for d in app.main.get("download_button")]
+
+
+def test_correlated_features_open_on_their_long_valley(app):
+    app.selectbox(key="preset").set_value("correlated").run()
+    assert not app.exception
+    pickers = [s for s in app.selectbox if s.label.startswith("Surface")]
+    assert [p.value for p in pickers] == [0, 1]  # w₁ and w₂, not w₁ and b

@@ -180,3 +180,15 @@ def test_a_mini_batch_path_goes_update_by_update(line_problem):
     assert [path["x"][5], path["y"][5]] == pytest.approx(
         [steps.coef[i, 0], steps.intercept[i]], abs=1e-3
     )
+
+
+def test_the_log_loss_axis_plots_the_gap_to_the_optimum(line_problem):
+    from core import descend
+
+    run = descend(line_problem.X, line_problem.y, learning_rate=0.1, epochs=50)
+    data = data_of(line_problem, [run], rates=(0.1,), log_loss=True)
+    shown = data["runs"][0]["loss"]
+    gap = run.history.loss[shown["e"]] - line_problem.fit.loss
+    np.testing.assert_allclose(shown["v"], np.maximum(gap, 0), rtol=1e-3, atol=1e-12)
+    assert data["lossOptimum"] is None
+    assert "L − L*" in data["labels"]["loss"]

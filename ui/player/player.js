@@ -294,7 +294,10 @@ class Stage {
     layout.margin = { l: 64, r: 16, t: 48, b: 72 };
     layout.xaxis = { title: { text: b.labels.params[0] }, range: [sf.u[0], sf.u[sf.u.length - 1]] };
     layout.yaxis = sf.plane
-      ? { title: { text: b.labels.params[1] }, range: [sf.v[0], sf.v[sf.v.length - 1]] }
+      // One length per unit on both axes, so the bowl's true shape shows: Plotly widens
+      // the shorter range to keep the ratio (the grid stays where it was computed).
+      ? { title: { text: b.labels.params[1] }, range: [sf.v[0], sf.v[sf.v.length - 1]],
+          scaleanchor: "x", scaleratio: 1 }
       : { title: { text: b.labels.surfaceLoss || b.labels.loss }, range: sf.yRange };
     return layout;
   }
@@ -553,6 +556,7 @@ class Ladder extends Stage {
       {
         type: "scatter", mode: "lines", x: [0, Math.max(run.epochsRun, 1)],
         y: [b.lossOptimum, b.lossOptimum], name: "closed-form loss",
+        visible: b.lossOptimum !== null,
         line: { color: s.closedForm, width: 2, dash: "dash" },
         hovertemplate: "closed-form loss: %{y:.4g}<extra></extra>",
       },
