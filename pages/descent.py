@@ -70,7 +70,7 @@ def _explain_divergence() -> None:
         st.button(label, on_click=_use, args=(advice.rate, advice.standardize))
 
 
-if said.diverges and (run.diverged or said.outcome == "diverging" or said.regime == "diverges"):
+if said.diverges:
     _explain_divergence()
 else:
     st.markdown(said.sentence)
