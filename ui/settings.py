@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from core import LOSSES, MAX_EPOCHS, OPTIMIZERS, SCHEDULES
-from core.data import BUNDLED, DEFAULT_PRESET, PRESETS
+from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
 from core.descent import TOL_ON
 from core.optimizers import HYPERPARAMETER_BOUNDS
 
@@ -202,7 +202,7 @@ SETTINGS: tuple[Setting, ...] = (
         DEFAULT_PRESET,
         tuple(PRESETS),
         "Example",
-        {key: key.replace("_", " ").capitalize() for key in PRESETS},
+        PRESET_NAMES,
     ),
     _choice("bundled", next(iter(BUNDLED)), tuple(BUNDLED), "Dataset"),
     _number("gen_rows", 200, 3, 1_000_000, "Rows", step=100),

@@ -16,6 +16,7 @@ from core.data.generators import generate
 from core.data.limits import MAX_ROWS, MAX_UPLOAD_BYTES
 from core.data.presets import (
     DEFAULT_PRESET,
+    PRESET_NAMES,
     PRESET_RUNS,
     PRESETS,
     TUTORIALS,
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "PRESETS",
+    "PRESET_NAMES",
     "PRESET_RUNS",
     "TUTORIALS",
     "Article",

@@ -136,7 +136,7 @@ _PRESETS = {
         _clear_bowl,
     ),
     "tutorial_5_points": _Preset(
-        "Five points",
+        "Tutorial: five points",
         "The classic tutorial example: x = 1…5, y = 2, 4, 5, 4, 5 (best line y = 0.6x + 2.2).",
         _tutorial_5_points,
     ),
@@ -185,6 +185,9 @@ _PRESETS = {
 
 #: Preset key -> one-line description, in menu order (the default first).
 PRESETS: dict[str, str] = {key: spec.description for key, spec in _PRESETS.items()}
+
+#: Preset key -> the name people see in menus (and as the dataset's name).
+PRESET_NAMES: dict[str, str] = {key: spec.name for key, spec in _PRESETS.items()}
 
 
 def preset(key: str) -> Dataset:

@@ -98,3 +98,10 @@ def test_batch_modes_become_batch_sizes(mode, size, expected):
     settings = run_settings({**DEFAULTS, "batch_mode": mode, "batch_size": size}, n_rows=100)
     assert settings.batch_size == expected
     assert isinstance(settings, RunSettings)
+
+
+def test_presets_are_named_alike_in_the_menu_and_on_the_page():
+    from core.data import PRESETS, preset
+
+    for key in PRESETS:
+        assert SCHEMA["preset"].labels[key] == preset(key).name
