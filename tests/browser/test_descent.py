@@ -147,3 +147,19 @@ def test_downloads_reproduce_the_run_shown(page: Page, tmp_path) -> None:
     rows = list(csv.reader(history.open()))
     assert len(rows) == 1 + 121  # header, then epochs 0..120
     assert_healthy(page)
+
+
+def test_a_laptop_screen_shows_the_controls_and_views_without_scrolling(page: Page) -> None:
+    """At 1366 × 768: what to do is said, and play, the rate scrubber and the first views show."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    open_app(page)
+    assert_charts_drawn(page)
+    expect(main(page).get_by_text("Change the learning rate")).to_be_in_viewport()
+    player = main(page).locator(".dh-player")
+    expect(player.get_by_role("button", name="Play")).to_be_in_viewport()
+    scrubber = player.get_by_role("slider", name=re.compile("learning rate"))
+    expect(scrubber).to_be_in_viewport()
+    for view in (".dh-fit", ".dh-loss"):
+        box = player.locator(f"{view} .dh-graph").bounding_box()
+        assert box and box["y"] + 0.4 * box["height"] < 768, (view, box)
+    assert_healthy(page)
