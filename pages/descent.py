@@ -83,6 +83,7 @@ else:
 
 # The player comes first, where a 1366 × 768 screen shows it; its view pickers sit below it.
 player_place, pickers_place = st.container(), st.container()
+present = draw("present", pickers_place)
 names = parameter_names(problem.feature_names, settings.fit_intercept)
 view = pickers_place.columns([1, 1, 1, 1])
 feature = 0
@@ -101,7 +102,9 @@ axes = (
 log_loss = view[3].toggle("Log loss axis", key="view_log")
 window, window_problem = surface_window(st.session_state)
 with player_place:
-    player.render(ctx, settings, axes=axes, feature=feature, log_loss=log_loss, window=window)
+    player.render(
+        ctx, settings, axes=axes, feature=feature, log_loss=log_loss, window=window, present=present
+    )
 st.caption(
     "Press ▶ to watch the descent, drag the epoch slider to any epoch, or scrub the learning "
     "rate to see every rate's run at once; releasing it (or Enter) sets the sidebar's rate. "

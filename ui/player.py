@@ -113,10 +113,21 @@ def _use_rate() -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool, window=None) -> None:
+def render(
+    ctx,
+    settings: RunSettings,
+    *,
+    axes,
+    feature: int,
+    log_loss: bool,
+    window=None,
+    present: bool = False,
+) -> None:
     """Draw the player for the page's problem and settings (runs from the ladder's sweep).
 
     ``window`` sets the surface's ranges by hand: one ``(low, high)`` pair per axis.
+    ``present`` shows one view at a time, wide and in large type, for a projector (the
+    header carries it, so switching it sends no body).
     """
     rates, selected = rate_ladder(settings, len(ctx.problem.y))
     base = replace(settings, learning_rate=0.0)
@@ -127,7 +138,8 @@ def render(ctx, settings: RunSettings, *, axes, feature: int, log_loss: bool, wi
             ctx.problem_key, ctx.raw, base, rates, axes, feature, log_loss, window, ctx.spectrum
         ),
     )
-    _send(KEY, body, {"mode": "ladder", "selected": selected}, on_rate_change=_use_rate)
+    header = {"mode": "ladder", "selected": selected, "present": bool(present)}
+    _send(KEY, body, header, on_rate_change=_use_rate)
 
 
 def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) -> None:

@@ -32,8 +32,15 @@ def _pages() -> list:
 
 def route() -> None:
     """Draw the sidebar, run the page the URL names, and write the settings to the URL."""
-    st.set_page_config(page_title="Downhill", page_icon=str(FAVICON), layout="wide")
+    # The settings first (they may come from a shared link), so a presentation opens with
+    # the sidebar folded away; setting the page up draws nothing, so it may follow.
     init_state()
+    st.set_page_config(
+        page_title="Downhill",
+        page_icon=str(FAVICON),
+        layout="wide",
+        initial_sidebar_state="collapsed" if st.session_state["present"] else "auto",
+    )
     page = st.navigation(_pages())
     if st.session_state.get(URL_PROBLEMS):
         names = ", ".join(st.session_state.pop(URL_PROBLEMS))

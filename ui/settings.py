@@ -302,6 +302,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Draw the cost surface over ranges you choose, as a tutorial's cost plane does.",
         widget="toggle",
     ),
+    Setting(
+        "present",
+        False,
+        "bool",
+        "Present to a class",
+        "One view at a time, wide and in large type for a projector, with the sidebar folded "
+        "away; ← and → switch between the fit, the loss, the surface and the map.",
+        widget="toggle",
+    ),
     _number("window_x_from", 0.0, -1e6, 1e6, "x from"),
     _number("window_x_to", 50.0, -1e6, 1e6, "x to"),
     _number("window_y_from", 0.0, -1e6, 1e6, "y from"),

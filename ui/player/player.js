@@ -13,6 +13,14 @@
 
 const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
 const PATH_MARKER = 5;
+// Presenting to a class: type sizes (px) that read from the back of a room at 1280×720.
+const PRESENT_TYPE = { tick: 20, axis: 24, title: 30 };
+// Presenting: the views, their names on the switch, in the order ← and → step through.
+const PRESENT_VIEWS = { fit: "Fit", loss: "Loss", surface: "3D surface", map: "Contour map" };
+// Keys there are for the focused control itself (sliders, lists, text): ← → leave them be.
+const OWN_ARROWS = 'input, select, textarea, [contenteditable="true"], [role="slider"], ' +
+  '[role="radio"], [role="tab"], [role="option"], [role="combobox"], [role="listbox"], ' +
+  '[role="menu"], [role="menuitem"], [role="spinbutton"], [role="grid"], [role="gridcell"]';
 const CURRENT_MARKER = 13;
 const CONFIG = {
   displaylogo: false,
@@ -99,6 +107,7 @@ const LADDER_HTML = `${PLAYBACK}
         <input type="range" class="dh-rate" min="0" max="0" step="1" value="0"
                aria-label="learning rate (scrub; Enter or release sets the sidebar)">
         <div class="dh-zones" data-testid="player-zones" aria-hidden="true"></div>
+        <p class="dh-zone-legend" data-testid="player-zone-legend" aria-hidden="true" hidden></p>
       </div>
       <output class="dh-rate-value"></output>
     </div>
@@ -107,6 +116,10 @@ const LADDER_HTML = `${PLAYBACK}
   </div>
   <p class="dh-limit"></p>
   <p class="dh-status" data-testid="player-status"></p>
+  <div class="dh-switch" role="group" aria-label="view shown (← and → switch)">
+    ${Object.entries(PRESENT_VIEWS).map(([name, label]) =>
+      `<button type="button" data-view="${name}" aria-pressed="false">${label}</button>`).join("")}
+  </div>
   ${views(["fit", "loss", "surface", "map"])}`;
 
 const RACE_HTML = `${PLAYBACK}
@@ -395,6 +408,7 @@ class Ladder extends Stage {
       rate: q(".dh-rate"),
       rateValue: q(".dh-rate-value"),
       zones: q(".dh-zones"),
+      zoneLegend: q(".dh-zone-legend"),
       badge: q(".dh-badge"),
       use: q(".dh-use"),
       limit: q(".dh-limit"),
@@ -413,6 +427,14 @@ class Ladder extends Stage {
       if (event.key === "Enter") this.commit();
     });
     use.addEventListener("click", () => this.commit());
+    this.presenting = false;
+    this.shown = "fit";
+    this.el.switches = Array.from(this.root.querySelectorAll(".dh-switch button"));
+    for (const button of this.el.switches) {
+      button.addEventListener("click", () => this.showView(button.dataset.view));
+    }
+    document.addEventListener("keydown", (event) => this.onKey(event));
+    new ResizeObserver(() => this.fitZoneWords()).observe(this.el.zones);
   }
 
   step(frame) {
@@ -431,6 +453,11 @@ class Ladder extends Stage {
       const moved = fresh || header.selected !== this.headerSelected;
       this.headerSelected = header.selected;
       this.sidebarIndex = header.selected;
+      if (Boolean(header.present) !== this.presenting) {
+        this.present(Boolean(header.present));
+        this.surfaceKey = null;  // the 3D scene is laid out again, in its new size
+        return this.build(header.selected);
+      }
       if (fresh) return this.build(header.selected);
       if (moved) return this.show(header.selected, this.frameIndex);
       this.updateUse();
@@ -450,6 +477,7 @@ class Ladder extends Stage {
     rate.value = String(selected);
     this.el.limit.textContent = body.limit ? body.limit.text : "";
     this.drawZones();
+    this.fitZoneWords();
     this.root.classList.toggle("dh-curve", !body.surface.plane);
     const run = body.runs[selected];
     const state = this.state(run, this.frameIndex);
@@ -467,6 +495,103 @@ class Ladder extends Stage {
     );
     this.describe(run, state);
     this.root.dataset.drawn = "1";
+    this.showView(this.shown);
+  }
+
+  // ---- presenting: one view at a time, wide and in large type, for a projector ----
+
+  present(on) {
+    this.presenting = on;
+    this.root.classList.toggle("dh-present", on);
+    this.showView(this.shown);
+    // Turned on: the controls and the view fill the screen (the page's text is above).
+    if (on) requestAnimationFrame(() => this.root.scrollIntoView({ block: "start" }));
+  }
+
+  // The views this body has (no 3D surface for one parameter), in switching order.
+  viewNames() {
+    const names = Object.keys(PRESENT_VIEWS);
+    return this.body && !this.body.surface.plane ? names.filter((n) => n !== "surface") : names;
+  }
+
+  showView(name) {
+    const names = this.viewNames();
+    this.shown = names.includes(name) ? name : names[0];
+    for (const [view, { box }] of Object.entries(this.el.views)) {
+      box.classList.toggle("dh-shown", view === this.shown);
+    }
+    for (const button of this.el.switches) {
+      button.hidden = !names.includes(button.dataset.view);
+      button.setAttribute("aria-pressed", String(button.dataset.view === this.shown));
+    }
+    this.root.dataset.view = this.shown;
+    const gd = this.el.views[this.shown].gd;
+    // A view drawn while hidden took a default width: it takes the whole width when shown.
+    if (this.presenting && this.Plotly && gd.data) this.Plotly.Plots.resize(gd);
+  }
+
+  switchBy(step) {
+    const names = this.viewNames();
+    const at = names.indexOf(this.shown);
+    this.showView(names[(at + step + names.length) % names.length]);
+  }
+
+  // ← and → switch views while presenting, unless the focused control uses them itself.
+  onKey(event) {
+    if (!this.presenting || !this.root.isConnected || !this.body) return;
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.target instanceof Element && event.target.closest(OWN_ARROWS)) return;
+    event.preventDefault();
+    this.switchBy(event.key === "ArrowRight" ? 1 : -1);
+  }
+
+  // A layout in presentation sizes (when presenting): tall, large ticks, larger titles.
+  enlarge(layout) {
+    if (!this.presenting) return layout;
+    const type = PRESENT_TYPE;
+    const sized = (axis) => axis && {
+      ...axis,
+      tickfont: { ...axis.tickfont, size: type.tick },
+      title: { ...axis.title, font: { ...(axis.title || {}).font, size: type.axis } },
+    };
+    layout.font = { ...layout.font, size: type.tick };
+    layout.title = { ...layout.title, font: { ...layout.title.font, size: type.title } };
+    layout.legend = { ...layout.legend, font: { size: type.tick } };
+    layout.hoverlabel = { font: { size: type.tick } };
+    // The controls above and the view fit one screen, down to 720 px high.
+    layout.height = Math.max(360, Math.min(760, window.innerHeight - 310));
+    if (layout.scene) {
+      layout.margin = { l: 0, r: 0, t: 64, b: 0 };
+      // Closer: the scene is fitted to the view's height, the width is to spare.
+      layout.scene.camera = { ...layout.scene.camera, eye: { x: 1.25, y: -1.25, z: 0.65 } };
+      for (const axis of ["xaxis", "yaxis", "zaxis"]) layout.scene[axis] = sized(layout.scene[axis]);
+    } else {
+      // The legend beside the chart: the width is there, the height is not.
+      layout.legend = { ...layout.legend, orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" };
+      layout.margin = { l: 110, r: 24, t: 64, b: 90 };
+      layout.xaxis = sized(layout.xaxis);
+      layout.yaxis = sized(layout.yaxis);
+    }
+    return layout;
+  }
+
+  mapLayout() {
+    return this.enlarge(super.mapLayout());
+  }
+
+  surfaceLayout() {
+    return this.enlarge(this.narrowScene(super.surfaceLayout()));
+  }
+
+  // A phone: the scene's projection follows the view's height, so a tall, narrow view cuts
+  // the surface and its tick labels at the sides. Less tall, and seen from farther away.
+  narrowScene(layout) {
+    if (this.root.clientWidth >= 560 || this.presenting) return layout;
+    const { eye } = layout.scene.camera;
+    layout.height = Math.min(layout.height, 400);
+    layout.scene.camera = { ...layout.scene.camera, eye: { x: eye.x * 1.3, y: eye.y * 1.3, z: eye.z * 1.3 } };
+    return layout;
   }
 
   // The regimes along the rate scrubber, each a run of ladder stops, in words and a pattern
@@ -491,6 +616,26 @@ class Ladder extends Stage {
       zones.appendChild(zone);
       start = i;
     }
+  }
+
+  // A regime's word that does not fit its stretch of the track is left out there and the
+  // words are said below it instead, each with its pattern: never a cut word like "osc…".
+  fitZoneWords() {
+    const { zones, zoneLegend } = this.el;
+    const all = Array.from(zones.children);
+    for (const zone of all) zone.classList.remove("dh-zone-tight");
+    const tight = all.filter((zone) => zone.scrollWidth > zone.clientWidth + 1);
+    for (const zone of tight) zone.classList.add("dh-zone-tight");
+    zoneLegend.hidden = tight.length === 0;
+    zoneLegend.replaceChildren(...(tight.length ? all : []).map((zone) => {
+      const item = document.createElement("span");
+      item.className = "dh-zone-key";
+      const swatch = document.createElement("span");
+      swatch.className = `${zone.className.replace(" dh-zone-tight", "")} dh-swatch`;
+      swatch.style.setProperty("--zone", zone.style.getPropertyValue("--zone"));
+      item.append(swatch, zone.title);
+      return item;
+    }));
   }
 
   // What a run shows at the frame `frame`: its step (line, loss marker) and path length.
@@ -536,7 +681,7 @@ class Ladder extends Stage {
     const layout = this.baseLayout(title, 380);
     layout.xaxis = { title: { text: b.labels.feature }, range: b.fit.xRange };
     layout.yaxis = { title: { text: b.labels.target }, range: b.fit.yRange };
-    return layout;
+    return this.enlarge(layout);
   }
 
   lossTraces(run, st) {
@@ -583,7 +728,7 @@ class Ladder extends Stage {
       type: b.labels.logLoss ? "log" : "linear",
       range: run.lossRange,
     };
-    return layout;
+    return this.enlarge(layout);
   }
 
   pathTrace(run, st, scene) {
