@@ -527,7 +527,10 @@ class Ladder extends Stage {
     this.root.dataset.view = this.shown;
     const gd = this.el.views[this.shown].gd;
     // A view drawn while hidden took a default width: it takes the whole width when shown.
-    if (this.presenting && this.Plotly && gd.data) this.Plotly.Plots.resize(gd);
+    // Given in pixels: Plots.resize and {autosize: true} drop the layout's height too, and a
+    // graph whose box has no height of its own then collapses to nothing.
+    const width = this.el.views[this.shown].box.clientWidth;
+    if (this.presenting && this.Plotly && gd.data && width) this.Plotly.relayout(gd, { width });
   }
 
   switchBy(step) {
