@@ -60,7 +60,7 @@ def test_every_page_and_flow_asks_only_the_server(page: Page, server) -> None:
     settle(page, "Learn")
     sidebar(page).locator('[data-testid="stSidebarNavLink"]', has_text="Descent").click()
     settle(page, "Descent")
-    choose(page, "Example", "Anscombe")
+    choose(page, "Example", "Anscombe's quartet")
     settle(page, "Descent")
     upload(page, "line.csv", line_csv("hours", "score", 3.0, 10.0))
     settle(page, "Descent")
