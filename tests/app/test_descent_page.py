@@ -264,9 +264,18 @@ def test_changing_a_tutorial_s_setting_is_said_and_undone_in_one_click(app):
 
 
 def test_anscombe_shows_its_four_sets_with_the_same_line(app):
+    import json
+
     app.selectbox(key="preset").set_value("anscombe").run()
     assert not app.exception
     assert any("Look at the scatter before trusting a fit" in c.value for c in app.caption)
+    (chart,) = [c for c in app.get("plotly_chart") if "set IV" in c.proto.spec]
+    traces = json.loads(chart.proto.spec)["data"]
+    points = [t for t in traces if t["mode"] == "markers"]
+    lines = [t for t in traces if t["mode"] == "lines"]
+    assert [t["name"] for t in points] == ["set I", "set II", "set III", "set IV"]
+    assert len(points) == len(lines) == 4
+    assert len({json.dumps(t["y"]) for t in lines}) == 1  # the same line on every panel
 
 
 def test_the_rule_s_name_follows_the_choice_in_tables_and_legends(app):
