@@ -29,6 +29,8 @@ from ui.state import (
     OPENED_FOR,
     OPENED_NOTE,
     RATE_LADDER,
+    RATE_SHOWN,
+    RATE_SHOWN_BEFORE,
     RATE_TYPED,
     START_AND_STOP,
     UPLOAD_BYTES,
@@ -173,14 +175,30 @@ def _descent_widgets(n_rows: int) -> None:
 
 
 def _take_rate(key: str) -> None:
-    st.session_state["learning_rate"] = float(st.session_state[key])
+    """Take the rate a person set with one of its two widgets.
+
+    The browser sends every widget's value with each change. After a quick second
+    change, the other widget may still report the rate it showed before the last
+    one, not having received the new rate yet; that stale report is ignored when the
+    rate already moved in this rerun, so the person's latest change always wins.
+    """
+    s = st.session_state
+    value = float(s[key])
+    shown = s.get(RATE_SHOWN, {})
+    moved = shown and s["learning_rate"] != shown[RATE_TYPED]
+    if moved and value == s.get(RATE_SHOWN_BEFORE, {}).get(key):
+        return
+    s["learning_rate"] = value
 
 
 def _rate_widgets() -> None:
     """The learning rate: a ladder to drag along, and a box to type any rate."""
     s = st.session_state
-    s[RATE_LADDER] = nearest_rate(s["learning_rate"])
-    s[RATE_TYPED] = s["learning_rate"]
+    now = {RATE_LADDER: nearest_rate(s["learning_rate"]), RATE_TYPED: s["learning_rate"]}
+    if now != s.get(RATE_SHOWN):
+        s[RATE_SHOWN_BEFORE] = s.get(RATE_SHOWN, {})
+        s[RATE_SHOWN] = now
+    s.update(now)
     draw("learning_rate", key=RATE_LADDER, on_change=_take_rate, args=(RATE_LADDER,))
     rate = SCHEMA["learning_rate"]
     st.number_input(

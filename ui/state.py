@@ -25,6 +25,9 @@ URL_KEYS = "_url_keys"
 #: The learning rate's two widgets: the ladder and the typed value (both write ``learning_rate``).
 RATE_LADDER = "rate_ladder"
 RATE_TYPED = "rate_typed"
+#: What the two rate widgets were last set to, and what they showed before that.
+RATE_SHOWN = "_rate_shown"
+RATE_SHOWN_BEFORE = "_rate_shown_before"
 #: Whether the sidebar's "Start and stop" section is open (its widgets run only then).
 START_AND_STOP = "open_start_and_stop"
 #: The data the opening settings were chosen for, and the line that says what was set.

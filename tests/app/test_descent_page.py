@@ -215,6 +215,29 @@ def test_the_five_point_tutorial_fits_all_five_points_as_its_caption_says(app):
     assert list(frame(app, "train").columns) == ["train"]
 
 
+def test_quick_rate_changes_are_not_undone_by_the_typed_box_lagging_behind(app):
+    """Two quick presses on the ladder: the second message still carries the box's old rate.
+
+    The browser sends every widget's value with each change. If the box has not yet
+    received the rate the first press set, it reports the rate before it, and that
+    stale value must not win over the ladder's new one.
+    """
+    app.select_slider(key="rate_ladder").set_value(0.03).run()
+    assert app.session_state["learning_rate"] == 0.03
+    app.select_slider(key="rate_ladder").set_value(0.02)
+    app.number_input(key="rate_typed").set_value(0.05).run()
+    assert not app.exception
+    assert app.session_state["learning_rate"] == 0.02
+    assert app.number_input(key="rate_typed").value == 0.02
+
+
+def test_typing_back_the_previous_rate_is_taken(app):
+    app.select_slider(key="rate_ladder").set_value(0.03).run()
+    app.number_input(key="rate_typed").set_value(0.05).run()
+    assert app.session_state["learning_rate"] == 0.05
+    assert app.select_slider(key="rate_ladder").value == 0.05
+
+
 def test_any_rate_can_be_typed_just_under_the_limit(app):
     app.number_input(key="rate_typed").set_value(0.99).run()
     assert not app.exception
