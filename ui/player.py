@@ -138,8 +138,25 @@ def render(
             ctx.problem_key, ctx.raw, base, rates, axes, feature, log_loss, window, ctx.spectrum
         ),
     )
-    header = {"mode": "ladder", "selected": selected, "present": bool(present)}
+    header = {
+        "mode": "ladder",
+        "selected": selected,
+        "present": bool(present),
+        "follow": sidebar_stops(rates),
+    }
     _send(KEY, body, header, on_rate_change=_use_rate)
+
+
+def sidebar_stops(rates) -> dict:
+    """What lets the player follow the sidebar's rate slider while it moves.
+
+    The slider's label, and for each of the player's runs the index of its rate
+    among the slider's stops (-1 for a typed rate that is not a stop): moving
+    the slider to a stop the player holds shows that run at once, before the
+    server's rerun comes back.
+    """
+    stops = {rate: i for i, rate in enumerate(LEARNING_RATES)}
+    return {"label": SCHEMA["learning_rate"].label, "stops": [stops.get(r, -1) for r in rates]}
 
 
 def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) -> None:

@@ -45,6 +45,11 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     assert body["rates"] == list(LEARNING_RATES)
     assert body["rates"][header["selected"]] == app.session_state["learning_rate"] == 0.05
     assert header["plotly"] == "/app/static/plotly.min.js"
+    # The player follows the sidebar's slider: its label, and each run's stop on it.
+    assert header["follow"] == {
+        "label": "Learning rate η",
+        "stops": list(range(len(LEARNING_RATES))),
+    }
     run = body["runs"][header["selected"]]
     assert metric(app, "Epochs run") == f"{run['epochsRun']:,}"
     final = app.dataframe[0].value.loc["w (x)", "gradient descent"]
@@ -119,3 +124,7 @@ def test_a_typed_rate_off_the_ladder_is_the_run_shown(app):
     header, body = player_data(app)
     assert body["rates"][header["selected"]] == 0.99
     assert 1.0 in body["rates"]
+    # The sidebar's slider has no stop at 0.99: moving it never shows that run by itself.
+    stops = header["follow"]["stops"]
+    assert stops[header["selected"]] == -1
+    assert stops[body["rates"].index(1.0)] == LEARNING_RATES.index(1.0)

@@ -81,6 +81,87 @@ def test_scrubbing_the_rate_moves_every_view_without_the_server(page: Page) -> N
     assert_healthy(page)
 
 
+def _hold_what_the_page_sends(page: Page) -> list:
+    """Keep the page's messages to the server while the returned list's first item is true.
+
+    The held messages go out when ``release()`` (the list's second item) is called.
+    """
+    gate = [True, None]
+    held = []
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message) -> None:
+            if gate[0]:
+                held.append(message)
+            else:
+                server.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(ws.send)
+
+        def release() -> None:
+            gate[0] = False
+            for message in held:
+                server.send(message)
+            held.clear()
+
+        gate[1] = release
+
+    page.route_web_socket(re.compile(r".*/_stcore/stream"), route)
+    return gate
+
+
+def test_the_views_follow_the_sidebar_rate_before_the_server_answers(page: Page) -> None:
+    gate = _hold_what_the_page_sends(page)
+    gate[0] = False
+    open_app(page)
+    before = _state(page)
+    assert before["rate"] == 0.05
+    assert page.evaluate(TAG_CANVAS)
+    gate[0] = True  # from now on the server hears nothing
+    slider = learning_rate_slider(page)
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuetext", "0.02")
+    after = _wait_for(page, "s.rate === 0.02")
+    moved = [b != a for b, a in zip(before["moving"], after["moving"], strict=True)]
+    assert all(moved), f"views that did not follow the sidebar (fit, loss, surface, map): {moved}"
+    # The "use this rate" button stays hidden: the sidebar already has the rate shown.
+    expect(main(page).get_by_role("button", name=re.compile("^Use η"))).to_be_hidden()
+    # The server, told at last, agrees, and the views stay as they are.
+    gate[1]()
+    expect(page).to_have_url(re.compile(r"learning_rate=0\.02"), timeout=SETTLE_MS)
+    settle(page, "Descent")
+    assert _state(page)["moving"] == after["moving"]
+    assert page.evaluate(CANVAS_KEPT), "the 3D scene was re-created"
+    assert_healthy(page)
+
+
+def test_the_views_follow_the_sidebar_rate_while_it_is_dragged(page: Page) -> None:
+    open_app(page)
+    _state(page)
+    thumb = learning_rate_slider(page).locator("xpath=../..")
+    thumb.scroll_into_view_if_needed()
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    slider = learning_rate_slider(page)
+    shown = ["0.05"]
+    for dx in range(12, 72, 12):
+        page.mouse.move(x + dx, y, steps=3)
+        expect(slider).not_to_have_attribute("aria-valuetext", shown[-1])
+        shown.append(slider.get_attribute("aria-valuetext"))
+        _wait_for(page, f"s.rate === {float(shown[-1])}")
+    page.mouse.up()
+    assert len(set(shown)) >= 4, shown
+    settle(page, "Descent")
+    assert_healthy(page)
+
+
 def test_enter_on_the_scrubber_sets_the_sidebar_rate(page: Page) -> None:
     open_app(page)
     _state(page)  # every view drawn, the 3D scene last

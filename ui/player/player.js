@@ -25,6 +25,9 @@ const CURRENT_MARKER = 13;
 const CONFIG = {
   displaylogo: false,
   responsive: true,
+  // The 3D scene at the screen's own resolution: plotly.js draws it at twice that by
+  // default, four times the pixels to shade, which a computer without a GPU feels.
+  plotGlPixelRatio: Math.min(4, Math.max(1, window.devicePixelRatio || 1)),
   modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
 };
 
@@ -435,6 +438,8 @@ class Ladder extends Stage {
     }
     document.addEventListener("keydown", (event) => this.onKey(event));
     new ResizeObserver(() => this.fitZoneWords()).observe(this.el.zones);
+    this.follow = null;
+    this.followSidebar();
   }
 
   step(frame) {
@@ -453,15 +458,43 @@ class Ladder extends Stage {
       const moved = fresh || header.selected !== this.headerSelected;
       this.headerSelected = header.selected;
       this.sidebarIndex = header.selected;
+      this.follow = header.follow || null;
       if (Boolean(header.present) !== this.presenting) {
         this.present(Boolean(header.present));
         this.surfaceKey = null;  // the 3D scene is laid out again, in its new size
         return this.build(header.selected);
       }
       if (fresh) return this.build(header.selected);
-      if (moved) return this.show(header.selected, this.frameIndex);
+      // Already shown when the views followed the sidebar's slider.
+      if (moved && header.selected !== this.rateIndex) return this.show(header.selected, this.frameIndex);
       this.updateUse();
       return null;
+    });
+  }
+
+  // The sidebar's learning-rate slider, while a person drags it or steps it with the keys:
+  // the views follow at once from the ladder's runs, without waiting for the server's
+  // rerun (which then finds them already showing its rate). Only the slider in use is
+  // followed, so a rate typed in the box is shown as the server says, not as the slider's
+  // nearest stop.
+  followSidebar() {
+    const follow = (records) => {
+      if (!this.follow || !this.body || this.root.dataset.drawn !== "1") return;
+      const slider = records.map((r) => r.target).reverse().find((t) =>
+        t === document.activeElement && t.getAttribute("aria-label") === this.follow.label &&
+        t.closest('[data-testid="stSidebar"]'));
+      if (!slider) return;
+      const index = this.follow.stops.indexOf(Number(slider.value));
+      if (index < 0 || index === this.rateIndex) return;
+      this.sidebarIndex = index;
+      this.show(index, this.frameIndex);
+    };
+    const observer = new MutationObserver((records) => {
+      if (this.root.isConnected) follow(records);
+      else observer.disconnect();  // this player is gone from the page
+    });
+    observer.observe(document.body, {
+      subtree: true, attributes: true, attributeFilter: ["aria-valuetext"],
     });
   }
 
