@@ -14,17 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
 from charts import style
-from charts.labels import value
 from charts.ranges import below_blowup, clip_path
 from core import Fit, QuadraticLoss, grid_around, loss_surface, stack_theta
-from core.geometry import hessian_slice, level_set, most_elongated_pair
-
-#: Filled level sets drawn on an animated contour map, and points on each.
-LEVELS = 16
-LEVEL_POINTS = 100
+from core.geometry import most_elongated_pair
 
 
 def optimum_parameters(fit: Fit, fit_intercept: bool) -> np.ndarray:
@@ -157,37 +151,6 @@ class Landscape:
         """The optimum as a one-point track."""
         return self.track(self.anchor[None, :], np.zeros(1))
 
-    def level_sets(self, count: int = LEVELS) -> list[tuple[float, np.ndarray, np.ndarray]]:
-        r"""Closed curves of equal loss on a plane, from the highest level to the lowest.
-
-        The loss is quadratic and the plane passes through the optimum
-        :math:`\theta^*`, so along it :math:`L(\theta^* + d) = L^* + d^\top (H/2) d`
-        with :math:`H` the Hessian restricted to the two parameters: every level
-        set is an ellipse around the optimum (:func:`core.geometry.level_set`).
-        Levels are evenly spaced in :math:`\sqrt{L - L^*}` up to the highest loss
-        on the grid. A flat direction would give an unbounded ellipse; its
-        semi-axis is capped at ten grid diagonals, which inside the grid looks
-        like the parallel lines it is.
-
-        Returns
-        -------
-        list of (float, ndarray, ndarray)
-            ``(level, x, y)`` per curve, ``x`` and ``y`` of shape (LEVEL_POINTS,).
-        """
-        centre = self.anchor[list(self.axes)]
-        bottom = float(self.loss.value(self.anchor))
-        depth = float(self.values.max()) - bottom
-        if depth <= 0:
-            return []
-        hessian = hessian_slice(self.loss, self.axes)
-        cap = 10 * float(np.hypot(*self.spans[:2]))
-        curves = []
-        for k in range(count, 0, -1):
-            height = (k / count) ** 2 * depth
-            x, y = level_set(hessian, centre, height, LEVEL_POINTS, cap)
-            curves.append((bottom + height, x, y))
-        return curves
-
 
 def landscape(
     loss: QuadraticLoss,
@@ -276,63 +239,6 @@ def contour_trace(u, v, loss, x_name: str, y_name: str) -> go.Contour:
     )
 
 
-def map_trace(ls: Landscape) -> go.Contour | go.Scatter:
-    """The landscape on a flat map: a contour of a plane, or the loss curve of one parameter."""
-    if ls.is_plane:
-        return contour_trace(ls.u, ls.v, ls.values, *ls.names)
-    return go.Scatter(
-        x=ls.u,
-        y=ls.values,
-        mode="lines",
-        line={"color": style.LANDSCAPE_COLORSCALE[-1][1], "width": 3},
-        name="loss",
-        showlegend=False,
-        hovertemplate=_hover(ls.names[0], "loss"),
-    )
-
-
-def surface_trace(ls: Landscape) -> go.Surface:
-    """The plane as a 3D surface."""
-    return go.Surface(
-        x=ls.u,
-        y=ls.v,
-        z=compact(ls.values, ls.spans[2]),
-        colorscale=style.LANDSCAPE_COLORSCALE,
-        showscale=False,
-        opacity=0.95,
-        name="loss",
-        showlegend=False,
-        hovertemplate=_hover(*ls.names, "z"),
-    )
-
-
-def level_set_traces(ls: Landscape) -> list[go.Scatter]:
-    """The plane's level sets as filled curves, outermost first, coloured like a contour map.
-
-    Plotly removes contour and heatmap traces from a subplot while frames play
-    (plotly.js #4491, plotly.py #2151), so animated maps draw their bands with
-    filled scatter traces, which stay; an invisible contour trace beneath
-    still answers hover.
-    """
-    sets = ls.level_sets()
-    colors = sample_colorscale(style.LANDSCAPE_COLORSCALE, np.linspace(1, 0, LEVELS + 1)[:-1])
-    x_span, y_span, _ = ls.spans
-    return [
-        go.Scatter(
-            x=compact(x, x_span),
-            y=compact(y, y_span),
-            mode="lines",
-            fill="toself",
-            fillcolor=color,
-            line={"width": 0.6, "color": "rgba(40,60,90,0.35)"},
-            name=f"loss {value(level)}",
-            showlegend=False,
-            hoverinfo="skip",
-        )
-        for (level, x, y), color in zip(sets, colors, strict=False)
-    ]
-
-
 def optimum_marker(
     x: float, y: float, z: float | None = None, *, name: str = "optimum", showlegend: bool = True
 ) -> go.Scatter | go.Scatter3d:
@@ -362,17 +268,6 @@ def path_style(color: str, *, name: str, showlegend: bool, scene: bool) -> dict:
         # Explicit, because Plotly draws markers with an array of sizes as pale bubbles.
         "marker": {"color": color, "opacity": 1, "line": {"width": 0}},
     }
-
-
-def path_data(ls: Landscape, track: Track, *, scene: bool) -> dict:
-    """Coordinates of ``track`` for a path trace; the last point, the shown epoch, is large."""
-    sizes = np.full(track.x.size, style.PATH_MARKER if not scene else style.PATH_MARKER - 1)
-    sizes[-1:] = style.CURRENT_MARKER if not scene else style.CURRENT_MARKER - 5
-    x_span, y_span, z_span = ls.spans
-    data = {"x": compact(track.x, x_span), "y": compact(track.y, y_span), "marker": {"size": sizes}}
-    if scene:
-        data["z"] = compact(track.z + ls.lift, z_span)
-    return data
 
 
 def compact(values: np.ndarray, span: float) -> np.ndarray:

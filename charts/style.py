@@ -39,9 +39,8 @@ FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 FONT_SIZE = 15
 TITLE_SIZE = 17
 
-#: Size of a point along a path, and of the point at the shown epoch.
+#: Size of a point along a path (the player's own script draws its paths the same way).
 PATH_MARKER = 5
-CURRENT_MARKER = 13
 
 
 #: Legend inside the top right corner of a single plot, clear of its title.
