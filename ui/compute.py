@@ -7,6 +7,7 @@ uploaded the very same file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import warnings
 from dataclasses import dataclass, replace
@@ -43,14 +44,32 @@ def load_dataset(spec: DataSpec, raw: bytes | None = None) -> Dataset:
     return _load_dataset(spec, raw)
 
 
-@st.cache_data(max_entries=16, show_spinner="Loading data…")
+def read_only(value):
+    """``value`` with every NumPy array in it (through dataclasses, lists, tuples) made read-only.
+
+    What the caches below hold is shared by every rerun and session without a
+    copy (a copy of 100,000 rows on every rerun would cost more than the rerun);
+    read-only arrays make sure no caller changes it for the others.
+    """
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            read_only(getattr(value, field.name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            read_only(item)
+    return value
+
+
+@st.cache_resource(max_entries=16, show_spinner="Loading data…")
 def _load_dataset(spec: DataSpec, _raw: bytes | None) -> Dataset:
     if spec.source == "preset":
-        return preset(spec.name)
+        return read_only(preset(spec.name))
     if spec.source == "bundled":
-        return bundled(spec.name)
+        return read_only(bundled(spec.name))
     if spec.source == "generate":
-        return generate(**spec.generator.generate_kwargs())
+        return read_only(generate(**spec.generator.generate_kwargs()))
     table = _parse_upload(spec.digest, _raw)
     target = table.columns[-1]
     return Dataset(
@@ -86,7 +105,7 @@ def problem(key: ProblemKey, raw: bytes | None) -> Problem:
     return _problem(key, raw)
 
 
-@st.cache_data(max_entries=16, show_spinner="Preparing the data…")
+@st.cache_resource(max_entries=16, show_spinner="Preparing the data…")
 def _problem(key: ProblemKey, _raw) -> Problem:
     dataset = _load_dataset(key.data, _raw)
     features = list(key.features)
@@ -101,20 +120,22 @@ def _problem(key: ProblemKey, _raw) -> Problem:
             Xte, yte, fit_intercept=key.fit_intercept, convention=key.loss
         )
     truth = dataset.true_coef is not None and features == dataset.features
-    return Problem(
-        X=Xtr,
-        y=ytr,
-        X_test=Xte,
-        y_test=yte,
-        feature_names=features,
-        target_name=key.target,
-        loss=loss,
-        test_loss=test_loss,
-        fit=ols(Xtr, ytr, fit_intercept=key.fit_intercept, l2=key.l2, loss=key.loss),
-        stability=stability_of(loss),
-        true_coef=dataset.true_coef if truth else None,
-        true_intercept=dataset.true_intercept if truth else None,
-        split_note=split_note,
+    return read_only(
+        Problem(
+            X=Xtr,
+            y=ytr,
+            X_test=Xte,
+            y_test=yte,
+            feature_names=features,
+            target_name=key.target,
+            loss=loss,
+            test_loss=test_loss,
+            fit=ols(Xtr, ytr, fit_intercept=key.fit_intercept, l2=key.l2, loss=key.loss),
+            stability=stability_of(loss),
+            true_coef=dataset.true_coef if truth else None,
+            true_intercept=dataset.true_intercept if truth else None,
+            split_note=split_note,
+        )
     )
 
 
@@ -154,13 +175,13 @@ def run_descent(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Ru
     return _run_descent(key, raw, settings)
 
 
-@st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
+@st.cache_resource(max_entries=64, show_spinner="Running gradient descent…")
 def _run_descent(key: ProblemKey, _raw, settings: RunSettings) -> Run:
     prob = _problem(key, _raw)
     # The page explains a blown-up run itself; the notebook warning would only be noise.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
-        return descend(prob.X, prob.y, **settings.descend_kwargs(prob.X.shape[1]))
+        return read_only(descend(prob.X, prob.y, **settings.descend_kwargs(prob.X.shape[1])))
 
 
 def sweep_runs(
@@ -174,8 +195,6 @@ def sweep_runs(
     return _sweep_runs(key, raw, replace(settings, learning_rate=0.0), tuple(map(float, rates)))
 
 
-# A resource: the runs are only read, and copying every rate's history on every rerun
-# would cost more than the rest of the rerun.
 @st.cache_resource(max_entries=16, show_spinner="Running gradient descent at every rate…")
 def _sweep_runs(key: ProblemKey, _raw, settings: RunSettings, rates: tuple) -> tuple[Run, ...]:
     prob = _problem(key, _raw)
@@ -183,7 +202,7 @@ def _sweep_runs(key: ProblemKey, _raw, settings: RunSettings, rates: tuple) -> t
     del kwargs["learning_rate"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
-        return sweep(prob.X, prob.y, rates, **kwargs)
+        return read_only(sweep(prob.X, prob.y, rates, **kwargs))
 
 
 def rate_advice(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Advice:
@@ -209,6 +228,6 @@ def parse_upload(raw: bytes) -> Table:
     return _parse_upload(digest(raw), raw)
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading your file…")
+@st.cache_resource(max_entries=8, show_spinner="Reading your file…")
 def _parse_upload(content_digest: str, _raw: bytes) -> Table:
-    return read_csv_bytes(_raw)
+    return read_only(read_csv_bytes(_raw))
