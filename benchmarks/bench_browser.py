@@ -79,6 +79,13 @@ CHANGED_JS = f"""
 }}
 """
 
+#: Just before a key press: forget the last change and start the clock.
+PRESS_JS = (
+    "window.__changedAt = window.__paintedAt = undefined; window.__pressedAt = performance.now()"
+)
+#: Once CHANGED_JS said yes: milliseconds from the key press to the painted change.
+ELAPSED_JS = "window.__paintedAt - window.__pressedAt"
+
 IDLE_JS = """
 () => !document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"], ' +
                               '[data-testid="stSkeleton"], [data-testid="stSpinner"]')
@@ -108,13 +115,10 @@ def _press_ms(page: Page, control, keys: list[str]) -> list[float]:
     for key in keys:
         _settle(page)
         before = page.evaluate(SIGNATURE_JS)
-        page.evaluate(
-            "window.__changedAt = window.__paintedAt = undefined;"
-            "window.__pressedAt = performance.now()"
-        )
+        page.evaluate(PRESS_JS)
         page.keyboard.press(key)
         page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=TIMEOUT_MS)
-        times.append(page.evaluate("window.__paintedAt - window.__pressedAt"))
+        times.append(page.evaluate(ELAPSED_JS))
     return times
 
 

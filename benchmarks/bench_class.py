@@ -24,7 +24,7 @@ from contextlib import ExitStack
 from playwright.async_api import Page, async_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.bench_browser import CHANGED_JS, IDLE_JS, SIGNATURE_JS
+from benchmarks.bench_browser import CHANGED_JS, ELAPSED_JS, IDLE_JS, PRESS_JS, SIGNATURE_JS
 from benchmarks.report import Row
 from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
 
@@ -99,14 +99,14 @@ async def _idle(page: Page) -> None:
 
 
 async def _tweak_ms(page: Page, key: str) -> tuple[float, float]:
-    """Milliseconds from a key press on the sidebar's rate slider until the views change,
-    and until the server's message that its rerun finished arrived."""
+    """Milliseconds from a key press on the sidebar's rate slider until every view shows the
+    change on screen, and until the server's message that its rerun finished arrived."""
     before = await page.evaluate(SIGNATURE_JS)
-    await page.evaluate("window.__pressedAt = performance.now()")
+    await page.evaluate(PRESS_JS)
     pressed = time.perf_counter()
     await page.keyboard.press(key)
     await page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=TIMEOUT_MS)
-    elapsed = await page.evaluate("window.__changedAt - window.__pressedAt")
+    elapsed = await page.evaluate(ELAPSED_JS)
     await _idle(page)
     served = min(at for at in page.__finished if at > pressed)
     return elapsed, (served - pressed) * 1000
