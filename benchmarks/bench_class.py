@@ -107,6 +107,12 @@ async def _tweak_ms(page: Page, key: str) -> tuple[float, float]:
     await page.keyboard.press(key)
     await page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=TIMEOUT_MS)
     elapsed = await page.evaluate(ELAPSED_JS)
+    # The views follow the slider before the server answers: wait for its rerun too.
+    deadline = pressed + TIMEOUT_MS / 1000
+    while not any(at > pressed for at in page.__finished):
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the server did not finish a rerun after the key press")
+        await asyncio.sleep(0.02)
     await _idle(page)
     served = min(at for at in page.__finished if at > pressed)
     return elapsed, (served - pressed) * 1000
