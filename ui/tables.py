@@ -22,7 +22,8 @@ def rule_column(optimizer: str) -> str:
 
 
 def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
-    """Final parameters beside the closed form and, for generated data, the truth."""
+    """Final parameters beside the closed form and, for generated data, the truth, each to 6
+    significant digits (a coefficient of 7e-07 reads so, not 0.0000)."""
     fit_intercept = run.fit_intercept
     columns = {
         rule_column(run.settings["optimizer"]): [*run.coef, run.intercept][
@@ -35,7 +36,7 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
             : run.coef.size + fit_intercept
         ]
     labels = parameter_names(problem.feature_names, fit_intercept)
-    return pd.DataFrame(columns, index=labels)
+    return pd.DataFrame(columns, index=labels).map(lambda v: f"{v:.6g}")
 
 
 def metrics_of(problem: Problem, coef: np.ndarray, intercept: float) -> dict[str, Metrics]:

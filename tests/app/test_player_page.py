@@ -52,7 +52,7 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     }
     run = body["runs"][header["selected"]]
     assert metric(app, "Epochs run") == f"{run['epochsRun']:,}"
-    final = app.dataframe[0].value.loc["w (x)", "gradient descent"]
+    final = float(app.table[0].value.loc["w (x)", "gradient descent"])
     assert run["final"]["params"][0] == f"w (x) = {final:.3g}"
     assert (Path(APP).parent / "static" / "plotly.min.js").is_file()
 

@@ -248,13 +248,13 @@ def metric(page: Page, label: str) -> str:
 
 
 def grid(page: Page, heading: str) -> list[list[str]]:
-    """Rows (header first) of the table under the bold ``heading``, read from its grid cells."""
+    """Rows (header first) of the table under the bold ``heading``, read from its cells."""
     column = (
         main(page)
         .locator('[data-testid="stColumn"]')
         .filter(has=page.locator("strong", has_text=re.compile(f"^{re.escape(heading)}$")))
     )
-    table = column.locator('[data-testid="stDataFrame"] table[role="grid"]').first
+    table = column.locator('[data-testid="stTable"] table').first
     table.wait_for(state="attached", timeout=SETTLE_MS)
     return table.evaluate(
         """table => Array.from(table.querySelectorAll('tr')).map(

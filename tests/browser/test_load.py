@@ -116,7 +116,7 @@ async def _parameters(page: Page) -> dict[str, list[str]]:
           const column = Array.from(document.querySelectorAll('[data-testid="stColumn"]'))
             .find(c => Array.from(c.querySelectorAll('strong'))
               .some(s => s.textContent.trim() === 'Parameters'));
-          const table = column && column.querySelector('[data-testid="stDataFrame"] table');
+          const table = column && column.querySelector('[data-testid="stTable"] table');
           if (!table) return [];
           return Array.from(table.querySelectorAll('tr')).map(
             row => Array.from(row.children).map(cell => cell.textContent));
@@ -155,8 +155,7 @@ async def _session(browser, url: str, i: int) -> Outcome:
             ]
         )
         await page.wait_for_function(
-            """label => Array.from(document.querySelectorAll(
-                '[data-testid="stDataFrame"] [role="gridcell"]'))
+            """label => Array.from(document.querySelectorAll('[data-testid="stTable"] th'))
                 .some(cell => cell.textContent === label)""",
             arg=f"w ({x_name})",
             polling=250,

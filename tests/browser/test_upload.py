@@ -36,7 +36,7 @@ def wait_for_parameters(page: Page, *labels: str) -> dict[str, list[str]]:
     page.wait_for_function(
         """wanted => {
           const cells = Array.from(document.querySelectorAll('[data-testid="stMain"] ' +
-            '[data-testid="stDataFrame"] [role="gridcell"][aria-colindex="1"]'));
+            '[data-testid="stTable"] tbody th'));
           const seen = cells.map(c => c.textContent);
           return wanted.every(w => seen.includes(w));
         }""",
@@ -94,7 +94,7 @@ def test_broken_files_show_an_error_and_the_app_stays_usable(page: Page) -> None
     expect(slider).to_have_attribute("aria-valuetext", f"{following:g}")
     page.wait_for_function(
         """before => Array.from(document.querySelectorAll(
-            '[data-testid="stMain"] [data-testid="stDataFrame"] [role="gridcell"]'))
+            '[data-testid="stMain"] [data-testid="stTable"] tbody th'))
             .some(cell => cell.textContent === 'w (speed)' &&
                   cell.nextElementSibling.textContent !== before)""",
         arg=before,
