@@ -5,26 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core import descend
+from tests.ui.problems import problem_key
 from ui import compute
-from ui.specs import DataSpec, ProblemKey
-
-
-def _key() -> ProblemKey:
-    spec = DataSpec(source="preset", name="clear_bowl")
-    dataset = compute.load_dataset(spec)
-    return ProblemKey(
-        data=spec,
-        target=dataset.target,
-        features=tuple(dataset.features),
-        test_fraction=0.2,
-        fit_intercept=True,
-        l2=0.0,
-    )
 
 
 def test_read_only_reaches_every_array_in_nested_records():
-    from core import descend
-
     X = np.linspace(-1, 1, 20)[:, None]
     run = compute.read_only(descend(X, 2 * X[:, 0] + 1, learning_rate=0.1, epochs=5))
     assert not run.coef.flags.writeable
@@ -34,7 +20,7 @@ def test_read_only_reaches_every_array_in_nested_records():
 
 
 def test_a_cached_problem_is_shared_and_cannot_be_changed():
-    key = _key()
+    key = problem_key("preset", "clear_bowl")
     first = compute.problem(key, None)
     assert compute.problem(key, None) is first, "a rerun gets the same object, not a copy"
     for array in (first.X, first.y, first.X_test, first.fit.coef):

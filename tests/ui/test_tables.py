@@ -5,21 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from core import descend
+from tests.ui.problems import problem_key
 from ui import compute, tables
-from ui.specs import DataSpec, ProblemKey
 
 
 def test_parameters_keep_six_significant_digits_at_any_scale():
-    spec = DataSpec(source="bundled", name="engel")
-    dataset = compute.load_dataset(spec)
-    key = ProblemKey(
-        data=spec,
-        target=dataset.target,
-        features=tuple(dataset.features),
-        test_fraction=0.2,
-        fit_intercept=True,
-        l2=0.0,
-    )
+    key = problem_key("bundled", "engel")
     problem = compute.problem(key, None)
     run = descend(problem.X, problem.y, learning_rate=1e-10, epochs=1)
     table = tables.parameters_table(run, problem)
