@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import (
     REPO,
+    SETTLE_MS,
     VIEWPORT,
     assert_charts_drawn,
     main,
@@ -36,6 +37,8 @@ PAGES = {
     "descent-generate": ("/?data_source=generate", "Descent"),
     # A rate past the stability limit: the red badge, the warning and the diverged player.
     "descent-diverging": ("/?learning_rate=10.0", "Descent"),
+    # The projector's view: one chart at a time, the sidebar collapsed, the view switch shown.
+    "descent-present": ("/?present=1", "Descent"),
 }
 
 AXE_RUN = """
@@ -82,7 +85,11 @@ def _luminance(css_rgb: str) -> float:
 def test_no_wcag_violations(themed_page: Page, name: str, request) -> None:
     path, title = PAGES[name]
     open_app(themed_page, path, title)
-    if title == "Descent":
+    if "present=1" in path:
+        # One view at a time: the 3D scene waits hidden until its view is chosen.
+        player = main(themed_page).locator('.dh-player[data-drawn="1"]')
+        expect(player).to_be_attached(timeout=SETTLE_MS)
+    elif title == "Descent":
         assert_charts_drawn(themed_page)
     theme = request.node.callspec.params["themed_page"]
     dark = _luminance(themed_page.evaluate(BACKGROUND)) < 0.5
