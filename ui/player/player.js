@@ -63,7 +63,10 @@ function nextFrame() {
 function fmt(x) {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2).replace("e+", "e");
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
+    // Three significant digits, without trailing zeros: 1e-8, 2.5e-5, 1.23e6.
+    return x.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+  }
   return String(Number(x.toPrecision(3)));
 }
 
