@@ -79,8 +79,11 @@ for column, (name, text) in zip(
         args=(state, name, data),
         width="stretch",
     )
-if state.get(race.NOTE):
-    st.info(state[race.NOTE], icon=":material/info:")
+# Lines that come and go sit in containers that are always drawn, so the race's player keeps
+# its place on the page: moved, the browser would re-create it (and ask for its data again).
+with st.container():
+    if state.get(race.NOTE):
+        st.info(state[race.NOTE], icon=":material/info:")
 
 
 def _run_widgets(i: int) -> None:
@@ -115,28 +118,30 @@ def _run_widgets(i: int) -> None:
 
 count = state[race.COUNT]
 per_row = 3
-for start in range(0, count, per_row):
-    boxes = st.columns(per_row)
-    for i in range(start, min(start + per_row, count)):
-        with boxes[i - start].container(border=True):
-            _run_widgets(i)
-st.button(
-    "Add a run",
-    icon=":material/add:",
-    on_click=race.add_run,
-    args=(state,),
-    disabled=count >= race.MAX_RUNS,
-    help="A copy of the last run, to change one thing.",
-)
+with st.container():
+    for start in range(0, count, per_row):
+        boxes = st.columns(per_row)
+        for i in range(start, min(start + per_row, count)):
+            with boxes[i - start].container(border=True):
+                _run_widgets(i)
+    st.button(
+        "Add a run",
+        icon=":material/add:",
+        on_click=race.add_run,
+        args=(state,),
+        disabled=count >= race.MAX_RUNS,
+        help="A copy of the last run, to change one thing.",
+    )
 
 runs: list[tuple[str, Run]] = []
 kept: list[tuple[RunSettings, str]] = []
+problems = st.container()
 for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)
     name = race.label(i, run_settings)
     too_many = run_settings.too_many_updates(n_rows)
     if too_many:
-        st.warning(
+        problems.warning(
             f"**{name}** was not run: {too_many}",
             icon=":material/hourglass_disabled:",
         )
@@ -145,7 +150,7 @@ for i in range(count):
         runs.append((name, compute.run_descent(ctx.problem_key, ctx.raw, run_settings)))
         kept.append((run_settings, name))
     except ValueError as error:
-        st.error(f"**{name}** cannot run: {error}", icon=":material/error:")
+        problems.error(f"**{name}** cannot run: {error}", icon=":material/error:")
 if not runs:
     st.stop()
 

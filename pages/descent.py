@@ -25,9 +25,12 @@ st.caption(
     f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows. "
     "Change the learning rate in the sidebar and watch every view follow; press ▶ to replay."
 )
+# Lines that come and go sit in containers that are always drawn, so the player keeps its
+# place on the page: moved, the browser would re-create it (and ask for its data again).
 opened = st.session_state.get(OPENED_NOTE)
-if opened:
-    st.caption(opened)
+with st.container():
+    if opened:
+        st.caption(opened)
 player.preload()
 
 too_many = settings.too_many_updates(len(problem.y))
@@ -70,16 +73,17 @@ def _explain_divergence() -> None:
         st.button(label, on_click=_use, args=(advice.rate, advice.standardize))
 
 
-if said.diverges:
-    _explain_divergence()
-else:
-    st.markdown(said.sentence)
-    if run.stop_reason == "converged":
-        st.success(
-            f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
-            f"{settings.tol:g}).",
-            icon=":material/check_circle:",
-        )
+with st.container():
+    if said.diverges:
+        _explain_divergence()
+    else:
+        st.markdown(said.sentence)
+        if run.stop_reason == "converged":
+            st.success(
+                f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
+                f"{settings.tol:g}).",
+                icon=":material/check_circle:",
+            )
 
 # The player comes first, where a 1366 × 768 screen shows it; its view pickers sit below it.
 player_place, pickers_place = st.container(), st.container()

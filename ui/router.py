@@ -47,12 +47,14 @@ def route() -> None:
         st.toast(f"Some settings in the link were not valid and were reset: {names}.")
     try:
         context = sidebar.render()
-        if context.data_problem:
-            st.warning(
-                f"{context.data_problem} Until that is fixed in the sidebar, this shows the "
-                f"example “{context.dataset.name}”.",
-                icon=":material/warning:",
-            )
+        # Always drawn, so the page below keeps its place whether or not there is a problem.
+        with st.container():
+            if context.data_problem:
+                st.warning(
+                    f"{context.data_problem} Until that is fixed in the sidebar, this shows "
+                    f"the example “{context.dataset.name}”.",
+                    icon=":material/warning:",
+                )
         st.session_state[CONTEXT] = context
         # Before the page: once a page calls st.stop(), nothing more reaches the browser.
         sync_url()

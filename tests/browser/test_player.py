@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     open_app,
     settle,
     shot,
+    sidebar,
 )
 
 pytestmark = pytest.mark.browser
@@ -180,6 +181,52 @@ def test_enter_on_the_scrubber_sets_the_sidebar_rate(page: Page) -> None:
     assert _state(page)["rate"] == 0.07
     assert page.evaluate(CANVAS_KEPT), "the 3D scene was re-created"
     assert_healthy(page)
+
+
+def _keeps_the_rate_and_the_player(page: Page, rate: str) -> None:
+    """The sidebar keeps ``rate`` after every rerun it starts, and the player was not re-created.
+
+    A verdict that grows or shrinks above the player must not move it: a moved player is
+    re-created, asks for its data again, and that extra rerun could carry a rate control's
+    old value back to the server.
+    """
+    expect(page).to_have_url(
+        re.compile(rf"learning_rate={re.escape(rate)}(&|$)"), timeout=SETTLE_MS
+    )
+    settle(page, "Descent")
+    page.wait_for_timeout(1_000)
+    settle(page, "Descent")
+    assert re.search(rf"learning_rate={re.escape(rate)}(&|$)", page.url), page.url
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", f"{float(rate):g}")
+    assert _state(page)["rate"] == float(rate)
+    assert page.evaluate(CANVAS_KEPT), "the player was re-created"
+    assert_healthy(page)
+
+
+def test_a_typed_rate_past_the_limit_is_kept_and_the_player_stays(page: Page) -> None:
+    open_app(page)
+    _state(page)
+    assert page.evaluate(TAG_CANVAS)
+    typed = sidebar(page).get_by_role("spinbutton", name="or type a rate")
+    typed.fill("2")
+    typed.press("Enter")
+    # The verdict above the player becomes a red box with a fix and its button.
+    expect(main(page).get_by_role("button", name=re.compile("^Use η = "))).to_be_visible(
+        timeout=SETTLE_MS
+    )
+    _keeps_the_rate_and_the_player(page, "2.0")
+    expect(typed).to_have_value("2")
+
+
+def test_the_fix_offered_for_a_divergence_works_at_the_first_click(page: Page) -> None:
+    open_app(page, "/?learning_rate=10.0")
+    _state(page)
+    assert page.evaluate(TAG_CANVAS)
+    fix = main(page).get_by_role("button", name=re.compile(r"^Use η = [0-9.]+$"))
+    rate = fix.inner_text().removeprefix("Use η = ")
+    fix.click()
+    _keeps_the_rate_and_the_player(page, str(float(rate)))
+    expect(fix).to_be_hidden()
 
 
 def test_a_diverging_rate_is_marked_and_shows_no_nan(page: Page) -> None:
