@@ -275,6 +275,7 @@ def verdict(
     hyperparameters=None,
     *,
     run: Run | None = None,
+    batched: bool = False,
 ) -> Verdict:
     """What ``learning_rate`` does for ``rule`` on the loss of ``spectrum``, said once.
 
@@ -290,6 +291,10 @@ def verdict(
         The rule's (``{"beta": 0.9}``); the defaults for those missing.
     run : Run, optional
         A finished run: its history decides :attr:`Verdict.outcome`.
+    batched : bool, default False
+        Steps on batches of rows (mini-batch or stochastic), as a run with a per-update
+        path always is. The limits are those of full-batch steps; the sentence then says
+        that a batch's noisy gradient can still swing or diverge below them.
 
     Returns
     -------
@@ -317,7 +322,8 @@ def verdict(
     )
     outcome, growth, diverged_at = _outcome(run, trust_growth=not proven)
     name = _rule_name(rule, params)
-    sentence = _theory_sentence(name, learning_rate, regime, limit)
+    batched = batched or (run is not None and run.steps is not None)
+    sentence = _theory_sentence(name, learning_rate, regime, limit, batched)
     if outcome is not None:
         sentence += " " + _run_sentence(outcome, growth, diverged_at, regime)
     return Verdict(rule, name, learning_rate, regime, limit, outcome, growth, diverged_at, sentence)
@@ -338,8 +344,15 @@ def _rule_name(rule: str, params: Mapping[str, float]) -> str:
     return RULE_NAMES[rule] + (f" ({', '.join(parts)})" if parts else "")
 
 
-def _theory_sentence(name: str, rate: float, regime: str, limit: Limit) -> str:
+def _theory_sentence(name: str, rate: float, regime: str, limit: Limit, batched: bool) -> str:
     at = f"{name} at η = {rate:g}"
+    full = " with full-batch steps" if batched else ""
+    noisy = (
+        " These steps take batches of rows, whose gradients are noisy: under that limit "
+        "a run can still swing widely or diverge."
+        if batched
+        else ""
+    )
     if regime == "unknown":
         return (
             f"{at}: no closed-form limit is known for this rule; it scales each step by the "
@@ -354,12 +367,13 @@ def _theory_sentence(name: str, rate: float, regime: str, limit: Limit) -> str:
         )
     if regime == "oscillates":
         return (
-            f"{at} converges, overshooting and swinging back: between "
-            f"{limit.smooth_formula} = {_number(limit.smooth)} and {limit_text}."
+            f"{at} converges{full}, overshooting and swinging back: between "
+            f"{limit.smooth_formula} = {_number(limit.smooth)} and {limit_text}.{noisy}"
         )
     return (
-        f"{at} converges smoothly: below {limit.smooth_formula} = {_number(limit.smooth)}, "
-        "every step moves part of the way to the optimum without overshooting."
+        f"{at} converges smoothly{full}: below {limit.smooth_formula} = "
+        f"{_number(limit.smooth)}, every step moves part of the way to the optimum without "
+        f"overshooting.{noisy}"
     )
 
 

@@ -113,7 +113,12 @@ def _run_widgets(i: int) -> None:
     spectrum = data.spectrum(own["standardize"])
     params = {k: state[k] for k in OPTIMIZER_KEYS[own["optimizer"]]}
     # Full strength, not a caption: a badge faded to caption grey fails the contrast check.
-    st.markdown(sidebar.rate_badge(spectrum, own["learning_rate"], own["optimizer"], params))
+    batched = not race.run_settings_of(state, i, n_rows).full_batch
+    st.markdown(
+        sidebar.rate_badge(
+            spectrum, own["learning_rate"], own["optimizer"], params, batched=batched
+        )
+    )
 
 
 count = state[race.COUNT]

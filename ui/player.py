@@ -272,7 +272,13 @@ def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _
     problem = compute.problem(problem_key, _raw)
     runs = compute.sweep_runs(problem_key, _raw, settings, rates)
     params = settings.optimizer_params
-    said = [verdict(_spectrum, settings.optimizer, rate, params) for rate in rates]
+    full = settings.batch_size is None
+    # Batched steps are noisy: a rate the full-batch limit allows may still diverge, and
+    # the rate strip says what each run did.
+    said = [
+        verdict(_spectrum, settings.optimizer, rate, params, run=None if full else run)
+        for rate, run in zip(rates, runs, strict=True)
+    ]
     return _Body(
         player_data(
             runs,
@@ -291,7 +297,7 @@ def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _
             true_intercept=problem.true_intercept,
             window=window,
             limit=said[0].limit,
-            regimes=[v.regime for v in said],
+            regimes=["diverges" if v.diverges else v.regime for v in said],
             rule_name=said[0].rule_name,
         )
     )

@@ -213,10 +213,23 @@ def _rate_widgets() -> None:
     )
 
 
-def rate_badge(spectrum: Spectrum, learning_rate: float, optimizer: str, hyperparameters=()) -> str:
-    """Markdown: what this rate does for this rule, said before anything runs (one verdict)."""
-    said = verdict(spectrum, optimizer, learning_rate, hyperparameters)
-    lines = [REGIME_BADGES[said.regime], said.sentence]
+def rate_badge(
+    spectrum: Spectrum,
+    learning_rate: float,
+    optimizer: str,
+    hyperparameters=(),
+    *,
+    batched: bool = False,
+) -> str:
+    """Markdown: what this rate does for this rule, said before anything runs (one verdict).
+
+    ``batched``: steps on batches of rows, for which the limits hold only for full batches.
+    """
+    said = verdict(spectrum, optimizer, learning_rate, hyperparameters, batched=batched)
+    badge = REGIME_BADGES[said.regime]
+    if batched and said.regime in ("smooth", "oscillates"):
+        badge = badge.removesuffix("]") + " with full batches]"
+    lines = [badge, said.sentence]
     if said.limit.rate is not None:
         lines.append(f"Stable below {said.limit.formula} = **{said.limit.rate:.3g}**")
         if optimizer == "gd":
@@ -284,6 +297,7 @@ def render() -> Context:
                 settings.learning_rate,
                 settings.optimizer,
                 settings.optimizer_params,
+                batched=not settings.full_batch,
             )
         )
     return context

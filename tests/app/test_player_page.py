@@ -95,6 +95,24 @@ def test_the_rate_scrubber_carries_the_rules_regimes_and_limit(app):
     assert "no closed-form limit" in adam["limit"]["text"]
 
 
+def test_a_stochastic_runs_strip_marks_the_rates_whose_runs_diverged():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["batch_mode"] = "stochastic"
+    at.query_params["learning_rate"] = "0.9"
+    at.run()
+    assert not at.exception, at.exception
+    _, body = player_data(at)
+    regimes = dict(zip(body["rates"], body["regimes"], strict=True))
+    stops = {rate: run["stop"] for rate, run in zip(body["rates"], body["runs"], strict=True)}
+    # Under the full-batch limit (0.996), yet every single-row step overshoots its row.
+    assert stops[0.9] == "diverged" and regimes[0.9] == "diverges"
+    assert all(regimes[r] == "diverges" for r, stop in stops.items() if stop == "diverged")
+    # A run that did not blow up keeps its full-batch regime.
+    assert stops[0.7] != "diverged" and regimes[0.7] == "oscillates"
+    said = next(e.value for e in at.error if "η = 0.9" in e.value)
+    assert "converges with full-batch steps" in said and "The run diverged" in said
+
+
 def test_other_settings_rebuild_the_body(app):
     header, _ = player_data(app)
     app.number_input(key="epochs").set_value(120).run()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core import descend, ols, stability, train_test_split
+from core import DivergenceWarning, descend, ols, stability, train_test_split
 from core.advice import (
     EXTREME_CONDITION,
     converged,
@@ -154,6 +154,28 @@ def test_a_diverged_run_says_when():
     run = descend(X, y, learning_rate=3.0, epochs=300)
     v = verdict(stability(X).raw, "gd", 3.0, run=run)
     assert v.outcome == "diverged" and f"epoch {run.diverged_at}" in v.sentence
+
+
+def test_batched_steps_are_not_promised_the_full_batch_limit():
+    """Stochastic steps at 0.9 on the clear bowl blow up, under the full-batch limit 0.996.
+
+    The verdict keeps the full-batch regime, says it is for full batches, and the run
+    (which carries a per-update path) is enough to make it say so.
+    """
+    X, y = training_rows(preset("clear_bowl"))
+    s = stability(X).raw
+    assert s.max_stable_lr > 0.9
+    with pytest.warns(DivergenceWarning):
+        run = descend(X, y, learning_rate=0.9, epochs=50, batch_size=1, seed=0)
+    assert run.diverged and run.steps is not None
+    v = verdict(s, "gd", 0.9, run=run)
+    assert v.regime == "oscillates" and v.diverges
+    assert "converges with full-batch steps" in v.sentence
+    assert "noisy: under that limit a run can still swing widely or diverge" in v.sentence
+    assert v.sentence.endswith(f"blew up at epoch {run.diverged_at}.")
+    # Before any run: the same caveat, asked for; full batch says nothing of it.
+    assert verdict(s, "gd", 0.9, batched=True).sentence == v.sentence.rsplit(" The run", 1)[0]
+    assert "full-batch" not in verdict(s, "gd", 0.9).sentence
 
 
 # ---- the loss gap on a log axis --------------------------------------------------------
