@@ -131,9 +131,17 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     if table.dropped_rows:
         notes.append(f"{table.dropped_rows:,} rows dropped for missing values")
     if table.skipped_columns:
-        notes.append("not numeric, left out: " + ", ".join(table.skipped_columns))
+        why = [
+            f"{name} ({_SKIPPED.get(table.skip_reasons.get(name), 'not numeric')})"
+            for name in table.skipped_columns
+        ]
+        notes.append("left out: " + ", ".join(why))
     st.caption(f"{table.n_rows:,} rows" + ("; " + "; ".join(notes) if notes else "") + ".")
     return target, tuple(picked)
+
+
+#: Why the reader left a column out, as the sidebar says it.
+_SKIPPED = {"text": "not numeric", "mostly empty": "mostly empty", "row index": "a row index"}
 
 
 def _model_widgets(own_split: bool) -> None:

@@ -157,7 +157,18 @@ def test_uploading_a_csv_fits_its_columns(app):
     assert app.session_state["target"] == "weight"
     assert app.session_state["features"] == ["height"]
     assert "w (height)" in app.table[0].value.index
-    assert any("label" in c.value for c in app.sidebar.caption)
+    assert any("left out: label (not numeric)" in c.value for c in app.sidebar.caption)
+
+
+def test_the_sidebar_says_why_each_column_was_left_out(app):
+    """A row-number column is an index, not text: the caption gives each column's reason."""
+    rows = "\n".join(
+        f"{i};{i / 10:.1f};{3 * i / 10 + 1:.2f};city{i}".replace(".", ",") for i in range(30)
+    )
+    upload(app, "messy.csv", (";x;y;city\n" + rows).encode())
+    assert app.session_state["features"] == ["x"]
+    caption = next(c.value for c in app.sidebar.caption if "left out" in c.value)
+    assert "left out: col1 (a row index), city (not numeric)." in caption, caption
 
 
 def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
