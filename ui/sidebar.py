@@ -92,6 +92,9 @@ def _data_widgets() -> None:
             ("gen_intercept", "gen_noise", "gen_x_min", "gen_x_max", "gen_outliers", "gen_seed")
         ):
             draw(name, (left, right)[i % 2])
+        low, high = (float(st.session_state[k]) for k in ("gen_x_min", "gen_x_max"))
+        if not low < high:
+            st.caption(_x_range_note(low, high))
     else:
         limit = MAX_UPLOAD_BYTES // 2**20  # Streamlit's MB are 1024 × 1024 bytes
         st.file_uploader(
@@ -108,6 +111,13 @@ def _data_widgets() -> None:
     error = st.session_state.get(UPLOAD_ERROR)
     if error and source == "upload":
         st.error(error, icon=":material/error:")
+
+
+def _x_range_note(low: float, high: float) -> str:
+    """What the generator draws x from when "x from" is not below "x to" (see GeneratorSpec)."""
+    if low == high:
+        return f"x is drawn from [{low:g}, {low + 1:g}]: an empty range is widened to one unit."
+    return f"x is drawn from [{high:g}, {low:g}]: the ends were given in reverse order."
 
 
 def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:

@@ -367,3 +367,19 @@ def test_correlated_features_open_on_their_long_valley(app):
     assert not app.exception
     pickers = [s for s in app.selectbox if s.label.startswith("Surface")]
     assert [p.value for p in pickers] == [0, 1]  # w₁ and w₂, not w₁ and b
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "said"),
+    [
+        (5.0, 5.0, "x is drawn from [5, 6]: an empty range is widened to one unit."),
+        (10.0, 0.0, "x is drawn from [0, 10]: the ends were given in reverse order."),
+    ],
+)
+def test_the_generator_says_what_it_does_with_an_empty_or_reversed_x_range(app, low, high, said):
+    app.selectbox(key="data_source").set_value("generate").run()
+    assert not [c for c in app.sidebar.caption if "x is drawn from" in c.value]
+    app.number_input(key="gen_x_min").set_value(low)
+    app.number_input(key="gen_x_max").set_value(high).run()
+    assert not app.exception, app.exception
+    assert said in [c.value for c in app.sidebar.caption]
