@@ -8,6 +8,7 @@ from core.advice import (
     EXTREME_CONDITION,
     converged,
     fitting_rate,
+    opening_rate,
     rate_advice,
     safe_rate,
     working_rate,
@@ -268,3 +269,23 @@ def test_working_rate_follows_the_half_mse_convention():
     # 1.99), so the stop under it is 1.0 instead of the 0.7 of the "mse" convention.
     X, y = training_rows(preset("clear_bowl"))
     assert working_rate(X, y, LADDER, epochs=300, loss="half_mse") == 1.0
+
+
+@pytest.mark.parametrize("dataset", _all_datasets(), ids=[*PRESETS, *BUNDLED, "generated"])
+def test_the_opening_rate_arrives_within_the_epochs(dataset):
+    """New data opens on a run that reaches the optimum: standardized where raw features crawl."""
+    X, y = training_rows(dataset)
+    st = stability(X)
+    opening = opening_rate(st.raw, "gd", LADDER, 300, standardized=st.standardized)
+    run = descend(X, y, learning_rate=opening.rate, epochs=300, standardize=opening.standardize)
+    optimum = ols(X, y).loss
+    assert run.history.loss[-1] <= 1.01 * optimum, (opening, run.history.loss[-1], optimum)
+
+
+def test_raw_features_that_crawl_open_standardized():
+    X, _ = training_rows(bundled("statecrime"))
+    st = stability(X)
+    assert st.raw.condition < EXTREME_CONDITION  # not extreme, yet no stop arrives raw
+    opening = opening_rate(st.raw, "gd", LADDER, 300, standardized=st.standardized)
+    assert opening.standardize
+    assert "no rate on the control closes the loss gap a million-fold within 300" in opening.reason
