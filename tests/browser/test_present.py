@@ -85,6 +85,8 @@ def test_a_presentation_link_shows_one_large_view_with_the_controls_on_screen(pa
     for control in (play, rate):
         expect(control).to_be_in_viewport(ratio=1)
         assert control.bounding_box()["y"] < view["y"]
+    # ...and so is the view itself, under them: the class sees it all without scrolling.
+    expect(main(page).locator(".dh-fit")).to_be_in_viewport(ratio=0.95)
     expect(page).to_have_url(re.compile(r"[?&]present=1\b"))
     shot(page, "present_fit")
 
