@@ -112,9 +112,9 @@ def generate(
 
     features = "x" if n_features == 1 else ", ".join(f"x{j + 1}" for j in range(n_features))
     description = (
-        f"{n_rows} rows of {_formula(w, intercept)} + N(0, {noise:g}²), "
+        f"{n_rows:,} rows of {_formula(w, intercept)} + N(0, {noise:g}²), "
         f"{features} uniform in [{low:g}, {high:g}]"
-        + (f", {outlier_rows.size} outliers" if outlier_rows.size else "")
+        + (f", {outlier_rows.size:,} outliers" if outlier_rows.size else "")
     )
     return from_columns(
         "Generated data",

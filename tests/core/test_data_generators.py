@@ -135,3 +135,8 @@ def test_truth_is_read_only() -> None:
     data = generate()
     with pytest.raises(ValueError, match="read-only"):
         data.true_coef[0] = 0.0
+
+
+def test_the_description_groups_the_thousands() -> None:
+    data = generate(n_rows=12_000, coef=(2.0,), intercept=1.0, noise=1.0, x_range=(0, 10))
+    assert data.description.startswith("12,000 rows of y = 2x + 1")
