@@ -233,6 +233,5 @@ else:
         f"epoch{'' if epochs == 1 else 's'}, and stayed.",
         icon=":material/trophy:",
     )
-st.dataframe(
-    board.table, column_config={"_index": st.column_config.TextColumn("run", width="large")}
-)
+# A plain table (a few rows): long run names wrap, and every column shows whole.
+st.table(board.table)

@@ -1,6 +1,5 @@
 """The Compare page through AppTest: smoke, presets, add/remove, divergence, shared data."""
 
-import json
 import re
 
 import pandas as pd
@@ -18,7 +17,7 @@ def app():
 
 
 def scoreboard(at):
-    return at.dataframe[0].value
+    return at.table[0].value
 
 
 def run_keys(at, i):
@@ -160,9 +159,10 @@ def test_no_star_and_no_trophy_when_no_run_arrives(app):
     assert any("no run wins" in i.value for i in app.info)
 
 
-def test_run_names_get_a_wide_column(app):
-    config = json.loads(app.dataframe[0].proto.columns)
-    assert config["_index"]["width"] == "large"
+def test_the_scoreboard_is_a_plain_table_whose_names_and_columns_show_whole(app):
+    """Not a data grid, whose fixed column widths cut long run names or the last column."""
+    assert not app.dataframe
+    assert list(scoreboard(app).columns)[-1] == "wall time (ms)"
 
 
 def test_rate_race_on_engel_runs_three_different_rates_and_the_right_one_converges():
