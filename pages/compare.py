@@ -233,5 +233,6 @@ else:
         f"epoch{'' if epochs == 1 else 's'}, and stayed.",
         icon=":material/trophy:",
     )
-# A plain table (a few rows): long run names wrap, and every column shows whole.
-st.table(board.table)
+# A plain table (a few rows): long run names wrap, and every column shows whole. Its cells
+# are Markdown, where "2. Momentum" would be a numbered list: a no-break space keeps it text.
+st.table(board.table.rename(index=lambda name: name.replace(". ", ".\u00a0", 1)))

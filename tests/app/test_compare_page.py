@@ -163,6 +163,8 @@ def test_the_scoreboard_is_a_plain_table_whose_names_and_columns_show_whole(app)
     """Not a data grid, whose fixed column widths cut long run names or the last column."""
     assert not app.dataframe
     assert list(scoreboard(app).columns)[-1] == "wall time (ms)"
+    # Its cells are Markdown: "2. Momentum" would be drawn as a numbered list.
+    assert not [name for name in scoreboard(app).index if re.match(r"\d+\. ", name)]
 
 
 def test_rate_race_on_engel_runs_three_different_rates_and_the_right_one_converges():
