@@ -24,7 +24,7 @@ from ui.settings import (
     nearest_rate,
     run_settings,
 )
-from ui.specs import DataSpec, ProblemKey
+from ui.specs import DataSpec, ProblemKey, x_range
 from ui.state import (
     OPENED_FOR,
     OPENED_NOTE,
@@ -94,7 +94,7 @@ def _data_widgets() -> None:
             draw(name, (left, right)[i % 2])
         low, high = (float(st.session_state[k]) for k in ("gen_x_min", "gen_x_max"))
         if not low < high:
-            st.caption(_x_range_note(low, high))
+            st.caption(_x_range_note(low, high, x_range(low, high)))
     else:
         limit = MAX_UPLOAD_BYTES // 2**20  # Streamlit's MB are 1024 × 1024 bytes
         st.file_uploader(
@@ -113,11 +113,14 @@ def _data_widgets() -> None:
         st.error(error, icon=":material/error:")
 
 
-def _x_range_note(low: float, high: float) -> str:
-    """What the generator draws x from when "x from" is not below "x to" (see GeneratorSpec)."""
-    if low == high:
-        return f"x is drawn from [{low:g}, {low + 1:g}]: an empty range is widened to one unit."
-    return f"x is drawn from [{high:g}, {low:g}]: the ends were given in reverse order."
+def _x_range_note(low: float, high: float, drawn: tuple[float, float]) -> str:
+    """What the generator draws x from (``drawn``) when "x from" is not below "x to"."""
+    why = "an empty range is widened to one unit" if low == high else "the ends were reversed"
+    return f"x is drawn from [{drawn[0]:g}, {drawn[1]:g}]: {why}."
+
+
+#: Why the reader left a column out, as the sidebar says it.
+_SKIPPED = {"text": "not numeric", "mostly empty": "mostly empty", "row index": "a row index"}
 
 
 def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
@@ -148,10 +151,6 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
         notes.append("left out: " + ", ".join(why))
     st.caption(f"{table.n_rows:,} rows" + ("; " + "; ".join(notes) if notes else "") + ".")
     return target, tuple(picked)
-
-
-#: Why the reader left a column out, as the sidebar says it.
-_SKIPPED = {"text": "not numeric", "mostly empty": "mostly empty", "row index": "a row index"}
 
 
 def _model_widgets(own_split: bool) -> None:

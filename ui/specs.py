@@ -30,17 +30,17 @@ class GeneratorSpec:
     def from_state(cls, state: Mapping[str, Any]) -> GeneratorSpec:
         """The generator settings in ``state``; ValueError when the coefficients do not parse.
 
-        An empty x range is widened to one unit, so any pair of numbers works.
+        An empty x range is widened to one unit, so any pair of numbers works (see
+        :func:`x_range`).
         """
         n_features = int(state["gen_features"])
-        x_min, x_max = sorted((float(state["gen_x_min"]), float(state["gen_x_max"])))
         return cls(
             n_rows=int(state["gen_rows"]),
             n_features=n_features,
             coef=parse_coefficients(state["gen_coef"], n_features),
             intercept=float(state["gen_intercept"]),
             noise=float(state["gen_noise"]),
-            x_range=(x_min, x_max if x_max > x_min else x_min + 1.0),
+            x_range=x_range(state["gen_x_min"], state["gen_x_max"]),
             outlier_fraction=float(state["gen_outliers"]),
             seed=int(state["gen_seed"]),
         )
@@ -48,6 +48,12 @@ class GeneratorSpec:
     def generate_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`core.data.generate`."""
         return asdict(self)
+
+
+def x_range(low: float, high: float) -> tuple[float, float]:
+    """The generator's x range from its two ends: in order, an empty range widened to one unit."""
+    low, high = sorted((float(low), float(high)))
+    return low, high if high > low else low + 1.0
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ def rule_column(optimizer: str) -> str:
 
 
 def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
-    """Final parameters beside the closed form and, for generated data, the truth, each to 6
-    significant digits (a coefficient of 7e-07 reads so, not 0.0000)."""
+    """Final parameters beside the closed form and, for generated data, the truth.
+
+    Each reads to 6 significant digits, so a coefficient of 7e-07 reads so, not 0.0000.
+    """
     fit_intercept = run.fit_intercept
     columns = {
         rule_column(run.settings["optimizer"]): [*run.coef, run.intercept][

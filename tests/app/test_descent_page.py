@@ -373,7 +373,7 @@ def test_correlated_features_open_on_their_long_valley(app):
     ("low", "high", "said"),
     [
         (5.0, 5.0, "x is drawn from [5, 6]: an empty range is widened to one unit."),
-        (10.0, 0.0, "x is drawn from [0, 10]: the ends were given in reverse order."),
+        (10.0, 0.0, "x is drawn from [0, 10]: the ends were reversed."),
     ],
 )
 def test_the_generator_says_what_it_does_with_an_empty_or_reversed_x_range(app, low, high, said):
