@@ -23,13 +23,15 @@ user interface.
 from __future__ import annotations
 
 import math
+import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.analysis import tolerance_level
+from core.budget import Budget, Work
 from core.descent import DivergenceWarning, Run
 from core.objective import QuadraticLoss, Scaling
 from core.ols import ols
@@ -47,6 +49,9 @@ ARRIVED = 0.01
 
 #: Mini-batch rates tried at most by :func:`working_rate`: every third stop from the safe one down.
 MINI_BATCH_CANDIDATES = 6
+
+#: The advice search may take this many times the time the budget allows one call.
+SEARCH_BUDGETS = 3
 
 
 @dataclass(frozen=True)
@@ -269,7 +274,9 @@ def converged(run: Run, optimum_loss: float, rel_tol: float = ARRIVED) -> bool:
     return bool(run.history.loss[-1] <= level)
 
 
-def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | None:
+def working_rate(
+    X, y, ladder: Sequence[float], *, budget: Budget | None = None, **descend_kwargs
+) -> float | None:
     """The largest safe stop of ``ladder`` that the engine has run and seen converge here.
 
     Candidates are the stops from :func:`safe_rate` downward for rules with a
@@ -286,6 +293,11 @@ def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | Non
     y : array_like of shape (n_samples,)
     ladder : sequence of float
         The control's stops.
+    budget : Budget, optional
+        Limits the search: candidates are run a chunk at a time, largest first,
+        each chunk within the budget's memory, and only as many as its time
+        allows; the search stops at the first that converges, keeping no
+        candidate's history. None runs every candidate in one sweep.
     **descend_kwargs
         Every other argument of :func:`core.descend` (``optimizer``, ``epochs``,
         ``standardize``, ``l2``, ...), as the page would run it.
@@ -311,14 +323,54 @@ def working_rate(X, y, ladder: Sequence[float], **descend_kwargs) -> float | Non
         # Each mini-batch candidate costs a pass over the rows per epoch, and noisy steps
         # may need rates well below the full-batch limit: try a few, spread over decades.
         candidates = candidates[::3][:MINI_BATCH_CANDIDATES]
-    if not candidates:
-        return None
+    optimum_loss = float(optimum.loss)
+    one = trial_work(X.shape, descend_kwargs)
+    started = time.perf_counter()
     with warnings.catch_warnings():
         # A candidate that blows up is an answer here (not this rate), not a mistake.
         warnings.simplefilter("ignore", DivergenceWarning)
-        runs = sweep(X, y, candidates, **descend_kwargs)
-    return next((rate for rate, run in zip(candidates, runs, strict=True)
-                 if converged(run, optimum.loss)), None)  # fmt: skip
+        for chunk in _chunks(candidates, one, budget):
+            if budget is not None and _out_of_time(started, one, len(chunk), budget):
+                break
+            runs = sweep(X, y, chunk, **descend_kwargs)
+            for rate, run in zip(chunk, runs, strict=True):
+                if converged(run, optimum_loss):
+                    return rate
+    return None
+
+
+def _out_of_time(started: float, one: Work, rates: int, budget: Budget) -> bool:
+    """True when ``rates`` more trials would take the search past its time."""
+    spent = time.perf_counter() - started
+    return spent + replace(one, rates=rates).seconds > SEARCH_BUDGETS * budget.seconds
+
+
+def trial_work(shape: tuple[int, int], descend_kwargs: dict) -> Work:
+    """The sizes of one trial run of the advice search on data of ``shape`` (rows, features)."""
+    n, d = shape
+    return Work(
+        rows=n,
+        features=d,
+        epochs=int(descend_kwargs.get("epochs", 1000)),
+        batch_size=descend_kwargs.get("batch_size"),
+        fit_intercept=descend_kwargs.get("fit_intercept", True),
+    )
+
+
+def _chunks(candidates: list[float], one: Work, budget: Budget | None) -> list[list[float]]:
+    """The candidates in the sweeps that run them: one sweep, or chunks within ``budget``.
+
+    Each chunk fits the budget of one call; the search stops starting chunks
+    once the time spent and the next chunk's estimate would pass
+    :data:`SEARCH_BUDGETS` calls' time (runs that blow up or converge early
+    leave room for more).
+    """
+    if budget is None:
+        return [candidates] if candidates else []
+    if not budget.fits(one):
+        return []
+    size = budget.most_rates(replace(one, rates=len(candidates)))
+    return [candidates[i : i + size] for i in range(0, len(candidates), size)]
 
 
 def _spectrum(X, y, descend_kwargs: dict, standardize: bool) -> Spectrum:
@@ -333,12 +385,14 @@ def _spectrum(X, y, descend_kwargs: dict, standardize: bool) -> Spectrum:
     return Spectrum.of(loss.rescaled(Scaling.standardizing(loss)) if standardize else loss)
 
 
-def rate_advice(X, y, ladder: Sequence[float], **descend_kwargs) -> Advice:
+def rate_advice(
+    X, y, ladder: Sequence[float], *, budget: Budget | None = None, **descend_kwargs
+) -> Advice:
     """A rate that converged when run here; failing that, standardizing and a rate that works then.
 
     Parameters
     ----------
-    X, y, ladder, **descend_kwargs
+    X, y, ladder, budget, **descend_kwargs
         As for :func:`working_rate`.
 
     Returns
@@ -346,7 +400,16 @@ def rate_advice(X, y, ladder: Sequence[float], **descend_kwargs) -> Advice:
     Advice
         The reason names the condition number when standardizing is the fix.
     """
-    rate = working_rate(X, y, ladder, **descend_kwargs)
+    one = trial_work(np.shape(X), descend_kwargs)
+    if budget is not None and not budget.fits(one):
+        return Advice(
+            None,
+            False,
+            f"No rate was tried on this data: one trial run would need {budget.need(one)}, "
+            "more than this server allows for one run. Lower the epochs, or use fewer "
+            "features or larger batches, and a fix will be searched for.",
+        )
+    rate = working_rate(X, y, ladder, budget=budget, **descend_kwargs)
     epochs = descend_kwargs.get("epochs", 1000)
     if rate is not None:
         return Advice(
@@ -366,7 +429,7 @@ def rate_advice(X, y, ladder: Sequence[float], **descend_kwargs) -> Advice:
     if descend_kwargs.get("standardize", False):
         return Advice(None, False, f"No rate on the control converged within {epochs:,} epochs.")
     raw = _spectrum(*as_design(X, y), descend_kwargs, standardize=False)
-    std_rate = working_rate(X, y, ladder, **{**descend_kwargs, "standardize": True})
+    std_rate = working_rate(X, y, ladder, budget=budget, **{**descend_kwargs, "standardize": True})
     kappa = (
         "the loss is flat in one direction"
         if not np.isfinite(raw.condition)

@@ -9,9 +9,12 @@ import streamlit as st
 from charts.labels import parameter_names
 from charts.landscape import default_axes
 from core import Run
-from core.advice import working_rate
-from ui import compute, player, race, router, sidebar, views
+from core.advice import trial_work, working_rate
+from core.budget import OverBudget
+from ui import compute, player, race, router, sidebar, views, worker
+from ui.limits import server_budget
 from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS, RunSettings
+from ui.store import cached
 from ui.widgets import draw
 
 
@@ -30,13 +33,15 @@ def _plain(settings: RunSettings, standardize: bool) -> RunSettings:
     )
 
 
-@st.cache_data(max_entries=32, show_spinner="Finding rates that work on this data…")
+@cached("Finding rates that work on this data…")
 def _working_rate(key, _raw, plain: RunSettings) -> float | None:
     """The largest stop where ``plain`` descent converges here (core.advice.working_rate)."""
     prob = compute.problem(key, _raw)
     kwargs = plain.descend_kwargs(prob.X.shape[1])
     del kwargs["learning_rate"]
-    return working_rate(prob.X, prob.y, LEARNING_RATES, **kwargs)
+    work = replace(trial_work(prob.X.shape, kwargs), rates=len(LEARNING_RATES))
+    budget = server_budget()
+    return worker.run(work, working_rate, prob.X, prob.y, LEARNING_RATES, budget=budget, **kwargs)
 
 
 ctx = router.context()
@@ -144,16 +149,11 @@ problems = st.container()
 for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)
     name = race.label(i, run_settings)
-    too_many = run_settings.too_many_updates(n_rows)
-    if too_many:
-        problems.warning(
-            f"**{name}** was not run: {too_many}",
-            icon=":material/hourglass_disabled:",
-        )
-        continue
     try:
         runs.append((name, compute.run_descent(ctx.problem_key, ctx.raw, run_settings)))
         kept.append((run_settings, name))
+    except OverBudget as error:
+        problems.warning(f"**{name}** was not run. {error}", icon=":material/hourglass_disabled:")
     except ValueError as error:
         problems.error(f"**{name}** cannot run: {error}", icon=":material/error:")
 if not runs:

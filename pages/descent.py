@@ -8,6 +8,7 @@ from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
 from charts.landscape import default_axes
 from core import predict, regression_metrics
+from core.budget import OverBudget
 from core.data import PRESET_RUNS, preset_article
 from core.verdict import verdict
 from ui import compute, downloads, opening, player, router, tables, tutorial, views
@@ -33,12 +34,11 @@ with st.container():
         st.caption(opened)
 player.preload()
 
-too_many = settings.too_many_updates(len(problem.y))
-if too_many:
-    st.warning(f"This run was not started: {too_many}", icon=":material/hourglass_disabled:")
-    st.stop()
 try:
     run = player.runs_for(ctx, settings)[1]
+except OverBudget as error:
+    st.warning(f"This run was not started. {error}", icon=":material/hourglass_disabled:")
+    st.stop()
 except ValueError as error:
     st.error(f"These settings cannot run: {error}", icon=":material/error:")
     st.stop()

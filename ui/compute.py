@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
-import streamlit as st
 
 from core import (
-    DivergenceWarning,
     Fit,
     QuadraticLoss,
     Run,
@@ -27,11 +24,14 @@ from core import (
     sweep,
     train_test_split,
 )
-from core.advice import Advice
+from core.advice import Advice, trial_work
 from core.advice import rate_advice as core_rate_advice
 from core.data import PRESET_RUNS, Dataset, Table, bundled, generate, preset, read_csv_bytes
+from ui import worker
+from ui.limits import server_budget
 from ui.settings import LEARNING_RATES, RunSettings
 from ui.specs import DataSpec, ProblemKey
+from ui.store import cached
 
 #: Seed of the train/test split (fixed, so changing the run's seed keeps the same rows).
 SPLIT_SEED = 0
@@ -62,7 +62,7 @@ def read_only(value):
     return value
 
 
-@st.cache_resource(max_entries=16, show_spinner="Loading data…")
+@cached("Loading data…")
 def _load_dataset(spec: DataSpec, _raw: bytes | None) -> Dataset:
     if spec.source == "preset":
         return read_only(preset(spec.name))
@@ -105,7 +105,7 @@ def problem(key: ProblemKey, raw: bytes | None) -> Problem:
     return _problem(key, raw)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Preparing the data…")
+@cached("Preparing the data…")
 def _problem(key: ProblemKey, _raw) -> Problem:
     dataset = _load_dataset(key.data, _raw)
     features = list(key.features)
@@ -171,17 +171,23 @@ def _split(key: ProblemKey, X: np.ndarray, y: np.ndarray):
 
 
 def run_descent(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Run:
-    """Gradient descent on the problem ``key`` names, with ``settings``."""
+    """Gradient descent on the problem ``key`` names, with ``settings``.
+
+    Raises
+    ------
+    OverBudget
+        Before anything runs, when the run would need more than the server allows.
+    """
+    server_budget().check(settings.work(*_problem(key, raw).X.shape))
     return _run_descent(key, raw, settings)
 
 
-@st.cache_resource(max_entries=64, show_spinner="Running gradient descent…")
+@cached("Running gradient descent…")
 def _run_descent(key: ProblemKey, _raw, settings: RunSettings) -> Run:
     prob = _problem(key, _raw)
-    # The page explains a blown-up run itself; the notebook warning would only be noise.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        return read_only(descend(prob.X, prob.y, **settings.descend_kwargs(prob.X.shape[1])))
+    kwargs = settings.descend_kwargs(prob.X.shape[1])
+    work = settings.work(*prob.X.shape)
+    return read_only(worker.run(work, descend, prob.X, prob.y, **kwargs))
 
 
 def sweep_runs(
@@ -191,18 +197,23 @@ def sweep_runs(
 
     Cached without the settings' own learning rate, so moving it along ``rates``
     reuses the sweep.
+
+    Raises
+    ------
+    OverBudget
+        Before anything runs, when the sweep would need more than the server allows.
     """
+    server_budget().check(settings.work(*_problem(key, raw).X.shape, rates=len(rates)))
     return _sweep_runs(key, raw, replace(settings, learning_rate=0.0), tuple(map(float, rates)))
 
 
-@st.cache_resource(max_entries=16, show_spinner="Running gradient descent at every rate…")
+@cached("Running gradient descent at every rate…")
 def _sweep_runs(key: ProblemKey, _raw, settings: RunSettings, rates: tuple) -> tuple[Run, ...]:
     prob = _problem(key, _raw)
     kwargs = settings.descend_kwargs(prob.X.shape[1])
     del kwargs["learning_rate"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        return read_only(sweep(prob.X, prob.y, rates, **kwargs))
+    work = settings.work(*prob.X.shape, rates=len(rates))
+    return read_only(worker.run(work, sweep, prob.X, prob.y, rates, **kwargs))
 
 
 def rate_advice(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Advice:
@@ -210,12 +221,22 @@ def rate_advice(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Ad
     return _rate_advice(key, raw, settings)
 
 
-@st.cache_data(max_entries=32, show_spinner="Finding a rate that works…")
+@cached("Finding a rate that works…")
 def _rate_advice(key: ProblemKey, _raw, settings: RunSettings) -> Advice:
     prob = _problem(key, _raw)
     kwargs = settings.descend_kwargs(prob.X.shape[1])
     del kwargs["learning_rate"]
-    return core_rate_advice(prob.X, prob.y, LEARNING_RATES, **kwargs)
+    budget = server_budget()
+    # Every candidate, raw and standardized, as the most the search may run.
+    work = replace(trial_work(prob.X.shape, kwargs), rates=2 * len(LEARNING_RATES))
+    return worker.run(
+        work, core_rate_advice, prob.X, prob.y, LEARNING_RATES, budget=budget, **kwargs
+    )
+
+
+def most_rates(problem: Problem, settings: RunSettings, rates: int) -> int:
+    """How many of ``rates`` runs with ``settings`` one sweep may make here (0: not one)."""
+    return server_budget().most_rates(settings.work(*problem.X.shape, rates=rates))
 
 
 def digest(raw: bytes) -> str:
@@ -228,6 +249,6 @@ def parse_upload(raw: bytes) -> Table:
     return _parse_upload(digest(raw), raw)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Reading your file…")
+@cached("Reading your file…")
 def _parse_upload(content_digest: str, _raw: bytes) -> Table:
     return read_only(read_csv_bytes(_raw))

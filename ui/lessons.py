@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
 from core import (
     Fit,
@@ -40,6 +39,7 @@ from core.verdict import RULE_NAMES, Verdict, rule_limit
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA, RunSettings
 from ui.specs import ProblemKey
+from ui.store import cached
 
 #: The factor before the gradient's sum, per loss convention (over n).
 GRADIENT_FACTORS = {"mse": "2", "half_mse": "1"}
@@ -431,7 +431,7 @@ def ridge(problem_key: ProblemKey, raw: bytes | None, l2: float) -> tuple[Fit, S
     return _ridge(problem_key, raw, float(l2))
 
 
-@st.cache_data(max_entries=32, show_spinner="Solving with the penalty…")
+@cached("Solving with the penalty…")
 def _ridge(problem_key: ProblemKey, _raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
     prob = compute.problem(problem_key, _raw)
     fit = ols(prob.X, prob.y, fit_intercept=prob.loss.fit_intercept, l2=l2)

@@ -38,6 +38,7 @@ from charts.race import race_data
 from core.verdict import verdict
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEMA, RunSettings, nearest_rate
+from ui.store import cached
 
 HERE = Path(__file__).parent / "player"
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -86,17 +87,18 @@ _component = st.components.v2.component(
 )
 
 
-def rate_ladder(settings: RunSettings, n_rows: int) -> tuple[tuple[float, ...], int]:
+def rate_ladder(settings: RunSettings, problem) -> tuple[tuple[float, ...], int]:
     """The rates the player can switch between, and the index of the settings' rate.
 
     The whole ladder of the learning-rate control when a sweep of it stays
-    within :data:`SWEEP_UPDATES` updates; otherwise the stops around the
-    current rate that do. A typed rate that is not a stop joins the ladder, so
-    the run shown is always the run at the settings' own rate.
+    within :data:`SWEEP_UPDATES` updates and the server's budget; otherwise the
+    stops around the current rate that do. A typed rate that is not a stop
+    joins the ladder, so the run shown is always the run at the settings' own rate.
     """
     rate = settings.learning_rate
-    per_run = max(1, settings.updates(n_rows))
-    count = max(1, min(len(LEARNING_RATES), SWEEP_UPDATES // per_run))
+    per_run = max(1, settings.updates(len(problem.y)))
+    fits = compute.most_rates(problem, settings, len(LEARNING_RATES))
+    count = max(1, min(len(LEARNING_RATES), SWEEP_UPDATES // per_run, fits))
     at = LEARNING_RATES.index(nearest_rate(rate))
     start = min(max(0, at - count // 2), len(LEARNING_RATES) - count)
     rates = LEARNING_RATES[start : start + count]
@@ -129,7 +131,7 @@ def render(
     ``present`` shows one view at a time, wide and in large type, for a projector (the
     header carries it, so switching it sends no body).
     """
-    rates, selected = rate_ladder(settings, len(ctx.problem.y))
+    rates, selected = rate_ladder(settings, ctx.problem)
     base = replace(settings, learning_rate=0.0)
     body = _kept(
         "body",
@@ -225,7 +227,7 @@ def _browser_holds(element: str, key: str) -> bool:
 
 def runs_for(ctx, settings: RunSettings):
     """The ladder's runs for these settings (cached) and the one at the settings' rate."""
-    rates, selected = rate_ladder(settings, len(ctx.problem.y))
+    rates, selected = rate_ladder(settings, ctx.problem)
     base = replace(settings, learning_rate=0.0)
     runs = _kept(
         "runs",
@@ -267,7 +269,7 @@ class _Body:
         self.key = hashlib.sha1(self.data).hexdigest()[:16]
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached()
 def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _spectrum) -> _Body:
     problem = compute.problem(problem_key, _raw)
     runs = compute.sweep_runs(problem_key, _raw, settings, rates)
@@ -303,7 +305,7 @@ def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@cached()
 def _race_body(problem_key, _raw, settings, names, axes, log_loss, log_epochs, _runs) -> _Body:
     problem = compute.problem(problem_key, _raw)
     return _Body(

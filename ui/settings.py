@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core import LOSSES, MAX_EPOCHS, OPTIMIZERS, SCHEDULES
+from core.budget import Work
 from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
 from core.descent import TOL_ON
 from core.optimizers import HYPERPARAMETER_BOUNDS
@@ -40,10 +41,6 @@ DEFAULT_RATE = 0.05
 #: The largest decay (β, ρ) a control offers: the engine takes any value below 1, and a
 #: widget needs a closed end that is shown in full at four decimals.
 MAX_DECAY = 0.9999
-
-#: Mini-batch and stochastic runs above this many updates are not started: they
-#: would keep the page busy for minutes.
-MAX_UPDATES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -445,14 +442,15 @@ class RunSettings:
         per_epoch = 1 if self.batch_size is None else math.ceil(n_rows / self.batch_size)
         return per_epoch * self.epochs
 
-    def too_many_updates(self, n_rows: int) -> str | None:
-        """Why the run is not started (too many updates to finish soon), or None."""
-        updates = self.updates(n_rows)
-        if updates <= MAX_UPDATES:
-            return None
-        return (
-            f"it would make {updates:,} updates (more than {MAX_UPDATES:,}). "
-            "Use a larger batch or fewer epochs."
+    def work(self, n_rows: int, n_features: int, rates: int = 1) -> Work:
+        """The sizes of ``rates`` runs with these settings on ``n_rows`` × ``n_features`` data."""
+        return Work(
+            rows=n_rows,
+            features=n_features,
+            epochs=self.epochs,
+            rates=rates,
+            batch_size=self.batch_size,
+            fit_intercept=self.fit_intercept,
         )
 
 

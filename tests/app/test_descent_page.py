@@ -182,12 +182,13 @@ def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
     assert "w (a)" in app.table[0].value.index
 
 
-def test_a_run_too_long_to_finish_soon_is_not_started(app):
-    # 80 training rows, one row per update, 20,000 epochs: 1,600,000 updates.
+def test_a_run_over_the_servers_budget_is_not_started_and_says_what_to_lower(app):
+    # 80 training rows, one row per update, 20,000 epochs: 1,600,000 updates, ~100 s.
     app.radio(key="batch_mode").set_value("stochastic").run()
     app.number_input(key="epochs").set_value(20_000).run()
     assert not app.exception
-    assert any("1,600,000 updates" in w.value for w in app.warning)
+    said = next(w.value for w in app.warning if "was not started" in w.value)
+    assert "this server allows" in said and "lower the epochs to" in said
     assert not app.metric
     app.number_input(key="epochs").set_value(100).run()
     assert metric(app, "Epochs run") == "100"
