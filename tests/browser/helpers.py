@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import random
 import re
+import resource
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import urllib.error
@@ -78,12 +80,20 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def start_server(log: Path, script: str = "app.py") -> Iterator[Server]:
+def start_server(
+    log: Path,
+    script: str = "app.py",
+    *,
+    address_space: int | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
     """Run ``script`` (the app by default) from the repository root on a free port until the
     block ends.
 
     Ready when ``/_stcore/health`` answers; fails the test with the log's tail when the server
-    exits or does not answer within a minute. Its output goes to ``log``.
+    exits or does not answer within a minute. Its output goes to ``log``. ``address_space``
+    caps the server's virtual memory (bytes; its worker processes inherit the cap), as a
+    small shared machine would; ``env`` adds environment variables.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     port = _free_port()
@@ -105,9 +115,16 @@ def start_server(log: Path, script: str = "app.py") -> Iterator[Server]:
         "--server.fileWatcherType",
         "none",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+
+    def cap() -> None:
+        if address_space is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(
+            command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env, preexec_fn=cap
+        )
     running = Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     try:
@@ -350,3 +367,49 @@ def frames_sent(page: Page) -> list[int]:
         lambda ws: ws.on("framesent", lambda _payload: sent.__setitem__(0, sent[0] + 1)),
     )
     return sent
+
+
+class RssSampler(threading.Thread):
+    """Samples the resident memory (VmRSS) of a process and its descendants."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.every = every
+        self.peak = 0
+        self.samples = 0
+        self._stop_event = threading.Event()
+
+    def tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                try:
+                    todo += [int(child) for child in task.read_text().split()]
+                except OSError:
+                    continue
+        return pids
+
+    def rss(self) -> int:
+        total = 0
+        for pid in self.tree():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+            total += int(match.group(1)) * 1024 if match else 0
+        return total
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak = max(self.peak, self.rss())
+            self.samples += 1
+            self._stop_event.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        self.join(timeout=5)
+        return self.peak

@@ -13,11 +13,9 @@ import asyncio
 import re
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, async_playwright
@@ -29,6 +27,7 @@ from tests.browser.helpers import (
     REPO,
     RESET_QUIET_JS,
     SETTLED_JS,
+    RssSampler,
     line_csv,
 )
 
@@ -45,52 +44,6 @@ def slope(i: int) -> float:
 
 def names(i: int) -> tuple[str, str]:
     return f"a{i}", f"b{i}"
-
-
-class RssSampler(threading.Thread):
-    """Samples the resident memory (VmRSS) of a process and its descendants."""
-
-    def __init__(self, pid: int, every: float = 0.1) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.every = every
-        self.peak = 0
-        self.samples = 0
-        self._stop_event = threading.Event()
-
-    def tree(self) -> list[int]:
-        pids, todo = [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            pids.append(pid)
-            for task in Path(f"/proc/{pid}/task").glob("*/children"):
-                try:
-                    todo += [int(child) for child in task.read_text().split()]
-                except OSError:
-                    continue
-        return pids
-
-    def rss(self) -> int:
-        total = 0
-        for pid in self.tree():
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-            total += int(match.group(1)) * 1024 if match else 0
-        return total
-
-    def run(self) -> None:
-        while not self._stop_event.is_set():
-            self.peak = max(self.peak, self.rss())
-            self.samples += 1
-            self._stop_event.wait(self.every)
-
-    def stop(self) -> int:
-        self._stop_event.set()
-        self.join(timeout=5)
-        return self.peak
 
 
 @dataclass
