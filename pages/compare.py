@@ -34,9 +34,9 @@ def _plain(settings: RunSettings, standardize: bool) -> RunSettings:
 
 
 @cached("Finding rates that work on this data…")
-def _working_rate(key, _raw, plain: RunSettings) -> float | None:
+def _working_rate(key, _upload, plain: RunSettings) -> float | None:
     """The largest stop where ``plain`` descent converges here (core.advice.working_rate)."""
-    prob = compute.problem(key, _raw)
+    prob = compute.problem(key, _upload)
     kwargs = plain.descend_kwargs(prob.X.shape[1])
     del kwargs["learning_rate"]
     work = replace(trial_work(prob.X.shape, kwargs), rates=len(LEARNING_RATES))
@@ -58,7 +58,7 @@ data = race.RaceData(
     standardize=settings.standardize,
     n_rows=n_rows,
     working_rate=lambda standardize: _working_rate(
-        ctx.problem_key, ctx.raw, _plain(settings, standardize)
+        ctx.problem_key, ctx.upload, _plain(settings, standardize)
     ),
 )
 race.init_race(state, data)
@@ -150,7 +150,7 @@ for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)
     name = race.label(i, run_settings)
     try:
-        runs.append((name, compute.run_descent(ctx.problem_key, ctx.raw, run_settings)))
+        runs.append((name, compute.run_descent(ctx.problem_key, ctx.upload, run_settings)))
         kept.append((run_settings, name))
     except OverBudget as error:
         problems.warning(f"**{name}** was not run. {error}", icon=":material/hourglass_disabled:")

@@ -57,7 +57,7 @@ def _use(rate: float | None, standardize: bool) -> None:
 
 def _explain_divergence() -> None:
     """The verdict, and a fix the engine has run and seen converge on this data."""
-    advice = compute.rate_advice(ctx.problem_key, ctx.raw, settings)
+    advice = compute.rate_advice(ctx.problem_key, ctx.upload, settings)
     shown = "The charts show the run up to its last finite epoch." if run.diverged else ""
     st.error(f"{said.sentence} {shown}", icon=":material/trending_up:")
     if advice.rate is not None:
@@ -115,7 +115,7 @@ st.caption(
     "Dashed: the closed-form optimum. The address bar holds these settings: copy it to share "
     "this run."
 )
-if ctx.raw is not None:
+if ctx.upload is not None:
     st.caption("Shared links carry the settings, not your file: whoever opens it uploads it again.")
 
 

@@ -46,7 +46,7 @@ L2_STOPS = (0.0, *(float(f"{m * 10.0**e:g}") for e in range(-3, 3) for m in (1, 
 def _run(run_settings: dict) -> Run | None:
     """The cached run, or None after saying why it cannot run."""
     try:
-        return compute.run_descent(ctx.problem_key, ctx.raw, run_settings)
+        return compute.run_descent(ctx.problem_key, ctx.upload, run_settings)
     except ValueError as error:
         st.error(f"These settings cannot run: {error}", icon=":material/error:")
         return None
@@ -380,8 +380,8 @@ def ridge_section(axes: tuple[int, int] | None) -> None:
         format_func=lambda v: f"{v:g}",
         persist_state="session",
     )
-    plain_fit, plain_spectrum = lessons.ridge(ctx.problem_key, ctx.raw, 0.0)
-    ridge_fit, ridge_spectrum = lessons.ridge(ctx.problem_key, ctx.raw, l2)
+    plain_fit, plain_spectrum = lessons.ridge(ctx.problem_key, ctx.upload, 0.0)
+    ridge_fit, ridge_spectrum = lessons.ridge(ctx.problem_key, ctx.upload, l2)
     data_loss = ridge_fit.loss - l2 * float(ridge_fit.coef @ ridge_fit.coef)
     for column, (label, now, before) in zip(
         st.columns(3),

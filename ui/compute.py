@@ -1,6 +1,6 @@
 """Cached engine calls. Every cache key is made of settings and the data's content digest.
 
-Uploaded bytes are passed as ``_raw`` (not hashed: the digest in ``spec``
+Uploaded bytes are passed as ``_upload`` (not hashed: the digest in ``spec``
 stands for them), so two sessions share a cached result only when they
 uploaded the very same file.
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
+import weakref
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,9 +41,9 @@ SPLIT_SEED = 0
 MIN_TEST_ROWS = 3
 
 
-def load_dataset(spec: DataSpec, raw: bytes | None = None) -> Dataset:
-    """The dataset ``spec`` names; ``raw`` holds an upload's bytes."""
-    return _load_dataset(spec, raw)
+def load_dataset(spec: DataSpec, upload: Table | None = None) -> Dataset:
+    """The dataset ``spec`` names; ``upload`` holds an upload's parsed table."""
+    return _load_dataset(spec, upload)
 
 
 def read_only(value):
@@ -63,14 +65,14 @@ def read_only(value):
 
 
 @cached("Loading data…")
-def _load_dataset(spec: DataSpec, _raw: bytes | None) -> Dataset:
+def _load_dataset(spec: DataSpec, _upload: bytes | None) -> Dataset:
     if spec.source == "preset":
         return read_only(preset(spec.name))
     if spec.source == "bundled":
         return read_only(bundled(spec.name))
     if spec.source == "generate":
         return read_only(generate(**spec.generator.generate_kwargs()))
-    table = _parse_upload(spec.digest, _raw)
+    table = _upload
     target = table.columns[-1]
     return Dataset(
         name=spec.name,
@@ -100,14 +102,14 @@ class Problem:
     split_note: str | None = None
 
 
-def problem(key: ProblemKey, raw: bytes | None) -> Problem:
+def problem(key: ProblemKey, upload: Table | None) -> Problem:
     """The split, loss statistics, closed form and stability of the problem ``key`` names."""
-    return _problem(key, raw)
+    return _problem(key, upload)
 
 
 @cached("Preparing the data…")
-def _problem(key: ProblemKey, _raw) -> Problem:
-    dataset = _load_dataset(key.data, _raw)
+def _problem(key: ProblemKey, _upload) -> Problem:
+    dataset = _load_dataset(key.data, _upload)
     features = list(key.features)
     X, y = dataset.table.xy(key.target, features)
     Xtr, ytr, Xte, yte, split_note = _split(key, X, y)
@@ -170,7 +172,7 @@ def _split(key: ProblemKey, X: np.ndarray, y: np.ndarray):
     return X[train], y[train], X[test], y[test], None
 
 
-def run_descent(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Run:
+def run_descent(key: ProblemKey, upload: Table | None, settings: RunSettings) -> Run:
     """Gradient descent on the problem ``key`` names, with ``settings``.
 
     Raises
@@ -178,20 +180,20 @@ def run_descent(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Ru
     OverBudget
         Before anything runs, when the run would need more than the server allows.
     """
-    server_budget().check(settings.work(*_problem(key, raw).X.shape))
-    return _run_descent(key, raw, settings)
+    server_budget().check(settings.work(*_problem(key, upload).X.shape))
+    return _run_descent(key, upload, settings)
 
 
 @cached("Running gradient descent…")
-def _run_descent(key: ProblemKey, _raw, settings: RunSettings) -> Run:
-    prob = _problem(key, _raw)
+def _run_descent(key: ProblemKey, _upload, settings: RunSettings) -> Run:
+    prob = _problem(key, _upload)
     kwargs = settings.descend_kwargs(prob.X.shape[1])
     work = settings.work(*prob.X.shape)
     return read_only(worker.run(work, descend, prob.X, prob.y, **kwargs))
 
 
 def sweep_runs(
-    key: ProblemKey, raw: bytes | None, settings: RunSettings, rates: tuple[float, ...]
+    key: ProblemKey, upload: Table | None, settings: RunSettings, rates: tuple[float, ...]
 ) -> tuple[Run, ...]:
     """One run per learning rate in ``rates``, every other setting as in ``settings``.
 
@@ -203,27 +205,27 @@ def sweep_runs(
     OverBudget
         Before anything runs, when the sweep would need more than the server allows.
     """
-    server_budget().check(settings.work(*_problem(key, raw).X.shape, rates=len(rates)))
-    return _sweep_runs(key, raw, replace(settings, learning_rate=0.0), tuple(map(float, rates)))
+    server_budget().check(settings.work(*_problem(key, upload).X.shape, rates=len(rates)))
+    return _sweep_runs(key, upload, replace(settings, learning_rate=0.0), tuple(map(float, rates)))
 
 
 @cached("Running gradient descent at every rate…")
-def _sweep_runs(key: ProblemKey, _raw, settings: RunSettings, rates: tuple) -> tuple[Run, ...]:
-    prob = _problem(key, _raw)
+def _sweep_runs(key: ProblemKey, _upload, settings: RunSettings, rates: tuple) -> tuple[Run, ...]:
+    prob = _problem(key, _upload)
     kwargs = settings.descend_kwargs(prob.X.shape[1])
     del kwargs["learning_rate"]
     work = settings.work(*prob.X.shape, rates=len(rates))
     return read_only(worker.run(work, sweep, prob.X, prob.y, rates, **kwargs))
 
 
-def rate_advice(key: ProblemKey, raw: bytes | None, settings: RunSettings) -> Advice:
+def rate_advice(key: ProblemKey, upload: Table | None, settings: RunSettings) -> Advice:
     """A fix for a run that diverges: a rate (and standardizing) run here and seen to converge."""
-    return _rate_advice(key, raw, settings)
+    return _rate_advice(key, upload, settings)
 
 
 @cached("Finding a rate that works…")
-def _rate_advice(key: ProblemKey, _raw, settings: RunSettings) -> Advice:
-    prob = _problem(key, _raw)
+def _rate_advice(key: ProblemKey, _upload, settings: RunSettings) -> Advice:
+    prob = _problem(key, _upload)
     kwargs = settings.descend_kwargs(prob.X.shape[1])
     del kwargs["learning_rate"]
     budget = server_budget()
@@ -244,11 +246,22 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def parse_upload(raw: bytes) -> Table:
-    """Parse uploaded bytes (cached on their content); raises ``DataError`` with advice."""
-    return _parse_upload(digest(raw), raw)
+#: The parsed table of every upload some session still holds, by content digest.
+_UPLOADS: weakref.WeakValueDictionary[str, Table] = weakref.WeakValueDictionary()
+_UPLOADS_LOCK = threading.Lock()
 
 
-@cached("Reading your file…")
-def _parse_upload(content_digest: str, _raw: bytes) -> Table:
-    return read_only(read_csv_bytes(_raw))
+def parse_upload(raw: bytes) -> tuple[str, Table]:
+    """Uploaded bytes' digest and parsed table; raises ``DataError`` with advice.
+
+    The same content is parsed once and its table shared by every session
+    holding it, for as long as one does; the bytes themselves are not kept.
+    """
+    content = digest(raw)
+    with _UPLOADS_LOCK:
+        table = _UPLOADS.get(content)
+    if table is None:
+        table = read_only(read_csv_bytes(raw))
+        with _UPLOADS_LOCK:
+            table = _UPLOADS.setdefault(content, table)
+    return content, table

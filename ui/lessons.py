@@ -27,6 +27,7 @@ from core import (
 )
 from core.advice import safe_rate
 from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
+from core.data import Table
 from core.geometry import (
     equal_scale,
     hessian_slice,
@@ -426,14 +427,14 @@ def lesson_rate(spectrum: Spectrum) -> float:
     return spectrum.best_lr if np.isfinite(spectrum.condition) else spectrum.max_stable_lr / 2
 
 
-def ridge(problem_key: ProblemKey, raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
+def ridge(problem_key: ProblemKey, upload: Table | None, l2: float) -> tuple[Fit, Spectrum]:
     """Closed form and spectrum of the sidebar's problem with L2 strength ``l2`` instead."""
-    return _ridge(problem_key, raw, float(l2))
+    return _ridge(problem_key, upload, float(l2))
 
 
 @cached("Solving with the penalty…")
-def _ridge(problem_key: ProblemKey, _raw: bytes | None, l2: float) -> tuple[Fit, Spectrum]:
-    prob = compute.problem(problem_key, _raw)
+def _ridge(problem_key: ProblemKey, _upload: Table | None, l2: float) -> tuple[Fit, Spectrum]:
+    prob = compute.problem(problem_key, _upload)
     fit = ols(prob.X, prob.y, fit_intercept=prob.loss.fit_intercept, l2=l2)
     return fit, Spectrum.of(replace(prob.loss, l2=l2))
 

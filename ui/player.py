@@ -137,7 +137,7 @@ def render(
         "body",
         (ctx.problem_key, base, rates, axes, feature, log_loss, window),
         lambda: _body(
-            ctx.problem_key, ctx.raw, base, rates, axes, feature, log_loss, window, ctx.spectrum
+            ctx.problem_key, ctx.upload, base, rates, axes, feature, log_loss, window, ctx.spectrum
         ),
     )
     header = {
@@ -178,7 +178,9 @@ def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) 
         Log axes: the gap L − L* and the epoch.
     """
     names = tuple(name for name, _ in runs)
-    body = _race_body(ctx.problem_key, ctx.raw, settings, names, axes, log_loss, log_epochs, runs)
+    body = _race_body(
+        ctx.problem_key, ctx.upload, settings, names, axes, log_loss, log_epochs, runs
+    )
     _send(RACE_KEY, body, {"mode": "race"})
 
 
@@ -232,7 +234,7 @@ def runs_for(ctx, settings: RunSettings):
     runs = _kept(
         "runs",
         (ctx.problem_key, base, rates),
-        lambda: compute.sweep_runs(ctx.problem_key, ctx.raw, base, rates),
+        lambda: compute.sweep_runs(ctx.problem_key, ctx.upload, base, rates),
     )
     return runs, runs[selected]
 
@@ -270,9 +272,11 @@ class _Body:
 
 
 @cached()
-def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _spectrum) -> _Body:
-    problem = compute.problem(problem_key, _raw)
-    runs = compute.sweep_runs(problem_key, _raw, settings, rates)
+def _body(
+    problem_key, _upload, settings, rates, axes, feature, log_loss, window, _spectrum
+) -> _Body:
+    problem = compute.problem(problem_key, _upload)
+    runs = compute.sweep_runs(problem_key, _upload, settings, rates)
     params = settings.optimizer_params
     full = settings.batch_size is None
     # Batched steps are noisy: a rate the full-batch limit allows may still diverge, and
@@ -306,8 +310,8 @@ def _body(problem_key, _raw, settings, rates, axes, feature, log_loss, window, _
 
 
 @cached()
-def _race_body(problem_key, _raw, settings, names, axes, log_loss, log_epochs, _runs) -> _Body:
-    problem = compute.problem(problem_key, _raw)
+def _race_body(problem_key, _upload, settings, names, axes, log_loss, log_epochs, _runs) -> _Body:
+    problem = compute.problem(problem_key, _upload)
     return _Body(
         race_data(
             list(_runs),

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import Spectrum
-from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset
+from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table
 from core.verdict import verdict
 from ui import compute, data_choice, opening
 from ui.compute import Problem
@@ -33,10 +34,10 @@ from ui.state import (
     RATE_SHOWN_BEFORE,
     RATE_TYPED,
     START_AND_STOP,
-    UPLOAD_BYTES,
     UPLOAD_ERROR,
     UPLOAD_FILE,
     UPLOAD_NAME,
+    UPLOAD_TABLE,
     URL_KEYS,
 )
 from ui.widgets import draw, section
@@ -54,7 +55,7 @@ class Context:
     """What the pages need from the sidebar: the data, the problem and the run settings."""
 
     dataset: Dataset
-    raw: bytes | None
+    upload: Table | None
     problem_key: ProblemKey
     problem: Problem
     settings: RunSettings
@@ -71,6 +72,20 @@ def _on_upload() -> None:
     file = st.session_state.get(UPLOAD_FILE)
     if file is not None:
         data_choice.accept_upload(st.session_state, file.name, file.getvalue())
+        _forget_upload_bytes(file)
+
+
+def _forget_upload_bytes(file) -> None:
+    """Drop the uploaded bytes Streamlit holds for this session: the parsed table is kept.
+
+    Streamlit keeps every uploaded file in memory until its session ends (a 48 MB
+    upload cost each session 48-150 MiB). Its in-memory store can remove one file,
+    as ``st.chat_input`` does; other stores keep theirs.
+    """
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    if ctx is not None and hasattr(manager, "remove_file"):
+        manager.remove_file(session_id=ctx.session_id, file_id=file.file_id)
 
 
 def _data_widgets() -> None:
@@ -104,7 +119,7 @@ def _data_widgets() -> None:
             on_change=_on_upload,
             help="Comma, semicolon, tab or space separated; a header row is optional.",
         )
-        if st.session_state.get(UPLOAD_BYTES) is None:
+        if st.session_state.get(UPLOAD_TABLE) is None:
             st.info("Upload a CSV to fit it. Until then the default example is shown.")
         elif st.session_state.get(UPLOAD_ERROR):
             st.caption(f"Still fitting {st.session_state[UPLOAD_NAME]}, the last file that worked.")
@@ -280,7 +295,7 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
         chosen.spec,
         lambda state: (
             compute.problem(
-                _problem_key(state, chosen.spec, target, features), chosen.raw
+                _problem_key(state, chosen.spec, target, features), chosen.upload
             ).stability
         ),
         url_keys,
@@ -301,13 +316,13 @@ def render() -> Context:
         st.header("Model", divider="gray")
         _model_widgets(own_split=opening.preset_run(chosen.spec) is not None)
         key = _problem_key(s, chosen.spec, target, features)
-        prob = compute.problem(key, chosen.raw)
+        prob = compute.problem(key, chosen.upload)
         if prob.split_note:
             st.caption(prob.split_note)
         st.header("Descent", divider="gray")
         _descent_widgets(len(prob.y))
         settings = run_settings(s, len(prob.y))
-        context = Context(chosen.dataset, chosen.raw, key, prob, settings, chosen.problem)
+        context = Context(chosen.dataset, chosen.upload, key, prob, settings, chosen.problem)
         st.markdown(
             rate_badge(
                 context.spectrum,

@@ -14,9 +14,11 @@ import streamlit as st
 from ui.settings import DEFAULTS, from_query, to_query
 
 _URL_READ = "_url_read"
-#: The uploaded file widget, and the last upload that parsed (bytes, file name) or why not.
+#: The uploaded file widget, and the last upload that parsed (its parsed table, content
+#: digest and file name) or why not. The bytes themselves are not kept.
 UPLOAD_FILE = "upload_file"
-UPLOAD_BYTES = "_upload_bytes"
+UPLOAD_TABLE = "_upload_table"
+UPLOAD_DIGEST = "_upload_digest"
 UPLOAD_NAME = "_upload_name"
 UPLOAD_ERROR = "_upload_error"
 #: Names of the settings a shared link carried with invalid values, and of those it set.

@@ -29,3 +29,16 @@ def test_a_cached_problem_is_shared_and_cannot_be_changed():
     dataset = compute.load_dataset(key.data)
     with pytest.raises(ValueError, match="read-only"):
         dataset.table.values[0, 0] = 1.0
+
+
+def test_an_upload_keeps_its_parsed_table_once_per_content_and_no_bytes():
+    from ui.data_choice import accept_upload, spec_of
+
+    raw = b"x,y\n1,2\n2,4.1\n3,5.9\n4,8.2\n"
+    first, second = {"data_source": "upload"}, {"data_source": "upload"}
+    accept_upload(first, "a.csv", raw)
+    accept_upload(second, "b.csv", bytes(raw))
+    assert not any(isinstance(v, bytes | bytearray) for v in (*first.values(), *second.values()))
+    (spec_a, table_a), (spec_b, table_b) = spec_of(first), spec_of(second)
+    assert table_a is table_b and spec_a.digest == spec_b.digest
+    assert table_a.columns == ["x", "y"] and spec_a.name == "a.csv"
