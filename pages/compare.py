@@ -12,6 +12,7 @@ from core import Run
 from core.advice import working_rate
 from ui import compute, player, race, router, sidebar, views
 from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS, RunSettings
+from ui.text import full_names, md_name, md_text
 from ui.widgets import draw
 
 
@@ -60,11 +61,12 @@ race.init_race(state, data)
 
 st.title("Compare")
 st.caption(
-    f"{ctx.dataset.description} Every run fits **{problem.target_name}** on the same "
-    f"{n_rows:,} training rows from the same start (weights {settings.init_coef:g}, "
+    f"{md_text(ctx.dataset.description)} Every run fits **{md_name(problem.target_name)}** on "
+    f"the same {n_rows:,} training rows from the same start (weights {settings.init_coef:g}, "
     f"bias {settings.init_intercept:g}) with the same shuffle seed and the same "
     f"**{settings.epochs:,} epochs**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
-    "parameters and the budget come from the sidebar."
+    "parameters and the budget come from the sidebar.",
+    help=full_names([problem.target_name]),
 )
 
 player.preload()
@@ -155,7 +157,7 @@ for i in range(count):
         runs.append((name, compute.run_descent(ctx.problem_key, ctx.raw, run_settings)))
         kept.append((run_settings, name))
     except ValueError as error:
-        problems.error(f"**{name}** cannot run: {error}", icon=":material/error:")
+        problems.error(f"**{name}** cannot run: {md_text(str(error))}", icon=":material/error:")
 if not runs:
     st.stop()
 
