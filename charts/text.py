@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 
-#: The most characters of a name a chart shows (a narrow map's axis title holds about
-#: this many); longer names end in an ellipsis.
+#: The most characters of a name a chart or a page shows (a narrow map's axis title, or a
+#: table's row label beside two columns of numbers, holds about this many); longer names
+#: end in an ellipsis.
 NAME_CHARS = 32
 
 #: Characters that steer the direction of the text after them (marks, embeddings,

@@ -19,11 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from charts.text import WORD_JOINER, isolated, shortened
-
-#: The most characters of a name a sentence, label or table cell shows; longer names end
-#: in an ellipsis, and :func:`full_names` gives them whole for a tooltip.
-TEXT_CHARS = 48
+from charts.text import NAME_CHARS, WORD_JOINER, isolated, shortened
 
 #: ASCII punctuation: CommonMark lets each be escaped with a backslash, and shows the
 #: character itself.
@@ -66,8 +62,8 @@ def md_text(text: str) -> str:
 
 def md_name(name: str) -> str:
     """A name for a sentence, a widget label or a table cell: shortened to
-    :data:`TEXT_CHARS` characters, then :func:`md_text`."""
-    return md_text(shortened(str(name), TEXT_CHARS))
+    :data:`charts.text.NAME_CHARS` characters, as on the charts, then :func:`md_text`."""
+    return md_text(shortened(str(name), NAME_CHARS))
 
 
 def full_names(names: Iterable[str]) -> str | None:
@@ -75,5 +71,5 @@ def full_names(names: Iterable[str]) -> str | None:
 
     One paragraph per name; None when every name is shown whole, so no tooltip is drawn.
     """
-    long = [md_text(name) for name in names if len(str(name)) > TEXT_CHARS]
+    long = [md_text(name) for name in names if len(str(name)) > NAME_CHARS]
     return "\n\n".join(["In full:", *long]) if long else None

@@ -69,9 +69,9 @@ def test_the_descent_caption_escapes_file_target_and_features(descent):
         f"Uploaded file {md_text(FILE_NAME)}. Fitting **{md_name(TARGET)}**"
     )
     assert f"from {', '.join(map(md_name, FEATURES))} on " in caption.value
-    assert (
-        caption.proto.help == full_names([TARGET, *FEATURES]) == (f"In full:\n\n{HOSTILE['long']}")
-    )
+    assert caption.proto.help == full_names([TARGET, *FEATURES])
+    assert f"\n\n{HOSTILE['long']}" in caption.proto.help
+    assert f"\n\n{md_text(HOSTILE['anchor'])}" in caption.proto.help
     assert any(
         c.value.startswith(f"Predicted against actual {md_name(TARGET)} for")
         for c in descent.main.caption

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from charts.text import NAME_CHARS
 from charts.text import WORD_JOINER as WJ
 from core import descend
 from tests.hostile_names import FILE_NAME, HOSTILE, TARGET, hostile_csv
 from ui import compute, lessons, tables
 from ui.specs import DataSpec, ProblemKey
-from ui.text import TEXT_CHARS, full_names, md_name, md_text
+from ui.text import full_names, md_name, md_text
 
 FSI, PDI = "\u2068", "\u2069"
 
@@ -93,7 +94,7 @@ def test_the_parameters_table_escapes_feature_names_in_its_row_labels():
 
 def test_a_long_name_is_shortened_in_text_and_given_whole_for_a_tooltip():
     long = HOSTILE["long"]
-    assert md_name(long) == long[: TEXT_CHARS - 1] + "…"
+    assert md_name(long) == long[: NAME_CHARS - 1] + "…"
     assert md_name(HOSTILE["bold"]) == md_text(HOSTILE["bold"])
     assert full_names(["x", HOSTILE["bold"]]) is None
     assert full_names(["x", long, "*" * 60]) == f"In full:\n\n{long}\n\n{md_text('*' * 60)}"
