@@ -12,6 +12,7 @@ from charts import style
 from charts.labels import joined, showing
 from charts.ranges import padded_range
 from charts.sampling import thin_rows
+from charts.text import plotly_text
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,8 @@ def predicted_vs_actual_figure(
     y_pred : array_like of shape (n_samples,)
         Predictions of the model.
     target_name : str
-        Name of the target, for the axis titles.
+        Name of the target, for the axis titles (shown as typed, see
+        :func:`charts.text.plotly_text`).
     max_points : int
         Most points drawn (a seeded sample); the title says when rows were thinned.
     height : int
@@ -135,6 +137,7 @@ def predicted_vs_actual_figure(
     """
     points = Points.thinned(y, y_pred, max_points)
     bounds = diagonal_range(points.x, points.y)
+    target = plotly_text(target_name)
     fig = go.Figure(
         [
             points.trace("rows"),
@@ -149,9 +152,9 @@ def predicted_vs_actual_figure(
     fig.update_layout(
         **style.base_layout(height, legend=style.LEGEND_INSIDE | {"x": 0.02, "xanchor": "left"}),
         title={"text": joined("Predicted against actual", points.note)},
-        xaxis={"title": {"text": f"actual {target_name}"}, "range": bounds, "constrain": "domain"},
+        xaxis={"title": {"text": f"actual {target}"}, "range": bounds, "constrain": "domain"},
         yaxis={
-            "title": {"text": f"predicted {target_name}"},
+            "title": {"text": f"predicted {target}"},
             "range": bounds,
             "scaleanchor": "x",
         },
@@ -181,7 +184,7 @@ def sets_side_by_side_figure(
     coef, intercept : float
         The fitted line, drawn on every panel.
     feature_name, target_name : str
-        Axis titles.
+        Axis titles (shown as typed, see :func:`charts.text.plotly_text`).
     height : int
 
     Returns
@@ -190,12 +193,13 @@ def sets_side_by_side_figure(
         Per panel, in order: the set's points, then the line.
     """
     labels = list(sets)
+    feature, target = plotly_text(feature_name), plotly_text(target_name)
     fig = make_subplots(
         rows=1,
         cols=len(labels),
         shared_yaxes=True,
         horizontal_spacing=0.03,
-        subplot_titles=[f"set {label}" for label in labels],
+        subplot_titles=[f"set {plotly_text(label)}" for label in labels],
     )
     xs = np.concatenate([x for x, _ in sets.values()])
     ys = np.concatenate([y for _, y in sets.values()])
@@ -208,11 +212,10 @@ def sets_side_by_side_figure(
                 x=x,
                 y=y,
                 mode="markers",
-                name=f"set {label}",
+                name=f"set {plotly_text(label)}",
                 showlegend=False,
                 marker={"color": style.DATA, "size": 9, "line": {"color": style.INK, "width": 1}},
-                hovertemplate=f"{feature_name} = %{{x:.4g}}<br>{target_name} = %{{y:.4g}}"
-                "<extra></extra>",
+                hovertemplate=f"{feature} = %{{x:.4g}}<br>{target} = %{{y:.4g}}<extra></extra>",
             ),
             row=1,
             col=col,
@@ -226,8 +229,8 @@ def sets_side_by_side_figure(
             row=1,
             col=col,
         )
-        fig.update_xaxes(range=x_range, title={"text": feature_name}, row=1, col=col)
-    fig.update_yaxes(range=y_range, title={"text": target_name}, row=1, col=1)
+        fig.update_xaxes(range=x_range, title={"text": feature}, row=1, col=col)
+    fig.update_yaxes(range=y_range, title={"text": target}, row=1, col=1)
     fig.update_layout(
         **style.base_layout(height, legend=style.LEGEND_BELOW, margin=style.MARGIN_BELOW)
     )

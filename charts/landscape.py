@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from charts import style
 from charts.ranges import below_blowup, clip_path
+from charts.text import plotly_text
 from core import Fit, QuadraticLoss, grid_around, loss_surface, stack_theta
 from core.geometry import most_elongated_pair
 
@@ -207,8 +208,8 @@ def landscape(
 
 
 def _hover(x_name: str, y_name: str, loss_field: str | None = None) -> str:
-    """Hover text naming both parameters and, when ``loss_field`` is given, the loss."""
-    lines = [f"{x_name} = %{{x:.4g}}", f"{y_name} = %{{y:.4g}}"]
+    """Hover text naming both parameters (as typed) and, when ``loss_field`` is given, the loss."""
+    lines = [f"{plotly_text(x_name)} = %{{x:.4g}}", f"{plotly_text(y_name)} = %{{y:.4g}}"]
     if loss_field:
         lines.append(f"loss = %{{{loss_field}:.4g}}")
     return "<br>".join(lines) + "<extra></extra>"

@@ -15,6 +15,7 @@ from charts.labels import value
 from charts.landscape import contour_trace, optimum_marker, path_style
 from charts.ranges import clip_path, finite
 from charts.sampling import curve_indices
+from charts.text import plotly_text
 from core import Surface
 from core.verdict import loss_gap
 
@@ -205,7 +206,7 @@ def _path_on(surface: Surface, path: np.ndarray) -> go.Scatter:
 
 
 def _fix_axes(fig: go.Figure, surface: Surface, names: Sequence[str], col: int | None) -> None:
-    """Title each axis, span the grid, and keep one length per unit on both axes.
+    """Title each axis (names as typed), span the grid, and keep one length per unit on both axes.
 
     ``scaleanchor`` ties the vertical axis to the horizontal one at a ratio of 1;
     ``constrain="domain"`` narrows the map rather than widening a range past its grid.
@@ -213,10 +214,13 @@ def _fix_axes(fig: go.Figure, surface: Surface, names: Sequence[str], col: int |
     at = {} if col is None else {"row": 1, "col": col}
     anchor = "x" if col in (None, 1) else f"x{col}"
     fig.update_xaxes(
-        title={"text": names[0]}, range=[surface.u[0], surface.u[-1]], constrain="domain", **at
+        title={"text": plotly_text(names[0])},
+        range=[surface.u[0], surface.u[-1]],
+        constrain="domain",
+        **at,
     )
     fig.update_yaxes(
-        title={"text": names[1]},
+        title={"text": plotly_text(names[1])},
         range=[surface.v[0], surface.v[-1]],
         scaleanchor=anchor,
         scaleratio=1,

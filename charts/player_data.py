@@ -34,6 +34,7 @@ from charts.landscape import (
 )
 from charts.ranges import below_blowup, padded_range
 from charts.sampling import curve_indices, frame_epochs, path_epochs
+from charts.text import label, plotly_text, scene_text
 from core import Fit, QuadraticLoss, Run, stack_theta
 from core.verdict import Limit, loss_gap
 
@@ -90,6 +91,25 @@ def run_path(
     shown = path_epochs(frames)
     along = np.union1d(shown[shown <= last], [last])
     return theta[along], along.astype(np.float64)
+
+
+def name_labels(params: Sequence[str], **named: str) -> dict:
+    """Names from the data in each form the player shows them, every one as typed.
+
+    ``params`` (parameter names) and each of ``named`` (``feature=…``) as Plotly's
+    SVG text (:func:`charts.text.plotly_text`: axis titles, hover templates), the
+    parameters again as 3D axis titles (``sceneParams``, :func:`charts.text.scene_text`),
+    and all as plain ``words`` for the player's sentences (:func:`charts.text.label`).
+    """
+    return {
+        **{key: plotly_text(name) for key, name in named.items()},
+        "params": [plotly_text(name) for name in params],
+        "sceneParams": [scene_text(name) for name in params],
+        "words": {
+            **{key: label(name) for key, name in named.items()},
+            "params": [label(name) for name in params],
+        },
+    }
 
 
 def last_finite_epoch(run: Run) -> int:
@@ -176,7 +196,8 @@ def player_data(
     dict
         JSON-able (no NaN or infinity): ``rates``, ``regimes``, ``limit`` (its
         sentence and the rate where divergence starts), ``frames``
-        (epochs of the epoch scrubber), ``labels``, ``style``, ``fit``,
+        (epochs of the epoch scrubber), ``labels`` (the data's names in the
+        forms of :func:`name_labels`), ``style``, ``fit``,
         ``surface`` (with its content ``key``) and ``runs``, one per rate with
         its stopping reason, loss curves and their range, the fit line and loss
         at each of its frame epochs (``steps``), its path on the surface and
@@ -234,11 +255,9 @@ def player_data(
         "limit": _limit_data(limit, rule_name),
         "frames": frames.tolist(),
         "labels": {
-            "feature": feature_names[feature],
-            "target": target_name,
+            **name_labels(ls.names, feature=feature_names[feature], target=target_name),
             "loss": title,
             "rule": rule_name,
-            "params": list(ls.names),
             "logLoss": bool(log_loss),
             "heldOthers": loss.n_params > len(ls.axes),
             "otherFeatures": d > 1,
@@ -398,7 +417,7 @@ def _run_data(
     }
     final = theta[-1]
     data["final"] = {
-        "params": [f"{name} = {value(v)}" for name, v in zip(names, final, strict=True)],
+        "params": [f"{label(name)} = {value(v)}" for name, v in zip(names, final, strict=True)],
         "loss": value(float(train[-1])),
     }
     return data

@@ -19,7 +19,14 @@ import numpy as np
 from charts import style
 from charts.labels import loss_title
 from charts.landscape import Landscape, checked_axes, default_axes, landscape, within_bowl
-from charts.player_data import STOP_WORDS, last_finite_epoch, rounded, run_path, surface_data
+from charts.player_data import (
+    STOP_WORDS,
+    last_finite_epoch,
+    name_labels,
+    rounded,
+    run_path,
+    surface_data,
+)
 from charts.ranges import below_blowup
 from charts.sampling import curve_indices, frame_epochs
 from core import Fit, QuadraticLoss, Run, stack_theta
@@ -94,8 +101,10 @@ def race_data(
     dict
         JSON-able (no NaN or infinity): ``mode`` ("race"), ``frames``,
         ``epochRange`` (up to the last epoch where some run still changes),
-        ``lossRange``, ``labels``, ``style``, ``lossOptimum``, ``surface``, and
-        ``runs``, each with its ``name``, ``color``, stopping reason, loss
+        ``lossRange``, ``labels`` (parameter names as
+        :func:`charts.player_data.name_labels` gives them), ``style``,
+        ``lossOptimum``, ``surface``, and ``runs``, each with its ``name``,
+        ``color``, stopping reason, loss
         ``curve`` (per update when it has one), ``marks`` (its loss at every
         frame epoch, held at its last once it stopped) and ``path``.
 
@@ -146,9 +155,9 @@ def race_data(
         "epochRange": [0, end],
         "lossRange": _loss_range(shown, optimum, log_loss),
         "labels": {
+            **name_labels(ls.names),
             "loss": f"gap to the optimum L − L*, {title}" if log_loss else title,
             "surfaceLoss": title,
-            "params": list(ls.names),
             "logLoss": bool(log_loss),
             "logEpochs": bool(log_epochs),
             "heldOthers": loss.n_params > len(ls.axes),

@@ -15,6 +15,7 @@ from ui import compute, player, race, router, sidebar, views, worker
 from ui.limits import server_budget
 from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS, RunSettings
 from ui.store import cached
+from ui.text import full_names, md_name, md_text
 from ui.widgets import draw
 
 
@@ -65,11 +66,12 @@ race.init_race(state, data)
 
 st.title("Compare")
 st.caption(
-    f"{ctx.dataset.description} Every run fits **{problem.target_name}** on the same "
-    f"{n_rows:,} training rows from the same start (weights {settings.init_coef:g}, "
+    f"{md_text(ctx.dataset.description)} Every run fits **{md_name(problem.target_name)}** on "
+    f"the same {n_rows:,} training rows from the same start (weights {settings.init_coef:g}, "
     f"bias {settings.init_intercept:g}) with the same shuffle seed and the same "
     f"**{settings.epochs:,} epochs**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
-    "parameters and the budget come from the sidebar."
+    "parameters and the budget come from the sidebar.",
+    help=full_names([problem.target_name]),
 )
 
 player.preload()
@@ -155,7 +157,7 @@ for i in range(count):
     except OverBudget as error:
         problems.warning(f"**{name}** was not run. {error}", icon=":material/hourglass_disabled:")
     except ValueError as error:
-        problems.error(f"**{name}** cannot run: {error}", icon=":material/error:")
+        problems.error(f"**{name}** cannot run: {md_text(str(error))}", icon=":material/error:")
 if not runs:
     st.stop()
 

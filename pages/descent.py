@@ -14,6 +14,7 @@ from core.verdict import verdict
 from ui import compute, downloads, opening, player, router, tables, tutorial, views
 from ui.settings import surface_window
 from ui.state import OPENED_NOTE
+from ui.text import full_names, md_name, md_text
 from ui.widgets import draw, section
 
 ctx = router.context()
@@ -22,9 +23,10 @@ settings = ctx.settings
 
 st.title("Descent")
 st.caption(
-    f"{ctx.dataset.description.rstrip('.')}. Fitting **{problem.target_name}** from "
-    f"{', '.join(problem.feature_names)} on {len(problem.y):,} training rows. "
-    "Change the learning rate in the sidebar and watch every view follow; press ▶ to replay."
+    f"{md_text(ctx.dataset.description.rstrip('.'))}. Fitting **{md_name(problem.target_name)}** "
+    f"from {', '.join(map(md_name, problem.feature_names))} on {len(problem.y):,} training rows. "
+    "Change the learning rate in the sidebar and watch every view follow; press ▶ to replay.",
+    help=full_names([problem.target_name, *problem.feature_names]),
 )
 # Lines that come and go sit in containers that are always drawn, so the player keeps its
 # place on the page: moved, the browser would re-create it (and ask for its data again).
@@ -40,7 +42,7 @@ except OverBudget as error:
     st.warning(f"This run was not started. {error}", icon=":material/hourglass_disabled:")
     st.stop()
 except ValueError as error:
-    st.error(f"These settings cannot run: {error}", icon=":material/error:")
+    st.error(f"These settings cannot run: {md_text(str(error))}", icon=":material/error:")
     st.stop()
 
 said = verdict(
@@ -180,8 +182,8 @@ if len(problem.feature_names) > 1:
         key="pred_vs_actual",
     )
     st.caption(
-        f"Predicted against actual {problem.target_name} for the {len(problem.y):,} training "
-        f"rows: R² = {regression_metrics(problem.y, fitted).r2:.4g}. A row on the dashed "
+        f"Predicted against actual {md_name(problem.target_name)} for the {len(problem.y):,} "
+        f"training rows: R² = {regression_metrics(problem.y, fitted).r2:.4g}. A row on the dashed "
         "diagonal is predicted exactly; the farther off it, the larger its error."
     )
 
@@ -212,12 +214,16 @@ if box is not None:
         inputs = st.columns(min(4, len(problem.feature_names)))
         x_new = [
             inputs[j % len(inputs)].number_input(
-                name, value=float(problem.X[:, j].mean()), key=f"predict_{j}", format="%.6g"
+                md_name(name),
+                value=float(problem.X[:, j].mean()),
+                help=full_names([name]),
+                key=f"predict_{j}",
+                format="%.6g",
             )
             for j, name in enumerate(problem.feature_names)
         ]
         y_new = float(predict([x_new], run.coef, run.intercept)[0])
-        st.markdown(f"Predicted **{problem.target_name}** = `{y_new:.6g}`")
+        st.markdown(f"Predicted **{md_name(problem.target_name)}** = `{y_new:.6g}`")
 
 box = section("Take it with you: history, run record, reproducing script", "open_downloads")
 if box is not None:

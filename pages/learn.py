@@ -28,6 +28,7 @@ from core.verdict import verdict
 from ui import compute, lessons, router
 from ui.lessons import describe, tex
 from ui.settings import OPTIMIZER_LABELS, SCHEMA
+from ui.text import full_names, md_name, md_text
 
 ctx = router.context()
 problem = ctx.problem
@@ -48,7 +49,7 @@ def _run(run_settings: dict) -> Run | None:
     try:
         return compute.run_descent(ctx.problem_key, ctx.upload, run_settings)
     except ValueError as error:
-        st.error(f"These settings cannot run: {error}", icon=":material/error:")
+        st.error(f"These settings cannot run: {md_text(str(error))}", icon=":material/error:")
         return None
 
 
@@ -65,8 +66,10 @@ def _theta_path(run: Run) -> np.ndarray:
 
 st.title("Learn")
 st.caption(
-    f"{ctx.dataset.description} Everything below uses the sidebar's data: **{n_rows:,} training "
-    f"rows** of {problem.target_name} against {', '.join(problem.feature_names)}."
+    f"{md_text(ctx.dataset.description)} Everything below uses the sidebar's data: **{n_rows:,} "
+    f"training rows** of {md_name(problem.target_name)} against "
+    f"{', '.join(map(md_name, problem.feature_names))}.",
+    help=full_names([problem.target_name, *problem.feature_names]),
 )
 st.markdown(
     "One loss convention everywhere, as chosen in the sidebar: "

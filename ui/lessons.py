@@ -41,6 +41,7 @@ from ui import compute
 from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA, RunSettings
 from ui.specs import ProblemKey
 from ui.store import cached
+from ui.text import md_name
 
 #: The factor before the gradient's sum, per loss convention (over n).
 GRADIENT_FACTORS = {"mse": "2", "half_mse": "1"}
@@ -485,14 +486,18 @@ def equal_scale_note(shown: list[str], target: str, axes: tuple[int, int], d: in
     Standardized, every parameter is in the target's units (a weight per standard
     deviation of its feature), so equal lengths are equal amounts. On the raw
     features they are when :func:`core.geometry.units_differ` says nothing differs.
+    The parameter and target names are shown as typed, long ones shortened
+    (:func:`ui.text.md_name`).
     """
+    first, second = (md_name(name) for name in shown[:2])
+    target = md_name(target)
     text = (
         "Both maps use one length per unit on both axes, so a round bowl looks round and a "
         "narrow valley narrow."
     )
     if units_differ(axes, d):
         text += (
-            f" On the raw map {shown[0]} and {shown[1]} need not share a unit (a weight is in "
+            f" On the raw map {first} and {second} need not share a unit (a weight is in "
             f"{target} per unit of its feature, the intercept in {target}), so its shape "
             "compares numbers, not like with like"
         )

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui import sidebar
 from ui.state import CONTEXT, URL_PROBLEMS, init_state, sync_url
+from ui.text import md_text
 
 #: Set to 1 (the page tests do) to let a page's exception through instead of the
 #: friendly message, so a test sees the page break.
@@ -51,8 +52,8 @@ def route() -> None:
         with st.container():
             if context.data_problem:
                 st.warning(
-                    f"{context.data_problem} Until that is fixed in the sidebar, this shows "
-                    f"the example “{context.dataset.name}”.",
+                    f"{md_text(context.data_problem)} Until that is fixed in the sidebar, this "
+                    f"shows the example “{context.dataset.name}”.",
                     icon=":material/warning:",
                 )
         st.session_state[CONTEXT] = context

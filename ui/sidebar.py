@@ -40,6 +40,7 @@ from ui.state import (
     UPLOAD_TABLE,
     URL_KEYS,
 )
+from ui.text import md_name, md_text
 from ui.widgets import draw, section
 
 REGIME_BADGES = {
@@ -122,10 +123,11 @@ def _data_widgets() -> None:
         if st.session_state.get(UPLOAD_TABLE) is None:
             st.info("Upload a CSV to fit it. Until then the default example is shown.")
         elif st.session_state.get(UPLOAD_ERROR):
-            st.caption(f"Still fitting {st.session_state[UPLOAD_NAME]}, the last file that worked.")
+            name = md_name(st.session_state[UPLOAD_NAME])
+            st.caption(f"Still fitting {name}, the last file that worked.")
     error = st.session_state.get(UPLOAD_ERROR)
     if error and source == "upload":
-        st.error(error, icon=":material/error:")
+        st.error(md_text(error), icon=":material/error:")
 
 
 def _x_range_note(low: float, high: float, drawn: tuple[float, float]) -> str:
@@ -160,7 +162,7 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
         notes.append(f"{table.dropped_rows:,} rows dropped for missing values")
     if table.skipped_columns:
         why = [
-            f"{name} ({_SKIPPED.get(table.skip_reasons.get(name), 'not numeric')})"
+            f"{md_name(name)} ({_SKIPPED.get(table.skip_reasons.get(name), 'not numeric')})"
             for name in table.skipped_columns
         ]
         notes.append("left out: " + ", ".join(why))
@@ -310,7 +312,7 @@ def render() -> Context:
         _data_widgets()
         chosen = data_choice.choose(s)
         if chosen.problem:
-            st.error(chosen.problem, icon=":material/error:")
+            st.error(md_text(chosen.problem), icon=":material/error:")
         target, features = _column_widgets(chosen.dataset)
         _open_new_data(chosen, target, features)
         st.header("Model", divider="gray")

@@ -14,6 +14,7 @@ from charts.labels import parameter_names
 from core import Metrics, Run, Stability, predict, regression_metrics
 from ui.compute import Problem
 from ui.settings import OPTIMIZER_LABELS
+from ui.text import md_name
 
 
 def rule_column(optimizer: str) -> str:
@@ -25,6 +26,8 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
     """Final parameters beside the closed form and, for generated data, the truth.
 
     Each reads to 6 significant digits, so a coefficient of 7e-07 reads so, not 0.0000.
+    For ``st.table``, whose cells are Markdown and do not wrap a long word: the feature
+    names in the row labels are shortened and escaped (:func:`ui.text.md_name`).
     """
     fit_intercept = run.fit_intercept
     columns = {
@@ -37,7 +40,7 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
         columns["true"] = [*problem.true_coef, problem.true_intercept][
             : run.coef.size + fit_intercept
         ]
-    labels = parameter_names(problem.feature_names, fit_intercept)
+    labels = parameter_names([md_name(name) for name in problem.feature_names], fit_intercept)
     return pd.DataFrame(columns, index=labels).map(lambda v: f"{v:.6g}")
 
 

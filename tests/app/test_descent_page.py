@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, TIMEOUT
 from ui.state import START_AND_STOP
+from ui.text import md_text
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_settings_that_cannot_run_get_a_message(app):
     app.selectbox(key="schedule").set_value("cosine").run()
     app.number_input(key="min_lr").set_value(5.0).run()
     assert not app.exception
-    assert any("cosine min_lr" in e.value for e in app.error)
+    assert any(md_text("cosine min_lr") in e.value for e in app.error)
 
 
 def opened_from(query: dict) -> AppTest:
@@ -178,7 +179,7 @@ def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
     app.file_uploader(key="upload_file").set_value(("bad.csv", b"\x00\x01\x02binary", "text/csv"))
     app.run()
     assert not app.exception
-    assert any("bad.csv" in e.value for e in app.sidebar.error)
+    assert any(md_text("bad.csv") in e.value for e in app.sidebar.error)
     assert "w (a)" in app.table[0].value.index
 
 
@@ -340,7 +341,7 @@ def test_after_a_refused_upload_the_sidebar_names_the_file_still_fitted(app):
     upload(app, "good.csv", good.encode())
     app.file_uploader(key="upload_file").set_value(("bad.csv", b"\x00\x01binary", "text/csv"))
     app.run()
-    assert any("Still fitting good.csv" in c.value for c in app.sidebar.caption)
+    assert any(f"Still fitting {md_text('good.csv')}" in c.value for c in app.sidebar.caption)
 
 
 def test_a_hidden_setting_keeps_its_value(app):

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -63,6 +64,20 @@ class Server:
         if not self.log.exists():
             return "(no log)"
         return "\n".join(self.log.read_text("utf-8", "replace").splitlines()[-lines:])
+
+
+#: Schemes that never reach the network.
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+
+def outside(urls: list[str], server_url: str) -> list[str]:
+    """The URLs among ``urls`` that would reach a host other than the app's own server."""
+    own = urlsplit(server_url).netloc
+    return [
+        url
+        for url in urls
+        if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != own
+    ]
 
 
 def _free_port() -> int:

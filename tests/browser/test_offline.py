@@ -13,28 +13,18 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.helpers import (
+    LOCAL_SCHEMES,
     assert_charts_drawn,
     choose,
     line_csv,
     open_app,
+    outside,
     settle,
     sidebar,
     upload,
 )
 
 pytestmark = pytest.mark.browser
-
-#: Schemes that never reach the network.
-LOCAL_SCHEMES = {"data", "blob", "about"}
-
-
-def _outside(urls: list[str], server_url: str) -> list[str]:
-    own = urlsplit(server_url).netloc
-    return [
-        url
-        for url in urls
-        if urlsplit(url).scheme not in LOCAL_SCHEMES and urlsplit(url).netloc != own
-    ]
 
 
 def test_the_outside_check_catches_other_hosts() -> None:
@@ -46,7 +36,7 @@ def test_the_outside_check_catches_other_hosts() -> None:
         "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/x/24px.svg",
         "http://127.0.0.1:9999/other-port",
     ]
-    assert _outside(urls, server) == [urls[3], urls[4]]
+    assert outside(urls, server) == [urls[3], urls[4]]
 
 
 def test_every_page_and_flow_asks_only_the_server(page: Page, server) -> None:
@@ -71,9 +61,9 @@ def test_every_page_and_flow_asks_only_the_server(page: Page, server) -> None:
             face => face.family.includes('Material Symbols') && face.status === 'loaded')"""
     )
     favicon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
-    assert _outside([favicon], server.url) == [], favicon
+    assert outside([favicon], server.url) == [], favicon
     assert len(requested) > 50, "the recorder saw too little"
-    assert _outside(requested, server.url) == []
+    assert outside(requested, server.url) == []
 
 
 def test_the_app_works_with_every_other_host_blocked(page: Page, server) -> None:

@@ -10,6 +10,9 @@
 //   surface and map and a loss curve each; one epoch scrubber moves them all.
 // The 3D scene is built once per surface; afterwards only its paths are restyled. Each
 // view is a figure of its own, so a mode that shows one view at a time can hide the rest.
+// Names from the data arrive ready for where they go (charts/text.py): `labels.params` and
+// the like for Plotly's SVG text, `labels.sceneParams` for 3D axis titles, `labels.words`
+// for the sentences, which are set as textContent; the markup written with innerHTML is ours.
 
 const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
 const PATH_MARKER = 5;
@@ -354,8 +357,8 @@ class Stage {
       tickfont: { size: 12 },
     });
     layout.scene = {
-      xaxis: axis(b.labels.params[0], [sf.u[0], sf.u[sf.u.length - 1]]),
-      yaxis: axis(b.labels.params[1], [sf.v[0], sf.v[sf.v.length - 1]]),
+      xaxis: axis(b.labels.sceneParams[0], [sf.u[0], sf.u[sf.u.length - 1]]),
+      yaxis: axis(b.labels.sceneParams[1], [sf.v[0], sf.v[sf.v.length - 1]]),
       zaxis: axis(b.labels.surfaceLoss || b.labels.loss, sf.zRange),
       aspectmode: "manual",
       aspectratio: { x: 1, y: 1, z: 0.75 },
@@ -848,7 +851,7 @@ class Ladder extends Stage {
     status.textContent = `η = ${rate} · epoch ${st.epoch} · loss ${loss} · ${verdict} ` +
       `(final: ${run.final.params.join(", ")}, loss ${run.final.loss})`;
     const v = this.el.views;
-    const lbl = b.labels;
+    const lbl = b.labels.words;
     const line = run.steps.line[st.step];
     v.fit.alt.textContent = `Fit: ${lbl.target} against ${lbl.feature}, the data as points, ` +
       `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
@@ -1042,7 +1045,7 @@ class Race extends Stage {
     });
     status.textContent = `Epoch ${epoch}. ${said.join("; ")}.`;
     const v = this.el.views;
-    const params = b.labels.params.join(" and ");
+    const params = b.labels.words.params.join(" and ");
     v.loss.alt.textContent = `Loss per epoch of every run, one colour each: ${said.join("; ")}.`;
     const at = b.runs.map((run, i) => {
       const n = states[i].count - 1;
