@@ -11,12 +11,16 @@ The server's share alone is timed from the key press until the server's message 
 the rerun finished (``script_finished``) reaches the page. Memory is read twice: a class
 on one example (the sessions share the cached runs) and a class where every student
 generates their own data (each session adds its own cached runs, up to the caches' limits).
+Last, twenty sessions change the rate every 3-5 s, alone and then beside one session that
+opens the heaviest link the server's budget runs, again and again: the ratio of their
+rerun times says how much one heavy session costs the rest of the class.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import random
 import statistics
 import time
 from contextlib import ExitStack
@@ -31,6 +35,12 @@ from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, 
 SUITE = "A class on one server (12 sessions in one Streamlit server, driven by Chromium)"
 
 SESSIONS = 12
+#: The class tweaking beside one heavy session, and the rate changes each of them makes.
+CLASS = 20
+CLASS_TWEAKS = 4
+#: The heaviest link the default budget runs: one stochastic pass over 800,000 training
+#: rows (a million generated), about 8 s of engine work for every rate it is opened at.
+HEAVY = "/?data_source=generate&gen_rows=1000000&batch_mode=stochastic&epochs=1&learning_rate="
 #: Fresh page loads timed for the server's CPU per load, and tweaks per session.
 LOADS = 3
 TWEAKS = 6
@@ -218,11 +228,74 @@ async def _measure(browser, url: str, pid: int) -> list[Row]:
     ]
 
 
+async def _class_tweaks(pages: list[Page]) -> list[float]:
+    """Every page changes the rate every 3-5 s; the server's rerun times, in ms."""
+    rng = random.Random(0)
+
+    async def student(page: Page) -> list[float]:
+        served = []
+        for key in _keys(CLASS_TWEAKS):
+            await asyncio.sleep(rng.uniform(3, 5))
+            served.append((await _tweak_ms(page, key))[1])
+        return served
+
+    return [t for times in await asyncio.gather(*map(student, pages)) for t in times]
+
+
+async def _heavy_session(browser, url: str, stop: asyncio.Event) -> int:
+    """Open the heaviest link at new rates, one after another, until ``stop``; the count."""
+    context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    page, opened = await context.new_page(), 0
+    while not stop.is_set():
+        await page.goto(f"{url}{HEAVY}{0.001 * (opened + 1):g}")
+        await page.wait_for_function(DRAWN_JS, polling=250, timeout=TIMEOUT_MS)
+        opened += 1
+    await context.close()
+    return opened
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+async def _beside_a_heavy_session(browser, url: str) -> list[Row]:
+    """The class's reruns alone, then beside one session running the heaviest allowed job."""
+    pages = [await _open(browser, url) for _ in range(CLASS)]
+    for page in pages:
+        await _focus_rate(page)
+    alone = await _class_tweaks(pages)
+    stop = asyncio.Event()
+    heavy = asyncio.ensure_future(_heavy_session(browser, url, stop))
+    await asyncio.sleep(5)  # the heavy job is under way
+    beside = await _class_tweaks(pages)
+    stop.set()
+    heavy_runs = await heavy
+    for page in pages:
+        await page.context.close()
+    label = f"{CLASS} sessions changing the rate every 3-5 s: server's rerun"
+    return [
+        Row(f"{label}, alone (median)", _med(alone), "ms"),
+        Row(f"{label}, alone (p95)", _p95(alone), "ms"),
+        Row(f"{label}, beside one heavy session (median)", _med(beside), "ms"),
+        Row(f"{label}, beside one heavy session (p95)", _p95(beside), "ms"),
+        Row(
+            "  ratio of medians, beside a heavy session to alone",
+            _med(beside) / _med(alone),
+            "x",
+            "≤ 2",
+        ),
+        Row("  ratio of p95, beside a heavy session to alone", _p95(beside) / _p95(alone), "x"),
+        Row("heavy runs (800,000 stochastic updates each) finished meanwhile", heavy_runs, ""),
+    ]
+
+
 async def _run(url: str, pid: int) -> list[Row]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            return await _measure(browser, url, pid)
+            rows = await _measure(browser, url, pid)
+            return rows + await _beside_a_heavy_session(browser, url)
         finally:
             await browser.close()
 
