@@ -228,23 +228,22 @@ def _browser_holds(element: str, key: str) -> bool:
 
 
 def runs_for(ctx, settings: RunSettings):
-    """The ladder's runs for these settings (cached) and the one at the settings' rate."""
+    """The ladder's runs for these settings (cached) and the one at the settings' rate.
+
+    The runs stay in the server's one byte-bounded store, not in the session, so a
+    class of sessions holds each sweep once and never more than the store allows.
+    """
     rates, selected = rate_ladder(settings, ctx.problem)
-    base = replace(settings, learning_rate=0.0)
-    runs = _kept(
-        "runs",
-        (ctx.problem_key, base, rates),
-        lambda: compute.sweep_runs(ctx.problem_key, ctx.upload, base, rates),
-    )
+    runs = compute.sweep_runs(ctx.problem_key, ctx.upload, settings, rates)
     return runs, runs[selected]
 
 
 def _kept(name: str, key: tuple, make):
     """``make()``, kept in this session for as long as ``key`` stays equal.
 
-    A rerun that changes only the rate finds the same sweep and body here by a
-    plain comparison, skipping the hashing of its arguments that a cache lookup
-    costs on every rerun.
+    A rerun that changes only the rate finds the same body here by a plain
+    comparison, skipping the hashing of its arguments that a cache lookup costs
+    on every rerun.
     """
     kept = _memory()
     held = kept.get(name)
