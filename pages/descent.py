@@ -11,7 +11,7 @@ from core import predict, regression_metrics
 from core.budget import OverBudget
 from core.data import PRESET_RUNS, preset_article
 from core.verdict import verdict
-from ui import compute, downloads, opening, player, router, tables, tutorial, views
+from ui import compute, downloads, player, router, tables, tutorial, views
 from ui.settings import surface_window
 from ui.state import OPENED_NOTE
 from ui.text import full_names, md_name, md_text
@@ -128,9 +128,9 @@ def _article() -> None:
     if article is None:
         return
     with st.expander(f"The article beside this run: {article.title}", expanded=True):
-        st.dataframe(tutorial.article_table(article, run, problem))
+        st.dataframe(tutorial.article_table(article, run, problem, ctx.dataset.features))
         st.markdown(article.differences)
-        changed = tutorial.changed_settings(PRESET_RUNS[key.name], st.session_state)
+        changed = tutorial.changed_settings(PRESET_RUNS[key.name], ctx.dataset, st.session_state)
         if changed:
             st.info(
                 "Your settings differ from the tutorial's (" + ", ".join(changed) + "), so "
@@ -140,7 +140,7 @@ def _article() -> None:
             st.button(
                 "Back to the tutorial's settings",
                 on_click=st.session_state.update,
-                kwargs=opening.preset_state(PRESET_RUNS[key.name]),
+                kwargs=tutorial.tutorial_state(PRESET_RUNS[key.name], ctx.dataset),
             )
 
 

@@ -6,13 +6,13 @@ Pure functions (no streamlit): the Descent page shows their table and sentences.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from core import Run, predict, regression_metrics
-from core.data import Article, PresetRun
+from core.data import Article, Dataset, PresetRun
 from ui.compute import Problem
 from ui.opening import preset_state
 from ui.settings import SCHEMA
@@ -21,8 +21,14 @@ from ui.settings import SCHEMA
 AGREE_DIGITS = 6
 
 
-def measured(read: str, run: Run, problem: Problem) -> float:
+def measured(
+    read: str, run: Run, problem: Problem, article_features: Sequence[str] | None = None
+) -> float:
     """The number ``read`` names (see :class:`core.data.Printed`) in ``run``; NaN if not there.
+
+    ``coef@e:j`` is the weight of the article's ``j``-th feature
+    (``article_features[j]``; the run's own ``j``-th without them): NaN when the
+    run does not fit that feature.
 
     Raises
     ------
@@ -36,7 +42,8 @@ def measured(read: str, run: Run, problem: Problem) -> float:
     if epoch and at > run.epochs_run:
         return math.nan
     if name == "coef":
-        return float(h.coef[at, int(arg)])
+        column = _column(int(arg), problem.feature_names, article_features)
+        return math.nan if column is None else float(h.coef[at, column])
     if name == "intercept":
         return float(h.intercept[at])
     if name == "loss":
@@ -54,17 +61,31 @@ def measured(read: str, run: Run, problem: Problem) -> float:
     raise ValueError(f"a run shows no {read!r}")
 
 
+def _column(j: int, fitted: Sequence[str], article: Sequence[str] | None) -> int | None:
+    """The run's column of the article's ``j``-th feature, or None when it is not fitted."""
+    name = article[j] if article is not None and j < len(article) else None
+    if name is None:
+        return j if article is None and j < len(fitted) else None
+    return fitted.index(name) if name in fitted else None
+
+
 def agrees(value: float, reference: float, digits: int = AGREE_DIGITS) -> bool:
     """True when ``value`` equals ``reference`` to ``digits`` significant digits."""
     scale = max(abs(reference), 1e-300)
     return math.isfinite(value) and abs(value - reference) <= 0.5 * 10 ** (1 - digits) * scale
 
 
-def article_table(article: Article, run: Run, problem: Problem) -> pd.DataFrame:
-    """One row per printed number: the article's digits, its code's, Downhill's run's."""
+def article_table(
+    article: Article, run: Run, problem: Problem, article_features: Sequence[str]
+) -> pd.DataFrame:
+    """One row per printed number: the article's digits, its code's, Downhill's run's.
+
+    ``article_features`` are the features the article fits, in its order; a weight
+    of one the run does not fit reads "—".
+    """
     rows = []
     for printed in article.numbers:
-        value = measured(printed.read, run, problem)
+        value = measured(printed.read, run, problem, article_features)
         rows.append(
             {
                 "quantity": printed.quantity,
@@ -77,8 +98,19 @@ def article_table(article: Article, run: Run, problem: Problem) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("quantity")
 
 
-def changed_settings(run: PresetRun, state: Mapping[str, Any]) -> list[str]:
+def tutorial_state(run: PresetRun, dataset: Dataset) -> dict[str, Any]:
+    """Every sidebar setting the tutorial runs with, its target and features included."""
+    return {
+        **preset_state(run),
+        "target": dataset.target,
+        "features": list(dataset.features),
+    }
+
+
+def changed_settings(run: PresetRun, dataset: Dataset, state: Mapping[str, Any]) -> list[str]:
     """The settings that differ from the tutorial's, by name, as the sidebar labels them."""
     return [
-        SCHEMA[key].label for key, value in preset_state(run).items() if state.get(key) != value
+        SCHEMA[key].label
+        for key, value in tutorial_state(run, dataset).items()
+        if state.get(key) != value
     ]

@@ -385,3 +385,18 @@ def test_the_generator_says_what_it_does_with_an_empty_or_reversed_x_range(app, 
     app.number_input(key="gen_x_max").set_value(high).run()
     assert not app.exception, app.exception
     assert said in [c.value for c in app.sidebar.caption]
+
+
+def test_a_tutorial_without_one_of_its_features_shows_its_article_and_says_so(app):
+    """Regression: dropping x3 from the three-features tutorial crashed the article panel."""
+    app.selectbox(key="preset").set_value("tutorial_3_features_sgd").run()
+    app.multiselect(key="features").set_value(["x1", "x2"]).run()
+    assert not app.exception, app.exception
+    table = frame(app, "Downhill's run")
+    assert "—" in table["Downhill's run"].tolist()  # the weight of x3, not fitted here
+    said = next(i.value for i in app.info if "differ from the tutorial" in i.value)
+    assert "Features (x)" in said
+    next(b for b in app.button if b.label == "Back to the tutorial's settings").click().run()
+    assert not app.exception
+    assert app.multiselect(key="features").value == ["x1", "x2", "x3"]
+    assert "—" not in frame(app, "Downhill's run")["Downhill's run"].tolist()
