@@ -323,7 +323,7 @@ def verdict(
     outcome, growth, diverged_at = _outcome(run, trust_growth=not proven)
     name = _rule_name(rule, params)
     batched = batched or (run is not None and run.steps is not None)
-    sentence = _theory_sentence(name, learning_rate, regime, limit, batched)
+    sentence = _theory_sentence(name, learning_rate, regime, limit, batched, rule)
     if outcome is not None:
         sentence += " " + _run_sentence(outcome, growth, diverged_at, regime)
     return Verdict(rule, name, learning_rate, regime, limit, outcome, growth, diverged_at, sentence)
@@ -344,7 +344,26 @@ def _rule_name(rule: str, params: Mapping[str, float]) -> str:
     return RULE_NAMES[rule] + (f" ({', '.join(parts)})" if parts else "")
 
 
-def _theory_sentence(name: str, rate: float, regime: str, limit: Limit, batched: bool) -> str:
+#: How each rule without a closed-form limit sizes its steps.
+_ADAPTIVE_STEPS = {
+    "adagrad": (
+        "it divides each step by the root of the sum of all past squared gradients, so its "
+        "steps shrink as the run goes on and can stall short of the optimum"
+    ),
+    "rmsprop": (
+        "it divides each step by the root of a running average of recent squared gradients, "
+        "so steps stay about η long whatever the curvature"
+    ),
+    "adam": (
+        "it divides a running average of the gradient by the root of a running average of "
+        "its square, so steps stay about η long whatever the curvature"
+    ),
+}
+
+
+def _theory_sentence(
+    name: str, rate: float, regime: str, limit: Limit, batched: bool, rule: str
+) -> str:
     at = f"{name} at η = {rate:g}"
     full = " with full-batch steps" if batched else ""
     noisy = (
@@ -355,8 +374,8 @@ def _theory_sentence(name: str, rate: float, regime: str, limit: Limit, batched:
     )
     if regime == "unknown":
         return (
-            f"{at}: no closed-form limit is known for this rule; it scales each step by the "
-            "gradient's recent size, so steps are about η long whatever the curvature. "
+            f"{at}: no closed-form limit is known for this rule; "
+            f"{_ADAPTIVE_STEPS.get(rule, 'its steps adapt to the gradients met')}. "
             "The run shows what it does."
         )
     limit_text = f"its limit {limit.formula} = {_number(limit.rate)}"

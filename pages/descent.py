@@ -8,6 +8,7 @@ from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
 from charts.landscape import default_axes
 from core import predict, regression_metrics
+from core.advice import ARRIVED, converged
 from core.budget import OverBudget
 from core.data import PRESET_RUNS, preset_article
 from core.verdict import verdict
@@ -75,17 +76,32 @@ def _explain_divergence() -> None:
         st.button(label, on_click=_use, args=(advice.rate, advice.standardize))
 
 
+def _stopped_by_tolerance() -> None:
+    """A tolerance stop: converged only when near the optimum, else stopped and how far."""
+    final, best = float(run.history.loss[-1]), float(problem.fit.loss)
+    why = f"the loss changed by less than {settings.tol:g} from one epoch to the next"
+    epochs = f"{run.epochs_run:,} epoch{'s' * (run.epochs_run != 1)}"
+    if converged(run, best):
+        st.success(
+            f"Converged after {epochs}, within {ARRIVED:.0%} of the optimum's loss ({why}).",
+            icon=":material/check_circle:",
+        )
+        return
+    above = f"{(final - best) / best:.0%} above" if best > 0 else f"{final:.3g} above"
+    st.warning(
+        f"Stopped after {epochs}, {above} the optimum's loss {best:.6g}: {why}, but the "
+        "run had not arrived. Lower the tolerance or raise the rate.",
+        icon=":material/pause_circle:",
+    )
+
+
 with st.container():
     if said.diverges:
         _explain_divergence()
     else:
         st.markdown(said.sentence)
         if run.stop_reason == "converged":
-            st.success(
-                f"Converged after {run.epochs_run:,} epochs (the loss changed by less than "
-                f"{settings.tol:g}).",
-                icon=":material/check_circle:",
-            )
+            _stopped_by_tolerance()
 
 # The player comes first, where a 1366 × 768 screen shows it; its view pickers sit below it.
 player_place, pickers_place = st.container(), st.container()
@@ -189,6 +205,8 @@ if len(problem.feature_names) > 1:
 
 st.subheader("Numbers")
 stop = {"max_epochs": "all epochs", "converged": "converged", "diverged": "diverged"}
+if run.stop_reason == "converged" and not converged(run, float(problem.fit.loss)):
+    stop["converged"] = "tolerance met"
 cols = st.columns(4)
 cols[0].metric("Epochs run", f"{run.epochs_run:,}", help=f"Stopped: {stop[run.stop_reason]}")
 cols[1].metric("Final loss", f"{run.history.loss[-1]:.6g}")

@@ -400,3 +400,16 @@ def test_a_tutorial_without_one_of_its_features_shows_its_article_and_says_so(ap
     assert not app.exception
     assert app.multiselect(key="features").value == ["x1", "x2", "x3"]
     assert "—" not in frame(app, "Downhill's run")["Downhill's run"].tolist()
+
+
+def test_a_tolerance_stop_far_from_the_optimum_says_stopped_not_converged(app):
+    """Regression: a tolerance stop 188 % above the optimum's loss was called 'Converged'."""
+    app.session_state[START_AND_STOP] = True
+    app.run()
+    app.select_slider(key="rate_ladder").set_value(0.001).run()
+    app.number_input(key="tol").set_value(0.01).run()
+    assert not app.exception
+    assert not any("Converged" in s.value for s in app.success)
+    said = next(w.value for w in app.warning if "Stopped after" in w.value)
+    assert "above the optimum's loss" in said and "had not arrived" in said
+    assert metric(app, "Stopped because") == "tolerance met"

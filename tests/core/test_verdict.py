@@ -289,3 +289,13 @@ def test_raw_features_that_crawl_open_standardized():
     opening = opening_rate(st.raw, "gd", LADDER, 300, standardized=st.standardized)
     assert opening.standardize
     assert "no rate on the control closes the loss gap a million-fold within 300" in opening.reason
+
+
+def test_adagrads_sentence_says_its_steps_shrink_and_adams_that_they_stay_about_eta():
+    """Regression: AdaGrad was said to take steps about η long whatever the curvature."""
+    s = stability(np.arange(1.0, 6.0)).raw
+    adagrad = verdict(s, "adagrad", 0.05).sentence
+    assert "sum of all past squared gradients" in adagrad and "shrink" in adagrad
+    assert "about η long" not in adagrad
+    for rule in ("rmsprop", "adam"):
+        assert "about η long" in verdict(s, rule, 0.05).sentence
