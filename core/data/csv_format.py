@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from core.data.cells import guess_decimal, is_missing, is_number
 from core.data.errors import DataError
-from core.data.limits import MAX_UPLOAD_BYTES
+from core.data.limits import MAX_NAME_CHARS, MAX_UPLOAD_BYTES
 
 #: How much of the file the sniffer reads: at most this many bytes and lines, enough
 #: for hundreds of rows of a wide table, yet a few milliseconds of pure-Python work.
@@ -158,7 +158,8 @@ def sniff(data: bytes) -> CsvFormat:
     Raises
     ------
     DataError
-        If the file is empty, binary, or has only one column.
+        If the file is empty, binary, has only one column, or a column name longer
+        than :data:`~core.data.limits.MAX_NAME_CHARS`.
     """
     sep, rows = _choose_delimiter(_head_sample(data))
     decimal = "." if sep == "," else guess_decimal([cell for row in rows for cell in row])
@@ -167,8 +168,20 @@ def sniff(data: bytes) -> CsvFormat:
     if has_header and len(rows) == 1:
         raise header_only_error()
     header_cells = [_strip_quotes(cell.strip()) for cell in rows[0]] if has_header else []
+    _check_name_lengths(header_cells)
     header_cells += [""] * (n_fields - len(header_cells))
     return CsvFormat(sep, decimal, has_header, unique_names(header_cells), header_cells)
+
+
+def _check_name_lengths(names: list[str]) -> None:
+    """Refuse a column name too long to show, in words (the name itself is not repeated)."""
+    for j, name in enumerate(names):
+        if len(name) > MAX_NAME_CHARS:
+            raise DataError(
+                f"The name of column {j + 1} is {len(name):,} characters long; Downhill accepts "
+                f"names of up to {MAX_NAME_CHARS:,}. Shorten it in the header row, or check "
+                "that the header is separated by the same delimiter as the rows."
+            )
 
 
 def _head_sample(data: bytes) -> str:

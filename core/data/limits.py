@@ -10,3 +10,7 @@ MAX_ROWS = 2_000_000
 
 #: Fewest rows worth fitting: two points always fit a line exactly.
 MIN_ROWS = 3
+
+#: Longest column name accepted, in characters: names are shown in menus, tables and the
+#: settings link, and a longer one is almost always a header that lost its delimiter.
+MAX_NAME_CHARS = 1_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.data import MAX_ROWS, MAX_UPLOAD_BYTES, DataError, csv_reader, read_csv_bytes
+from core.data.limits import MAX_NAME_CHARS
 
 # A warning from the reader (pandas cutting a row short, say) is a bug here.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -130,3 +131,18 @@ def test_bytearray_and_memoryview_are_accepted() -> None:
 
 def test_data_error_is_a_value_error() -> None:
     assert issubclass(DataError, ValueError)
+
+
+def test_a_five_megabyte_column_name_is_refused_in_words() -> None:
+    name = "n" * (5 * 2**20)
+    with pytest.raises(DataError) as info:
+        read_csv_bytes(f"x,{name}\n1,2\n3,4\n5,6\n".encode())
+    message = str(info.value)
+    assert "The name of column 2 is 5,242,880 characters long" in message
+    assert "up to 1,000. Shorten it in the header row" in message
+    assert "field limit" not in message
+
+
+def test_a_column_name_at_the_length_limit_opens() -> None:
+    name = "n" * MAX_NAME_CHARS
+    assert read_csv_bytes(f"x,{name}\n1,2\n3,4\n5,6\n".encode()).columns == ["x", name]
