@@ -98,14 +98,15 @@ def to_utf8(raw: bytes) -> bytes:
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16").encode("utf-8")
+            raw = raw.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             raise _binary_file_error() from None
-    if raw.startswith(b"PK\x03\x04"):
+    elif raw.startswith(b"PK\x03\x04"):
         raise DataError(
             "This looks like an Excel workbook (.xlsx) or a zip archive, not a CSV file. "
             "In your spreadsheet, use File > Save as > CSV and upload that file."
         )
+    # After decoding too: almost any bytes decode as UTF-16, and text never holds NULs.
     if b"\x00" in raw:
         raise _binary_file_error()
     if raw.startswith(codecs.BOM_UTF8):
