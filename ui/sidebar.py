@@ -131,7 +131,10 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     features, cut = data_choice.choose_features(
         columns, s["target"], s["features"], dataset.features
     )
-    s["features"] = features
+    if features != s["features"]:
+        # Set only when it changed: a value the server sets is re-sent to the browser, which
+        # takes seconds to apply one to a menu of 20,000 columns.
+        s["features"] = features
     target = draw("target", options=columns)
     candidates = [c for c in columns if c != target]
     if cut:
