@@ -1,4 +1,5 @@
-"""The data people chose, from the session's settings: its spec, its bytes and its dataset.
+"""The data people chose, from the session's settings: its spec, its bytes, its dataset and
+the features fitted (at most ``core.data.limits.MAX_FEATURES``).
 
 Loading never fails the page: data that cannot be built falls back to the chosen
 example, with the reason to show beside the controls.
@@ -6,11 +7,11 @@ example, with the reason to show beside the controls.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.data import DataError, Dataset, Table
+from core.data import DataError, Dataset, Table, limits
 from ui import compute
 from ui.specs import DataSpec, GeneratorSpec
 from ui.state import UPLOAD_DIGEST, UPLOAD_ERROR, UPLOAD_NAME, UPLOAD_TABLE, forget_columns
@@ -70,3 +71,65 @@ def accept_upload(state: MutableMapping, name: str, raw: bytes) -> None:
     state[UPLOAD_NAME] = name
     state[UPLOAD_ERROR] = None
     forget_columns(state)
+
+
+def choose_features(
+    columns: Sequence[str], target: str, wanted: Sequence[str] | None, default: Sequence[str]
+) -> tuple[list[str], str | None]:
+    """The features to fit, at most :data:`core.data.limits.MAX_FEATURES`, and why any were cut.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The table's numeric columns.
+    target : str
+        The column predicted; never a feature.
+    wanted : sequence of str or None
+        The features asked for (the multiselect's, or a shared link's); names that
+        are not columns are left out.
+    default : sequence of str
+        The data's own features, used when none of ``wanted`` is a column; beyond
+        the cap only the first are taken, and :func:`features_note` says so.
+
+    Returns
+    -------
+    features : list of str
+        At least one column (the first other than the target, if nothing else).
+    cut : str or None
+        The line that says more than the cap were asked for; None when none were cut.
+    """
+    cap = limits.MAX_FEATURES
+    candidates = [c for c in columns if c != target]
+    allowed = set(candidates)  # a list here costs seconds on a 20,000-column file
+    chosen = [c for c in wanted or () if c in allowed]
+    if len(chosen) > cap:
+        return chosen[:cap], (
+            f"{len(chosen):,} features were chosen; Downhill fits at most {cap} at once, "
+            f"so the first {cap} are used."
+        )
+    if not chosen:
+        chosen = [c for c in default if c in allowed][:cap] or candidates[:1]
+    return chosen, None
+
+
+def features_note(n_columns: int, candidates: Sequence[str], features: Sequence[str]) -> str | None:
+    """One line for data with more candidate features than one fit takes; None otherwise.
+
+    Parameters
+    ----------
+    n_columns : int
+        The table's numeric columns, the target included.
+    candidates : sequence of str
+        The columns that may be features (all but the target).
+    features : sequence of str
+        The features chosen.
+    """
+    cap = limits.MAX_FEATURES
+    if len(candidates) <= cap:
+        return None
+    if list(features) == list(candidates[:cap]):
+        return (
+            f"This file has {n_columns:,} numeric columns; the first {cap} are used as "
+            "features. Choose others below."
+        )
+    return f"This file has {n_columns:,} numeric columns; up to {cap} can be features."

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import Spectrum
-from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table
+from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table, limits
 from core.verdict import verdict
 from ui import compute, data_choice, opening
 from ui.compute import Problem
@@ -145,14 +145,23 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     s = st.session_state
     if s["target"] not in columns:
         s["target"] = dataset.target
-    candidates = [c for c in columns if c != s["target"]]
-    chosen = [c for c in (s["features"] or []) if c in candidates]
-    if not chosen:
-        chosen = [c for c in dataset.features if c in candidates] or candidates[:1]
-    s["features"] = chosen
+    features, cut = data_choice.choose_features(
+        columns, s["target"], s["features"], dataset.features
+    )
+    if features != s["features"]:
+        # Set only when it changed: a value the server sets is re-sent to the browser, which
+        # takes seconds to apply one to a menu of 20,000 columns.
+        s["features"] = features
     target = draw("target", options=columns)
     candidates = [c for c in columns if c != target]
-    picked = [c for c in draw("features", options=candidates) if c != target]
+    if cut:
+        st.warning(cut, icon=":material/warning:")
+    note = data_choice.features_note(len(columns), candidates, s["features"])
+    if note:
+        st.caption(note)
+    # The browser refuses a choice past the cap itself, saying so in the menu.
+    options = {"options": candidates, "max_selections": limits.MAX_FEATURES}
+    picked = [c for c in draw("features", **options) if c != target]
     if not picked:
         st.warning("Pick at least one feature; using the first one meanwhile.")
         picked = candidates[:1]

@@ -11,11 +11,15 @@ import codecs
 import csv
 import io
 import re
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from core.data.cells import guess_decimal, is_missing, is_number
 from core.data.errors import DataError
+from core.data.limits import MAX_NAME_CHARS, MAX_UPLOAD_BYTES
 
 #: How much of the file the sniffer reads: at most this many bytes and lines, enough
 #: for hundreds of rows of a wide table, yet a few milliseconds of pure-Python work.
@@ -44,6 +48,14 @@ _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # lines, ``""`` is a literal quote, a quote that is never closed runs to the end, and
 # a quote inside a bare field is literal. Line breaks outside quotes end a row.
 _WHITESPACE_TOKEN = re.compile(r'"(?:[^"]|"")*"\S*|"[\s\S]*|[^\s"]\S*|\r\n|\n|\r')
+
+#: csv's field limit while the sniffer splits a sample: no field of a file the upload limit
+#: lets in has more characters than the file has bytes (csv's default, 131,072, refuses a
+#: wide file's line split on the wrong delimiter, and a long column name).
+FIELD_LIMIT = MAX_UPLOAD_BYTES
+# csv.field_size_limit is one value for the whole process; the sniffer raises it only while
+# it splits, and this lock keeps two sessions from putting it back under each other.
+_FIELD_LIMIT_LOCK = threading.Lock()
 
 
 class CsvFormat(NamedTuple):
@@ -86,14 +98,15 @@ def to_utf8(raw: bytes) -> bytes:
     """
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode("utf-16").encode("utf-8")
+            raw = raw.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             raise _binary_file_error() from None
-    if raw.startswith(b"PK\x03\x04"):
+    elif raw.startswith(b"PK\x03\x04"):
         raise DataError(
             "This looks like an Excel workbook (.xlsx) or a zip archive, not a CSV file. "
             "In your spreadsheet, use File > Save as > CSV and upload that file."
         )
+    # After decoding too: almost any bytes decode as UTF-16, and text never holds NULs.
     if b"\x00" in raw:
         raise _binary_file_error()
     if raw.startswith(codecs.BOM_UTF8):
@@ -146,7 +159,8 @@ def sniff(data: bytes) -> CsvFormat:
     Raises
     ------
     DataError
-        If the file is empty, binary, or has only one column.
+        If the file is empty, binary, has only one column, or a column name longer
+        than :data:`~core.data.limits.MAX_NAME_CHARS`.
     """
     sep, rows = _choose_delimiter(_head_sample(data))
     decimal = "." if sep == "," else guess_decimal([cell for row in rows for cell in row])
@@ -155,8 +169,20 @@ def sniff(data: bytes) -> CsvFormat:
     if has_header and len(rows) == 1:
         raise header_only_error()
     header_cells = [_strip_quotes(cell.strip()) for cell in rows[0]] if has_header else []
+    _check_name_lengths(header_cells)
     header_cells += [""] * (n_fields - len(header_cells))
     return CsvFormat(sep, decimal, has_header, unique_names(header_cells), header_cells)
+
+
+def _check_name_lengths(names: list[str]) -> None:
+    """Refuse a column name too long to show, in words (the name itself is not repeated)."""
+    for j, name in enumerate(names):
+        if len(name) > MAX_NAME_CHARS:
+            raise DataError(
+                f"The name of column {j + 1} is {len(name):,} characters long; Downhill accepts "
+                f"names of up to {MAX_NAME_CHARS:,}. Shorten it in the header row, or check "
+                "that the header is separated by the same delimiter as the rows."
+            )
 
 
 def _head_sample(data: bytes) -> str:
@@ -190,20 +216,38 @@ def _end_of_line(data: bytes, start: int, n_lines: int) -> int:
     return len(data)
 
 
-def _split(sample: str, sep: str) -> list[list[str]]:
-    """Split the sample into non-blank rows of cells on ``sep``."""
+def _split(sample: str, sep: str) -> list[list[str]] | None:
+    """Split the sample into non-blank rows of cells on ``sep``; None if csv cannot."""
     if sep == _WHITESPACE:
         return _split_on_whitespace(sample)
     # Same quoting rules as pandas' C reader, so both see the same fields; lines of
     # only spaces are skipped, as pandas does.
     reader = csv.reader(io.StringIO(sample, newline=""), delimiter=sep)
     try:
-        return [row for row in reader if len(row) > 1 or (row and row[0].strip())]
-    except csv.Error as exc:
-        raise DataError(
-            f"Could not split the file into rows and columns ({exc}). "
-            "Check that it is a plain CSV file."
-        ) from None
+        with _field_limit(FIELD_LIMIT):
+            return [row for row in reader if len(row) > 1 or (row and row[0].strip())]
+    except csv.Error:
+        return None
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """Raise csv's field limit to at least ``limit`` characters inside the block.
+
+    The limit is put back afterwards, so other users of :mod:`csv` in the process
+    keep theirs; one block runs at a time.
+
+    Parameters
+    ----------
+    limit : int
+        The fewest characters a field may hold inside the block.
+    """
+    with _FIELD_LIMIT_LOCK:
+        previous = csv.field_size_limit(max(limit, csv.field_size_limit()))
+        try:
+            yield
+        finally:
+            csv.field_size_limit(previous)
 
 
 def _split_on_whitespace(sample: str) -> list[list[str]]:
@@ -225,6 +269,8 @@ def _choose_delimiter(sample: str) -> tuple[str, list[list[str]]]:
     shares = {}
     for sep in DELIMITER_NAMES:
         rows = _split(sample, sep)
+        if rows is None:
+            continue  # csv cannot split on this one; the next may fit
         if not rows:
             # Only empty quoted cells, which no delimiter splits into anything.
             raise empty_file_error()

@@ -12,7 +12,7 @@ from core.data.limits import MAX_ROWS, MIN_ROWS
 from core.validation import integer_in, real_in
 
 #: Most features a generated table may have; more would not fit on a chart anyway.
-MAX_FEATURES = 20
+MAX_GENERATED_FEATURES = 20
 
 #: Bound on coefficients, intercept, noise and x values, so that y and the squared
 #: losses computed from it stay far from float64 overflow.
@@ -75,7 +75,7 @@ def generate(
         allowed range and the value received.
     """
     integer_in("n_rows", n_rows, MIN_ROWS, MAX_ROWS)
-    integer_in("n_features", n_features, 1, MAX_FEATURES)
+    integer_in("n_features", n_features, 1, MAX_GENERATED_FEATURES)
     if not _is_sequence(coef):
         raise ValueError(
             f"coef must be a sequence of numbers, one per feature (n_features={n_features}); "

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from core.data import MAX_ROWS, MAX_UPLOAD_BYTES, DataError, csv_reader, read_csv_bytes
+from core.data.limits import MAX_NAME_CHARS
 
 # A warning from the reader (pandas cutting a row short, say) is a bug here.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -130,3 +133,35 @@ def test_bytearray_and_memoryview_are_accepted() -> None:
 
 def test_data_error_is_a_value_error() -> None:
     assert issubclass(DataError, ValueError)
+
+
+def test_a_five_megabyte_column_name_is_refused_in_words() -> None:
+    name = "n" * (5 * 2**20)
+    with pytest.raises(DataError) as info:
+        read_csv_bytes(f"x,{name}\n1,2\n3,4\n5,6\n".encode())
+    message = str(info.value)
+    assert "The name of column 2 is 5,242,880 characters long" in message
+    assert "up to 1,000. Shorten it in the header row" in message
+    assert "field limit" not in message
+
+
+def test_a_column_name_at_the_length_limit_opens() -> None:
+    name = "n" * MAX_NAME_CHARS
+    assert read_csv_bytes(f"x,{name}\n1,2\n3,4\n5,6\n".encode()).columns == ["x", name]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["9,9\x00\n", "9,9\n\x00\x00\x00\x00"],
+    ids=["a-nul-in-a-row", "nul-bytes-at-the-end"],
+)
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+    ids=["little-endian", "big-endian"],
+)
+def test_utf16_holding_nul_characters_is_binary(tail: str, bom: bytes, codec: str) -> None:
+    # Past the sniffer's sample, where its share of control characters does not look.
+    text = "x,y\n" + "1,2\n" * 20_000 + tail
+    with pytest.raises(DataError, match=r"looks binary.*Export your data as CSV"):
+        read_csv_bytes(bom + text.encode(codec))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from core.data import Table, read_csv_bytes
+from core.data import Table, csv_format, read_csv_bytes
 
 # A warning from the reader (pandas cutting a row short, say) is a bug here.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -246,3 +247,45 @@ def test_a_marker_pandas_misses_late_in_a_long_file_is_still_missing() -> None:
     assert table.dropped_rows == 1
     assert table.n_rows == 300_001
     np.testing.assert_array_equal(table.values[-1], [5, 6])
+
+
+def test_twenty_thousand_columns_open_with_every_column_parsed() -> None:
+    values = np.arange(4 * 20_000, dtype=np.float64).reshape(4, 20_000) / 8
+    names = [f"c{j}" for j in range(20_000)]
+    lines = [",".join(names), *(",".join(map(repr, row.tolist())) for row in values)]
+    table = read_csv_bytes(("\n".join(lines) + "\n").encode())
+    assert_table(table, names, values)
+
+
+@pytest.mark.parametrize("sep", ["\t", ","], ids=["tab", "comma"])
+def test_a_text_cell_longer_than_csv_s_default_field_limit_is_read(sep: str) -> None:
+    note = "word " * 40_000  # 200,000 characters; csv refuses over 131,072 by default
+    rows = "".join(f"{note if i == 1 else 'short'}{sep}{i}{sep}{2 * i}\n" for i in range(5))
+    table = read_csv_bytes(f"note{sep}x{sep}y\n{rows}".encode())
+    assert table.columns == ["x", "y"]
+    assert table.skip_reasons == {"note": "text"}
+
+
+def test_the_sniffer_leaves_csv_s_field_limit_as_it_found_it() -> None:
+    before = csv.field_size_limit()
+    read_csv_bytes(("x,y\n" + ("1," * 100_000)[:-1] + "\n").encode() * 4)
+    assert csv.field_size_limit() == before
+
+
+@pytest.fixture
+def tiny_field_limit(monkeypatch: pytest.MonkeyPatch):
+    """csv refuses fields over 40 characters while the test runs."""
+    monkeypatch.setattr(csv_format, "FIELD_LIMIT", 40)
+    previous = csv.field_size_limit(40)
+    yield
+    csv.field_size_limit(previous)
+
+
+@pytest.mark.usefixtures("tiny_field_limit")
+def test_a_delimiter_csv_cannot_split_on_gives_way_to_the_next() -> None:
+    # Split on tab (the first tried), each 60-character line is one field past the limit.
+    names = [f"x{j}" for j in range(20)]
+    rows = [",".join(str(j + i) for j in range(20)) for i in range(3)]
+    table = read_csv_bytes(("\n".join([",".join(names), *rows]) + "\n").encode())
+    assert table.columns == names
+    assert table.n_rows == 3
