@@ -22,6 +22,8 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from core.data.limits import MAX_FEATURES
+
 MIB = 2**20
 
 #: Bytes of float64 history one run keeps per epoch and parameter, counting the
@@ -130,7 +132,8 @@ class Budget:
     cache_bytes : int
         Every cached result together (``DOWNHILL_CACHE_MIB``, default 512).
     max_features : int
-        Features fitted at once (``DOWNHILL_MAX_FEATURES``, default 50).
+        Features fitted at once (``DOWNHILL_MAX_FEATURES``, default
+        :data:`core.data.limits.MAX_FEATURES`, 50); wider data opens on its first ones.
     offload_seconds : float
         Calls estimated to take longer run in a worker process, so the other
         sessions' reruns do not wait for them (``DOWNHILL_OFFLOAD_SECONDS``,
@@ -140,7 +143,7 @@ class Budget:
     memory_bytes: int = 256 * MIB
     seconds: float = 10.0
     cache_bytes: int = 512 * MIB
-    max_features: int = 50
+    max_features: int = MAX_FEATURES
     offload_seconds: float = 0.25
 
     @classmethod

@@ -1,5 +1,5 @@
 """The data people chose, from the session's settings: its spec, its bytes, its dataset and
-the features fitted (at most ``core.data.limits.MAX_FEATURES``).
+the features fitted (at most the server's :attr:`core.budget.Budget.max_features`).
 
 Loading never fails the page: data that cannot be built falls back to the chosen
 example, with the reason to show beside the controls.
@@ -11,8 +11,9 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.data import DataError, Dataset, Table, limits
+from core.data import DataError, Dataset, Table
 from ui import compute
+from ui.limits import server_budget
 from ui.specs import DataSpec, GeneratorSpec
 from ui.state import UPLOAD_DIGEST, UPLOAD_ERROR, UPLOAD_NAME, UPLOAD_TABLE, forget_columns
 
@@ -76,7 +77,7 @@ def accept_upload(state: MutableMapping, name: str, raw: bytes) -> None:
 def choose_features(
     columns: Sequence[str], target: str, wanted: Sequence[str] | None, default: Sequence[str]
 ) -> tuple[list[str], str | None]:
-    """The features to fit, at most :data:`core.data.limits.MAX_FEATURES`, and why any were cut.
+    """The features to fit, at most the server's ``max_features``, and why any were cut.
 
     Parameters
     ----------
@@ -98,7 +99,7 @@ def choose_features(
     cut : str or None
         The line that says more than the cap were asked for; None when none were cut.
     """
-    cap = limits.MAX_FEATURES
+    cap = server_budget().max_features
     candidates = [c for c in columns if c != target]
     allowed = set(candidates)  # a list here costs seconds on a 20,000-column file
     chosen = [c for c in wanted or () if c in allowed]
@@ -124,7 +125,7 @@ def features_note(n_columns: int, candidates: Sequence[str], features: Sequence[
     features : sequence of str
         The features chosen.
     """
-    cap = limits.MAX_FEATURES
+    cap = server_budget().max_features
     if len(candidates) <= cap:
         return None
     if list(features) == list(candidates[:cap]):

@@ -13,10 +13,11 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import Spectrum
-from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table, limits
+from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table
 from core.verdict import verdict
 from ui import compute, data_choice, opening
 from ui.compute import Problem
+from ui.limits import server_budget
 from ui.settings import (
     OPTIMIZER_KEYS,
     SCHEDULE_KEYS,
@@ -160,7 +161,7 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     if note:
         st.caption(note)
     # The browser refuses a choice past the cap itself, saying so in the menu.
-    options = {"options": candidates, "max_selections": limits.MAX_FEATURES}
+    options = {"options": candidates, "max_selections": server_budget().max_features}
     picked = [c for c in draw("features", **options) if c != target]
     if not picked:
         st.warning("Pick at least one feature; using the first one meanwhile.")

@@ -4,7 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, TIMEOUT, assert_fine
-from ui.state import UPLOAD_BYTES, UPLOAD_NAME
+from ui.compute import parse_upload
+from ui.state import UPLOAD_DIGEST, UPLOAD_NAME, UPLOAD_TABLE
 
 
 def wide_csv(n_columns: int, n_rows: int = 5) -> bytes:
@@ -82,7 +83,8 @@ def test_a_link_naming_60_features_is_cut_to_its_first_50():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params = {"data_source": "upload", "target": "c69", "features": ",".join(named)}
     # A link carries no file: this session already holds the 70-column upload it names.
-    at.session_state[UPLOAD_BYTES] = wide_csv(70)
+    digest, table = parse_upload(wide_csv(70))
+    at.session_state[UPLOAD_DIGEST], at.session_state[UPLOAD_TABLE] = digest, table
     at.session_state[UPLOAD_NAME] = "wide.csv"
     at.run()
     assert_fine(at)

@@ -1,8 +1,9 @@
-"""Which features a fit uses: never more than ``core.data.limits.MAX_FEATURES``."""
+"""Which features a fit uses: never more than the server's budget allows (50 by default)."""
 
 import pytest
 
-from core.data import limits
+from core.budget import Budget
+from ui import data_choice
 from ui.data_choice import choose_features, features_note
 
 COLUMNS = [f"c{j}" for j in range(60)]
@@ -29,8 +30,8 @@ def test_names_that_are_not_columns_and_the_target_do_not_count_towards_the_cap(
     assert cut is None
 
 
-def test_the_cap_is_read_from_core_data_limits_when_features_are_chosen(monkeypatch):
-    monkeypatch.setattr(limits, "MAX_FEATURES", 3)
+def test_the_cap_is_the_servers_budget_read_when_features_are_chosen(monkeypatch):
+    monkeypatch.setattr(data_choice, "server_budget", lambda: Budget(max_features=3))
     assert choose_features(COLUMNS, "c59", None, COLUMNS[:59]) == (COLUMNS[:3], None)
     features, cut = choose_features(COLUMNS, "c59", COLUMNS[10:15], COLUMNS[:59])
     assert features == COLUMNS[10:13]
