@@ -6,7 +6,7 @@ example, with the reason to show beside the controls.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,54 @@ def choose(state: Mapping[str, Any]) -> Chosen:
     except ValueError as error:
         spec = DataSpec("preset", name=state["preset"])
         return Chosen(spec, None, compute.load_dataset(spec), problem=str(error))
+
+
+def fit_columns(
+    dataset: Dataset, target: str | None, features: Sequence[str] | None
+) -> tuple[str, list[str], list[str]]:
+    """The target and features to fit on ``dataset``, from those asked for, and what was changed.
+
+    Whatever was asked for (a shared link can ask for anything) comes out as a
+    target that is a column and at least one feature, each a column, named once,
+    and not the target. None asks for the data's own choice and is no change.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The chosen data.
+    target : str or None
+        The target asked for.
+    features : sequence of str or None
+        The features asked for, in order.
+
+    Returns
+    -------
+    target : str
+    features : list of str
+    notes : list of str
+        One sentence per kind of change, naming no value that was asked for
+        (those are user input); empty when nothing asked for was changed.
+    """
+    columns = dataset.table.columns
+    asked = list(features or [])
+    notes = []
+    if target is not None and target not in columns:
+        notes.append("Target (y): the data has no such column, so its own target is used.")
+    if target not in columns:
+        target = dataset.target
+    if len(set(asked)) < len(asked):
+        notes.append("Features (x): a column named more than once is used once.")
+    if not set(asked) <= set(columns):
+        notes.append("Features (x): columns the data does not have were left out.")
+    if target in asked:
+        notes.append("Features (x): the target cannot also be a feature, so it was left out.")
+    kept = [c for c in dict.fromkeys(asked) if c in columns and c != target]
+    if not kept:
+        candidates = [c for c in columns if c != target]
+        kept = [c for c in dataset.features if c in candidates] or candidates[:1]
+        if asked:
+            notes.append("Features (x): none was left, so the data's own are used.")
+    return target, kept, notes
 
 
 def accept_upload(state: MutableMapping, name: str, raw: bytes) -> None:

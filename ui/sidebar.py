@@ -38,6 +38,7 @@ from ui.state import (
     UPLOAD_FILE,
     UPLOAD_NAME,
     URL_KEYS,
+    URL_PROBLEMS,
 )
 from ui.widgets import draw, section
 
@@ -123,16 +124,24 @@ def _x_range_note(low: float, high: float, drawn: tuple[float, float]) -> str:
 _SKIPPED = {"text": "not numeric", "mostly empty": "mostly empty", "row index": "a row index"}
 
 
+def _fit_columns(dataset: Dataset) -> None:
+    """Make the session's target and features columns of ``dataset``, before their widgets.
+
+    On a session's first run they are a shared link's (or None): what had to be
+    repaired joins the link's other notes.
+    """
+    s = st.session_state
+    first = OPENED_FOR not in s
+    s["target"], s["features"], repaired = data_choice.fit_columns(
+        dataset, s["target"], s["features"]
+    )
+    if first:
+        s[URL_PROBLEMS] = [*s.get(URL_PROBLEMS, []), *repaired]
+
+
 def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     columns = dataset.table.columns
-    s = st.session_state
-    if s["target"] not in columns:
-        s["target"] = dataset.target
-    candidates = [c for c in columns if c != s["target"]]
-    chosen = [c for c in (s["features"] or []) if c in candidates]
-    if not chosen:
-        chosen = [c for c in dataset.features if c in candidates] or candidates[:1]
-    s["features"] = chosen
+    _fit_columns(dataset)
     target = draw("target", options=columns)
     candidates = [c for c in columns if c != target]
     picked = [c for c in draw("features", options=candidates) if c != target]
