@@ -4,12 +4,21 @@ A link is opened as a browser opens it: a fresh session whose first run is the
 page the address names (``/compare?…``), with the router letting any exception
 through (``tests/app/conftest.py``). Reloading is a fresh session opened on the
 query string the first one wrote back.
+
+``DOWNHILL_LINK_EXAMPLES`` sets how many links the property test tries (30 by
+default, for CI); ``DOWNHILL_LINK_EXAMPLES=500 python -m pytest tests/app/test_links.py``
+searches harder.
 """
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import APP, TIMEOUT
+from ui.settings import SCHEMA, SETTINGS
 
 PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py")
 REPAIRED = "The link was repaired."
@@ -72,3 +81,80 @@ def test_an_invalid_value_is_reset_with_a_note_and_left_out_of_the_link():
         f"{REPAIRED} Not valid, so reset to the default: loss, learning_rate, epochs."
     ]
     assert not {"epochs", "loss", "learning_rate"} & set(at.query_params)
+
+
+# The property: query strings made of the app's own keys with any text at all.
+
+#: Texts a value may be: what the app itself writes, then anything else.
+ODD_TEXTS = (
+    *("", " ", ",", ",,", "nan", "NaN", "-nan", "inf", "-inf", "1e309", "-1e309", "-0", "0x10"),
+    *("1_000", " 7 ", "1e-320", "true", "None", "[]", "%00", "\x00", "💥", "x,x", "y,x,y"),
+)
+#: Column names of the examples and datasets, and one no data has.
+COLUMN_NAMES = ("x", "y", "x1", "income", "nope")
+#: The settings that name columns, whose values are mostly column names.
+COLUMN_KEYS = ("target", "features")
+
+
+def _own_texts(setting) -> list[str]:
+    """URL texts the app itself writes for ``setting``: its edges, options and default."""
+    if setting.kind in ("int", "float"):
+        values = [setting.low, setting.high, setting.default, *setting.choices]
+    elif setting.kind == "bool":
+        values = [False, True]
+    else:
+        values = [*setting.choices, setting.default]
+    return [setting.encode(v) for v in values if v is not None]
+
+
+def _text(setting) -> st.SearchStrategy[str]:
+    anything = st.one_of(
+        st.floats().map(repr),
+        st.integers(-(10**400), 10**400).map(str),
+        st.sampled_from(ODD_TEXTS),
+        st.text(max_size=12),
+    )
+    if setting.key in COLUMN_KEYS:
+        names = st.lists(st.sampled_from(COLUMN_NAMES), max_size=3)
+        columns = st.one_of(names, names.map(lambda n: n + n[:1])).map(",".join)  # one twice
+        return st.one_of(columns, columns, columns, anything)
+    own = _own_texts(setting)
+    return st.one_of(st.sampled_from(own), st.sampled_from(own), anything)
+
+
+def _value(setting) -> st.SearchStrategy[str | list[str]]:
+    """One text, or several: the key repeated in the query string."""
+    text = _text(setting)
+    return st.one_of(text, st.lists(text, min_size=2, max_size=3))
+
+
+def _query(keys: list[str]) -> st.SearchStrategy[dict]:
+    return st.fixed_dictionaries({key: _value(SCHEMA[key]) for key in keys})
+
+
+#: Columns (the app's own links always name them), a few of the other settings, and a key
+#: the app does not know.
+QUERIES = st.builds(
+    lambda columns, others, unknown: {**others, **columns, **unknown},
+    st.fixed_dictionaries(
+        {"features": _value(SCHEMA["features"])}, optional={"target": _value(SCHEMA["target"])}
+    ),
+    st.lists(
+        st.sampled_from([s.key for s in SETTINGS if s.in_url and s.key not in COLUMN_KEYS]),
+        max_size=8,
+        unique=True,
+    ).flatmap(_query),
+    st.fixed_dictionaries({}, optional={"zz": st.text(max_size=5)}),
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("DOWNHILL_LINK_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(query=QUERIES, page=st.sampled_from(PAGES))
+def test_no_link_breaks_a_page_or_its_reload(query, page):
+    at = open_link(query, page)
+    assert_drawn(at)
+    reload(at, page)
