@@ -58,6 +58,56 @@ def choose(state: Mapping[str, Any]) -> Chosen:
         return Chosen(spec, None, compute.load_dataset(spec), problem=str(error))
 
 
+def fit_columns(
+    dataset: Dataset, target: str | None, features: Sequence[str] | None
+) -> tuple[str, list[str], list[str]]:
+    """The target and features to fit on ``dataset``, from those asked for, and what was changed.
+
+    Whatever was asked for (a shared link can ask for anything) comes out as a
+    target that is a column and at least one feature, each a column, named once,
+    and not the target. None asks for the data's own choice and is no change.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The chosen data.
+    target : str or None
+        The target asked for.
+    features : sequence of str or None
+        The features asked for, in order.
+
+    Returns
+    -------
+    target : str
+    features : list of str
+    notes : list of str
+        One sentence per kind of change, naming no value that was asked for
+        (those are user input); empty when nothing asked for was changed.
+    """
+    columns = dataset.table.columns
+    known = set(columns)  # lists cost seconds on a 20,000-column file
+    asked = list(features or [])
+    notes = []
+    if target is not None and target not in known:
+        notes.append("Target (y): the data has no such column, so its own target is used.")
+    if target not in known:
+        target = dataset.target
+    if len(set(asked)) < len(asked):
+        notes.append("Features (x): a column named more than once is used once.")
+    if not set(asked) <= known:
+        notes.append("Features (x): columns the data does not have were left out.")
+    if target in asked:
+        notes.append("Features (x): the target cannot also be a feature, so it was left out.")
+    kept = [c for c in dict.fromkeys(asked) if c in known and c != target]
+    if not kept:
+        cap = server_budget().max_features
+        own = [c for c in dataset.features if c in known and c != target][:cap]
+        kept = own or [next(c for c in columns if c != target)]
+        if asked:
+            notes.append("Features (x): none was left, so the data's own are used.")
+    return target, kept, notes
+
+
 def accept_upload(state: MutableMapping, name: str, raw: bytes) -> None:
     """Keep an uploaded file's table when it parses; keep the previous data and say why when not.
 

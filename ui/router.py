@@ -43,11 +43,12 @@ def route() -> None:
         initial_sidebar_state="collapsed" if st.session_state["present"] else "auto",
     )
     page = st.navigation(_pages())
-    if st.session_state.get(URL_PROBLEMS):
-        names = ", ".join(st.session_state.pop(URL_PROBLEMS))
-        st.toast(f"Some settings in the link were not valid and were reset: {names}.")
     try:
         context = sidebar.render()
+        # After the sidebar, which repairs the link's columns against the chosen data.
+        if st.session_state.get(URL_PROBLEMS):
+            notes = " ".join(st.session_state.pop(URL_PROBLEMS))
+            st.toast(f"The link was repaired. {notes}", icon=":material/build:")
         # Always drawn, so the page below keeps its place whether or not there is a problem.
         with st.container():
             if context.data_problem:

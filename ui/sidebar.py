@@ -40,6 +40,7 @@ from ui.state import (
     UPLOAD_NAME,
     UPLOAD_TABLE,
     URL_KEYS,
+    URL_PROBLEMS,
 )
 from ui.text import md_name, md_text
 from ui.widgets import draw, section
@@ -141,23 +142,38 @@ def _x_range_note(low: float, high: float, drawn: tuple[float, float]) -> str:
 _SKIPPED = {"text": "not numeric", "mostly empty": "mostly empty", "row index": "a row index"}
 
 
-def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
-    columns = dataset.table.columns
+def _fit_columns(dataset: Dataset) -> str | None:
+    """Make the session's target and features columns of ``dataset``, before their widgets.
+
+    On a session's first run they are a shared link's (or None): what had to be
+    repaired joins the link's other notes. Returns the line saying more features
+    were asked for than the server fits at once, or None.
+    """
     s = st.session_state
-    if s["target"] not in columns:
-        s["target"] = dataset.target
+    first = OPENED_FOR not in s
+    target, features, repaired = data_choice.fit_columns(dataset, s["target"], s["features"])
     features, cut = data_choice.choose_features(
-        columns, s["target"], s["features"], dataset.features
+        dataset.table.columns, target, features, dataset.features
     )
+    if target != s["target"]:
+        s["target"] = target
     if features != s["features"]:
         # Set only when it changed: a value the server sets is re-sent to the browser, which
         # takes seconds to apply one to a menu of 20,000 columns.
         s["features"] = features
+    if first:
+        s[URL_PROBLEMS] = [*s.get(URL_PROBLEMS, []), *repaired]
+    return cut
+
+
+def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
+    columns = dataset.table.columns
+    cut = _fit_columns(dataset)
     target = draw("target", options=columns)
     candidates = [c for c in columns if c != target]
     if cut:
         st.warning(cut, icon=":material/warning:")
-    note = data_choice.features_note(len(columns), candidates, s["features"])
+    note = data_choice.features_note(len(columns), candidates, st.session_state["features"])
     if note:
         st.caption(note)
     # The browser refuses a choice past the cap itself, saying so in the menu.

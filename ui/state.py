@@ -21,7 +21,7 @@ UPLOAD_TABLE = "_upload_table"
 UPLOAD_DIGEST = "_upload_digest"
 UPLOAD_NAME = "_upload_name"
 UPLOAD_ERROR = "_upload_error"
-#: Names of the settings a shared link carried with invalid values, and of those it set.
+#: What was repaired in a shared link (one sentence each), and the settings it set.
 URL_PROBLEMS = "_url_problems"
 URL_KEYS = "_url_keys"
 #: The learning rate's two widgets: the ladder and the typed value (both write ``learning_rate``).
@@ -54,7 +54,9 @@ def init_state() -> None:
         values, invalid = from_query(st.query_params.to_dict())
         for key, value in values.items():
             st.session_state[key] = value
-        st.session_state[URL_PROBLEMS] = invalid
+        st.session_state[URL_PROBLEMS] = (
+            [f"Not valid, so reset to the default: {', '.join(invalid)}."] if invalid else []
+        )
         st.session_state[URL_KEYS] = frozenset(values)
         st.session_state[_URL_READ] = True
     for key, value in DEFAULTS.items():

@@ -23,6 +23,38 @@ def test_server_settings() -> None:
     assert settings["client"]["showErrorDetails"] == "none"
 
 
+#: The settings that harden the server, as `.streamlit/config.toml` must hold them.
+HARDENING = {
+    "global.developmentMode": False,
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "server.allowedHosts": ["localhost", "127.0.0.1", "::1"],
+    "server.enableAgentApi": False,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARDENING))
+def test_hardening_settings(name: str) -> None:
+    section, key = name.split(".")
+    assert config()[section][key] == HARDENING[name]
+
+
+def test_no_other_origin_is_trusted() -> None:
+    assert not config()["server"].get("corsAllowedOrigins")
+
+
+def test_streamlit_still_offers_no_switch_for_clear_cache_or_metrics() -> None:
+    # The README says no setting refuses the clear-cache message or closes /_stcore/metrics
+    # (streamlit/runtime/app_session.py, web/server/starlette/starlette_routes.py). When an
+    # upgrade adds one, this fails: set it above, and change the README.
+    from streamlit import config as streamlit_config
+
+    names = {name.lower() for name in streamlit_config.get_config_options()}
+    assert not {name for name in names if "clearcache" in name or "metrics" in name} - {
+        "server.unsafemetricsuserattributes"  # labels for the metrics, no switch for them
+    }
+
+
 def test_reader_limit_matches_the_server_limit() -> None:
     # Streamlit counts maxUploadSize in MiB.
     assert config()["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES

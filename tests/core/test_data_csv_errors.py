@@ -141,7 +141,7 @@ def test_a_five_megabyte_column_name_is_refused_in_words() -> None:
         read_csv_bytes(f"x,{name}\n1,2\n3,4\n5,6\n".encode())
     message = str(info.value)
     assert "The name of column 2 is 5,242,880 characters long" in message
-    assert "up to 1,000. Shorten it in the header row" in message
+    assert "up to 20,000. Shorten it in the header row" in message
     assert "field limit" not in message
 
 

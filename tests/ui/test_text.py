@@ -81,11 +81,11 @@ def test_every_punctuation_character_is_escaped_and_nothing_is_lost(text):
 
 
 def test_the_parameters_table_escapes_feature_names_in_its_row_labels():
-    raw = hostile_csv()
-    spec = DataSpec("upload", name=FILE_NAME, digest=compute.digest(raw))
-    features = tuple(c for c in compute.load_dataset(spec, raw).table.columns if c != TARGET)
+    digest, upload = compute.parse_upload(hostile_csv())
+    spec = DataSpec("upload", name=FILE_NAME, digest=digest)
+    features = tuple(c for c in compute.load_dataset(spec, upload).table.columns if c != TARGET)
     key = ProblemKey(spec, TARGET, features, test_fraction=0.2, fit_intercept=True, l2=0.0)
-    problem = compute.problem(key, raw)
+    problem = compute.problem(key, upload)
     run = descend(problem.X, problem.y, epochs=2)
     table = tables.parameters_table(run, problem)
     names = [f"w{chr(0x2080 + j)} ({md_name(name)})" for j, name in enumerate(features, 1)]
