@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -70,27 +71,54 @@ def _nulls(items):
     return None if isinstance(items, float) and not math.isfinite(items) else items
 
 
+class Kept(NamedTuple):
+    """A run's kept epochs up to its last finite one, and its parameters at each.
+
+    Every epoch for most runs; a long run keeps a thinned history
+    (:class:`core.History`), and every view draws the epochs it kept.
+    """
+
+    epoch: np.ndarray
+    theta: np.ndarray
+
+    @classmethod
+    def of(cls, run: Run, last: int, fit_intercept: bool) -> Kept:
+        """``run``'s kept epochs up to ``last``, with ``(w_1, ..., w_d, b)`` at each."""
+        h = run.history
+        rows = h.kept_upto(last)
+        return cls(h.epoch[rows], stack_theta(h.coef[rows], h.intercept[rows], fit_intercept))
+
+    def on(self, epochs: np.ndarray) -> np.ndarray:
+        """Each of ``epochs`` as the latest kept epoch at or before it, ascending and unique."""
+        at = np.searchsorted(self.epoch, epochs, side="right") - 1
+        return np.unique(self.epoch[np.maximum(at, 0)])
+
+    def at(self, epochs: np.ndarray) -> np.ndarray:
+        """The parameters at ``epochs``, each a kept one."""
+        return self.theta[np.searchsorted(self.epoch, epochs)]
+
+
 def run_path(
-    run: Run, last: int, theta: np.ndarray, frames: np.ndarray, most: int = 400
+    run: Run, last: int, kept: Kept, frames: np.ndarray, most: int = 400
 ) -> tuple[np.ndarray, np.ndarray]:
     """The points of ``run``'s path, ``(k, n_params)``, and the (fractional) epoch of each.
 
     Mini-batch and stochastic runs go update by update (their :class:`core.StepPath`,
     at most about ``most`` points, up to the last finite epoch ``last``), so their
-    noise shows; full-batch runs go through every early epoch and the frame epochs.
-    ``theta`` holds the run's parameters per epoch up to ``last`` (the intercept last, if fitted).
+    noise shows; full-batch runs go through every early epoch and the frame epochs
+    that ``kept`` holds (the run's parameters up to ``last``, the intercept last, if fitted).
     """
     steps = run.steps
     if steps is not None:
-        fit_intercept = theta.shape[1] > steps.coef.shape[1]
+        fit_intercept = kept.theta.shape[1] > steps.coef.shape[1]
         finite = np.flatnonzero(np.isfinite(steps.loss) & (steps.epoch <= last))
         along = finite[curve_indices(finite.size, most)]
         return stack_theta(steps.coef[along], steps.intercept[along], fit_intercept), steps.epoch[
             along
         ]
     shown = path_epochs(frames)
-    along = np.union1d(shown[shown <= last], [last])
-    return theta[along], along.astype(np.float64)
+    along = kept.on(np.union1d(shown[shown <= last], [last]))
+    return kept.at(along), along.astype(np.float64)
 
 
 def name_labels(params: Sequence[str], **named: str) -> dict:
@@ -113,9 +141,11 @@ def name_labels(params: Sequence[str], **named: str) -> dict:
 
 
 def last_finite_epoch(run: Run) -> int:
-    """The last epoch whose loss and parameters are all finite (0 when none is)."""
+    """The last epoch whose loss and kept parameters are all finite (0 when none is)."""
     h = run.history
-    finite = np.isfinite(h.loss) & np.all(np.isfinite(h.coef), axis=1) & np.isfinite(h.intercept)
+    finite = np.isfinite(h.loss)
+    params = np.all(np.isfinite(h.coef), axis=1) & np.isfinite(h.intercept)
+    finite[h.epoch[~params]] = False
     bad = np.flatnonzero(~finite)
     return int(bad[0] - 1) if bad.size else run.epochs_run
 
@@ -226,20 +256,15 @@ def player_data(
     names = parameter_names(feature_names, loss.fit_intercept)
     axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
     lasts = [last_finite_epoch(run) for run in runs]
-    thetas = [
-        stack_theta(
-            run.history.coef[: last + 1], run.history.intercept[: last + 1], loss.fit_intercept
-        )
-        for run, last in zip(runs, lasts, strict=True)
-    ]
+    kepts = [Kept.of(run, last, loss.fit_intercept) for run, last in zip(runs, lasts, strict=True)]
     # The grid covers every start and every run that went downhill, so no rate's path
     # leaves it while a diverging one is cut at its edge instead of stretching it.
     cover = np.vstack(
-        [theta[:1] for theta in thetas]
+        [kept.theta[:1] for kept in kepts]
         + [
-            within_bowl(theta, run.history.loss[: len(theta)])
-            for run, theta in zip(runs, thetas, strict=True)
-            if not run.diverged and run.history.loss[len(theta) - 1] <= run.history.loss[0]
+            within_bowl(kept.theta, run.history.loss[kept.epoch])
+            for run, kept, last in zip(runs, kepts, lasts, strict=True)
+            if not run.diverged and run.history.loss[last] <= run.history.loss[0]
         ]
     )
     ls = landscape(loss, fit, axes, names, cover, grid, window)
@@ -281,9 +306,9 @@ def player_data(
         "surface": surface,
         "runs": [
             _run_data(
-                run, last, theta, ls, line, frames, test_loss, log_loss, curve_points, fit, names
+                run, last, kept, ls, line, frames, test_loss, log_loss, curve_points, fit, names
             )
-            for run, last, theta in zip(runs, lasts, thetas, strict=True)
+            for run, last, kept in zip(runs, lasts, kepts, strict=True)
         ],
     }
 
@@ -370,7 +395,7 @@ def _loss_range(curves: list[np.ndarray], optimum: float, log: bool) -> list:
 def _run_data(
     run: Run,
     last: int,
-    theta: np.ndarray,
+    kept: Kept,
     ls: Landscape,
     line: FeatureLine,
     frames: np.ndarray,
@@ -397,16 +422,18 @@ def _run_data(
         "test": None,
     }
     if test_loss is not None and not log_loss:
-        held = test_loss.value(theta)
+        held = test_loss.value(kept.theta)
         curves.append(held)
-        data["test"] = {"e": curve.tolist(), "v": rounded(held[curve])}
+        on = curve_indices(held.size, curve_points)
+        data["test"] = {"e": kept.epoch[on].tolist(), "v": rounded(held[on])}
     data["lossRange"] = _loss_range(curves, float(fit.loss), log_loss)
 
-    steps = np.union1d(frames[frames <= last], [last])
-    ends = [line.ends(h.coef[e], h.intercept[e])["y"] for e in steps]
+    steps = kept.on(np.union1d(frames[frames <= last], [last]))
+    rows = h.rows(steps)
+    ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in rows]
     data["steps"] = {"e": steps.tolist(), "line": rounded(ends), "loss": rounded(train[steps])}
 
-    points, epochs = run_path(run, last, theta, frames)
+    points, epochs = run_path(run, last, kept, frames)
     track = ls.track(points, epochs)
     x_span, y_span, z_span = ls.spans
     data["path"] = {
@@ -415,7 +442,7 @@ def _run_data(
         "y": rounded(track.y, y_span),
         "z": rounded(track.z + ls.lift, z_span) if ls.is_plane else None,
     }
-    final = theta[-1]
+    final = kept.theta[-1]
     data["final"] = {
         "params": [f"{label(name)} = {value(v)}" for name, v in zip(names, final, strict=True)],
         "loss": value(float(train[-1])),

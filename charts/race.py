@@ -21,6 +21,7 @@ from charts.labels import loss_title
 from charts.landscape import Landscape, checked_axes, default_axes, landscape, within_bowl
 from charts.player_data import (
     STOP_WORDS,
+    Kept,
     last_finite_epoch,
     name_labels,
     rounded,
@@ -29,7 +30,7 @@ from charts.player_data import (
 )
 from charts.ranges import below_blowup
 from charts.sampling import curve_indices, frame_epochs
-from core import Fit, QuadraticLoss, Run, stack_theta
+from core import Fit, QuadraticLoss, Run
 from core.verdict import loss_gap
 
 #: Most runs a race shows (one colour each).
@@ -121,15 +122,14 @@ def race_data(
         )
     axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
     lasts = [last_finite_epoch(run) for _, run in runs]
-    thetas = [
-        stack_theta(run.history.coef[: e + 1], run.history.intercept[: e + 1], loss.fit_intercept)
-        for (_, run), e in zip(runs, lasts, strict=True)
+    kepts = [
+        Kept.of(run, last, loss.fit_intercept) for (_, run), last in zip(runs, lasts, strict=True)
     ]
     cover = np.vstack(
-        [theta[:1] for theta in thetas]
+        [kept.theta[:1] for kept in kepts]
         + [
-            within_bowl(theta, run.history.loss[: len(theta)])
-            for (_, run), theta in zip(runs, thetas, strict=True)
+            within_bowl(kept.theta, run.history.loss[kept.epoch])
+            for (_, run), kept in zip(runs, kepts, strict=True)
         ]
     )
     ls = landscape(loss, fit, axes, param_names, cover, grid)
@@ -138,9 +138,9 @@ def race_data(
     optimum = float(fit.loss)
     drawing = _Drawing(ls, frames, optimum, log_loss, curve_points, path_points)
     shown = [
-        _run_data(name, run, last, theta, color, drawing)
-        for (name, run), last, theta, color in zip(
-            runs, lasts, thetas, style.RUN_COLORS, strict=False
+        _run_data(name, run, last, kept, color, drawing)
+        for (name, run), last, kept, color in zip(
+            runs, lasts, kepts, style.RUN_COLORS, strict=False
         )
     ]
     changing = max(
@@ -191,7 +191,7 @@ class _Drawing(NamedTuple):
     path_points: int
 
 
-def _run_data(name: str, run: Run, last: int, theta, color: str, drawing: _Drawing) -> dict:
+def _run_data(name: str, run: Run, last: int, kept: Kept, color: str, drawing: _Drawing) -> dict:
     ls, frames, optimum, log_loss, curve_points, path_points = drawing
     h = run.history
     per_update = run.steps is not None
@@ -203,7 +203,7 @@ def _run_data(name: str, run: Run, last: int, theta, color: str, drawing: _Drawi
     else:
         keep = curve_indices(last + 1, curve_points)
         curve_e, curve_v = keep.astype(np.float64), h.loss[keep]
-    path_theta, path_e = run_path(run, last, theta, frames, path_points)
+    path_theta, path_e = run_path(run, last, kept, frames, path_points)
     at = np.minimum(frames, last)
     track = ls.track(path_theta, path_e)
     x_span, y_span, z_span = ls.spans

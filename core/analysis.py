@@ -411,7 +411,10 @@ def worked_steps(
     n = X.shape[0]
     steps = []
     state: dict = {}
-    for e in range(min(count, len(history.learning_rate))):
+    # A long run keeps a thinned history: its first epochs, one by one, are what is worked.
+    one_by_one = np.flatnonzero(history.epoch != np.arange(history.epoch.shape[0]))
+    head = int(one_by_one[0]) if one_by_one.size else history.epoch.shape[0]
+    for e in range(min(count, len(history.learning_rate), head - 1)):
         coef = np.asarray(history.coef[e], dtype=np.float64)
         intercept = float(history.intercept[e]) if fit_intercept else 0.0
         predictions = X @ coef + intercept

@@ -23,14 +23,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from core.data.limits import MAX_FEATURES
+from core.descent import MAX_HISTORY_POINTS
 
 MIB = 2**20
 
-#: Bytes of float64 history one run keeps per epoch and parameter, counting the
-#: engine's working copies (states, states in the data's units, gradients, and
-#: the history's own coefficients and gradients): measured 6 per parameter, plus
-#: 5 per epoch for the losses, rates and intercepts.
-_HISTORY_WORDS_PER_PARAM, _HISTORY_WORDS = 6, 5
+#: Words (float64) a run keeps per epoch (its loss, rate and the engine's working copies
+#: of both), and per kept epoch and parameter (states, states in the data's units,
+#: gradients, the history's coefficients and gradients): measured with ``tracemalloc``.
+_EPOCH_WORDS, _KEPT_WORDS_PER_PARAM = 5, 6
 #: Copies of the design matrix a call holds (the data, its standardized and
 #: intercept-augmented forms, a reshuffled copy each epoch).
 _DATA_COPIES = 4
@@ -65,6 +65,8 @@ class Work:
     fit_intercept : bool
     max_path_points : int
         Per-update points a mini-batch run keeps.
+    max_history_points : int
+        Epochs whose parameters a run keeps (see :class:`core.History`).
     """
 
     rows: int
@@ -74,6 +76,7 @@ class Work:
     batch_size: int | None = None
     fit_intercept: bool = True
     max_path_points: int = 2000
+    max_history_points: int = MAX_HISTORY_POINTS
 
     @property
     def params(self) -> int:
@@ -93,10 +96,9 @@ class Work:
     @property
     def bytes(self) -> int:
         """Estimated peak memory of the call, in bytes."""
-        p = self.params
-        history = (
-            8 * self.rates * (self.epochs + 1) * (_HISTORY_WORDS_PER_PARAM * p + _HISTORY_WORDS)
-        )
+        p, epochs = self.params, self.epochs + 1
+        kept = min(epochs, self.max_history_points)
+        history = 8 * self.rates * (epochs * _EPOCH_WORDS + kept * _KEPT_WORDS_PER_PARAM * p)
         data = 8 * _DATA_COPIES * self.rows * p
         path = 0 if self.full_batch else 8 * 4 * self.rates * self.max_path_points * p
         return history + data + path

@@ -40,6 +40,12 @@ DIVERGENCE_FACTOR = 1e6
 #: The largest epoch budget accepted.
 MAX_EPOCHS = 1_000_000
 
+#: Most epochs whose parameters a run keeps (every epoch's loss and rate are kept):
+#: what the views draw, not what the run computed. Runs of fewer epochs keep all.
+MAX_HISTORY_POINTS = 2001
+#: Of those, the first epochs kept one by one (the fast early drop, worked steps).
+HISTORY_HEAD = 256
+
 
 class DivergenceWarning(UserWarning):
     """A run's loss blew up: its final coefficients are the last finite ones, not a fit."""
@@ -47,22 +53,30 @@ class DivergenceWarning(UserWarning):
 
 @dataclass(frozen=True)
 class History:
-    """Per-epoch record of a run, in the original units of ``X`` and ``y``.
+    """Record of a run, in the original units of ``X`` and ``y``.
 
-    Row 0 is the starting point; row ``e`` is the state after epoch ``e``.
+    The loss and the rate are kept for every epoch (``loss[e]`` is the loss after
+    epoch ``e``, 0 being the start). The parameters and gradients are kept at the
+    epochs :attr:`epoch` lists: every epoch of a run of up to
+    ``max_history_points - 1`` epochs, else the first :data:`HISTORY_HEAD`, an
+    even spread of the rest and the last (see :func:`kept_epochs`), so memory
+    grows with what the views draw, not with the epochs run.
 
     Attributes
     ----------
     loss : ndarray of shape (epochs_run + 1,)
         Training loss (see :mod:`core.objective` for the convention).
-    coef : ndarray of shape (epochs_run + 1, n_features)
-    intercept : ndarray of shape (epochs_run + 1,)
-    grad_coef : ndarray of shape (epochs_run + 1, n_features)
+    coef : ndarray of shape (m, n_features)
+        Coefficients after each epoch of :attr:`epoch`.
+    intercept : ndarray of shape (m,)
+    grad_coef : ndarray of shape (m, n_features)
         Full-data gradient of the loss with respect to the coefficients.
-    grad_intercept : ndarray of shape (epochs_run + 1,)
+    grad_intercept : ndarray of shape (m,)
         Full-data gradient with respect to the intercept (zeros without one).
     learning_rate : ndarray of shape (epochs_run,)
         Rate used during each epoch.
+    epoch : ndarray of int, shape (m,)
+        The epochs whose parameters are kept, ascending, from 0 to ``epochs_run``.
     """
 
     loss: np.ndarray
@@ -71,6 +85,34 @@ class History:
     grad_coef: np.ndarray
     grad_intercept: np.ndarray
     learning_rate: np.ndarray
+    epoch: np.ndarray
+
+    @property
+    def every_epoch(self) -> bool:
+        """True when the parameters of every epoch are kept (row ``e`` is epoch ``e``)."""
+        return self.epoch.shape[0] == self.loss.shape[0]
+
+    def rows(self, epochs) -> np.ndarray:
+        """The rows of :attr:`coef` (and the others) holding ``epochs``, each a kept one.
+
+        Raises
+        ------
+        KeyError
+            For an epoch whose parameters were not kept.
+        """
+        epochs = np.asarray(epochs, dtype=np.int64)
+        rows = np.searchsorted(self.epoch, epochs)
+        inside = rows < self.epoch.shape[0]
+        if not np.all(inside) or not np.array_equal(self.epoch[rows], epochs):
+            missing = epochs[
+                ~inside | (self.epoch[np.minimum(rows, len(self.epoch) - 1)] != epochs)
+            ]
+            raise KeyError(f"the parameters of epoch {int(missing[0])} were not kept")
+        return rows
+
+    def kept_upto(self, last: int) -> np.ndarray:
+        """The rows of the kept epochs up to and including ``last``."""
+        return np.arange(int(np.searchsorted(self.epoch, last, side="right")))
 
 
 @dataclass(frozen=True)
@@ -168,6 +210,7 @@ def descend(
     init_coef=None,
     init_intercept: float = 0.0,
     max_path_points: int = 2000,
+    max_history_points: int = MAX_HISTORY_POINTS,
     progress: Callable[[int, int], None] | None = None,
 ) -> Run:
     """Fit ``y ≈ X w + b`` by gradient descent and record the whole path.
@@ -223,6 +266,9 @@ def descend(
         Starting intercept, in original units.
     max_path_points : int
         Most points kept of the per-update path of mini-batch runs.
+    max_history_points : int
+        Most epochs whose parameters and gradients the history keeps (see
+        :class:`History`); every epoch's loss is kept whatever it is.
     progress : callable, optional
         Called as ``progress(epochs_done, epochs)`` about a hundred times a run.
 
@@ -261,6 +307,7 @@ def descend(
         init_coef=init_coef,
         init_intercept=init_intercept,
         max_path_points=max_path_points,
+        max_history_points=max_history_points,
     )
     (run,) = setup.runs(progress)
     if run.diverged_at is not None:
@@ -300,6 +347,8 @@ class Setup:
         The checked settings as :attr:`Run.settings` records them (``learning_rate``
         is filled in per run).
     max_path_points : int
+    kept : ndarray of int
+        The epochs whose parameters every run keeps (see :func:`kept_epochs`).
     """
 
     X: np.ndarray
@@ -311,6 +360,7 @@ class Setup:
     theta0: np.ndarray
     settings: dict
     max_path_points: int
+    kept: np.ndarray
 
     @property
     def full_batch(self) -> bool:
@@ -333,6 +383,7 @@ class Setup:
             tol_on=self.settings["tol_on"],
             theta0=self.scaling.to_scaled(self.theta0, self.loss.fit_intercept),
             progress=progress,
+            kept=self.kept,
         )
         start = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -342,14 +393,9 @@ class Setup:
             else:
                 records, paths = self._mini_batches(problem)
             seconds = (time.perf_counter() - start) / len(self.rates)
-            # Every run's history in the data's units, with its gradients, in one go.
-            used = records.thetas[: int(np.max(records.epochs_run)) + 1]
-            original = self.scaling.to_original(used, self.loss.fit_intercept)
-            gradients = self.loss.gradient(original)
-        return [
-            self._run(k, records, original, gradients, paths[k], scaled, seconds)
-            for k in range(len(self.rates))
-        ]
+            return [
+                self._run(k, records, paths[k], scaled, seconds) for k in range(len(self.rates))
+            ]
 
     def _mini_batches(self, problem: _Problem) -> tuple[_Records, list[_Path]]:
         Z = self.scaling.transform(self.X)
@@ -370,24 +416,26 @@ class Setup:
         self,
         k: int,
         records: _Records,
-        original: np.ndarray,
-        gradients: np.ndarray,
         path: _Path | None,
         scaled: QuadraticLoss,
         seconds: float,
     ) -> Run:
         epochs_run = int(records.epochs_run[k])
-        kept = slice(0, epochs_run + 1)
+        epochs, states = records.kept_states(k)
+        # The run's kept states in the data's units, with their gradients.
+        original = self.scaling.to_original(states, self.loss.fit_intercept)
+        gradients = self.loss.gradient(original)
         d, fit_intercept = self.loss.n_features, self.loss.fit_intercept
-        coef, intercept = _split(original[kept, k], d, fit_intercept)
-        grad_coef, grad_intercept = _split(gradients[kept, k], d, fit_intercept)
+        coef, intercept = _split(original, d, fit_intercept)
+        grad_coef, grad_intercept = _split(gradients, d, fit_intercept)
         history = History(
-            loss=records.values[kept, k].copy(),
+            loss=records.values[: epochs_run + 1, k].copy(),
             coef=coef,
             intercept=intercept,
             grad_coef=grad_coef,
             grad_intercept=grad_intercept,
             learning_rate=self.rates[k, :epochs_run].copy(),
+            epoch=epochs,
         )
         diverged_at = int(records.diverged_at[k])
         return Run(
@@ -427,6 +475,7 @@ def prepare(
     init_coef,
     init_intercept: float,
     max_path_points: int,
+    max_history_points: int = MAX_HISTORY_POINTS,
 ) -> Setup:
     """Check the data and every setting of :func:`descend` once and take the statistics once.
 
@@ -446,6 +495,7 @@ def prepare(
     choice("tol_on", tol_on, TOL_ON)
     shuffle = _flag("shuffle", shuffle)
     max_path_points = integer_in("max_path_points", max_path_points, 2, 10**6)
+    max_history_points = integer_in("max_history_points", max_history_points, 2, MAX_EPOCHS + 1)
     rule = make_optimizer(optimizer, **(optimizer_params or {}))
     schedule_params = dict(schedule_params or {})
     rates = np.array(
@@ -473,7 +523,27 @@ def prepare(
         "init_coef": theta0[:d].tolist(),
         "init_intercept": float(init_intercept) if fit_intercept else 0.0,
     }
-    return Setup(X, y, statistics, scaling, rule, rates, theta0, settings, max_path_points)
+    kept = kept_epochs(epochs, max_history_points)
+    return Setup(X, y, statistics, scaling, rule, rates, theta0, settings, max_path_points, kept)
+
+
+def kept_epochs(epochs: int, most: int = MAX_HISTORY_POINTS) -> np.ndarray:
+    """The epochs of a run of ``epochs`` whose parameters its history keeps, about ``most``.
+
+    Every epoch when ``epochs + 1 <= most``; else the first :data:`HISTORY_HEAD`
+    (or a quarter of ``most``, if less), then an even spread to ``epochs``. A run
+    that stops early keeps those up to its stop, and its last epoch too.
+
+    Returns
+    -------
+    ndarray of int
+        Ascending and unique, from 0 to ``epochs``.
+    """
+    if epochs + 1 <= most:
+        return np.arange(epochs + 1)
+    head = min(HISTORY_HEAD, most // 4)
+    spread = np.rint(np.linspace(head, epochs, most - head)).astype(np.int64)
+    return np.union1d(np.arange(head), spread)
 
 
 def _flag(name: str, value) -> bool:
@@ -493,6 +563,7 @@ class _Problem:
     tol_on: str
     theta0: np.ndarray
     progress: Callable[[int, int], None] | None
+    kept: np.ndarray
 
 
 @dataclass
@@ -517,8 +588,10 @@ def _initial_theta(init_coef, init_intercept, d: int, fit_intercept: bool) -> np
 class _Records:
     """Per-epoch states and losses of runs made in lockstep, and the rules that stop each.
 
-    Row ``e`` of :attr:`thetas` and :attr:`values` is the state after epoch ``e``; a
-    run's rows past its :attr:`epochs_run` are scratch. The loops hand over blocks
+    Row ``e`` of :attr:`values` is the loss after epoch ``e``; row ``i`` of
+    :attr:`thetas` the state after epoch ``kept[i]`` (only those epochs' states are
+    stored, and :attr:`last` holds each run's newest). A run's rows past its
+    :attr:`epochs_run` are scratch. The loops hand over blocks
     of epochs of the runs still going (:attr:`going`), and :meth:`add` tells which
     of those go on. Checking a block at once rather than every epoch is what keeps
     the per-epoch cost of full-batch descent down to a few small products; the
@@ -535,9 +608,12 @@ class _Records:
 
     def __init__(self, problem: _Problem) -> None:
         k, epochs = problem.rates.shape
-        self.thetas = np.empty((epochs + 1, k, problem.theta0.shape[-1]))
+        self.kept = problem.kept
+        self.thetas = np.empty((len(self.kept), k, problem.theta0.shape[-1]))
         self.values = np.empty((epochs + 1, k))
         self.thetas[0] = problem.theta0
+        # Each run's newest state: its last epoch, kept even when off the kept epochs.
+        self.last = np.tile(problem.theta0, (k, 1))
         start = float(problem.loss.value(problem.theta0))
         self.values[0] = start
         zero_model_loss = problem.loss.data_factor * (problem.loss.yy + problem.loss.y_mean**2)
@@ -554,13 +630,23 @@ class _Records:
         # The running loss of the epoch before; the first epoch has none to compare with.
         self.running = np.full(k, np.nan)
 
+    def kept_states(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Run ``k``'s kept epochs up to its last, with its states at them (scaled coordinates)."""
+        last = int(self.epochs_run[k])
+        upto = int(np.searchsorted(self.kept, last, side="right"))
+        epochs, states = self.kept[:upto], self.thetas[:upto, k]
+        if epochs[-1] != last:
+            epochs = np.append(epochs, last)
+            states = np.vstack([states, self.last[k]])
+        return epochs.copy(), states
+
     @classmethod
     def joined(cls, parts: list[_Records]) -> _Records:
         """Records of single runs made one after another, as if made together."""
         joined = parts[0]
         for name in ("thetas", "values"):
             setattr(joined, name, np.concatenate([getattr(r, name) for r in parts], axis=1))
-        for name in ("epochs_run", "stop", "diverged_at"):
+        for name in ("last", "epochs_run", "stop", "diverged_at"):
             setattr(joined, name, np.concatenate([getattr(r, name) for r in parts]))
         return joined
 
@@ -582,7 +668,8 @@ class _Records:
         """
         m, going, first = thetas.shape[0], self.going, self.epoch
         values = self.loss.value(thetas)
-        self.thetas[first + 1 : first + m + 1, going] = thetas
+        low, high = np.searchsorted(self.kept, [first + 1, first + m + 1])
+        self.thetas[low:high, going] = thetas[self.kept[low:high] - first - 1]
         self.values[first + 1 : first + m + 1, going] = values
         # A sum is finite only if every term is (or a total past 1e308 that a finite loss
         # cannot reach), and a matrix product sums a short axis faster than a reduction.
@@ -599,6 +686,7 @@ class _Records:
             # NaN (no running loss before the first epoch) is never below tol.
             events |= np.abs(np.diff(series, axis=0)) < self.tol
         stopped = np.any(events, axis=0)
+        ends = np.full(len(going), first + m)
         last = first + m
         if np.any(stopped):
             at = np.argmax(events[:, stopped], axis=0)
@@ -607,10 +695,14 @@ class _Records:
             epoch = first + 1 + at
             diverged = blew_up | (values[at, stopped] > self.limit)
             self.epochs_run[rows] = np.where(blew_up, epoch - 1, epoch)
+            ends[stopped] = self.epochs_run[rows]
             self.stop[rows] = np.where(diverged, _DIVERGED, _CONVERGED)
             self.diverged_at[rows] = np.where(diverged, epoch, 0)
             if np.all(stopped):
                 last = int(np.max(epoch))
+        # Each run's newest state (none in this block for a run that blew up at its start).
+        inside = ends > first
+        self.last[going[inside]] = thetas[ends[inside] - first - 1, np.flatnonzero(inside)]
         if self.progress is not None:
             for done in range((first // self.every + 1) * self.every, last + 1, self.every):
                 self.progress(done, self.epochs)

@@ -53,7 +53,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def history_csv(run: Run, feature_names: Sequence[str]) -> str:
-    """The per-epoch record of ``run`` as CSV text, one row per epoch.
+    """The per-epoch record of ``run`` as CSV text, one row per kept epoch.
+
+    Every epoch, unless the run kept a thinned history (:class:`core.History`):
+    then the epochs it kept.
 
     Columns: ``epoch``, ``learning_rate`` (empty for epoch 0, the starting
     point), ``loss``, ``w_<feature>`` for every coefficient, ``b``, then the
@@ -92,12 +95,12 @@ def history_csv(run: Run, feature_names: Sequence[str]) -> str:
             str(epoch),
             _number(h.learning_rate[epoch - 1]) if epoch else "",
             _number(h.loss[epoch]),
-            *map(_number, h.coef[epoch]),
-            _number(h.intercept[epoch]),
-            *map(_number, h.grad_coef[epoch]),
-            _number(h.grad_intercept[epoch]),
+            *map(_number, h.coef[row]),
+            _number(h.intercept[row]),
+            *map(_number, h.grad_coef[row]),
+            _number(h.grad_intercept[row]),
         ]
-        for epoch in range(h.loss.shape[0])
+        for row, epoch in enumerate(h.epoch.tolist())
     )
     return _csv_text(header, rows)
 

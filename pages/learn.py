@@ -60,8 +60,9 @@ def _use_momentum(beta: float, learning_rate: float) -> None:
 
 def _theta_path(run: Run) -> np.ndarray:
     """The run's parameters per epoch (original units), without points that blew up."""
-    theta = stack_theta(run.history.coef, run.history.intercept, fit_intercept)
-    return within_bowl(theta, run.history.loss)
+    h = run.history
+    theta = stack_theta(h.coef, h.intercept, fit_intercept)
+    return within_bowl(theta, h.loss[h.epoch])
 
 
 st.title("Learn")

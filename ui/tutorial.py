@@ -41,11 +41,15 @@ def measured(
     h = run.history
     if epoch and at > run.epochs_run:
         return math.nan
-    if name == "coef":
+    if name in ("coef", "intercept"):
+        try:
+            row = -1 if at == -1 else int(h.rows([at])[0])
+        except KeyError:  # a long run keeps a thinned history (core.History)
+            return math.nan
+        if name == "intercept":
+            return float(h.intercept[row])
         column = _column(int(arg), problem.feature_names, article_features)
-        return math.nan if column is None else float(h.coef[at, column])
-    if name == "intercept":
-        return float(h.intercept[at])
+        return math.nan if column is None else float(h.coef[row, column])
     if name == "loss":
         return float(h.loss[at])
     if name == "predict":

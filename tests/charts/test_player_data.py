@@ -192,3 +192,19 @@ def test_the_log_loss_axis_plots_the_gap_to_the_optimum(line_problem):
     np.testing.assert_allclose(shown["v"], np.maximum(gap, 0), rtol=1e-3, atol=1e-12)
     assert data["lossOptimum"] is None
     assert "L − L*" in data["labels"]["loss"]
+
+
+def test_a_long_run_draws_its_kept_epochs_as_a_full_history_would(line_problem):
+    """A thinned history (core.History) draws the very states a full one holds there."""
+    full = [line_problem.descend(learning_rate=0.01, epochs=5000, max_history_points=10**6)]
+    thin = [line_problem.descend(learning_rate=0.01, epochs=5000, max_history_points=400)]
+    a, b = data_of(line_problem, full, rates=(0.01,)), data_of(line_problem, thin, rates=(0.01,))
+    kept = set(thin[0].history.epoch.tolist())
+    (run_a,), (run_b,) = a["runs"], b["runs"]
+    assert set(run_b["steps"]["e"]) <= kept and run_b["steps"]["e"][-1] == 5000
+    assert {int(e) for e in run_b["path"]["e"]} <= kept
+    at = {e: i for i, e in enumerate(run_a["steps"]["e"])}
+    for i, e in enumerate(run_b["steps"]["e"]):
+        if e in at:
+            assert run_b["steps"]["line"][i] == run_a["steps"]["line"][at[e]]
+    assert run_b["loss"] == run_a["loss"] and run_b["final"] == run_a["final"]
