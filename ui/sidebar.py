@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core import Spectrum
 from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table
@@ -73,7 +74,8 @@ class Context:
 
 def _on_upload() -> None:
     file = st.session_state.get(UPLOAD_FILE)
-    if file is not None:
+    # Once its bytes are dropped, the widget reports the file as deleted: nothing new came.
+    if isinstance(file, UploadedFile):
         data_choice.accept_upload(st.session_state, file.name, file.getvalue())
         _forget_upload_bytes(file)
 
