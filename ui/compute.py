@@ -1,8 +1,12 @@
 """Cached engine calls. Every cache key is made of settings and the data's content digest.
 
-Uploaded bytes are passed as ``_upload`` (not hashed: the digest in ``spec``
-stands for them), so two sessions share a cached result only when they
-uploaded the very same file.
+An upload's parsed table is passed as ``_upload`` (not hashed: the digest in
+``spec`` stands for it), so two sessions share a cached result only when they
+uploaded the very same file. Uploaded bytes are not kept: :func:`parse_upload`
+parses them once per content, and every session holding the same content
+holds the same table. Every result is kept in the server's one byte-bounded
+store (:mod:`ui.store`), and every engine call is checked against the server's
+budget before it starts (:mod:`core.budget`).
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ def read_only(value):
 
 
 @cached("Loading data…")
-def _load_dataset(spec: DataSpec, _upload: bytes | None) -> Dataset:
+def _load_dataset(spec: DataSpec, _upload: Table | None) -> Dataset:
     if spec.source == "preset":
         return read_only(preset(spec.name))
     if spec.source == "bundled":

@@ -11,6 +11,7 @@ import asyncio
 import json
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -39,7 +40,10 @@ async def _status_of_websocket(server: Server, host: str, message: bytes | None 
 
 
 def status_of_websocket(server: Server, host: str, message: bytes | None = None) -> int:
-    return asyncio.run(_status_of_websocket(server, host, message))
+    # In its own thread: the synchronous Playwright of the other browser tests keeps an event
+    # loop running in this one, where asyncio.run() is refused.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _status_of_websocket(server, host, message)).result()
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
