@@ -439,8 +439,7 @@ class RunSettings:
 
     def updates(self, n_rows: int) -> int:
         """Parameter updates the run makes: one per epoch in full batch, one per batch else."""
-        per_epoch = 1 if self.batch_size is None else math.ceil(n_rows / self.batch_size)
-        return per_epoch * self.epochs
+        return self.work(n_rows, 0).updates_per_epoch * self.epochs
 
     def work(self, n_rows: int, n_features: int, rates: int = 1) -> Work:
         """The sizes of ``rates`` runs with these settings on ``n_rows`` × ``n_features`` data."""
