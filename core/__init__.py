@@ -12,9 +12,7 @@ engine can be lifted into a notebook unchanged.
 
 from core.descent import (
     DIVERGENCE_FACTOR,
-    MAX_EPOCHS,
     STOP_REASONS,
-    TOL_ON,
     DivergenceWarning,
     History,
     Run,
@@ -26,6 +24,7 @@ from core.objective import LOSSES, QuadraticLoss, Scaling, split_theta, stack_th
 from core.ols import Fit, ols
 from core.optimizers import OPTIMIZERS, Optimizer, make_optimizer
 from core.schedules import SCHEDULES, learning_rates
+from core.settings import MAX_EPOCHS, TOL_ON, Settings
 from core.stability import REGIMES, Spectrum, Stability, stability, stability_of
 from core.surface import Surface, grid_around, loss_surface
 from core.sweep import sweep
@@ -47,6 +46,7 @@ __all__ = [
     "QuadraticLoss",
     "Run",
     "Scaling",
+    "Settings",
     "Spectrum",
     "Stability",
     "StepPath",

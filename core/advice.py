@@ -35,6 +35,7 @@ from core.budget import Budget, Work
 from core.descent import DivergenceWarning, Run
 from core.objective import QuadraticLoss, Scaling
 from core.ols import ols
+from core.settings import Settings
 from core.stability import Spectrum
 from core.sweep import sweep
 from core.validation import as_design
@@ -275,13 +276,19 @@ def converged(run: Run, optimum_loss: float, rel_tol: float = ARRIVED) -> bool:
 
 
 def working_rate(
-    X, y, ladder: Sequence[float], *, budget: Budget | None = None, **descend_kwargs
+    X,
+    y,
+    ladder: Sequence[float],
+    settings: Settings | None = None,
+    *,
+    budget: Budget | None = None,
+    **overrides,
 ) -> float | None:
     """The largest safe stop of ``ladder`` that the engine has run and seen converge here.
 
     Candidates are the stops from :func:`safe_rate` downward for rules with a
     limit (every stop from the top for AdaGrad, RMSProp and Adam); each is run
-    with :func:`core.sweep` on ``(X, y)`` with ``descend_kwargs``, and the largest
+    with :func:`core.sweep` on ``(X, y)`` with ``settings``, and the largest
     that :func:`converged` is returned. Full batch, the whole ladder costs a few
     single runs; mini-batch settings cost a pass over the rows per epoch and
     candidate, so only :data:`MINI_BATCH_CANDIDATES` are tried, every third stop from the
@@ -298,9 +305,10 @@ def working_rate(
         each chunk within the budget's memory, and only as many as its time
         allows; the search stops at the first that converges, keeping no
         candidate's history. None runs every candidate in one sweep.
-    **descend_kwargs
-        Every other argument of :func:`core.descend` (``optimizer``, ``epochs``,
-        ``standardize``, ``l2``, ...), as the page would run it.
+    settings : Settings, optional
+        The run as the page would make it (its ``learning_rate`` is not used).
+    **overrides
+        Fields of :class:`~core.settings.Settings` to change, by name.
 
     Returns
     -------
@@ -308,23 +316,20 @@ def working_rate(
         None when no candidate converges within the epochs given.
     """
     X, y = as_design(X, y)
-    fit_intercept = descend_kwargs.get("fit_intercept", True)
-    l2 = descend_kwargs.get("l2", 0.0)
-    spectrum = _spectrum(X, y, descend_kwargs, descend_kwargs.get("standardize", False))
-    rule = descend_kwargs.get("optimizer", "gd")
-    params = descend_kwargs.get("optimizer_params")
-    limit = rule_limit(spectrum, rule, params)
+    settings = (settings or Settings()).replace(**overrides)
+    spectrum = _spectrum(X, y, settings)
+    limit = rule_limit(spectrum, settings.optimizer, settings.optimizer_kwargs)
     top = math.inf if limit.rate is None else _rule_rate(spectrum, limit, ladder)
     if top is None:
         return None
-    optimum = ols(X, y, fit_intercept=fit_intercept, l2=l2, loss=descend_kwargs.get("loss", "mse"))
+    optimum = ols(X, y, fit_intercept=settings.fit_intercept, l2=settings.l2, loss=settings.loss)
     candidates = sorted((float(r) for r in ladder if r <= top), reverse=True)
-    if descend_kwargs.get("batch_size") is not None:
+    if settings.batch_size is not None:
         # Each mini-batch candidate costs a pass over the rows per epoch, and noisy steps
         # may need rates well below the full-batch limit: try a few, spread over decades.
         candidates = candidates[::3][:MINI_BATCH_CANDIDATES]
     optimum_loss = float(optimum.loss)
-    one = trial_work(X.shape, descend_kwargs)
+    one = Work.of(settings, *X.shape)
     started = time.perf_counter()
     with warnings.catch_warnings():
         # A candidate that blows up is an answer here (not this rate), not a mistake.
@@ -332,7 +337,7 @@ def working_rate(
         for chunk in _chunks(candidates, one, budget):
             if budget is not None and _out_of_time(started, one, len(chunk), budget):
                 break
-            runs = sweep(X, y, chunk, **descend_kwargs)
+            runs = sweep(X, y, chunk, settings)
             for rate, run in zip(chunk, runs, strict=True):
                 if converged(run, optimum_loss):
                     return rate
@@ -343,18 +348,6 @@ def _out_of_time(started: float, one: Work, rates: int, budget: Budget) -> bool:
     """True when ``rates`` more trials would take the search past its time."""
     spent = time.perf_counter() - started
     return spent + replace(one, rates=rates).seconds > SEARCH_BUDGETS * budget.seconds
-
-
-def trial_work(shape: tuple[int, int], descend_kwargs: dict) -> Work:
-    """The sizes of one trial run of the advice search on data of ``shape`` (rows, features)."""
-    n, d = shape
-    return Work(
-        rows=n,
-        features=d,
-        epochs=int(descend_kwargs.get("epochs", 1000)),
-        batch_size=descend_kwargs.get("batch_size"),
-        fit_intercept=descend_kwargs.get("fit_intercept", True),
-    )
 
 
 def _chunks(candidates: list[float], one: Work, budget: Budget | None) -> list[list[float]]:
@@ -373,26 +366,28 @@ def _chunks(candidates: list[float], one: Work, budget: Budget | None) -> list[l
     return [candidates[i : i + size] for i in range(0, len(candidates), size)]
 
 
-def _spectrum(X, y, descend_kwargs: dict, standardize: bool) -> Spectrum:
-    """The spectrum of the loss ``descend`` would descend with these arguments."""
+def _spectrum(X, y, settings: Settings) -> Spectrum:
+    """The spectrum of the loss :func:`core.descend` would descend with ``settings``."""
     loss = QuadraticLoss.from_data(
-        X,
-        y,
-        l2=descend_kwargs.get("l2", 0.0),
-        fit_intercept=descend_kwargs.get("fit_intercept", True),
-        convention=descend_kwargs.get("loss", "mse"),
+        X, y, l2=settings.l2, fit_intercept=settings.fit_intercept, convention=settings.loss
     )
-    return Spectrum.of(loss.rescaled(Scaling.standardizing(loss)) if standardize else loss)
+    return Spectrum.of(loss.rescaled(Scaling.standardizing(loss)) if settings.standardize else loss)
 
 
 def rate_advice(
-    X, y, ladder: Sequence[float], *, budget: Budget | None = None, **descend_kwargs
+    X,
+    y,
+    ladder: Sequence[float],
+    settings: Settings | None = None,
+    *,
+    budget: Budget | None = None,
+    **overrides,
 ) -> Advice:
     """A rate that converged when run here; failing that, standardizing and a rate that works then.
 
     Parameters
     ----------
-    X, y, ladder, budget, **descend_kwargs
+    X, y, ladder, settings, budget, **overrides
         As for :func:`working_rate`.
 
     Returns
@@ -400,7 +395,9 @@ def rate_advice(
     Advice
         The reason names the condition number when standardizing is the fix.
     """
-    one = trial_work(np.shape(X), descend_kwargs)
+    X, y = as_design(X, y)
+    settings = (settings or Settings()).replace(**overrides)
+    one = Work.of(settings, *X.shape)
     if budget is not None and not budget.fits(one):
         return Advice(
             None,
@@ -409,15 +406,15 @@ def rate_advice(
             "more than this server allows for one run. Lower the epochs, or use fewer "
             "features or larger batches, and a fix will be searched for.",
         )
-    rate = working_rate(X, y, ladder, budget=budget, **descend_kwargs)
-    epochs = descend_kwargs.get("epochs", 1000)
+    rate = working_rate(X, y, ladder, settings, budget=budget)
+    epochs = settings.epochs
     if rate is not None:
         return Advice(
             rate,
             False,
             f"η = {rate:g} was run on this data for {epochs:,} epochs and converged.",
         )
-    if descend_kwargs.get("batch_size") is not None:
+    if settings.batch_size is not None:
         return Advice(
             None,
             False,
@@ -426,10 +423,10 @@ def rate_advice(
             "to settle them needs more epochs. Lower the rate and raise the epochs, or use "
             "larger batches.",
         )
-    if descend_kwargs.get("standardize", False):
+    if settings.standardize:
         return Advice(None, False, f"No rate on the control converged within {epochs:,} epochs.")
-    raw = _spectrum(*as_design(X, y), descend_kwargs, standardize=False)
-    std_rate = working_rate(X, y, ladder, budget=budget, **{**descend_kwargs, "standardize": True})
+    raw = _spectrum(X, y, settings.replace(standardize=False))
+    std_rate = working_rate(X, y, ladder, settings.replace(standardize=True), budget=budget)
     kappa = (
         "the loss is flat in one direction"
         if not np.isfinite(raw.condition)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from core.data.limits import MAX_FEATURES
 from core.descent import MAX_HISTORY_POINTS
+from core.settings import Settings, full_batch, updates_per_epoch
 
 MIB = 2**20
 
@@ -83,15 +84,27 @@ class Work:
         """Parameters fitted: a weight per feature, and the intercept."""
         return self.features + int(self.fit_intercept)
 
+    @classmethod
+    def of(cls, settings: Settings, rows: int, features: int, rates: int = 1) -> Work:
+        """The sizes of ``rates`` runs with ``settings`` on ``rows`` × ``features`` data."""
+        return cls(
+            rows=rows,
+            features=features,
+            epochs=int(settings.epochs),
+            rates=rates,
+            batch_size=settings.batch_size,
+            fit_intercept=bool(settings.fit_intercept),
+        )
+
     @property
     def full_batch(self) -> bool:
         """True when every epoch is one update on every row."""
-        return self.batch_size is None or self.batch_size >= self.rows
+        return full_batch(self.rows, self.batch_size)
 
     @property
     def updates_per_epoch(self) -> int:
         """One update per batch: ``ceil(rows / batch_size)``, 1 for full batch."""
-        return 1 if self.full_batch else math.ceil(self.rows / self.batch_size)
+        return updates_per_epoch(self.rows, self.batch_size)
 
     @property
     def bytes(self) -> int:

@@ -13,7 +13,6 @@ Bad files and arguments print one clear line on stderr and exit with status 2.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import warnings
@@ -22,12 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from core.data import DataError, PresetRun, preset, preset_settings, read_csv_bytes
-from core.descent import TOL_ON, DivergenceWarning, descend
+from core.descent import DivergenceWarning, descend
 from core.metrics import predict, regression_metrics
 from core.objective import LOSSES
 from core.ols import ols
 from core.optimizers import OPTIMIZERS
 from core.schedules import SCHEDULES
+from core.settings import TOL_ON, Settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +41,7 @@ class _UsageError(Exception):
     """A problem with what the user typed or the file they gave."""
 
 
-#: Command-line option -> the :class:`~core.data.PresetRun` field it overrides.
+#: Command-line option -> the :class:`~core.settings.Settings` field it overrides.
 _RUN_OPTIONS = {
     "optimizer": "optimizer",
     "lr": "learning_rate",
@@ -53,6 +53,9 @@ _RUN_OPTIONS = {
     "tol_on": "tol_on",
     "seed": "seed",
     "standardize": "standardize",
+    "fit_intercept": "fit_intercept",
+    "l2": "l2",
+    "schedule": "schedule",
 }
 
 
@@ -62,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     Run options default to None, meaning "not given": the preset's value (or
     Downhill's default for a CSV file, shown in the help) is used instead.
     """
-    defaults = PresetRun()
+    defaults = Settings()
     parser = _Parser(prog="python -m core", description="Fit a line by gradient descent.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     fit = commands.add_parser("fit", help="fit a CSV file's target, or a preset, by descent")
@@ -90,8 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         const=True,
         help="mini-batches reshuffle the rows every epoch (default)",
     )
-    fit.add_argument("--schedule", default="constant", choices=sorted(SCHEDULES))
-    fit.add_argument("--l2", type=float, default=0.0, help="ridge strength")
+    fit.add_argument("--schedule", choices=sorted(SCHEDULES), help="default constant")
+    fit.add_argument("--l2", type=float, help="ridge strength (default 0)")
     fit.add_argument("--tol", type=float, help="stop when the loss settles")
     fit.add_argument(
         "--tol-on",
@@ -106,7 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         const=True,
         help="descend on z-scored features",
     )
-    fit.add_argument("--no-intercept", action="store_true", help="fit a line through 0")
+    fit.add_argument(
+        "--no-intercept",
+        dest="fit_intercept",
+        action="store_const",
+        const=False,
+        help="fit a line through 0",
+    )
     fit.add_argument("--solver", default="gd", choices=["gd", "ols"])
     fit.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
@@ -141,9 +150,9 @@ class _Problem:
             for option, field in _RUN_OPTIONS.items()
             if getattr(args, option) is not None
         }
-        self.run = dataclasses.replace(run, **given)
+        self.settings = run.settings.replace(**given)
         self.target, self.features = target, features
-        self.X, self.y, self.X_test, self.y_test = self.run.split(X, y)
+        self.X, self.y, self.X_test, self.y_test = run.split(X, y)
 
 
 def _read_table(path: Path):
@@ -164,9 +173,8 @@ def _progress(done: int, total: int) -> None:
 def fit_command(args) -> dict:
     """Run the fit described by ``args`` and return the report as plain values."""
     problem = _Problem(args)
-    X, y, run_settings = problem.X, problem.y, problem.run
-    fit_intercept = not args.no_intercept
-    closed = ols(X, y, fit_intercept=fit_intercept, l2=args.l2, loss=run_settings.loss)
+    X, y, settings = problem.X, problem.y, problem.settings
+    closed = ols(X, y, fit_intercept=settings.fit_intercept, l2=settings.l2, loss=settings.loss)
     report = {
         **problem.source,
         "target": problem.target,
@@ -178,24 +186,17 @@ def fit_command(args) -> dict:
         coef, intercept = closed.coef, closed.intercept
         report.update(solver="ols", epochs_run=0, stop_reason="closed_form")
     else:
-        batch_size = run_settings.batch_size
-        long_run = run_settings.epochs * (1 if batch_size is None else len(y) // batch_size)
+        long_run = settings.updates(len(y)) >= 100_000
         with warnings.catch_warnings():
             # The report says it plainly (stop_reason, and advice in the text form).
             warnings.simplefilter("ignore", DivergenceWarning)
             run = descend(
-                X,
-                y,
-                **run_settings.descend_kwargs(),
-                fit_intercept=fit_intercept,
-                l2=args.l2,
-                schedule=args.schedule,
-                progress=_progress if long_run >= 100_000 and not args.json else None,
+                X, y, settings, progress=_progress if long_run and not args.json else None
             )
         coef, intercept = run.coef, run.intercept
         report.update(
             solver="gd",
-            settings=run.settings,
+            settings=run.settings.to_dict(),
             epochs_run=run.epochs_run,
             stop_reason=run.stop_reason,
             diverged_at=run.diverged_at,

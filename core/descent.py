@@ -21,24 +21,18 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.objective import LOSSES, QuadraticLoss, Scaling, split_theta, stack_theta
+from core.objective import QuadraticLoss, Scaling, split_theta, stack_theta
 from core.optimizers import Optimizer, make_optimizer
 from core.schedules import learning_rates
-from core.validation import as_design, choice, integer_in, positive_real
+from core.settings import MAX_EPOCHS, Settings
+from core.validation import as_design, integer_in, positive_real
 
 #: Why a run stopped.
 STOP_REASONS = ("max_epochs", "converged", "diverged")
 
-#: What the tolerance stop compares between epochs: the full-data loss after each
-#: epoch, or the running mean of the per-batch losses met during it.
-TOL_ON = ("loss", "running")
-
 #: A run counts as diverged once its loss exceeds this multiple of where it began
 #: (or of the loss of the all-zero model, whichever is larger).
 DIVERGENCE_FACTOR = 1e6
-
-#: The largest epoch budget accepted.
-MAX_EPOCHS = 1_000_000
 
 #: Most epochs whose parameters a run keeps (every epoch's loss and rate are kept):
 #: what the views draw, not what the run computed. Runs of fewer epochs keep all.
@@ -158,8 +152,8 @@ class Run:
     scaling : Scaling
         The coordinates the descent ran in (identity unless ``standardize``).
     fit_intercept : bool
-    settings : dict
-        Every setting of the call, as plain values.
+    settings : Settings
+        Every setting of the run, checked, with every default filled in.
     seconds : float
         Wall time of the descent.
     """
@@ -173,7 +167,7 @@ class Run:
     diverged_at: int | None
     scaling: Scaling
     fit_intercept: bool
-    settings: dict = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     seconds: float = 0.0
 
     @property
@@ -191,79 +185,26 @@ class Run:
 def descend(
     X,
     y,
+    settings: Settings | None = None,
     *,
-    optimizer: str = "gd",
-    learning_rate: float = 0.01,
-    epochs: int = 1000,
-    batch_size: int | None = None,
-    fit_intercept: bool = True,
-    standardize: bool = False,
-    l2: float = 0.0,
-    tol: float | None = None,
-    seed: int = 0,
-    loss: str = "mse",
-    shuffle: bool = True,
-    tol_on: str = "loss",
-    optimizer_params: dict[str, float] | None = None,
-    schedule: str = "constant",
-    schedule_params: dict[str, float] | None = None,
-    init_coef=None,
-    init_intercept: float = 0.0,
     max_path_points: int = 2000,
     max_history_points: int = MAX_HISTORY_POINTS,
     progress: Callable[[int, int], None] | None = None,
+    **overrides,
 ) -> Run:
     """Fit ``y ≈ X w + b`` by gradient descent and record the whole path.
 
     The loss is the mean squared error with a :math:`1/n` factor, or half of it
     (``loss="half_mse"``), plus ``l2 * ||w||²`` (see :mod:`core.objective`),
     always on the original units, whatever coordinates the descent runs in.
-    Every argument after ``X, y`` is keyword-only.
 
     Parameters
     ----------
     X : array_like of shape (n_samples, n_features)
     y : array_like of shape (n_samples,)
-    optimizer : str
-        Update rule: "gd", "momentum", "nesterov", "adagrad", "rmsprop" or "adam".
-    learning_rate : float
-        Starting step size, > 0.
-    epochs : int
-        Epoch budget, 1 to 1,000,000.
-    batch_size : int or None
-        None for full batch, 1 for stochastic, anything between for mini-batch.
-    fit_intercept : bool
-        Fit ``b`` too; otherwise ``b = 0``.
-    standardize : bool
-        Descend on z-scored features; every recorded step is mapped back.
-    l2 : float
-        Ridge strength, >= 0.
-    tol : float or None
-        Stop once the quantity ``tol_on`` names changes by less than ``tol`` from
-        one epoch to the next.
-    seed : int
-        Seed of the reshuffling generator.
-    loss : {"mse", "half_mse"}
-        The loss convention: mean squared error (:math:`1/n`) or half of it
-        (:math:`1/(2n)`, whose gradient is ``mean(error * x)``).
-    shuffle : bool
-        Mini-batch and stochastic runs: reshuffle the rows every epoch (from
-        ``seed``), or take them in file order every epoch when False.
-    tol_on : {"loss", "running"}
-        "loss" compares the full-data loss after each epoch with the one before;
-        "running" compares the epoch's mean of the per-batch losses, each taken
-        before that batch's update (the stop rule of many tutorials; the first
-        epoch has nothing to compare with).
-    optimizer_params : dict, optional
-        The update rule's hyperparameters (see :data:`core.optimizers.OPTIMIZERS`).
-    schedule : str
-        Learning-rate schedule (see :data:`core.schedules.SCHEDULES`).
-    schedule_params : dict, optional
-        The schedule's parameters.
-    init_coef : array_like of shape (n_features,), optional
-        Starting coefficients (zeros by default), in original units.
-    init_intercept : float
-        Starting intercept, in original units.
+    settings : Settings, optional
+        Every setting of the run (:class:`core.settings.Settings`, whose defaults
+        apply when it is left out).
     max_path_points : int
         Most points kept of the per-update path of mini-batch runs.
     max_history_points : int
@@ -271,41 +212,33 @@ def descend(
         :class:`History`); every epoch's loss is kept whatever it is.
     progress : callable, optional
         Called as ``progress(epochs_done, epochs)`` about a hundred times a run.
+    **overrides
+        Fields of :class:`~core.settings.Settings` to change, by name
+        (``descend(X, y, optimizer="adam", learning_rate=0.05)``).
 
     Returns
     -------
     Run
+        Its :attr:`Run.settings` are the checked settings, every default filled in.
 
     Raises
     ------
     ValueError
-        For any argument out of range, with the parameter named.
+        For any setting out of range, with the setting named.
+    TypeError
+        For a keyword that is not a setting.
 
     Warns
     -----
     DivergenceWarning
         When the loss blows up, naming the epoch and its learning rate.
     """
+    settings = (settings or Settings()).replace(**overrides)
     setup = prepare(
         X,
         y,
-        [positive_real("learning_rate", learning_rate)],
-        optimizer=optimizer,
-        epochs=epochs,
-        batch_size=batch_size,
-        fit_intercept=fit_intercept,
-        standardize=standardize,
-        l2=l2,
-        tol=tol,
-        seed=seed,
-        loss=loss,
-        shuffle=shuffle,
-        tol_on=tol_on,
-        optimizer_params=optimizer_params,
-        schedule=schedule,
-        schedule_params=schedule_params,
-        init_coef=init_coef,
-        init_intercept=init_intercept,
+        settings,
+        [settings.learning_rate],
         max_path_points=max_path_points,
         max_history_points=max_history_points,
     )
@@ -343,9 +276,9 @@ class Setup:
         Every run's learning rate of every epoch.
     theta0 : ndarray of shape (n_params,)
         The start, in the data's own units.
-    settings : dict
-        The checked settings as :attr:`Run.settings` records them (``learning_rate``
-        is filled in per run).
+    settings : Settings
+        The checked settings as :attr:`Run.settings` records them (each run with
+        its own ``learning_rate``).
     max_path_points : int
     kept : ndarray of int
         The epochs whose parameters every run keeps (see :func:`kept_epochs`).
@@ -358,15 +291,14 @@ class Setup:
     rule: Optimizer
     rates: np.ndarray
     theta0: np.ndarray
-    settings: dict
+    settings: Settings
     max_path_points: int
     kept: np.ndarray
 
     @property
     def full_batch(self) -> bool:
         """True when every epoch is one step on the whole data."""
-        batch_size = self.settings["batch_size"]
-        return batch_size is None or batch_size >= self.X.shape[0]
+        return self.settings.full_batch(self.X.shape[0])
 
     def runs(self, progress: Callable[[int, int], None] | None = None) -> list[Run]:
         """One :class:`Run` per row of :attr:`rates`.
@@ -379,8 +311,8 @@ class Setup:
             loss=scaled,
             rule=self.rule,
             rates=self.rates,
-            tol=self.settings["tol"],
-            tol_on=self.settings["tol_on"],
+            tol=self.settings.tol,
+            tol_on=self.settings.tol_on,
             theta0=self.scaling.to_scaled(self.theta0, self.loss.fit_intercept),
             progress=progress,
             kept=self.kept,
@@ -403,10 +335,10 @@ class Setup:
         settings = self.settings
         records, paths = [], []
         for k in range(len(self.rates)):
-            rng = np.random.default_rng(settings["seed"]) if settings["shuffle"] else None
+            rng = np.random.default_rng(settings.seed) if settings.shuffle else None
             one = replace(problem, rates=problem.rates[k : k + 1])
             record, path = _mini_batch(
-                one, design, self.y, settings["batch_size"], rng, self.max_path_points
+                one, design, self.y, settings.batch_size, rng, self.max_path_points
             )
             records.append(record)
             paths.append(path)
@@ -448,7 +380,7 @@ class Setup:
             diverged_at=diverged_at if diverged_at > 0 else None,
             scaling=self.scaling,
             fit_intercept=fit_intercept,
-            settings={**self.settings, "learning_rate": float(self.rates[k, 0])},
+            settings=self.settings.replace(learning_rate=float(self.rates[k, 0])),
             seconds=seconds,
         )
 
@@ -456,75 +388,35 @@ class Setup:
 def prepare(
     X,
     y,
+    settings: Settings,
     starting_rates,
     *,
-    optimizer: str,
-    epochs: int,
-    batch_size: int | None,
-    fit_intercept: bool,
-    standardize: bool,
-    l2: float,
-    tol: float | None,
-    seed: int,
-    loss: str,
-    shuffle: bool,
-    tol_on: str,
-    optimizer_params: dict[str, float] | None,
-    schedule: str,
-    schedule_params: dict[str, float] | None,
-    init_coef,
-    init_intercept: float,
-    max_path_points: int,
+    max_path_points: int = 2000,
     max_history_points: int = MAX_HISTORY_POINTS,
 ) -> Setup:
-    """Check the data and every setting of :func:`descend` once and take the statistics once.
+    """Check the data and ``settings`` once and take the statistics once.
 
-    ``starting_rates`` are the runs' starting learning rates, already checked;
-    the other arguments are :func:`descend`'s.
+    ``starting_rates`` are the runs' starting learning rates (each > 0); the
+    rest are :func:`descend`'s arguments.
     """
     X, y = as_design(X, y)
     n, d = X.shape
-    epochs = integer_in("epochs", epochs, 1, MAX_EPOCHS)
-    if batch_size is not None:
-        batch_size = integer_in("batch_size", batch_size, 1, n)
-    l2 = positive_real("l2", l2, allow_zero=True)
-    if tol is not None:
-        tol = positive_real("tol", tol, allow_zero=True)
-    seed = integer_in("seed", seed, 0, 2**63 - 1)
-    choice("loss", loss, LOSSES)
-    choice("tol_on", tol_on, TOL_ON)
-    shuffle = _flag("shuffle", shuffle)
+    rates = [positive_real("learning_rate", rate) for rate in starting_rates]
+    checked = settings.replace(learning_rate=rates[0] if rates else 1.0).checked(n, d)
     max_path_points = integer_in("max_path_points", max_path_points, 2, 10**6)
     max_history_points = integer_in("max_history_points", max_history_points, 2, MAX_EPOCHS + 1)
-    rule = make_optimizer(optimizer, **(optimizer_params or {}))
-    schedule_params = dict(schedule_params or {})
+    rule = make_optimizer(checked.optimizer, **checked.optimizer_kwargs)
+    schedule = checked.schedule_kwargs
     rates = np.array(
-        [learning_rates(schedule, rate, epochs, **schedule_params) for rate in starting_rates]
+        [learning_rates(checked.schedule, rate, checked.epochs, **schedule) for rate in rates]
     )
-    theta0 = _initial_theta(init_coef, init_intercept, d, fit_intercept)
-    statistics = QuadraticLoss.from_data(X, y, l2=l2, fit_intercept=fit_intercept, convention=loss)
-    scaling = Scaling.standardizing(statistics) if standardize else Scaling.identity(d)
-    settings = {
-        "optimizer": rule.name,
-        "optimizer_params": dict(rule.hyperparameters),
-        "learning_rate": None,
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "fit_intercept": fit_intercept,
-        "standardize": standardize,
-        "l2": l2,
-        "tol": tol,
-        "seed": seed,
-        "loss": loss,
-        "shuffle": shuffle,
-        "tol_on": tol_on,
-        "schedule": schedule,
-        "schedule_params": schedule_params,
-        "init_coef": theta0[:d].tolist(),
-        "init_intercept": float(init_intercept) if fit_intercept else 0.0,
-    }
-    kept = kept_epochs(epochs, max_history_points)
-    return Setup(X, y, statistics, scaling, rule, rates, theta0, settings, max_path_points, kept)
+    theta0 = stack_theta(checked.coef_start(d), checked.init_intercept, checked.fit_intercept)
+    statistics = QuadraticLoss.from_data(
+        X, y, l2=checked.l2, fit_intercept=checked.fit_intercept, convention=checked.loss
+    )
+    scaling = Scaling.standardizing(statistics) if checked.standardize else Scaling.identity(d)
+    kept = kept_epochs(checked.epochs, max_history_points)
+    return Setup(X, y, statistics, scaling, rule, rates, theta0, checked, max_path_points, kept)
 
 
 def kept_epochs(epochs: int, most: int = MAX_HISTORY_POINTS) -> np.ndarray:
@@ -544,12 +436,6 @@ def kept_epochs(epochs: int, most: int = MAX_HISTORY_POINTS) -> np.ndarray:
     head = min(HISTORY_HEAD, most // 4)
     spread = np.rint(np.linspace(head, epochs, most - head)).astype(np.int64)
     return np.union1d(np.arange(head), spread)
-
-
-def _flag(name: str, value) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be True or False; got {value!r}.")
-    return bool(value)
 
 
 @dataclass
@@ -573,16 +459,6 @@ class _Path:
     steps: list[int]
     thetas: list[np.ndarray]
     steps_per_epoch: int
-
-
-def _initial_theta(init_coef, init_intercept, d: int, fit_intercept: bool) -> np.ndarray:
-    coef = np.zeros(d) if init_coef is None else np.asarray(init_coef, dtype=np.float64)
-    coef = coef.reshape(-1)
-    if coef.shape != (d,) or not np.all(np.isfinite(coef)):
-        raise ValueError(f"init_coef must hold {d} finite numbers, one per feature; got {coef}.")
-    if not math.isfinite(init_intercept):
-        raise ValueError(f"init_intercept must be a finite number; got {init_intercept!r}.")
-    return stack_theta(coef, float(init_intercept), fit_intercept)
 
 
 class _Records:

@@ -180,7 +180,7 @@ def run_json(
             "features": names,
             "target": _checked_text("target_name", target_name),
         },
-        "settings": run.settings,
+        "settings": run.settings.to_dict(),
         "results": {
             "coef": dict(zip(names, run.coef, strict=True)),
             "intercept": run.intercept,
@@ -260,10 +260,10 @@ def reproduction_script(
     names = _checked_names(feature_names, run.coef.shape[0])
     if X.shape[1] != len(names):
         raise ValueError(f"X has {X.shape[1]} columns but the run fitted {len(names)}.")
-    s = run.settings
-    rule = make_optimizer(s["optimizer"], **s["optimizer_params"])
+    s = run.settings.to_dict()
+    rule = make_optimizer(run.settings.optimizer, **run.settings.optimizer_kwargs)
     embed = X.shape[0] <= EMBED_MAX_ROWS
-    full_batch = s["batch_size"] is None or s["batch_size"] >= X.shape[0]
+    full_batch = run.settings.full_batch(X.shape[0])
     # The convention's factor from the one place the engine keeps it.
     loss_factor = QuadraticLoss.from_data(X[:1], y[:1], convention=s["loss"]).data_factor
     sections = [

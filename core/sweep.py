@@ -10,31 +10,26 @@ while the others go on. Mini-batch runs fall back to one run per rate.
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-from core.descent import DivergenceWarning, Run, descend, prepare
+from core.descent import MAX_HISTORY_POINTS, DivergenceWarning, Run, prepare
+from core.settings import Settings
 from core.validation import positive_real
-
-#: The settings a sweep shares among its runs, with :func:`core.descend`'s defaults.
-_DEFAULTS = {
-    name: parameter.default
-    for name, parameter in inspect.signature(descend).parameters.items()
-    if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-    and name not in ("learning_rate", "progress")
-}
 
 
 def sweep(
     X,
     y,
     learning_rates,
+    settings: Settings | None = None,
     *,
+    max_path_points: int = 2000,
+    max_history_points: int = MAX_HISTORY_POINTS,
     progress: Callable[[int, int], None] | None = None,
-    **settings,
+    **overrides,
 ) -> tuple[Run, ...]:
     """:func:`core.descend` at every rate of ``learning_rates``, in one pass.
 
@@ -44,16 +39,20 @@ def sweep(
     y : array_like of shape (n_samples,)
     learning_rates : sequence of float
         The starting learning rates, each > 0 (any order, repeats allowed).
+    settings : Settings, optional
+        The settings every run shares (their ``learning_rate`` is not used).
+    max_path_points, max_history_points : int
+        As in :func:`core.descend`.
     progress : callable, optional
         Called as ``progress(epochs_done, epochs)`` as the furthest run advances.
-    **settings
-        Every other keyword of :func:`core.descend` (not ``learning_rate``), with
-        the same meaning and defaults, shared by all the runs.
+    **overrides
+        Fields of :class:`~core.settings.Settings` to change, by name (not
+        ``learning_rate``).
 
     Returns
     -------
     tuple of Run
-        One per rate, in the order given; ``Run.settings["learning_rate"]`` is the
+        One per rate, in the order given; ``Run.settings.learning_rate`` is the
         run's rate and ``Run.seconds`` its share of the sweep's time.
 
     Raises
@@ -62,23 +61,30 @@ def sweep(
         For an empty list of rates, a rate that is not > 0, or any setting
         :func:`core.descend` refuses.
     TypeError
-        For a keyword :func:`core.descend` does not take.
+        For a keyword that is not a setting, or ``learning_rate``.
 
     Warns
     -----
     DivergenceWarning
         Once, naming how many rates blew up and the smallest of them.
     """
+    if "learning_rate" in overrides:
+        raise TypeError("sweep() takes its rates as learning_rates, not learning_rate")
+    settings = (settings or Settings()).replace(**overrides)
     rates = [
         positive_real(f"learning_rates[{i}]", rate)
         for i, rate in enumerate(np.asarray(learning_rates, dtype=object).reshape(-1))
     ]
     if not rates:
         raise ValueError("learning_rates must hold at least one rate; got none.")
-    unknown = sorted(set(settings) - set(_DEFAULTS))
-    if unknown:
-        raise TypeError(f"sweep() got an unexpected keyword argument {unknown[0]!r}")
-    setup = prepare(X, y, rates, **{**_DEFAULTS, **settings})
+    setup = prepare(
+        X,
+        y,
+        settings,
+        rates,
+        max_path_points=max_path_points,
+        max_history_points=max_history_points,
+    )
     runs = tuple(setup.runs(progress))
     blown = [rate for rate, run in zip(rates, runs, strict=True) if run.diverged]
     if blown:

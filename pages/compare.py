@@ -9,17 +9,18 @@ import streamlit as st
 from charts.labels import parameter_names
 from charts.landscape import default_axes
 from core import Run
-from core.advice import trial_work, working_rate
-from core.budget import OverBudget
+from core.advice import working_rate
+from core.budget import OverBudget, Work
+from core.settings import Settings
 from ui import compute, player, race, router, sidebar, views, worker
 from ui.limits import server_budget
-from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS, RunSettings
+from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS
 from ui.store import cached
 from ui.text import full_names, md_name, md_text
 from ui.widgets import draw
 
 
-def _plain(settings: RunSettings, standardize: bool) -> RunSettings:
+def _plain(settings: Settings, standardize: bool) -> Settings:
     """Plain full-batch descent at a constant rate, on the sidebar's epochs and start."""
     return replace(
         settings,
@@ -35,14 +36,12 @@ def _plain(settings: RunSettings, standardize: bool) -> RunSettings:
 
 
 @cached("Finding rates that work on this data…")
-def _working_rate(key, _upload, plain: RunSettings) -> float | None:
+def _working_rate(key, _upload, plain: Settings) -> float | None:
     """The largest stop where ``plain`` descent converges here (core.advice.working_rate)."""
     prob = compute.problem(key, _upload)
-    kwargs = plain.descend_kwargs(prob.X.shape[1])
-    del kwargs["learning_rate"]
-    work = replace(trial_work(prob.X.shape, kwargs), rates=len(LEARNING_RATES))
+    work = Work.of(plain, *prob.X.shape, rates=len(LEARNING_RATES))
     budget = server_budget()
-    return worker.run(work, working_rate, prob.X, prob.y, LEARNING_RATES, budget=budget, **kwargs)
+    return worker.run(work, working_rate, prob.X, prob.y, LEARNING_RATES, plain, budget=budget)
 
 
 ctx = router.context()
@@ -120,7 +119,7 @@ def _run_widgets(i: int) -> None:
     spectrum = data.spectrum(own["standardize"])
     params = {k: state[k] for k in OPTIMIZER_KEYS[own["optimizer"]]}
     # Full strength, not a caption: a badge faded to caption grey fails the contrast check.
-    batched = not race.run_settings_of(state, i, n_rows).full_batch
+    batched = not race.run_settings_of(state, i, n_rows).full_batch(n_rows)
     st.markdown(
         sidebar.rate_badge(
             spectrum, own["learning_rate"], own["optimizer"], params, batched=batched
@@ -146,7 +145,7 @@ with st.container():
     )
 
 runs: list[tuple[str, Run]] = []
-kept: list[tuple[RunSettings, str]] = []
+kept: list[tuple[str]] = []
 problems = st.container()
 for i in range(count):
     run_settings = race.run_settings_of(state, i, n_rows)

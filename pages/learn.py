@@ -24,6 +24,7 @@ from core.analysis import (
     worked_steps,
     worked_steps_discrepancy,
 )
+from core.settings import Settings
 from core.verdict import verdict
 from ui import compute, lessons, router
 from ui.lessons import describe, tex
@@ -44,7 +45,7 @@ space = "standardized" if settings.standardize else "raw"
 L2_STOPS = (0.0, *(float(f"{m * 10.0**e:g}") for e in range(-3, 3) for m in (1, 3)), 1000.0)
 
 
-def _run(run_settings: dict) -> Run | None:
+def _run(run_settings: Settings) -> Run | None:
     """The cached run, or None after saying why it cannot run."""
     try:
         return compute.run_descent(ctx.problem_key, ctx.upload, run_settings)
@@ -87,7 +88,7 @@ st.latex(lessons.loss_latex(settings.loss))
 def _worked_note() -> str | None:
     """Why the worked steps differ from the sidebar's run, when they do."""
     notes = []
-    if not settings.full_batch:
+    if not settings.full_batch(n_rows):
         kind = "one-row stochastic steps" if settings.batch_size == 1 else "mini-batches"
         notes.append(
             f"Your run uses {kind}: each of its updates sees a different, shuffled slice of the "
@@ -234,7 +235,7 @@ def _chosen_rule_verdict(spectrum) -> None:
     chosen = verdict(spectrum, settings.optimizer, rate, settings.optimizer_params, run=rule_run)
     st.subheader(f"Your rule: {chosen.rule_name}")
     st.markdown(f"{chosen.sentence} {lessons.KNOWN_LIMITS.get(settings.optimizer, '')}")
-    if not settings.full_batch:
+    if not settings.full_batch(n_rows):
         st.caption(
             "This verdict is for full-batch steps (its run sums over every row). Mini-batches "
             "add noise to each step, which a smaller rate absorbs."

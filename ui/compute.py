@@ -30,12 +30,14 @@ from core import (
     sweep,
     train_test_split,
 )
-from core.advice import Advice, trial_work
+from core.advice import Advice
 from core.advice import rate_advice as core_rate_advice
+from core.budget import Work
 from core.data import PRESET_RUNS, Dataset, Table, bundled, generate, preset, read_csv_bytes
+from core.settings import Settings
 from ui import worker
 from ui.limits import server_budget
-from ui.settings import LEARNING_RATES, RunSettings
+from ui.settings import LEARNING_RATES
 from ui.specs import DataSpec, ProblemKey
 from ui.store import cached
 
@@ -176,7 +178,7 @@ def _split(key: ProblemKey, X: np.ndarray, y: np.ndarray):
     return X[train], y[train], X[test], y[test], None
 
 
-def run_descent(key: ProblemKey, upload: Table | None, settings: RunSettings) -> Run:
+def run_descent(key: ProblemKey, upload: Table | None, settings: Settings) -> Run:
     """Gradient descent on the problem ``key`` names, with ``settings``.
 
     Raises
@@ -184,20 +186,19 @@ def run_descent(key: ProblemKey, upload: Table | None, settings: RunSettings) ->
     OverBudget
         Before anything runs, when the run would need more than the server allows.
     """
-    server_budget().check(settings.work(*_problem(key, upload).X.shape))
+    server_budget().check(Work.of(settings, *_problem(key, upload).X.shape))
     return _run_descent(key, upload, settings)
 
 
 @cached("Running gradient descent…")
-def _run_descent(key: ProblemKey, _upload, settings: RunSettings) -> Run:
+def _run_descent(key: ProblemKey, _upload, settings: Settings) -> Run:
     prob = _problem(key, _upload)
-    kwargs = settings.descend_kwargs(prob.X.shape[1])
-    work = settings.work(*prob.X.shape)
-    return read_only(worker.run(work, descend, prob.X, prob.y, **kwargs))
+    work = Work.of(settings, *prob.X.shape)
+    return read_only(worker.run(work, descend, prob.X, prob.y, settings))
 
 
 def sweep_runs(
-    key: ProblemKey, upload: Table | None, settings: RunSettings, rates: tuple[float, ...]
+    key: ProblemKey, upload: Table | None, settings: Settings, rates: tuple[float, ...]
 ) -> tuple[Run, ...]:
     """One run per learning rate in ``rates``, every other setting as in ``settings``.
 
@@ -209,40 +210,36 @@ def sweep_runs(
     OverBudget
         Before anything runs, when the sweep would need more than the server allows.
     """
-    server_budget().check(settings.work(*_problem(key, upload).X.shape, rates=len(rates)))
+    server_budget().check(Work.of(settings, *_problem(key, upload).X.shape, rates=len(rates)))
     return _sweep_runs(key, upload, replace(settings, learning_rate=0.0), tuple(map(float, rates)))
 
 
 @cached("Running gradient descent at every rate…")
-def _sweep_runs(key: ProblemKey, _upload, settings: RunSettings, rates: tuple) -> tuple[Run, ...]:
+def _sweep_runs(key: ProblemKey, _upload, settings: Settings, rates: tuple) -> tuple[Run, ...]:
     prob = _problem(key, _upload)
-    kwargs = settings.descend_kwargs(prob.X.shape[1])
-    del kwargs["learning_rate"]
-    work = settings.work(*prob.X.shape, rates=len(rates))
-    return read_only(worker.run(work, sweep, prob.X, prob.y, rates, **kwargs))
+    work = Work.of(settings, *prob.X.shape, rates=len(rates))
+    return read_only(worker.run(work, sweep, prob.X, prob.y, rates, settings))
 
 
-def rate_advice(key: ProblemKey, upload: Table | None, settings: RunSettings) -> Advice:
+def rate_advice(key: ProblemKey, upload: Table | None, settings: Settings) -> Advice:
     """A fix for a run that diverges: a rate (and standardizing) run here and seen to converge."""
     return _rate_advice(key, upload, settings)
 
 
 @cached("Finding a rate that works…")
-def _rate_advice(key: ProblemKey, _upload, settings: RunSettings) -> Advice:
+def _rate_advice(key: ProblemKey, _upload, settings: Settings) -> Advice:
     prob = _problem(key, _upload)
-    kwargs = settings.descend_kwargs(prob.X.shape[1])
-    del kwargs["learning_rate"]
     budget = server_budget()
     # Every candidate, raw and standardized, as the most the search may run.
-    work = replace(trial_work(prob.X.shape, kwargs), rates=2 * len(LEARNING_RATES))
+    work = Work.of(settings, *prob.X.shape, rates=2 * len(LEARNING_RATES))
     return worker.run(
-        work, core_rate_advice, prob.X, prob.y, LEARNING_RATES, budget=budget, **kwargs
+        work, core_rate_advice, prob.X, prob.y, LEARNING_RATES, settings, budget=budget
     )
 
 
-def most_rates(problem: Problem, settings: RunSettings, rates: int) -> int:
+def most_rates(problem: Problem, settings: Settings, rates: int) -> int:
     """How many of ``rates`` runs with ``settings`` one sweep may make here (0: not one)."""
-    return server_budget().most_rates(settings.work(*problem.X.shape, rates=rates))
+    return server_budget().most_rates(Work.of(settings, *problem.X.shape, rates=rates))
 
 
 def digest(raw: bytes) -> str:

@@ -36,9 +36,10 @@ from core.geometry import (
     units_differ,
 )
 from core.geometry import planes as planes
+from core.settings import Settings
 from core.verdict import RULE_NAMES, Verdict, rule_limit
 from ui import compute
-from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA, RunSettings
+from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA
 from ui.specs import ProblemKey
 from ui.store import cached
 from ui.text import md_name
@@ -109,7 +110,7 @@ def factor(x: float) -> str:
     return f"({tex(x)})" if x < 0 else tex(x)
 
 
-def rule_values(settings: RunSettings) -> str:
+def rule_values(settings: Settings) -> str:
     """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``.
 
     With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named.
@@ -123,7 +124,7 @@ def rule_values(settings: RunSettings) -> str:
     return r",\quad ".join(parts)
 
 
-def plain_settings(settings: RunSettings, **changes: Any) -> RunSettings:
+def plain_settings(settings: Settings, **changes: Any) -> Settings:
     """The run's settings turned into plain full-batch gradient descent, plus ``changes``."""
     plain = {"optimizer": "gd", "optimizer_params": (), "batch_size": None, "tol": None}
     return replace(settings, **{**plain, **changes})

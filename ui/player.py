@@ -35,9 +35,10 @@ import streamlit as st
 from charts.labels import parameter_names
 from charts.player_data import player_data
 from charts.race import race_data
+from core.settings import Settings
 from core.verdict import verdict
 from ui import compute
-from ui.settings import LEARNING_RATES, SCHEMA, RunSettings, nearest_rate
+from ui.settings import LEARNING_RATES, SCHEMA, nearest_rate
 from ui.store import cached
 
 HERE = Path(__file__).parent / "player"
@@ -87,7 +88,7 @@ _component = st.components.v2.component(
 )
 
 
-def rate_ladder(settings: RunSettings, problem) -> tuple[tuple[float, ...], int]:
+def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
     """The rates the player can switch between, and the index of the settings' rate.
 
     The whole ladder of the learning-rate control when a sweep of it stays
@@ -117,7 +118,7 @@ def _use_rate() -> None:
 
 def render(
     ctx,
-    settings: RunSettings,
+    settings: Settings,
     *,
     axes,
     feature: int,
@@ -169,7 +170,7 @@ def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) 
     ctx : the router's context (its problem)
     runs : list of (str, Run)
         Each run's label and result.
-    settings : tuple of RunSettings
+    settings : tuple of Settings
         Each run's settings, in order: with the labels they are the cache key of
         what the player draws.
     axes : tuple of int or None
@@ -227,7 +228,7 @@ def _browser_holds(element: str, key: str) -> bool:
     return holds
 
 
-def runs_for(ctx, settings: RunSettings):
+def runs_for(ctx, settings: Settings):
     """The ladder's runs for these settings (cached) and the one at the settings' rate.
 
     The runs stay in the server's one byte-bounded store, not in the session, so a

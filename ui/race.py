@@ -24,11 +24,11 @@ from core.analysis import (
     race_winner,
     tolerance_level,
 )
+from core.settings import Settings
 from ui.settings import (
     DEFAULTS,
     LEARNING_RATES,
     OPTIMIZER_LABELS,
-    RunSettings,
     nearest_rate,
     run_settings,
 )
@@ -283,7 +283,7 @@ def remove_run(state: MutableMapping, i: int) -> None:
     state[NOTE] = None
 
 
-def run_settings_of(state: Mapping, i: int, n_rows: int) -> RunSettings:
+def run_settings_of(state: Mapping, i: int, n_rows: int) -> Settings:
     """The settings of run ``i``: its own fields over the sidebar's.
 
     The sidebar's tolerance stop is left out, so every run gets the whole epoch budget.
@@ -292,7 +292,7 @@ def run_settings_of(state: Mapping, i: int, n_rows: int) -> RunSettings:
     return replace(run_settings(ChainMap(fields_of(state, i), sidebar), n_rows), tol=None)
 
 
-def label(i: int, settings: RunSettings) -> str:
+def label(i: int, settings: Settings) -> str:
     """A short name for run ``i``: ``"2. Momentum η=0.05, mini-batch 32, standardized"``."""
     parts = [f"{i + 1}. {OPTIMIZER_LABELS[settings.optimizer]} η={settings.learning_rate:g}"]
     batch = settings.batch_size

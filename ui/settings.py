@@ -3,9 +3,9 @@
 This module is the one source of truth for settings. The sidebar and the
 Compare page draw their widgets from :data:`SCHEMA` (see :mod:`ui.widgets`),
 the URL is read and written through each setting's codec, the Learn page
-reads its limits here, and :func:`run_settings` turns the settings into a
-:class:`RunSettings` record whose fields are :func:`core.descend`'s own
-keyword arguments. Ranges come from the engine's limits where it has them.
+reads its limits here, and :func:`run_settings` turns the settings into the
+engine's own :class:`core.settings.Settings` record (:func:`state_of` is its
+inverse). Ranges come from the engine's limits where it has them.
 
 Adding an update rule or a schedule means adding it in ``core`` and giving
 its hyperparameters an entry here; nothing else changes.
@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from core import LOSSES, MAX_EPOCHS, OPTIMIZERS, SCHEDULES
-from core.budget import Work
 from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
-from core.descent import TOL_ON
 from core.optimizers import HYPERPARAMETER_BOUNDS
+from core.settings import TOL_ON, Settings
 
 #: The learning-rate ladder's stops: 1, 1.5, 2, 3, 5, 7 in every decade from 1e-8 to 10,
 #: below the raw limit of every bundled dataset (engel's is 8e-7). Any other rate can be typed.
@@ -37,6 +36,10 @@ LEARNING_RATES: tuple[float, ...] = (
 
 #: The rate a new session starts with.
 DEFAULT_RATE = 0.05
+
+#: The run a new session, and every choice of data without settings of its own, opens
+#: with (the rate is then fitted to the data, see :mod:`ui.opening`).
+OPENING = Settings(learning_rate=DEFAULT_RATE, epochs=300)
 
 #: The largest decay (β, ρ) a control offers: the engine takes any value below 1, and a
 #: widget needs a closed end that is shown in full at four decimals.
@@ -220,10 +223,10 @@ SETTINGS: tuple[Setting, ...] = (
     _number("gen_seed", 0, 0, 2**31 - 1, "Data seed"),
     Setting("target", None, "text", "Target (y)", widget="selectbox"),
     Setting("features", None, "names", "Features (x)", widget="multiselect"),
-    Setting("fit_intercept", True, "bool", "Fit intercept (b)", widget="toggle"),
+    Setting("fit_intercept", OPENING.fit_intercept, "bool", "Fit intercept (b)", widget="toggle"),
     Setting(
         "standardize",
-        False,
+        OPENING.standardize,
         "bool",
         "Standardize features",
         "Descend on z-scored features; results are shown in original units.",
@@ -231,7 +234,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     _choice(
         "loss",
-        "mse",
+        OPENING.loss,
         LOSSES,
         "Loss",
         LOSS_LABELS,
@@ -239,18 +242,18 @@ SETTINGS: tuple[Setting, ...] = (
         help="Mean squared error, or half of it as in many courses (Andrew Ng's among them): "
         "half the gradient, so twice the stable learning rate.",
     ),
-    _number("l2", 0.0, 0.0, 1e6, "L2 strength λ₂", step=0.01, format="%.4g"),
+    _number("l2", OPENING.l2, 0.0, 1e6, "L2 strength λ₂", step=0.01, format="%.4g"),
     Setting(
         "test_fraction", 0.2, "float", "Test share", widget="slider", low=0.0, high=0.5, step=0.05
     ),
-    _choice("optimizer", "gd", tuple(OPTIMIZERS), "Update rule", OPTIMIZER_LABELS),
+    _choice("optimizer", OPENING.optimizer, tuple(OPTIMIZERS), "Update rule", OPTIMIZER_LABELS),
     _decay("beta", 0.9, "Momentum β"),
     _decay("beta1", 0.9, "β₁ (first moment)"),
     _decay("beta2", 0.999, "β₂ (second moment)"),
     _decay("rho", 0.9, "Decay ρ"),
     Setting(
         "learning_rate",
-        DEFAULT_RATE,
+        OPENING.learning_rate,
         "float",
         "Learning rate η",
         "Drag along the ladder, or type any rate below it.",
@@ -260,18 +263,18 @@ SETTINGS: tuple[Setting, ...] = (
         choices=LEARNING_RATES,
         labels={r: f"{r:g}" for r in LEARNING_RATES},
     ),
-    _number("epochs", 300, 1, min(100_000, MAX_EPOCHS), "Epochs", step=50),
+    _number("epochs", OPENING.epochs, 1, min(100_000, MAX_EPOCHS), "Epochs", step=50),
     _choice("batch_mode", "full", BATCH_MODES, "Batch", BATCH_LABELS, widget="radio"),
     _number("batch_size", 32, 1, 1_000_000, "Batch size"),
     Setting(
         "shuffle",
-        True,
+        OPENING.shuffle,
         "bool",
         "Reshuffle rows every epoch",
         "Off: batches take the rows in file order, every epoch the same.",
         widget="toggle",
     ),
-    _choice("schedule", "constant", tuple(SCHEDULES), "Schedule", SCHEDULE_LABELS),
+    _choice("schedule", OPENING.schedule, tuple(SCHEDULES), "Schedule", SCHEDULE_LABELS),
     _number("step_drop", 0.5, 0.01, 1.0, "Drop ×"),
     _number("step_every", 100, 1, 100_000, "Every (epochs)"),
     _number("gamma", 0.99, 0.5, 1.0, "γ per epoch", format="%.4g"),
@@ -280,7 +283,7 @@ SETTINGS: tuple[Setting, ...] = (
     _number("tol", 0.0, 0.0, 1e6, "Tolerance (0 = run every epoch)", format="%.2e"),
     _choice(
         "tol_on",
-        "loss",
+        OPENING.tol_on,
         TOL_ON,
         "Stop when it changes by less than that",
         TOL_ON_LABELS,
@@ -288,9 +291,9 @@ SETTINGS: tuple[Setting, ...] = (
         help="The epoch's mean batch loss (each taken before its update) is what many "
         "stochastic-descent tutorials watch.",
     ),
-    _number("init_weight", 0.0, -1e6, 1e6, "Initial weights"),
-    _number("init_bias", 0.0, -1e6, 1e6, "Initial bias"),
-    _number("seed", 0, 0, 2**31 - 1, "Shuffle seed"),
+    _number("init_weight", OPENING.init_coef, -1e6, 1e6, "Initial weights"),
+    _number("init_bias", OPENING.init_intercept, -1e6, 1e6, "Initial bias"),
+    _number("seed", OPENING.seed, 0, 2**31 - 1, "Shuffle seed"),
     Setting(
         "window",
         False,
@@ -397,60 +400,27 @@ def parse_coefficients(text: str, n_features: int) -> tuple[float, ...]:
     return tuple(numbers[:n_features])
 
 
-@dataclass(frozen=True)
-class RunSettings:
-    """One run's settings, named as :func:`core.descend`'s keyword arguments.
-
-    Frozen and hashable, so it can be a cache key. ``init_coef`` is the value
-    every weight starts at; :meth:`descend_kwargs` spreads it over the features
-    and turns the ``(name, value)`` pairs into dictionaries.
-    """
-
-    optimizer: str
-    optimizer_params: tuple[tuple[str, float], ...]
-    learning_rate: float
-    epochs: int
-    batch_size: int | None
-    fit_intercept: bool
-    standardize: bool
-    l2: float
-    tol: float | None
-    seed: int
-    loss: str
-    shuffle: bool
-    tol_on: str
-    schedule: str
-    schedule_params: tuple[tuple[str, float], ...]
-    init_coef: float
-    init_intercept: float
-
-    def descend_kwargs(self, n_features: int) -> dict[str, Any]:
-        """Keyword arguments for ``core.descend(X, y, **kwargs)`` on ``n_features`` columns."""
-        kwargs = asdict(self)
-        kwargs["optimizer_params"] = dict(self.optimizer_params)
-        kwargs["schedule_params"] = dict(self.schedule_params)
-        kwargs["init_coef"] = np.full(n_features, self.init_coef)
-        return kwargs
-
-    @property
-    def full_batch(self) -> bool:
-        """True when every update sees every row."""
-        return self.batch_size is None
-
-    def updates(self, n_rows: int) -> int:
-        """Parameter updates the run makes: one per epoch in full batch, one per batch else."""
-        return self.work(n_rows, 0).updates_per_epoch * self.epochs
-
-    def work(self, n_rows: int, n_features: int, rates: int = 1) -> Work:
-        """The sizes of ``rates`` runs with these settings on ``n_rows`` × ``n_features`` data."""
-        return Work(
-            rows=n_rows,
-            features=n_features,
-            epochs=self.epochs,
-            rates=rates,
-            batch_size=self.batch_size,
-            fit_intercept=self.fit_intercept,
-        )
+#: The sidebar's settings a run is made of (what :func:`run_settings` reads).
+RUN_KEYS: tuple[str, ...] = (
+    "optimizer",
+    *dict.fromkeys(k for keys in OPTIMIZER_KEYS.values() for k in keys),
+    "learning_rate",
+    "epochs",
+    "batch_mode",
+    "batch_size",
+    "fit_intercept",
+    "standardize",
+    "l2",
+    "tol",
+    "tol_on",
+    "seed",
+    "loss",
+    "shuffle",
+    "schedule",
+    *dict.fromkeys(k for keys in SCHEDULE_KEYS.values() for k in keys),
+    "init_weight",
+    "init_bias",
+)
 
 
 def batch_size_of(mode: str, size: int, n_rows: int) -> int | None:
@@ -462,11 +432,11 @@ def batch_size_of(mode: str, size: int, n_rows: int) -> int | None:
     return None
 
 
-def run_settings(state: Mapping[str, Any], n_rows: int) -> RunSettings:
+def run_settings(state: Mapping[str, Any], n_rows: int) -> Settings:
     """The run the settings in ``state`` describe, on ``n_rows`` training rows."""
     optimizer = state["optimizer"]
     schedule = state["schedule"]
-    return RunSettings(
+    return Settings(
         optimizer=optimizer,
         optimizer_params=tuple((k, float(state[k])) for k in OPTIMIZER_KEYS[optimizer]),
         learning_rate=float(state["learning_rate"]),
@@ -485,3 +455,66 @@ def run_settings(state: Mapping[str, Any], n_rows: int) -> RunSettings:
         init_coef=float(state["init_weight"]),
         init_intercept=float(state["init_bias"]),
     )
+
+
+def state_of(settings: Settings) -> dict[str, Any]:
+    """The sidebar's settings of ``settings``: every setting of a run, the inverse of
+    :func:`run_settings`.
+
+    Every key of :data:`RUN_KEYS` is in the result: hyperparameters of other rules
+    and schedules, and the batch size of a full-batch run, take their defaults, so
+    writing it into the session leaves nothing of an earlier run behind.
+
+    Raises
+    ------
+    ValueError
+        When the weights start at different values (the sidebar starts them all at one).
+    """
+    start = set(np.atleast_1d(settings.init_coef).tolist())
+    if len(start) != 1:
+        raise ValueError(f"the sidebar starts every weight at one value; got {settings.init_coef}")
+    batch_mode = {None: "full", 1: "stochastic"}.get(settings.batch_size, "mini")
+    schedule_keys = {name: key for key, name in SCHEDULE_KEYS[settings.schedule].items()}
+    state = {key: DEFAULTS[key] for key in RUN_KEYS}
+    state.update(
+        {
+            "optimizer": settings.optimizer,
+            **{
+                k: v
+                for k, v in settings.optimizer_params
+                if k in OPTIMIZER_KEYS[settings.optimizer]
+            },
+            "learning_rate": settings.learning_rate,
+            "epochs": settings.epochs,
+            "batch_mode": batch_mode,
+            "fit_intercept": settings.fit_intercept,
+            "standardize": settings.standardize,
+            "l2": settings.l2,
+            "tol": settings.tol or 0.0,
+            "tol_on": settings.tol_on,
+            "seed": settings.seed,
+            "loss": settings.loss,
+            "shuffle": settings.shuffle,
+            "schedule": settings.schedule,
+            **{schedule_keys[k]: v for k, v in settings.schedule_params if k in schedule_keys},
+            "init_weight": float(start.pop()),
+            "init_bias": float(settings.init_intercept),
+        }
+    )
+    if batch_mode == "mini":
+        state["batch_size"] = settings.batch_size
+    return state
+
+
+def used_keys(settings: Settings) -> tuple[str, ...]:
+    """The sidebar's settings a run with ``settings`` reads: its rule's and schedule's
+    parameters, and the batch size and shuffling only when it takes batches."""
+    batch_mode = state_of(settings)["batch_mode"]
+    unused = {k for keys in OPTIMIZER_KEYS.values() for k in keys}
+    unused |= {k for keys in SCHEDULE_KEYS.values() for k in keys}
+    unused -= {*OPTIMIZER_KEYS[settings.optimizer], *SCHEDULE_KEYS[settings.schedule]}
+    if batch_mode != "mini":
+        unused.add("batch_size")
+    if batch_mode == "full":
+        unused |= {"shuffle", "seed"}
+    return tuple(key for key in RUN_KEYS if key not in unused)

@@ -15,6 +15,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core import Spectrum
 from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table
+from core.settings import Settings
 from core.verdict import verdict
 from ui import compute, data_choice, opening
 from ui.compute import Problem
@@ -23,7 +24,6 @@ from ui.settings import (
     OPTIMIZER_KEYS,
     SCHEDULE_KEYS,
     SCHEMA,
-    RunSettings,
     nearest_rate,
     run_settings,
 )
@@ -62,7 +62,7 @@ class Context:
     upload: Table | None
     problem_key: ProblemKey
     problem: Problem
-    settings: RunSettings
+    settings: Settings
     data_problem: str | None = None
 
     @property
@@ -318,6 +318,7 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
     if s.get(OPENED_FOR) == identity:
         return
     first = OPENED_FOR not in s
+    new_data = first or s[OPENED_FOR][0] != chosen.spec
     s[OPENED_FOR] = identity
     url_keys = s.get(URL_KEYS, frozenset()) if first else frozenset()
     s[OPENED_NOTE] = opening.open_data(
@@ -329,6 +330,7 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
             ).stability
         ),
         url_keys,
+        new_data=new_data,
     )
 
 
@@ -359,7 +361,7 @@ def render() -> Context:
                 settings.learning_rate,
                 settings.optimizer,
                 settings.optimizer_params,
-                batched=not settings.full_batch,
+                batched=not settings.full_batch(len(prob.y)),
             )
         )
     return context

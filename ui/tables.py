@@ -31,7 +31,7 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
     """
     fit_intercept = run.fit_intercept
     columns = {
-        rule_column(run.settings["optimizer"]): [*run.coef, run.intercept][
+        rule_column(run.settings.optimizer): [*run.coef, run.intercept][
             : run.coef.size + fit_intercept
         ],
         "closed form": [*problem.fit.coef, problem.fit.intercept][: run.coef.size + fit_intercept],

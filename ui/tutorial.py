@@ -14,8 +14,7 @@ import pandas as pd
 from core import Run, predict, regression_metrics
 from core.data import Article, Dataset, PresetRun
 from ui.compute import Problem
-from ui.opening import preset_state
-from ui.settings import SCHEMA
+from ui.settings import SCHEMA, state_of, used_keys
 
 #: Significant digits to which Downhill's run counts as giving the code's number.
 AGREE_DIGITS = 6
@@ -105,7 +104,7 @@ def article_table(
 def tutorial_state(run: PresetRun, dataset: Dataset) -> dict[str, Any]:
     """Every sidebar setting the tutorial runs with, its target and features included."""
     return {
-        **preset_state(run),
+        **state_of(run.settings),
         "target": dataset.target,
         "features": list(dataset.features),
     }
@@ -113,8 +112,10 @@ def tutorial_state(run: PresetRun, dataset: Dataset) -> dict[str, Any]:
 
 def changed_settings(run: PresetRun, dataset: Dataset, state: Mapping[str, Any]) -> list[str]:
     """The settings that differ from the tutorial's, by name, as the sidebar labels them."""
+    wanted = tutorial_state(run, dataset)
+    used = {*used_keys(run.settings), "target", "features"}
     return [
         SCHEMA[key].label
-        for key, value in tutorial_state(run, dataset).items()
-        if state.get(key) != value
+        for key, value in wanted.items()
+        if key in used and state.get(key) != value
     ]

@@ -10,7 +10,7 @@ size, row order, stopping rule and train/test rows. To show one faithfully::
 
     data, run = preset(key), preset_settings(key)
     X_train, y_train, X_test, y_test = run.split(*data.xy())
-    result = descend(X_train, y_train, **run.descend_kwargs())
+    result = descend(X_train, y_train, run.settings)
 
 then report R² on ``X_test, y_test`` when ``run.test_rows`` is not empty, and set
 :func:`preset_article` (what the article printed, what its code gives, and why they
@@ -25,7 +25,7 @@ import csv
 import io
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -34,6 +34,7 @@ from core.data.bundled_datasets import BUNDLED_DIR, bundled
 from core.data.csv_reader import read_csv_bytes
 from core.data.dataset import Dataset, from_columns
 from core.data.generators import generate
+from core.settings import Settings
 
 DEFAULT_PRESET = "clear_bowl"
 
@@ -214,73 +215,26 @@ def preset(key: str) -> Dataset:
 
 @dataclass(frozen=True)
 class PresetRun:
-    """How a preset is meant to be run: the settings its tutorial used, as plain values.
+    """How a preset is meant to be run: its tutorial's settings and rows.
 
-    Frozen and hashable, so it can key a cache. :meth:`descend_kwargs` turns it into
-    keyword arguments of :func:`core.descend`; :meth:`split` picks the rows to fit and
-    the rows to test from the preset's ``(X, y)``.
+    Frozen and hashable, so it can key a cache. :attr:`settings` is what
+    :func:`core.descend` takes; :meth:`split` picks the rows to fit and the rows
+    to test from the preset's ``(X, y)``.
 
     Attributes
     ----------
-    learning_rate : float
-    epochs : int
-        Epoch budget (the most epochs; a tolerance may stop the run sooner).
-    loss : {"mse", "half_mse"}
-        MSE with :math:`1/n`, or ½·MSE with :math:`1/(2n)` (a gradient without the 2).
-    optimizer : str
-        Update rule, as in :data:`core.optimizers.OPTIMIZERS`.
-    batch_size : int or None
-        None for full batch, 1 for one update per row.
-    shuffle : bool
-        Reshuffle the rows every epoch (True) or walk them in file order (False).
-    tol : float or None
-        Stop once the loss changes by less than this from one epoch to the next.
-    tol_on : {"loss", "running"}
-        Which loss ``tol`` watches: the full training loss after each epoch, or the
-        epoch's mean of per-batch losses, each taken before that batch's update.
-    init_coef : tuple of float or None
-        Starting coefficients (zeros when None).
-    init_intercept : float
-    standardize : bool
-    seed : int
-        Seed of the reshuffling (unused in file order).
+    settings : Settings
+        The run's settings (:class:`core.settings.Settings`): Downhill's defaults
+        where the tutorial says nothing.
     train_rows : tuple of int or None
         Rows fitted, in the order the descent walks them; None for every row.
     test_rows : tuple of int
         Rows held out to report R² on (empty: no test split).
     """
 
-    learning_rate: float = 0.01
-    epochs: int = 1000
-    loss: str = "mse"
-    optimizer: str = "gd"
-    batch_size: int | None = None
-    shuffle: bool = True
-    tol: float | None = None
-    tol_on: str = "loss"
-    init_coef: tuple[float, ...] | None = None
-    init_intercept: float = 0.0
-    standardize: bool = False
-    seed: int = 0
+    settings: Settings = field(default_factory=Settings)
     train_rows: tuple[int, ...] | None = None
     test_rows: tuple[int, ...] = ()
-
-    def descend_kwargs(self) -> dict:
-        """Keyword arguments of :func:`core.descend` that run this preset as its tutorial did."""
-        return {
-            "optimizer": self.optimizer,
-            "learning_rate": self.learning_rate,
-            "epochs": self.epochs,
-            "loss": self.loss,
-            "batch_size": self.batch_size,
-            "shuffle": self.shuffle,
-            "tol": self.tol,
-            "tol_on": self.tol_on,
-            "init_coef": None if self.init_coef is None else list(self.init_coef),
-            "init_intercept": self.init_intercept,
-            "standardize": self.standardize,
-            "seed": self.seed,
-        }
 
     def split(
         self, X: np.ndarray, y: np.ndarray
@@ -351,30 +305,30 @@ class Article:
 def _tutorial_400_points_run() -> PresetRun:
     order = _tutorial_400_points_stream()[1]
     return PresetRun(
-        learning_rate=5e-4,
-        epochs=100_000,
-        loss="half_mse",
+        Settings(learning_rate=5e-4, epochs=100_000, loss="half_mse"),
         train_rows=tuple(order[:320].tolist()),
         test_rows=tuple(order[320:].tolist()),
     )
 
 
 #: Preset key -> the settings its tutorial runs with; presets not listed run with
-#: :class:`PresetRun`'s defaults (Downhill's own: rate 0.01, 1,000 epochs, MSE).
+#: :class:`~core.settings.Settings`' defaults (Downhill's own: rate 0.01, 1,000 epochs, MSE).
 PRESET_RUNS: dict[str, PresetRun] = {
-    "tutorial_5_points": PresetRun(learning_rate=0.01, epochs=1000),
+    "tutorial_5_points": PresetRun(Settings(learning_rate=0.01, epochs=1000)),
     # Raw features on purpose, to show the crawl its description promises: 1.5e-4 is
     # just below 1/λmax (no overshoot), and the intercept's direction barely moves.
-    "badly_scaled": PresetRun(learning_rate=1.5e-4, epochs=300),
+    "badly_scaled": PresetRun(Settings(learning_rate=1.5e-4, epochs=300)),
     "tutorial_400_points": _tutorial_400_points_run(),
     "tutorial_3_features_sgd": PresetRun(
-        learning_rate=0.01,
-        epochs=1000,
-        batch_size=1,
-        shuffle=False,
-        tol=1e-10,
-        tol_on="running",
-        init_coef=(1.0, 1.0, 1.0),
+        Settings(
+            learning_rate=0.01,
+            epochs=1000,
+            batch_size=1,
+            shuffle=False,
+            tol=1e-10,
+            tol_on="running",
+            init_coef=1.0,
+        ),
         train_rows=tuple(range(900)),
         test_rows=tuple(range(900, 1000)),
     ),
@@ -382,11 +336,11 @@ PRESET_RUNS: dict[str, PresetRun] = {
     # 1e-10 stops it after 1,918 epochs within 4 digits of least squares; much smaller
     # ones reach the rounding of the loss itself, where the stopping epoch stops being
     # a property of the data (another summation order stops a few epochs apart).
-    "tutorial_temperatures": PresetRun(learning_rate=0.01, epochs=10_000, tol=1e-10),
+    "tutorial_temperatures": PresetRun(Settings(learning_rate=0.01, epochs=10_000, tol=1e-10)),
     # Set I only (rows 0–10); 2/λmax = 0.01088, and at 0.01 the loss settles to 1e-10
     # after 4,022 epochs.
     "anscombe": PresetRun(
-        learning_rate=0.01, epochs=10_000, tol=1e-10, train_rows=tuple(range(11))
+        Settings(learning_rate=0.01, epochs=10_000, tol=1e-10), train_rows=tuple(range(11))
     ),
 }
 

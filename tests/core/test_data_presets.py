@@ -17,6 +17,7 @@ from core.data import (
     preset_settings,
 )
 from core.data.dataset import from_columns
+from core.settings import Settings
 
 
 def least_squares(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -135,7 +136,7 @@ def test_unknown_preset_lists_the_keys() -> None:
 
 def test_presets_without_a_tutorial_run_with_downhills_defaults() -> None:
     assert preset_settings("clear_bowl") == PresetRun()
-    assert PresetRun().descend_kwargs()["learning_rate"] == 0.01
+    assert PresetRun().settings == Settings()
     assert preset_article("clear_bowl") is None
     assert set(TUTORIALS) == {
         "tutorial_5_points",
@@ -150,19 +151,14 @@ def test_preset_settings_are_frozen_hashable_and_fit_their_data(key: str) -> Non
     settings = preset_settings(key)
     assert hash(settings) == hash(preset_settings(key))
     with pytest.raises(AttributeError):
-        settings.learning_rate = 1.0  # type: ignore[misc]
+        settings.settings = Settings()  # type: ignore[misc]
     X, y = preset(key).xy()
     X_train, y_train, X_test, y_test = settings.split(X, y)
     assert len(X_train) == len(y_train) and len(X_test) == len(y_test)
     rows = range(len(y)) if settings.train_rows is None else settings.train_rows
     assert not set(rows) & set(settings.test_rows)
-    assert set(settings.descend_kwargs()) >= {
-        "learning_rate",
-        "epochs",
-        "loss",
-        "shuffle",
-        "tol_on",
-    }
+    checked = settings.settings.checked(len(y_train), X_train.shape[1])
+    assert checked.replace(learning_rate=checked.learning_rate) == checked
 
 
 def test_split_keeps_the_order_the_rows_are_listed_in() -> None:

@@ -317,7 +317,7 @@ def test_half_mse_first_step_by_hand():
     assert run.coef[0] == pytest.approx(0.132, rel=1e-14)
     assert run.intercept == pytest.approx(0.04, rel=1e-14)
     assert run.history.loss[0] == pytest.approx(8.6, rel=1e-14)  # (4+16+25+16+25)/10
-    assert run.settings["loss"] == "half_mse"
+    assert run.settings.loss == "half_mse"
 
 
 def test_the_400_point_tutorial_loop_as_written():
@@ -410,7 +410,7 @@ def test_the_three_feature_tutorial_loop_as_written(three_features):
     assert run.epochs_run == epochs_run < 1000
     np.testing.assert_allclose(run.coef, w, rtol=1e-12)
     assert run.intercept == pytest.approx(b, rel=1e-12)
-    assert run.settings["shuffle"] is False and run.settings["tol_on"] == "running"
+    assert run.settings.shuffle is False and run.settings.tol_on == "running"
 
 
 def test_file_order_takes_the_same_batches_every_epoch(problem):

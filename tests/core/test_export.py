@@ -33,6 +33,7 @@ from core.export import (
     reproduction_script,
     run_json,
 )
+from core.settings import Settings
 
 #: The script sums over rows where the engine uses sufficient statistics, and
 #: prints 12 significant digits: agreement is to rounding, not bit for bit.
@@ -185,7 +186,7 @@ def test_script_follows_loss_convention_row_order_and_stop_rule(
         run = fitted(optimizer, settings, X, y)
     assert run.stop_reason == stop
     script = reproduction_script(run, X, y, feature_names=NAMES, target_name="price")
-    assert f"LOSS = {run.settings['loss']!r}" in script
+    assert f"LOSS = {run.settings.loss!r}" in script
     assert ("rng.permutation" in script) == (
         settings.get("batch_size") is not None and settings.get("shuffle", True)
     )
@@ -367,7 +368,7 @@ def test_run_json_is_plain_json_even_for_a_diverged_run():
             data_description="synthetic",
         )
     )
-    assert document["settings"] == json.loads(json.dumps(run.settings))
+    assert Settings.from_dict(document["settings"]) == run.settings
     results = document["results"]
     assert results["stop_reason"] == "diverged" and results["diverged_at"] == run.diverged_at
     assert results["coef"] == dict(zip(NAMES, run.coef.tolist(), strict=True))

@@ -141,12 +141,17 @@ def temperatures_article(min_temp, max_temp, learning_rate, tolerance=1e-10, max
 # --------------------------------------------------------------- Downhill's ways
 
 
+def rate_and_tol(run):
+    """A preset's learning rate and tolerance."""
+    return run.settings.learning_rate, run.settings.tol
+
+
 def run_preset(key, **overrides):
     """The preset through the engine with its own settings; (run, X_test, y_test)."""
     settings = preset_settings(key)
     X, y = preset(key).xy()
     X_train, y_train, X_test, y_test = settings.split(X, y)
-    run = descend(X_train, y_train, **{**settings.descend_kwargs(), **overrides})
+    run = descend(X_train, y_train, settings.settings, **overrides)
     return run, X_train, y_train, X_test, y_test
 
 
@@ -282,7 +287,11 @@ def test_400_points_preset_draws_the_articles_numbers_without_touching_global_st
 
 def test_400_points_preset_runs_the_article_loop(four_hundred):
     settings = preset_settings("tutorial_400_points")
-    assert (settings.loss, settings.learning_rate, settings.epochs) == ("half_mse", 5e-4, 100_000)
+    assert (settings.settings.loss, settings.settings.learning_rate, settings.settings.epochs) == (
+        "half_mse",
+        5e-4,
+        100_000,
+    )
     run, _, _, X_test, y_test = run_preset("tutorial_400_points")
     close(run.coef[0], four_hundred["w1"])
     close(run.intercept, four_hundred["w2"])
@@ -328,7 +337,12 @@ def test_three_features_preset_is_the_articles_data_with_a_fixed_seed(global_num
     assert settings.train_rows == tuple(range(900)) and settings.test_rows == tuple(
         range(900, 1000)
     )
-    assert (settings.batch_size, settings.shuffle, settings.tol_on) == (1, False, "running")
+    run_settings = settings.settings
+    assert (run_settings.batch_size, run_settings.shuffle, run_settings.tol_on) == (
+        1,
+        False,
+        "running",
+    )
 
 
 def test_three_features_stops_after_the_same_epochs_as_the_article_loop(three_features):
@@ -376,7 +390,9 @@ def test_temperatures_are_noaa_seattle_min_and_max(temperatures):
 def test_temperatures_converge_by_tolerance_like_the_article_loop(temperatures):
     min_temp, max_temp = temperatures
     settings = preset_settings("tutorial_temperatures")
-    article = temperatures_article(min_temp, max_temp, settings.learning_rate, settings.tol)
+    article = temperatures_article(
+        min_temp, max_temp, settings.settings.learning_rate, settings.settings.tol
+    )
     assert not article["diverged"]
     run, *_ = run_preset("tutorial_temperatures")
     assert run.stop_reason == "converged" and run.epochs_run == article["epochs"]
@@ -401,7 +417,9 @@ def test_temperatures_too_large_a_rate_diverges_and_warns(temperatures):
 def test_temperatures_through_the_cli(temperatures):
     min_temp, max_temp = temperatures
     settings = preset_settings("tutorial_temperatures")
-    article = temperatures_article(min_temp, max_temp, settings.learning_rate, settings.tol)
+    article = temperatures_article(
+        min_temp, max_temp, settings.settings.learning_rate, settings.settings.tol
+    )
     report = cli_report("tutorial_temperatures")
     assert (report["stop_reason"], report["epochs_run"]) == ("converged", article["epochs"])
     close(report["coef"][0], article["m"])
@@ -477,7 +495,9 @@ def test_three_features_article_record(three_features):
 
 def test_temperatures_article_record(temperatures):
     settings = preset_settings("tutorial_temperatures")
-    article = temperatures_article(*temperatures, settings.learning_rate, settings.tol)
+    article = temperatures_article(
+        *temperatures, settings.settings.learning_rate, settings.settings.tol
+    )
     code = article_code("tutorial_temperatures")
     assert code["epochs until the loss settled"] == article["epochs"]
     close([code["slope"], code["intercept"]], [article["m"], article["b"]])

@@ -4,8 +4,8 @@ import pytest
 
 from core import QuadraticLoss, stability_of
 from core.data import PRESET_RUNS, bundled, preset
-from ui.opening import OPENED_KEYS, fitted_state, open_data, preset_state
-from ui.settings import DEFAULTS, SCHEMA
+from ui.opening import OPENED_KEYS, fitted_state, open_data
+from ui.settings import DEFAULTS, SCHEMA, state_of
 from ui.specs import DataSpec
 
 
@@ -23,8 +23,8 @@ def _engel():
 
 @pytest.mark.parametrize("key", sorted(PRESET_RUNS))
 def test_every_tutorial_s_settings_are_valid_sidebar_settings(key):
-    state = preset_state(PRESET_RUNS[key])
-    assert set(state) <= set(OPENED_KEYS)
+    state = state_of(PRESET_RUNS[key].settings)
+    assert set(state) == set(OPENED_KEYS)
     for name, value in state.items():
         assert SCHEMA[name].check(value) == value, name
 
@@ -63,3 +63,27 @@ def test_nothing_is_said_when_the_rate_already_fits():
     note = open_data(state, spec, lambda s: _stability("clear_bowl"), frozenset())
     assert note is None
     assert state["learning_rate"] == 0.05
+
+
+@pytest.mark.parametrize("before", sorted(PRESET_RUNS))
+@pytest.mark.parametrize("after", ["clear_bowl", "tutorial_5_points", "correlated"])
+def test_new_data_opens_on_its_own_settings_whatever_was_open_before(before, after):
+    # Item 1 of the journeys issue: a tutorial's stochastic steps, file order, tolerance,
+    # ½·MSE or 100,000 epochs used to stay when the next example was picked.
+    def stability(state):
+        return _stability(after)
+
+    fresh = dict(DEFAULTS)
+    open_data(fresh, DataSpec("preset", name=after), stability, frozenset())
+    switched = dict(DEFAULTS)
+    open_data(switched, DataSpec("preset", name=before), lambda s: _stability(before), frozenset())
+    open_data(switched, DataSpec("preset", name=after), stability, frozenset())
+    assert {k: switched[k] for k in OPENED_KEYS} == {k: fresh[k] for k in OPENED_KEYS}
+
+
+def test_new_columns_of_the_same_data_keep_the_run_and_refit_the_rate():
+    state = {**DEFAULTS, "optimizer": "adam", "epochs": 1000}
+    spec = DataSpec("bundled", name="engel")
+    note = open_data(state, spec, lambda s: _engel(), frozenset(), new_data=False)
+    assert (state["optimizer"], state["epochs"]) == ("adam", 1000)
+    assert note is None or note.startswith("Opened at a rate")

@@ -4,16 +4,18 @@ import math
 
 import pytest
 
-from core import MAX_EPOCHS, OPTIMIZERS, SCHEDULES, learning_rates, make_optimizer
+from core import MAX_EPOCHS, OPTIMIZERS, SCHEDULES, Settings, learning_rates, make_optimizer
 from ui.settings import (
     DEFAULTS,
+    OPENING,
     OPTIMIZER_KEYS,
+    RUN_KEYS,
     SCHEDULE_KEYS,
     SCHEMA,
     SETTINGS,
-    RunSettings,
     from_query,
     run_settings,
+    state_of,
     to_query,
 )
 
@@ -77,17 +79,46 @@ def test_epoch_range_lies_inside_the_engine_s():
     assert SCHEMA["epochs"].high <= MAX_EPOCHS
 
 
-def test_run_settings_are_descend_s_own_keyword_arguments():
-    import inspect
-
-    from core import descend
-
-    accepted = set(inspect.signature(descend).parameters)
+def test_run_settings_are_the_engine_s_settings_record():
     settings = run_settings({**DEFAULTS, "init_weight": 1.5}, n_rows=100)
-    kwargs = settings.descend_kwargs(n_features=3)
-    assert set(kwargs) <= accepted
-    assert list(kwargs["init_coef"]) == [1.5, 1.5, 1.5]
+    assert isinstance(settings, Settings)
+    assert list(settings.checked(100, 3).init_coef) == [1.5, 1.5, 1.5]
     assert hash(settings) == hash(run_settings({**DEFAULTS, "init_weight": 1.5}, n_rows=100))
+
+
+def test_a_new_session_s_run_is_the_opening_record():
+    assert run_settings(DEFAULTS, n_rows=100) == OPENING
+    assert {k: DEFAULTS[k] for k in RUN_KEYS} == state_of(OPENING)
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 16])
+@pytest.mark.parametrize("schedule", sorted(SCHEDULES))
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_sidebar_state_and_settings_are_each_other_s_inverse(optimizer, schedule, batch_size):
+    settings = Settings(
+        optimizer=optimizer,
+        optimizer_params={k: 0.5 for k in OPTIMIZER_KEYS[optimizer]},
+        learning_rate=0.003,
+        epochs=77,
+        batch_size=batch_size,
+        fit_intercept=False,
+        standardize=True,
+        l2=0.25,
+        tol=1e-7,
+        tol_on="running",
+        seed=5,
+        loss="half_mse",
+        shuffle=False,
+        schedule=schedule,
+        schedule_params={name: SCHEDULES[schedule][name] for name in SCHEDULES[schedule]},
+        init_coef=1.5,
+        init_intercept=-2.0,
+    )
+    state = {**DEFAULTS, **state_of(settings)}
+    assert run_settings(state, n_rows=100) == settings
+    shared = {**DEFAULTS, **from_query(to_query(state))[0]}
+    assert run_settings(shared, n_rows=100) == settings
+    assert Settings.from_dict(settings.to_dict()) == settings
 
 
 @pytest.mark.parametrize(
@@ -97,7 +128,6 @@ def test_run_settings_are_descend_s_own_keyword_arguments():
 def test_batch_modes_become_batch_sizes(mode, size, expected):
     settings = run_settings({**DEFAULTS, "batch_mode": mode, "batch_size": size}, n_rows=100)
     assert settings.batch_size == expected
-    assert isinstance(settings, RunSettings)
 
 
 def test_presets_are_named_alike_in_the_menu_and_on_the_page():
