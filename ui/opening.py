@@ -11,14 +11,14 @@ state as a mapping.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any
 
 from core import Stability
 from core.advice import opening_rate
 from core.data import PRESET_RUNS, PresetRun
 from core.settings import Settings
-from ui.settings import LEARNING_RATES, OPENING, OPTIMIZER_KEYS, RUN_KEYS, state_of
+from ui.settings import LEARNING_RATES, OPENING, OPTIMIZER_KEYS, RUN_KEYS, SCHEMA, state_of
 from ui.specs import DataSpec
 
 #: The settings a new choice of data sets (a link that sets any of them is obeyed).
@@ -106,3 +106,21 @@ def open_data(
         return None  # the rate already fits: nothing to say
     state.update(changes)
     return f"Opened at a rate that fits this data. {reason}"
+
+
+def replaced_note(
+    hand: Iterable[str], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> str | None:
+    """One line naming the settings a person had changed that new data replaced; None if none.
+
+    Parameters
+    ----------
+    hand : iterable of str
+        The settings the person had changed since the data before was opened.
+    before, after : mapping
+        The settings before and after the new data was opened.
+    """
+    names = [SCHEMA[key].label for key in hand if before.get(key) != after.get(key)]
+    if not names:
+        return None
+    return f"Replaced with this data's own: {', '.join(names)} (you had changed them)."

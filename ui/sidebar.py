@@ -31,6 +31,7 @@ from ui.specs import DataSpec, ProblemKey, x_range
 from ui.state import (
     OPENED_FOR,
     OPENED_NOTE,
+    OPENED_WITH,
     RATE_LADDER,
     RATE_SHOWN,
     RATE_SHOWN_BEFORE,
@@ -312,7 +313,11 @@ def _problem_key(state, spec: DataSpec, target: str, features: tuple[str, ...]) 
 
 
 def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str, ...]) -> None:
-    """New data (or columns): set the settings it opens with, before their widgets are drawn."""
+    """New data (or columns): set the settings it opens with, before their widgets are drawn.
+
+    The line that says what was set also names the settings the person had changed
+    by hand since the data before was opened, where the new data replaced them.
+    """
     s = st.session_state
     identity = (chosen.spec, target, features)
     if s.get(OPENED_FOR) == identity:
@@ -321,7 +326,9 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
     new_data = first or s[OPENED_FOR][0] != chosen.spec
     s[OPENED_FOR] = identity
     url_keys = s.get(URL_KEYS, frozenset()) if first else frozenset()
-    s[OPENED_NOTE] = opening.open_data(
+    before = {key: s.get(key) for key in opening.OPENED_KEYS}
+    opened_with = s.get(OPENED_WITH, before)
+    note = opening.open_data(
         s,
         chosen.spec,
         lambda state: (
@@ -332,6 +339,10 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
         url_keys,
         new_data=new_data,
     )
+    hand = [key for key in opening.OPENED_KEYS if before[key] != opened_with.get(key)]
+    replaced = opening.replaced_note(hand, before, s)
+    s[OPENED_NOTE] = " ".join(line for line in (note, replaced) if line) or None
+    s[OPENED_WITH] = {key: s.get(key) for key in opening.OPENED_KEYS}
 
 
 def render() -> Context:

@@ -32,9 +32,11 @@ RATE_SHOWN = "_rate_shown"
 RATE_SHOWN_BEFORE = "_rate_shown_before"
 #: Whether the sidebar's "Start and stop" section is open (its widgets run only then).
 START_AND_STOP = "open_start_and_stop"
-#: The data the opening settings were chosen for, and the line that says what was set.
+#: The data the opening settings were chosen for, the line that says what was set, and
+#: the run's settings as opened (what differs from them later was changed by hand).
 OPENED_FOR = "_opened_for"
 OPENED_NOTE = "_opened_note"
+OPENED_WITH = "_opened_with"
 #: What the router drew for the page that runs next (see :func:`ui.router.context`).
 CONTEXT = "_context"
 #: The Compare page's race: how many runs, the arrival tolerance, a note on the preset.

@@ -1,0 +1,159 @@
+"""Journeys nobody wrote down: random sequences of what people do, checked after every step.
+
+A hypothesis ``RuleBasedStateMachine`` drives one AppTest session the way a
+teacher or a learner would: choose an example, a dataset or generated data;
+change the rate, the rule, the batch mode, the loss convention, the epochs, the
+schedule; switch standardizing; visit Compare and Learn. After every step:
+
+- no page shows an error;
+- the page equals a fresh session opened from the page's own link: the same
+  settings and the same numbers (a shared link or a reload gives what was seen);
+- right after data is chosen, every setting of the run equals that choice
+  opened fresh (nothing of the data before carries over).
+
+``DOWNHILL_JOURNEYS`` sets how many journeys are walked (3 by default, for CI);
+``DOWNHILL_JOURNEYS=100 python -m pytest tests/app/test_journeys.py`` searches
+harder. A sequence it finds belongs in a plain regression test below.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from streamlit.testing.v1 import AppTest
+
+from core.data import BUNDLED, PRESETS
+from tests.app.helpers import APP, TIMEOUT
+from ui.opening import OPENED_KEYS
+from ui.settings import OPTIMIZERS, SCHEDULES, SCHEMA
+from ui.state import RATE_TYPED
+
+JOURNEYS = int(os.environ.get("DOWNHILL_JOURNEYS", "3"))
+PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py")
+#: Data small enough that a step costs about a second (the big tutorials run 100,000 epochs).
+QUICK_PRESETS = tuple(k for k in PRESETS if k not in ("tutorial_400_points",))
+QUICK_BUNDLED = tuple(k for k in BUNDLED if k in ("stackloss", "engel", "anscombe"))
+BROKEN = "Something went wrong"
+
+
+def link_of(at: AppTest) -> dict[str, str]:
+    """The query string ``at`` wrote back to the address bar."""
+    return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def opened(query: dict[str, str], page: str) -> AppTest:
+    """A fresh session opened on ``page`` with ``query`` as its query string."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = dict(query)
+    at.switch_page(page)
+    return at.run()
+
+
+def settings_of(at: AppTest) -> dict:
+    """Every setting a link carries, as the session holds it."""
+    return {key: at.session_state[key] for key in SCHEMA if key in at.session_state}
+
+
+def run_of(at: AppTest) -> dict:
+    """The settings of the run, with the columns it fits."""
+    return {key: at.session_state[key] for key in (*OPENED_KEYS, "target", "features")}
+
+
+def numbers_of(at: AppTest) -> list[tuple[str, str]]:
+    """What the page states as numbers: its metrics, label and value."""
+    return [(m.label, m.value) for m in at.metric]
+
+
+def assert_drawn(at: AppTest) -> None:
+    """The page ran to its end, with neither an exception nor the friendly failure."""
+    assert not at.exception, at.exception
+    assert not any(BROKEN in e.value for e in at.error), [e.value for e in at.error]
+
+
+class Journey(RuleBasedStateMachine):
+    """One person's session, one action at a time."""
+
+    @initialize()
+    def open_app(self):
+        self.page = PAGES[0]
+        self.at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        self.at.run()
+
+    def _set(self, key: str, value) -> None:
+        widget = getattr(self.at, SCHEMA[key].widget)(key=key)
+        widget.set_value(value).run()
+
+    def _choose(self, query: dict[str, str]) -> None:
+        """Choose the data ``query`` names; new data must open as it opens fresh."""
+        before = {key: self.at.session_state[key] for key in query}
+        for key, value in query.items():
+            self._set(key, value)
+        if before == {key: self.at.session_state[key] for key in query}:
+            return  # the data on the page already: choosing it again changes nothing
+        fresh = opened(query, self.page)
+        assert run_of(self.at) == run_of(fresh)
+
+    @rule(key=st.sampled_from(QUICK_PRESETS))
+    def choose_example(self, key):
+        self._choose({"data_source": "preset", "preset": key})
+
+    @rule(key=st.sampled_from(QUICK_BUNDLED))
+    def choose_dataset(self, key):
+        self._choose({"data_source": "bundled", "bundled": key})
+
+    @rule()
+    def generate(self):
+        self._choose({"data_source": "generate"})
+
+    @rule(rate=st.sampled_from([1e-4, 0.003, 0.05, 0.3, 1.2]))
+    def type_rate(self, rate):
+        self.at.number_input(key=RATE_TYPED).set_value(rate).run()
+
+    @rule(rule_=st.sampled_from(sorted(OPTIMIZERS)))
+    def choose_rule(self, rule_):
+        self._set("optimizer", rule_)
+
+    @rule(mode=st.sampled_from(["full", "mini", "stochastic"]))
+    def choose_batches(self, mode):
+        self._set("batch_mode", mode)
+
+    @rule(loss=st.sampled_from(["mse", "half_mse"]))
+    def choose_loss(self, loss):
+        self._set("loss", loss)
+
+    @rule(epochs=st.sampled_from([20, 300, 1000]))
+    def set_epochs(self, epochs):
+        self._set("epochs", epochs)
+
+    @rule(schedule=st.sampled_from(sorted(SCHEDULES)))
+    def choose_schedule(self, schedule):
+        self._set("schedule", schedule)
+
+    @rule()
+    def switch_standardize(self):
+        self._set("standardize", not self.at.session_state["standardize"])
+
+    @rule(page=st.sampled_from(PAGES))
+    def visit(self, page):
+        self.page = page
+        self.at.switch_page(page).run()
+
+    @invariant()
+    def the_page_is_what_its_link_opens(self):
+        if not hasattr(self, "at"):
+            return
+        assert_drawn(self.at)
+        fresh = opened(link_of(self.at), self.page)
+        assert_drawn(fresh)
+        assert settings_of(fresh) == settings_of(self.at)
+        assert numbers_of(fresh) == numbers_of(self.at)
+
+
+Journey.TestCase.settings = settings(
+    max_examples=JOURNEYS,
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+test_journeys = Journey.TestCase
