@@ -144,7 +144,8 @@ def test_downloads_reproduce_the_run_shown(page: Page, tmp_path) -> None:
         main(page).get_by_role("button", name=re.compile("History")).click()
     history = tmp_path / "history.csv"
     history_download.value.save_as(history)
-    rows = list(csv.reader(history.open()))
+    with history.open(newline="") as lines:
+        rows = list(csv.reader(lines))
     assert len(rows) == 1 + 121  # header, then epochs 0..120
     assert_healthy(page)
 

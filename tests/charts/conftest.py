@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core import QuadraticLoss, descend, ols
+from core import DivergenceWarning, QuadraticLoss, descend, ols
 
 
 class Problem:
@@ -18,6 +18,13 @@ class Problem:
 
     def descend(self, **settings):
         return descend(self.X, self.y, fit_intercept=self.fit_intercept, **settings)
+
+    def diverge(self, **settings):
+        """``descend`` at settings that must blow up: it warns so, and the run says so."""
+        with pytest.warns(DivergenceWarning, match="diverged at epoch"):
+            run = self.descend(**settings)
+        assert run.diverged
+        return run
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,8 @@ def data_of(problem: Problem, runs, rates=RATES, **options) -> dict:
 
 @pytest.fixture(scope="module")
 def runs(line_problem):
-    return [line_problem.descend(learning_rate=rate, epochs=300) for rate in RATES]
+    stable = [line_problem.descend(learning_rate=rate, epochs=300) for rate in RATES[:2]]
+    return [*stable, *(line_problem.diverge(learning_rate=rate, epochs=300) for rate in RATES[2:])]
 
 
 @pytest.fixture(scope="module")

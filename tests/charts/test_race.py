@@ -30,7 +30,7 @@ def runs(line_problem):
         ("1. GD", line_problem.descend(learning_rate=0.1, epochs=300)),
         ("2. Momentum", line_problem.descend(optimizer="momentum", learning_rate=0.05, epochs=300)),
         ("3. GD stochastic", line_problem.descend(learning_rate=0.01, epochs=300, batch_size=1)),
-        ("4. GD η=1.5", line_problem.descend(learning_rate=1.5, epochs=300)),  # limit ≈ 0.36
+        ("4. GD η=1.5", line_problem.diverge(learning_rate=1.5, epochs=300)),  # limit ≈ 0.36
     ]
 
 

@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import tokenize
-import warnings
 
 import numpy as np
 import pytest
@@ -122,10 +121,14 @@ DEFAULTS = dict(learning_rate=0.05, epochs=150)
 SCHEDULE_PARAMS = {"step": {"drop": 0.5, "every": 40}, "exponential": {"gamma": 0.99}}
 
 
-def fitted(optimizer, settings, X, y):
+def fitted(optimizer, settings, X, y, stop="max_epochs"):
+    """The case's run; one expected to diverge must warn so (and one that is not, must not)."""
     settings = {**DEFAULTS, **settings}
     schedule_params = SCHEDULE_PARAMS.get(settings.get("schedule"), {})
-    return descend(X, y, optimizer=optimizer, schedule_params=schedule_params, **settings)
+    if stop != "diverged":
+        return descend(X, y, optimizer=optimizer, schedule_params=schedule_params, **settings)
+    with pytest.warns(DivergenceWarning, match="diverged at epoch"):
+        return descend(X, y, optimizer=optimizer, schedule_params=schedule_params, **settings)
 
 
 def case_id(case):
@@ -139,7 +142,7 @@ def case_id(case):
 @pytest.mark.parametrize(("optimizer", "settings", "stop"), CASES, ids=map(case_id, CASES))
 def test_script_reproduces_the_run(tmp_path, optimizer, settings, stop):
     X, y = make_data()
-    run = fitted(optimizer, settings, X, y)
+    run = fitted(optimizer, settings, X, y, stop)
     assert run.stop_reason == stop
     script = reproduction_script(run, X, y, feature_names=NAMES, target_name="price")
     printed = run_script(tmp_path / "script", script)
@@ -181,9 +184,7 @@ def test_script_follows_loss_convention_row_order_and_stop_rule(
     tmp_path, optimizer, settings, stop
 ):
     X, y = make_data()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        run = fitted(optimizer, settings, X, y)
+    run = fitted(optimizer, settings, X, y, stop)
     assert run.stop_reason == stop
     script = reproduction_script(run, X, y, feature_names=NAMES, target_name="price")
     assert f"LOSS = {run.settings.loss!r}" in script
@@ -356,7 +357,8 @@ def strict_json(text):
 
 def test_run_json_is_plain_json_even_for_a_diverged_run():
     X, y = make_data()
-    run = descend(X, y, learning_rate=0.2, epochs=100)
+    with pytest.warns(DivergenceWarning, match="diverged at epoch"):
+        run = descend(X, y, learning_rate=0.2, epochs=100)
     assert run.diverged
     metrics = regression_metrics(y, predict(X, run.coef, run.intercept))
     document = strict_json(

@@ -7,8 +7,6 @@ exact: the loss and rate of every epoch are kept whatever the run's length.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
@@ -64,8 +62,7 @@ def test_an_early_stop_and_a_blow_up_keep_their_last_epoch_off_the_spread():
     assert stopped.stop_reason == "converged" and stopped.epochs_run < 50_000
     assert stopped.history.epoch[-1] == stopped.epochs_run
     np.testing.assert_array_equal(stopped.history.coef[-1], stopped.coef)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
+    with pytest.warns(DivergenceWarning, match="1 of 2 learning rates diverged"):
         runs = sweep(X, y, [0.05, 2.0], epochs=50_000, max_history_points=100)
     blown = runs[1]
     assert blown.diverged and blown.history.epoch[-1] == blown.epochs_run
