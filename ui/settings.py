@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from core import LOSSES, MAX_EPOCHS, OPTIMIZERS, SCHEDULES
+from core import LOSSES, MAX_EPOCHS, SCHEDULES
 from core.budget import Work
 from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
 from core.descent import TOL_ON
-from core.optimizers import HYPERPARAMETER_BOUNDS
+from core.optimizers import HYPERPARAMETERS, RULES
 
 #: The learning-rate ladder's stops: 1, 1.5, 2, 3, 5, 7 in every decade from 1e-8 to 10,
 #: below the raw limit of every bundled dataset (engel's is 8e-7). Any other rate can be typed.
@@ -159,19 +159,21 @@ def _number(key, default, low, high, label, **kw) -> Setting:
     return Setting(key, default, kind, label, widget="number_input", low=low, high=high, **kw)
 
 
-def _decay(key: str, default: float, label: str) -> Setting:
-    low, high = HYPERPARAMETER_BOUNDS[key]
-    return _number(key, default, low, min(high, MAX_DECAY), label, format="%.4g", step=0.01)
+def _hyperparameters() -> tuple[Setting, ...]:
+    """One control per hyperparameter any rule shows, from :data:`core.optimizers.RULES`.
+
+    Its key is the engine's name (``beta``, ``beta1`` …), which shared links carry. The
+    engine takes decays below 1; the control needs a closed end, :data:`MAX_DECAY`.
+    """
+    shown = {h.name for rule in RULES.values() for h in rule.controls}
+    return tuple(
+        _number(h.name, h.default, h.low, min(h.high, MAX_DECAY), h.label, format="%.4g", step=0.01)
+        for h in HYPERPARAMETERS.values()
+        if h.name in shown
+    )
 
 
-OPTIMIZER_LABELS = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
+OPTIMIZER_LABELS = {name: rule.label for name, rule in RULES.items()}
 SCHEDULE_LABELS = {
     "constant": "Constant",
     "step": "Step decay",
@@ -243,11 +245,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "test_fraction", 0.2, "float", "Test share", widget="slider", low=0.0, high=0.5, step=0.05
     ),
-    _choice("optimizer", "gd", tuple(OPTIMIZERS), "Update rule", OPTIMIZER_LABELS),
-    _decay("beta", 0.9, "Momentum β"),
-    _decay("beta1", 0.9, "β₁ (first moment)"),
-    _decay("beta2", 0.999, "β₂ (second moment)"),
-    _decay("rho", 0.9, "Decay ρ"),
+    _choice("optimizer", "gd", tuple(RULES), "Update rule", OPTIMIZER_LABELS),
+    *_hyperparameters(),
     Setting(
         "learning_rate",
         DEFAULT_RATE,
@@ -320,7 +319,7 @@ DEFAULTS: dict[str, Any] = {s.key: s.default for s in SETTINGS}
 
 #: Hyperparameters shown for each update rule, by setting key (the engine's own names).
 OPTIMIZER_KEYS: dict[str, tuple[str, ...]] = {
-    name: tuple(k for k in params if k != "eps") for name, params in OPTIMIZERS.items()
+    name: tuple(h.name for h in rule.controls) for name, rule in RULES.items()
 }
 
 #: Parameters shown for each schedule: setting key -> the schedule's own parameter name.

@@ -3,6 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.optimizers import RULES
 from tests.app.helpers import APP, TIMEOUT
 from ui.settings import SCHEMA, SETTINGS
 from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
@@ -11,10 +12,8 @@ from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
 SHOWN_WHEN = {
     **{s.key: {"data_source": "generate"} for s in SETTINGS if s.key.startswith("gen_")},
     "bundled": {"data_source": "bundled"},
-    "beta": {"optimizer": "momentum"},
-    "beta1": {"optimizer": "adam"},
-    "beta2": {"optimizer": "adam"},
-    "rho": {"optimizer": "rmsprop"},
+    # Each hyperparameter's control shows with the last rule that takes it (β with Nesterov).
+    **{h.name: {"optimizer": name} for name, rule in RULES.items() for h in rule.controls},
     "batch_size": {"batch_mode": "mini"},
     "shuffle": {"batch_mode": "mini"},
     "tol_on": {START_AND_STOP: True, "batch_mode": "mini", "tol": 1e-3},

@@ -1,9 +1,13 @@
 """Update rules against steps worked out by hand."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from core import OPTIMIZERS, make_optimizer
+from core.optimizers import RULES, Hyperparameter, _by_name
+from tests.core.rule_oracle import RULE_PARAMS, rule_step
 
 
 def two_steps(name, grads, learning_rate=0.1, **hyper):
@@ -72,3 +76,34 @@ def test_rules_do_not_mutate_their_inputs():
 def test_unknown_rule_lists_the_choices():
     with pytest.raises(ValueError, match="'gd', 'momentum'"):
         make_optimizer("lbfgs")
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_each_record_s_defaults_are_its_factory_s(name):
+    rule = RULES[name]
+    assert rule.make().hyperparameters == rule.defaults == OPTIMIZERS[name]
+    assert rule.make().name == name
+    assert all(h.low <= h.default < h.high for h in rule.hyperparameters)
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_every_rule_agrees_with_its_formula_written_out_again(name):
+    # Twenty steps on three parameters, gradients of both signs and many sizes.
+    rng = np.random.default_rng(7)
+    params = {**OPTIMIZERS[name], **RULE_PARAMS[name]}
+    rule = make_optimizer(name, **params)
+    state, oracle_state = rule.init(np.zeros(3)), {}
+    for t in range(1, 21):
+        grad = rng.normal(size=3) * 10.0 ** rng.integers(-3, 3, size=3)
+        rate = 0.05 / t
+        step, state = rule.update(grad, state, rate)
+        expected, oracle_state = rule_step(name, params, grad, oracle_state, rate, t)
+        np.testing.assert_allclose(step, expected, rtol=1e-14, atol=0)
+
+
+def test_one_hyperparameter_name_is_declared_once():
+    gd, momentum = RULES["gd"], RULES["momentum"]
+    other_beta = Hyperparameter("beta", 0.5, 0.0, 1.0, r"\beta", "β", "Another β")
+    clash = dataclasses.replace(gd, name="clash", hyperparameters=(other_beta,))
+    with pytest.raises(ValueError, match="clash declares 'beta'"):
+        _by_name([momentum, clash])
