@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from core.latex import factor, tex
-from core.validation import choice, real_in
+from core.validation import choice, declared_once, real_in
 
 
 class Optimizer(NamedTuple):
@@ -557,21 +557,10 @@ RULES: dict[str, Rule] = {
 }
 
 
-def _by_name(rules) -> dict[str, Hyperparameter]:
-    """Every hyperparameter by name; one name is one setting, so rules must agree on it."""
-    found: dict[str, Hyperparameter] = {}
-    for rule in rules:
-        for h in rule.hyperparameters:
-            if found.setdefault(h.name, h) != h:
-                raise ValueError(
-                    f"{rule.name} declares {h.name!r} unlike a rule before it; give it the "
-                    "same declaration or another name."
-                )
-    return found
-
-
 #: Every hyperparameter of any rule, by name (its setting's and its links' key).
-HYPERPARAMETERS: dict[str, Hyperparameter] = _by_name(RULES.values())
+HYPERPARAMETERS: dict[str, Hyperparameter] = declared_once(
+    (rule.name, h.name, h) for rule in RULES.values() for h in rule.hyperparameters
+)
 
 #: The update rules by name, each with its default hyperparameters.
 OPTIMIZERS: dict[str, dict[str, float]] = {name: rule.defaults for name, rule in RULES.items()}

@@ -38,9 +38,10 @@ from core.geometry import (
 from core.geometry import planes as planes
 from core.latex import factor, tex
 from core.optimizers import RULES, Worked
+from core.schedules import REGISTRY as SCHEDULES
 from core.verdict import Verdict, rule_limit
 from ui import compute
-from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA, RunSettings
+from ui.settings import LEARNING_RATES, SCHEMA, RunSettings
 from ui.specs import ProblemKey
 from ui.store import cached
 from ui.text import md_name
@@ -71,16 +72,23 @@ CONTOUR_SHARE = 0.6
 def rule_values(settings: RunSettings) -> str:
     """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``.
 
-    With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named.
+    With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named
+    with its formula and its parameters' values.
     """
     schedule = settings.schedule
     eta = r"\eta" if schedule == "constant" else r"\eta_0"
     parts = [rf"{eta} = {tex(settings.learning_rate)}"]
     symbols = {h.name: h.symbol for h in RULES[settings.optimizer].controls}
     parts += [rf"{symbols[k]} = {tex(v)}" for k, v in settings.optimizer_params if k in symbols]
-    if schedule != "constant":
-        parts.append(rf"\text{{{SCHEDULE_LABELS[schedule].lower()} schedule}}")
-    return r",\quad ".join(parts)
+    text = r",\quad ".join(parts)
+    if schedule == "constant":
+        return text
+    # The schedule on a line of its own: its formula, then its parameters' values.
+    shown, values = SCHEDULES[schedule], dict(settings.schedule_params)
+    lines = [rf"\text{{{shown.label.lower()} schedule: }}{shown.latex}"]
+    lines += [rf"{p.symbol} = {tex(values.get(p.name, p.default))}" for p in shown.parameters]
+    second = r",\quad ".join(lines)
+    return rf"\begin{{gathered}}{text} \\ {second}\end{{gathered}}"
 
 
 def plain_settings(settings: RunSettings, **changes: Any) -> RunSettings:

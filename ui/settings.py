@@ -7,8 +7,9 @@ reads its limits here, and :func:`run_settings` turns the settings into a
 :class:`RunSettings` record whose fields are :func:`core.descend`'s own
 keyword arguments. Ranges come from the engine's limits where it has them.
 
-Adding an update rule or a schedule means adding it in ``core`` and giving
-its hyperparameters an entry here; nothing else changes.
+An update rule's or a schedule's controls, labels and link keys are drawn
+from its record in ``core`` (:data:`core.optimizers.RULES`,
+:data:`core.schedules.REGISTRY`): adding one there is all it takes.
 
 Pure Python: no streamlit import, so it can be tested alone.
 """
@@ -22,11 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from core import LOSSES, MAX_EPOCHS, SCHEDULES
+from core import LOSSES, MAX_EPOCHS
 from core.budget import Work
 from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
 from core.descent import TOL_ON
 from core.optimizers import HYPERPARAMETERS, RULES
+from core.schedules import PARAMETERS as SCHEDULE_PARAMETERS
+from core.schedules import REGISTRY as SCHEDULE_REGISTRY
 
 #: The learning-rate ladder's stops: 1, 1.5, 2, 3, 5, 7 in every decade from 1e-8 to 10,
 #: below the raw limit of every bundled dataset (engel's is 8e-7). Any other rate can be typed.
@@ -173,14 +176,20 @@ def _hyperparameters() -> tuple[Setting, ...]:
     )
 
 
+def _schedule_parameters() -> tuple[Setting, ...]:
+    """One control per schedule parameter, from :data:`core.schedules.PARAMETERS`.
+
+    A parameter that several schedules share (the cosine floor) is one control.
+    """
+    formats = {int: None, float: "%.4g"}
+    return tuple(
+        _number(p.key, p.default, *p.control, p.label, format=formats[type(p.default)])
+        for p in SCHEDULE_PARAMETERS.values()
+    )
+
+
 OPTIMIZER_LABELS = {name: rule.label for name, rule in RULES.items()}
-SCHEDULE_LABELS = {
-    "constant": "Constant",
-    "step": "Step decay",
-    "exponential": "Exponential",
-    "inverse_time": "Inverse time",
-    "cosine": "Cosine",
-}
+SCHEDULE_LABELS = {name: schedule.label for name, schedule in SCHEDULE_REGISTRY.items()}
 SOURCE_LABELS = {
     "preset": "Example (preset)",
     "generate": "Generate my own",
@@ -270,12 +279,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Off: batches take the rows in file order, every epoch the same.",
         widget="toggle",
     ),
-    _choice("schedule", "constant", tuple(SCHEDULES), "Schedule", SCHEDULE_LABELS),
-    _number("step_drop", 0.5, 0.01, 1.0, "Drop ×"),
-    _number("step_every", 100, 1, 100_000, "Every (epochs)"),
-    _number("gamma", 0.99, 0.5, 1.0, "γ per epoch", format="%.4g"),
-    _number("decay", 0.01, 0.0, 100.0, "Decay k", format="%.4g"),
-    _number("min_lr", 0.0, 0.0, 10.0, "Final rate", format="%.4g"),
+    _choice("schedule", "constant", tuple(SCHEDULE_REGISTRY), "Schedule", SCHEDULE_LABELS),
+    *_schedule_parameters(),
     _number("tol", 0.0, 0.0, 1e6, "Tolerance (0 = run every epoch)", format="%.2e"),
     _choice(
         "tol_on",
@@ -324,11 +329,8 @@ OPTIMIZER_KEYS: dict[str, tuple[str, ...]] = {
 
 #: Parameters shown for each schedule: setting key -> the schedule's own parameter name.
 SCHEDULE_KEYS: dict[str, dict[str, str]] = {
-    "constant": {},
-    "step": {"step_drop": "drop", "step_every": "every"},
-    "exponential": {"gamma": "gamma"},
-    "inverse_time": {"decay": "decay"},
-    "cosine": {"min_lr": "min_lr"},
+    name: {p.key: p.name for p in schedule.parameters}
+    for name, schedule in SCHEDULE_REGISTRY.items()
 }
 
 

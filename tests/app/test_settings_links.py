@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.optimizers import RULES
+from core.schedules import REGISTRY as SCHEDULES
 from tests.app.helpers import APP, TIMEOUT
 from ui.settings import SCHEMA, SETTINGS
 from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
@@ -19,11 +20,7 @@ SHOWN_WHEN = {
     "tol_on": {START_AND_STOP: True, "batch_mode": "mini", "tol": 1e-3},
     **{key: {START_AND_STOP: True} for key in ("tol", "init_weight", "init_bias", "seed")},
     **{f"window_{axis}_{end}": {"window": True} for axis in "xy" for end in ("from", "to")},
-    "step_drop": {"schedule": "step"},
-    "step_every": {"schedule": "step"},
-    "gamma": {"schedule": "exponential"},
-    "decay": {"schedule": "inverse_time"},
-    "min_lr": {"schedule": "cosine"},
+    **{p.key: {"schedule": name} for name, s in SCHEDULES.items() for p in s.parameters},
 }
 #: Settings whose widget options depend on the data (checked by the upload tests).
 DATA_DEPENDENT = {"target", "features", "gen_coef"}

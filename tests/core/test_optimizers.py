@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from core import OPTIMIZERS, make_optimizer
-from core.optimizers import RULES, Hyperparameter, _by_name
+from core.optimizers import RULES, Hyperparameter
+from core.validation import declared_once
 from tests.core.rule_oracle import RULE_PARAMS, rule_step
 
 
@@ -105,5 +106,6 @@ def test_one_hyperparameter_name_is_declared_once():
     gd, momentum = RULES["gd"], RULES["momentum"]
     other_beta = Hyperparameter("beta", 0.5, 0.0, 1.0, r"\beta", "β", "Another β")
     clash = dataclasses.replace(gd, name="clash", hyperparameters=(other_beta,))
-    with pytest.raises(ValueError, match="clash declares 'beta'"):
-        _by_name([momentum, clash])
+    rules = (momentum, clash)
+    with pytest.raises(ValueError, match="clash declares 'beta' unlike"):
+        declared_once((r.name, h.name, h) for r in rules for h in r.hyperparameters)

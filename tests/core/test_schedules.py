@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from core import learning_rates
+from core.schedules import REGISTRY, checked_parameters
 
 
 def test_constant():
@@ -43,3 +44,23 @@ def test_cosine_goes_from_the_rate_towards_the_floor():
 def test_bad_parameters_are_named(name, params, message):
     with pytest.raises(ValueError, match=message):
         learning_rates(name, 1.0, 10, **params)
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_schedule_peaks_at_its_starting_rate_and_keeps_inside_its_ranges(name):
+    schedule = REGISTRY[name]
+    for p in schedule.parameters:
+        assert p.low <= p.control[0] <= p.default <= p.control[1], p
+        # A parameter bounded by the starting rate (None) is checked against it by the engine.
+        assert p.high is None or p.control[1] <= p.high, p
+        assert p.symbol in schedule.latex
+    rates = learning_rates(name, 1.0, 50)
+    assert rates.shape == (50,) and np.all(np.isfinite(rates)) and np.all(rates > 0)
+    assert rates.max() == 1.0
+
+
+def test_parameters_checked_by_the_engine_come_back_as_it_takes_them():
+    assert checked_parameters("step", 0.1, every=7) == {"drop": 0.5, "every": 7}
+    assert checked_parameters("cosine", 0.1) == {"min_lr": 0.0}
+    with pytest.raises(ValueError, match="inverse_time decay must be >= 0"):
+        checked_parameters("inverse_time", 0.1, decay=-1.0)
