@@ -18,6 +18,8 @@ adam          :math:`m \leftarrow \beta_1 m + (1-\beta_1) g,`
               :math:`v \leftarrow \beta_2 v + (1-\beta_2) g^2,`
               :math:`\Delta = -\eta\,\hat m / (\sqrt{\hat v} + \epsilon)` with bias-corrected
               :math:`\hat m = m/(1-\beta_1^t)`, :math:`\hat v = v/(1-\beta_2^t)`
+lion          :math:`\Delta = -\eta\,\operatorname{sign}(\beta_1 m + (1-\beta_1) g),`
+              then :math:`m \leftarrow \beta_2 m + (1-\beta_2) g`
 ============  ==========================================================================
 
 Nesterov is written in the look-ahead-free form (Sutskever et al., 2013) that
@@ -549,11 +551,81 @@ _ADAM = Rule(
 )
 
 
+# --------------------------------------------------------------------------- lion
+
+
+class LionState(NamedTuple):
+    """Lion's momentum: a moving average of the gradients."""
+
+    momentum: np.ndarray
+
+
+def lion(beta_step: float = 0.9, beta_momentum: float = 0.99) -> Optimizer:
+    """Lion (Chen et al., 2023): each coordinate moves η along the sign of a blended gradient.
+
+    The step's direction blends momentum and gradient with weight ``beta_step``
+    (the paper's β₁); the momentum then decays by ``beta_momentum`` (β₂). No
+    weight decay: the loss's L2 term is Downhill's one penalty.
+    """
+
+    def update(grad, state, learning_rate):
+        direction = beta_step * state.momentum + (1.0 - beta_step) * grad
+        momentum = beta_momentum * state.momentum + (1.0 - beta_momentum) * grad
+        return -learning_rate * np.sign(direction), LionState(momentum)
+
+    return Optimizer(
+        "lion",
+        {"beta_step": beta_step, "beta_momentum": beta_momentum},
+        lambda params: LionState(np.zeros_like(params)),
+        update,
+    )
+
+
+def _lion_lines(w: Worked) -> list[str]:
+    p, b1, b2 = w.p, w.h["beta_step"], w.h["beta_momentum"]
+    # The blend is the step's own direction; it is not kept, so it is worked out here.
+    blend = b1 * w.before["m"] + (1.0 - b1) * w.g
+    return [
+        rf"c_{{{p}}} = \beta_1 m_{{{p}}} + (1-\beta_1)\, g_{{{p}}} = {tex(b1)}\cdot "
+        rf"{factor(w.before['m'])} + {tex(1 - b1)}\cdot {factor(w.g)} = {tex(blend)}",
+        rf"m_{{{p}}} \leftarrow \beta_2 m_{{{p}}} + (1-\beta_2)\, g_{{{p}}} = {tex(b2)}\cdot "
+        rf"{factor(w.before['m'])} + {tex(1 - b2)}\cdot {factor(w.g)} = {tex(w.after['m'])}",
+        rf"{p} \leftarrow {p} - \eta\,\operatorname{{sign}}(c_{{{p}}}) = {tex(w.old)} - "
+        rf"{tex(w.rate)}\cdot {factor(float(np.sign(blend)))} = {tex(w.new)}",
+    ]
+
+
+_LION = Rule(
+    name="lion",
+    label="Lion",
+    title="Lion",
+    make=lion,
+    hyperparameters=(
+        _decay("beta_step", 0.9, r"\beta_1", "β₁", "β₁ (step's blend)"),
+        _decay("beta_momentum", 0.99, r"\beta_2", "β₂", "β₂ (momentum decay)"),
+    ),
+    latex=r"c_t = \beta_1 m_t + (1-\beta_1) g_t,\quad "
+    r"\theta_{t+1} = \theta_t - \eta\,\operatorname{sign}(c_t),\quad "
+    r"m_{t+1} = \beta_2 m_t + (1-\beta_2) g_t",
+    words="Lion keeps a **momentum m** per parameter, a moving average of the gradients "
+    "(weight β₂), starting at 0. Each step blends it with the new gradient (weight β₁ on m) "
+    "and moves every parameter by exactly η, in the direction opposite to the blend's sign: "
+    "the gradient's size never matters, only its sign.",
+    kept=("the blend c", "the momentum m"),
+    named=lambda state, h: {"m": state.momentum},
+    lines=_lion_lines,
+    limit_words=_NO_CLOSED_FORM + "Lion: every step is η long, so it never settles closer "
+    "than about η to the optimum unless a schedule lowers η. Its run is the evidence.",
+    steps_words="it moves every parameter by exactly η along the sign of a blend of the "
+    "gradient and its running average, so its steps are η long whatever the curvature",
+)
+
+
 # ----------------------------------------------------------------------- registry
 
 #: Every update rule by name, in the order the controls offer them.
 RULES: dict[str, Rule] = {
-    rule.name: rule for rule in (_GD, _MOMENTUM, _NESTEROV, _ADAGRAD, _RMSPROP, _ADAM)
+    rule.name: rule for rule in (_GD, _MOMENTUM, _NESTEROV, _ADAGRAD, _RMSPROP, _ADAM, _LION)
 }
 
 

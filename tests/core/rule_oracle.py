@@ -13,6 +13,9 @@ rmsprop       :math:`s \leftarrow \rho s + (1-\rho) g^2,\ \Delta = -\eta g/(\sqr
 adam          :math:`m \leftarrow \beta_1 m + (1-\beta_1) g,\
               v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ \hat m = m/(1-\beta_1^t),\
               \hat v = v/(1-\beta_2^t),\ \Delta = -\eta\hat m/(\sqrt{\hat v} + \epsilon)`
+lion          :math:`\Delta = -\eta\,\mathrm{sign}(\beta_1 m + (1-\beta_1) g),\
+              m \leftarrow \beta_2 m + (1-\beta_2) g` (Chen et al., 2023, Algorithm 2,
+              without weight decay)
 ============  ==============================================================
 """
 
@@ -28,6 +31,7 @@ RULE_STATE = {
     "adagrad": ("G",),
     "rmsprop": ("s",),
     "adam": ("m", "v", "m_hat", "v_hat"),
+    "lion": ("m",),
 }
 
 #: Hyperparameters away from the defaults, so a rule that ignored them would be caught.
@@ -38,6 +42,7 @@ RULE_PARAMS = {
     "adagrad": {"eps": 1e-3},
     "rmsprop": {"rho": 0.8, "eps": 1e-7},
     "adam": {"beta1": 0.8, "beta2": 0.99, "eps": 1e-7},
+    "lion": {"beta_step": 0.7, "beta_momentum": 0.95},
 }
 
 
@@ -72,6 +77,11 @@ def rule_step(
     if rule == "rmsprop":
         s = h["rho"] * state.get("s", zero) + (1.0 - h["rho"]) * grad**2
         return -rate * grad / (np.sqrt(s) + h["eps"]), {"s": s}
+    if rule == "lion":
+        m = state.get("m", zero)
+        c = h["beta_step"] * m + (1.0 - h["beta_step"]) * grad
+        direction = np.where(c > 0, 1.0, np.where(c < 0, -1.0, 0.0))
+        return -rate * direction, {"m": h["beta_momentum"] * m + (1.0 - h["beta_momentum"]) * grad}
     m = h["beta1"] * state.get("m", zero) + (1.0 - h["beta1"]) * grad
     v = h["beta2"] * state.get("v", zero) + (1.0 - h["beta2"]) * grad**2
     m_hat = m / (1.0 - h["beta1"] ** t)
