@@ -8,6 +8,7 @@ step            :math:`\eta_0 \cdot \text{drop}^{\lfloor e / \text{every} \rfloo
 exponential     :math:`\eta_0 \cdot \gamma^{e}`
 inverse_time    :math:`\eta_0 / (1 + k e)`
 cosine          :math:`\eta_{\min} + \tfrac12(\eta_0 - \eta_{\min})(1 + \cos(\pi e / E))`
+polynomial      :math:`\eta_{\min} + (\eta_0 - \eta_{\min})(1 - e / E)^{p}`
 ==============  ==============================================================
 
 The rate changes once per epoch (every mini-batch step of an epoch uses the
@@ -132,7 +133,16 @@ def cosine_decay(learning_rate, epoch, epochs, min_lr):
     return min_lr + 0.5 * (learning_rate - min_lr) * (1.0 + np.cos(np.pi * epoch / epochs))
 
 
-#: The floor of the cosine schedules, up to the starting rate.
+def polynomial_decay(learning_rate, epoch, epochs, power, min_lr):
+    """From the rate down towards ``min_lr`` along a power of the epochs left.
+
+    η_e = η_min + (η₀ − η_min)(1 − e / E)^p, E the epochs: a straight line for p = 1,
+    a quick drop then a long tail for p > 1, a long plateau then a late drop for p < 1.
+    """
+    return min_lr + (learning_rate - min_lr) * (1.0 - epoch / epochs) ** power
+
+
+#: The floor of the decaying schedules, up to the starting rate.
 _MIN_LR = Parameter("min_lr", "min_lr", 0.0, 0.0, None, (0.0, 10.0), "Final rate", r"\eta_{\min}")
 
 #: Every schedule by name, in the order the control offers them.
@@ -182,6 +192,13 @@ REGISTRY: dict[str, Schedule] = {
             (_MIN_LR,),
             r"\eta_e = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})"
             r"\left(1 + \cos\frac{\pi e}{E}\right)",
+        ),
+        Schedule(
+            "polynomial",
+            "Polynomial",
+            polynomial_decay,
+            (Parameter("power", "power", 1.0, 0.0, 100.0, (0.0, 10.0), "Power p", "p"), _MIN_LR),
+            r"\eta_e = \eta_{\min} + (\eta_0 - \eta_{\min})\left(1 - \frac{e}{E}\right)^{p}",
         ),
     )
 }
