@@ -664,8 +664,8 @@ def _script_schedule(settings: dict) -> str:
         "# (core/schedules.py), copied unchanged: the rate of each epoch\n"
         "# e = 0, 1, ..., EPOCHS - 1, from the starting rate and the epoch budget.\n"
         f"{_schedule_formula(schedule.name)}\n\n\n"
-        "epoch = np.arange(EPOCHS, dtype=np.float64)\n"
-        f"rates = {schedule.rates.__name__}(LEARNING_RATE, epoch, EPOCHS{arguments})"
+        "e = np.arange(EPOCHS, dtype=np.float64)\n"
+        f"rates = {schedule.rates.__name__}(LEARNING_RATE, e, EPOCHS{arguments})"
     )
 
 
