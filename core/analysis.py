@@ -21,7 +21,7 @@ import numpy as np
 from core.descent import History, Run
 from core.objective import LOSSES, stack_theta
 from core.ols import Fit
-from core.optimizers import OPTIMIZERS
+from core.optimizers import RULES, make_optimizer
 from core.stability import Spectrum
 from core.validation import as_design, choice, integer_in, positive_real
 
@@ -216,20 +216,6 @@ def race_winner(epochs_to_tol, final_losses, diverged) -> int | None:
     return min(contenders, key=rank)
 
 
-#: Names of each update rule's state, as :class:`WorkedStep` keys them: ``v`` the
-#: velocity (heavy ball, Nesterov), ``G`` the sum of squared gradients (AdaGrad),
-#: ``s`` their moving average (RMSProp), ``m`` and ``v`` Adam's moment estimates and
-#: ``m_hat``, ``v_hat`` their bias-corrected values.
-RULE_STATE = {
-    "gd": (),
-    "momentum": ("v",),
-    "nesterov": ("v",),
-    "adagrad": ("G",),
-    "rmsprop": ("s",),
-    "adam": ("m", "v", "m_hat", "v_hat"),
-}
-
-
 @dataclass(frozen=True)
 class WorkedStep:
     r"""One full-batch epoch of an update rule, worked out from the data.
@@ -270,7 +256,8 @@ class WorkedStep:
     hyperparameters : dict
         The rule's hyperparameters (see :data:`core.optimizers.OPTIMIZERS`).
     state_before, state : dict of str to ndarray of shape (n_params,)
-        The rule's state (keys in :data:`RULE_STATE`) before and after the step.
+        The rule's state as its record names it (:attr:`core.optimizers.Rule.named`)
+        before and after the step; empty before the first.
     update : ndarray of shape (n_params,)
         The step :math:`\Delta\theta` the rule makes.
     """
@@ -300,65 +287,6 @@ class WorkedStep:
         return np.append(self.grad_coef, self.grad_intercept)[: self.update.size]
 
 
-def rule_step(
-    rule: str, hyperparameters: dict, grad: np.ndarray, state: dict, rate: float, t: int
-) -> tuple[np.ndarray, dict]:
-    r"""One update of ``rule``: the step :math:`\Delta\theta` and the new state.
-
-    Written out from the formulas (not through :mod:`core.optimizers`), so
-    comparing with the engine's run checks the engine:
-
-    ============  ==============================================================
-    gd            :math:`\Delta = -\eta g`
-    momentum      :math:`v \leftarrow \beta v + g,\ \Delta = -\eta v`
-    nesterov      :math:`v \leftarrow \beta v + g,\ \Delta = -\eta(\beta v + g)`
-    adagrad       :math:`G \leftarrow G + g^2,\ \Delta = -\eta g/(\sqrt G + \epsilon)`
-    rmsprop       :math:`s \leftarrow \rho s + (1-\rho) g^2,\ \Delta = -\eta g/(\sqrt s + \epsilon)`
-    adam          :math:`m \leftarrow \beta_1 m + (1-\beta_1) g,\
-                  v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ \hat m = m/(1-\beta_1^t),\
-                  \hat v = v/(1-\beta_2^t),\ \Delta = -\eta\hat m/(\sqrt{\hat v} + \epsilon)`
-    ============  ==============================================================
-
-    Parameters
-    ----------
-    rule : str
-        A key of :data:`RULE_STATE`.
-    hyperparameters : dict
-        Every hyperparameter of ``rule`` (see :data:`core.optimizers.OPTIMIZERS`).
-    grad : ndarray of shape (n_params,)
-    state : dict
-        The state before the step (empty before the first: zeros).
-    rate : float
-        :math:`\eta`.
-    t : int
-        The step's number, 1 for the first (Adam's bias correction).
-    """
-    h = hyperparameters
-    zero = np.zeros_like(grad)
-    if rule == "gd":
-        return -rate * grad, {}
-    if rule in ("momentum", "nesterov"):
-        v = h["beta"] * state.get("v", zero) + grad
-        ahead = h["beta"] * v + grad if rule == "nesterov" else v
-        return -rate * ahead, {"v": v}
-    if rule == "adagrad":
-        total = state.get("G", zero) + grad**2
-        return -rate * grad / (np.sqrt(total) + h["eps"]), {"G": total}
-    if rule == "rmsprop":
-        s = h["rho"] * state.get("s", zero) + (1.0 - h["rho"]) * grad**2
-        return -rate * grad / (np.sqrt(s) + h["eps"]), {"s": s}
-    m = h["beta1"] * state.get("m", zero) + (1.0 - h["beta1"]) * grad
-    v = h["beta2"] * state.get("v", zero) + (1.0 - h["beta2"]) * grad**2
-    m_hat = m / (1.0 - h["beta1"] ** t)
-    v_hat = v / (1.0 - h["beta2"] ** t)
-    return -rate * m_hat / (np.sqrt(v_hat) + h["eps"]), {
-        "m": m,
-        "v": v,
-        "m_hat": m_hat,
-        "v_hat": v_hat,
-    }
-
-
 def worked_steps(
     X,
     y,
@@ -375,8 +303,10 @@ def worked_steps(
 
     Each step starts from the parameters the run recorded, takes the gradient
     straight from the rows (not from the engine's sufficient statistics) and
-    applies the rule by :func:`rule_step`, carrying its state from step to step,
-    so comparing with the run (:func:`worked_steps_discrepancy`) checks both.
+    applies the rule's own update (:data:`core.optimizers.RULES`), carrying its
+    state from step to step, so comparing with the run
+    (:func:`worked_steps_discrepancy`) checks the engine's gradients and its loop.
+    The rules themselves are checked against an independent re-derivation in the tests.
 
     Parameters
     ----------
@@ -394,7 +324,7 @@ def worked_steps(
         The run's loss convention: the data term's gradient is :math:`\frac2n\sum`
         or :math:`\frac1n\sum` of the errors times the features.
     optimizer : str
-        The run's update rule, a key of :data:`RULE_STATE`.
+        The run's update rule, a key of :data:`core.optimizers.RULES`.
     optimizer_params : mapping or iterable of (name, value) pairs, optional
         Its hyperparameters; the engine's defaults for those missing.
 
@@ -404,53 +334,65 @@ def worked_steps(
     """
     X, y = as_design(X, y)
     scale = {"mse": 2.0, "half_mse": 1.0}[choice("loss", loss, LOSSES)]
-    rule = choice("optimizer", optimizer, tuple(RULE_STATE))
-    params = {**OPTIMIZERS[rule], **dict(optimizer_params or {})}
+    rule = RULES[choice("optimizer", optimizer, tuple(RULES))]
+    params = {**rule.defaults, **dict(optimizer_params or {})}
+    engine = make_optimizer(rule.name, **params)
     count = integer_in("count", count, 1, 10_000)
     l2 = positive_real("l2", l2, allow_zero=True)
-    n = X.shape[0]
-    steps = []
-    state: dict = {}
     # A long run keeps a thinned history: its first epochs, one by one, are what is worked.
     one_by_one = np.flatnonzero(history.epoch != np.arange(history.epoch.shape[0]))
     head = int(one_by_one[0]) if one_by_one.size else history.epoch.shape[0]
+    d = X.shape[1]
+    steps: list[WorkedStep] = []
+    kept = engine.init(np.zeros(d + int(fit_intercept)))
     for e in range(min(count, len(history.learning_rate), head - 1)):
         coef = np.asarray(history.coef[e], dtype=np.float64)
         intercept = float(history.intercept[e]) if fit_intercept else 0.0
-        predictions = X @ coef + intercept
-        errors = predictions - y
-        error_dot_x = errors @ X
-        error_sum = float(errors.sum())
-        grad_coef = (scale / n) * error_dot_x + 2.0 * l2 * coef
-        grad_intercept = (scale / n) * error_sum if fit_intercept else 0.0
-        grad = np.append(grad_coef, grad_intercept) if fit_intercept else grad_coef
+        rows = _from_rows(X, y, coef, intercept, scale, l2, fit_intercept)
+        grad = np.append(rows["grad_coef"], rows["grad_intercept"])[: d + int(fit_intercept)]
         rate = float(history.learning_rate[e])
-        update, new_state = rule_step(rule, params, grad, state, rate, e + 1)
-        d = coef.size
+        step, kept = engine.update(grad, kept, rate)
         steps.append(
             WorkedStep(
                 epoch=e + 1,
-                coef=coef,
-                intercept=intercept,
-                predictions=predictions,
-                errors=errors,
-                error_dot_x=error_dot_x,
-                error_sum=error_sum,
-                loss=float(scale / 2.0 * np.mean(errors**2) + l2 * coef @ coef),
-                grad_coef=grad_coef,
-                grad_intercept=grad_intercept,
+                **rows,
                 learning_rate=rate,
-                new_coef=coef + update[:d],
-                new_intercept=intercept + float(update[d]) if fit_intercept else 0.0,
-                rule=rule,
+                new_coef=coef + step[:d],
+                new_intercept=intercept + float(step[d]) if fit_intercept else 0.0,
+                rule=rule.name,
                 hyperparameters=params,
-                state_before=state,
-                state=new_state,
-                update=update,
+                state_before=steps[-1].state if steps else {},
+                state=rule.named(kept, params),
+                update=step,
             )
         )
-        state = new_state
     return steps
+
+
+def _from_rows(X, y, coef, intercept: float, scale: float, l2: float, fit_intercept: bool):
+    """The loss and gradient at ``(coef, intercept)`` summed row by row, with their parts.
+
+    Returns
+    -------
+    dict
+        The :class:`WorkedStep` fields from ``coef`` to ``grad_intercept``.
+    """
+    n = X.shape[0]
+    predictions = X @ coef + intercept
+    errors = predictions - y
+    error_dot_x = errors @ X
+    error_sum = float(errors.sum())
+    return {
+        "coef": coef,
+        "intercept": intercept,
+        "predictions": predictions,
+        "errors": errors,
+        "error_dot_x": error_dot_x,
+        "error_sum": error_sum,
+        "loss": float(scale / 2.0 * np.mean(errors**2) + l2 * coef @ coef),
+        "grad_coef": (scale / n) * error_dot_x + 2.0 * l2 * coef,
+        "grad_intercept": (scale / n) * error_sum if fit_intercept else 0.0,
+    }
 
 
 def worked_steps_discrepancy(steps: list[WorkedStep], history: History) -> float:

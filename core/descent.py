@@ -282,6 +282,8 @@ class Setup:
     max_path_points : int
     kept : ndarray of int
         The epochs whose parameters every run keeps (see :func:`kept_epochs`).
+    starting_rates : tuple of float
+        Every run's starting rate :math:`\eta_0` (a schedule may start lower, as a warm-up does).
     """
 
     X: np.ndarray
@@ -294,6 +296,7 @@ class Setup:
     settings: Settings
     max_path_points: int
     kept: np.ndarray
+    starting_rates: tuple[float, ...]
 
     @property
     def full_batch(self) -> bool:
@@ -380,7 +383,7 @@ class Setup:
             diverged_at=diverged_at if diverged_at > 0 else None,
             scaling=self.scaling,
             fit_intercept=fit_intercept,
-            settings=self.settings.replace(learning_rate=float(self.rates[k, 0])),
+            settings=self.settings.replace(learning_rate=self.starting_rates[k]),
             seconds=seconds,
         )
 
@@ -407,7 +410,7 @@ def prepare(
     max_history_points = integer_in("max_history_points", max_history_points, 2, MAX_EPOCHS + 1)
     rule = make_optimizer(checked.optimizer, **checked.optimizer_kwargs)
     schedule = checked.schedule_kwargs
-    rates = np.array(
+    every_epoch = np.array(
         [learning_rates(checked.schedule, rate, checked.epochs, **schedule) for rate in rates]
     )
     theta0 = stack_theta(checked.coef_start(d), checked.init_intercept, checked.fit_intercept)
@@ -416,7 +419,19 @@ def prepare(
     )
     scaling = Scaling.standardizing(statistics) if checked.standardize else Scaling.identity(d)
     kept = kept_epochs(checked.epochs, max_history_points)
-    return Setup(X, y, statistics, scaling, rule, rates, theta0, checked, max_path_points, kept)
+    return Setup(
+        X,
+        y,
+        statistics,
+        scaling,
+        rule,
+        every_epoch,
+        theta0,
+        checked,
+        max_path_points,
+        kept,
+        tuple(rates),
+    )
 
 
 def kept_epochs(epochs: int, most: int = MAX_HISTORY_POINTS) -> np.ndarray:

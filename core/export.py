@@ -15,7 +15,6 @@ Column names are user text and are treated as hostile throughout:
 
 from __future__ import annotations
 
-import ast
 import csv
 import dataclasses
 import functools
@@ -38,7 +37,8 @@ from core import optimizers
 from core.descent import DIVERGENCE_FACTOR, Run
 from core.objective import QuadraticLoss
 from core.optimizers import Optimizer, make_optimizer
-from core.schedules import SCHEDULES, learning_rates
+from core.schedules import REGISTRY as SCHEDULE_REGISTRY
+from core.schedules import Schedule, checked_parameters
 from core.validation import as_design
 
 #: Most rows written into a reproduction script; larger data is read from
@@ -220,8 +220,8 @@ def reproduction_script(
     same seed, or in file order), and the divergence and tolerance rules (on
     the loss, or on the epoch's running mean of per-batch losses). The update
     rule is the engine's own code from :mod:`core.optimizers`, copied by
-    :func:`inspect.getsource`, and each schedule's formula is read from
-    :func:`core.schedules.learning_rates`, so neither is a second copy to keep
+    :func:`inspect.getsource`, and so is the schedule's own function from
+    :mod:`core.schedules`, so neither is a second copy to keep
     in step. It ends by printing ``epochs run: N``, ``stopped: <reason>``,
     one ``w[<feature>] = <value>`` line per coefficient and ``b = <value>``;
     these agree with ``run`` to within floating-point rounding (the script
@@ -595,7 +595,7 @@ def _script_preamble(
     return _PREAMBLE.substitute(
         optimizer=optimizer,
         batches=batches,
-        schedule=_known_schedule(settings["schedule"]),
+        schedule=_known_schedule(settings["schedule"]).name,
         loss=settings["loss"],
         standardize="yes" if settings["standardize"] else "no",
         intercept="yes" if settings["fit_intercept"] else "no (b = 0)",
@@ -646,24 +646,26 @@ def _script_settings(settings: dict, full_batch: bool, loss_factor: float) -> st
     )
 
 
-def _known_schedule(name: str) -> str:
-    if name not in _schedule_formulas():
+def _known_schedule(name: str) -> Schedule:
+    if name not in SCHEDULE_REGISTRY:
         raise ValueError(f"no reproduction is written for the schedule {name!r}.")
-    return name
+    return SCHEDULE_REGISTRY[name]
 
 
 def _script_schedule(settings: dict) -> str:
-    name = _known_schedule(settings["schedule"])
-    params = {**SCHEDULES[name], **settings["schedule_params"]}
+    schedule = _known_schedule(settings["schedule"])
     # The engine's own check, so the script never carries a value it would refuse.
-    learning_rates(name, settings["learning_rate"], 1, **params)
-    constants = "".join(f"{key.upper()} = {_literal(value)}\n" for key, value in params.items())
-    formula = _schedule_formulas()[name]
-    epochs = "e = np.arange(EPOCHS, dtype=np.float64)\n" if re.search(r"\be\b", formula) else ""
+    params = checked_parameters(
+        schedule.name, settings["learning_rate"], **settings["schedule_params"]
+    )
+    arguments = "".join(f", {key}={_literal(value)}" for key, value in params.items())
     return (
-        f"# Learning-rate schedule: {name}, as core.schedules computes it. The rate of each\n"
-        f"# epoch e = 0, 1, ..., EPOCHS - 1.\n"
-        f"{constants}{epochs}rates = {formula}"
+        f"# Learning-rate schedule: {schedule.name}. What follows is Downhill's own code\n"
+        "# (core/schedules.py), copied unchanged: the rate of each epoch\n"
+        "# e = 0, 1, ..., EPOCHS - 1, from the starting rate and the epoch budget.\n"
+        f"{_schedule_formula(schedule.name)}\n\n\n"
+        "e = np.arange(EPOCHS, dtype=np.float64)\n"
+        f"rates = {schedule.rates.__name__}(LEARNING_RATE, e, EPOCHS{arguments})"
     )
 
 
@@ -674,7 +676,7 @@ def _script_rule(rule: Optimizer) -> str:
         "# copied unchanged: a rule is a pair of pure functions, init(params) -> state and\n"
         "# update(grad, state, learning_rate) -> (step, new state); the loop adds the step.\n"
         f"{_rule_source(rule.name)}\n\n\n"
-        f"rule = {rule.name}({arguments})"
+        f"rule = {optimizers.RULES[rule.name].make.__name__}({arguments})"
     )
 
 
@@ -760,69 +762,13 @@ def _state_classes() -> list[type]:
 @functools.cache
 def _rule_source(name: str) -> str:
     """The source of the rule ``name``: :class:`Optimizer`, the states it uses, its factory."""
-    factory = getattr(optimizers, name)
-    source = inspect.getsource(factory)
+    source = inspect.getsource(optimizers.RULES[name].make)
     states = [cls for cls in _state_classes() if re.search(rf"\b{cls.__name__}\b", source)]
     parts = [inspect.getsource(Optimizer), *map(inspect.getsource, states), source]
     return "\n\n\n".join(part.strip("\n") for part in parts)
 
 
-class _ScheduleNames(ast.NodeTransformer):
-    """Renames the names of ``learning_rates`` into the script's constants."""
-
-    def __init__(self, names: dict[str, str]):
-        self.names = names
-
-    def visit_Name(self, node: ast.Name) -> ast.Name:
-        if node.id not in self.names:
-            raise ValueError(f"no reproduction is written for a schedule that uses {node.id!r}.")
-        return ast.copy_location(ast.Name(self.names[node.id], node.ctx), node)
-
-
-def _schedule_parameter(value: ast.expr) -> str | None:
-    """The key ``k`` when ``value`` reads ``p["k"]`` (possibly inside a check)."""
-    for node in ast.walk(value):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
-            return str(node.slice.value)
-    return None
-
-
-def _schedule_formula(statements: list[ast.stmt]) -> str:
-    """One schedule's branch of ``learning_rates`` as an expression of the script's names."""
-    names = {"np": "np", "learning_rate": "LEARNING_RATE", "epochs": "EPOCHS", "epoch": "e"}
-    for statement in statements:
-        if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
-            key = _schedule_parameter(statement.value)
-            if key is not None:
-                names[statement.targets[0].id] = key.upper()
-        if isinstance(statement, ast.Return):
-            return ast.unparse(_ScheduleNames(names).visit(statement.value))
-    raise ValueError("a schedule branch of core.schedules.learning_rates returns nothing.")
-
-
 @functools.cache
-def _schedule_formulas() -> dict[str, str]:
-    """Every schedule's rate formula, read from :func:`core.schedules.learning_rates` itself.
-
-    Each ``if name == "<schedule>":`` block of that function is one schedule; the
-    statements after the last block are the one schedule left.
-    """
-    function = ast.parse(textwrap.dedent(inspect.getsource(learning_rates))).body[0]
-    formulas, tail = {}, []
-    for statement in function.body:
-        test = getattr(statement, "test", None)
-        if (
-            isinstance(statement, ast.If)
-            and isinstance(test, ast.Compare)
-            and isinstance(test.left, ast.Name)
-            and test.left.id == "name"
-            and isinstance(test.comparators[0], ast.Constant)
-        ):
-            formulas[test.comparators[0].value] = _schedule_formula(statement.body)
-            tail = []
-        else:
-            tail.append(statement)
-    rest = [name for name in SCHEDULES if name not in formulas]
-    if len(rest) == 1:
-        formulas[rest[0]] = _schedule_formula(tail)
-    return formulas
+def _schedule_formula(name: str) -> str:
+    """The source of the schedule ``name``'s function in :mod:`core.schedules`."""
+    return inspect.getsource(SCHEDULE_REGISTRY[name].rates).strip("\n")

@@ -104,3 +104,23 @@ def choice(name: str, value, allowed) -> str:
         options = ", ".join(repr(option) for option in allowed)
         raise ValueError(f"{name} must be one of {options}; got {value!r}.")
     return value
+
+
+def declared_once(declarations) -> dict:
+    """``{key: declaration}`` from ``(owner, key, declaration)`` triples, in order.
+
+    One key is one setting and one link parameter, so every owner (update rule,
+    schedule) that uses a key must declare it alike.
+
+    Raises
+    ------
+    ValueError
+        When two owners declare one key differently.
+    """
+    found: dict = {}
+    for owner, key, declaration in declarations:
+        if found.setdefault(key, declaration) != declaration:
+            raise ValueError(
+                f"{owner} declares {key!r} unlike one before it; declare it alike or rename it."
+            )
+    return found

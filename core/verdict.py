@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.descent import Run
-from core.optimizers import OPTIMIZERS
+from core.optimizers import OPTIMIZERS, RULES
 from core.stability import Spectrum
 from core.validation import choice, positive_real
 
@@ -60,14 +60,7 @@ VERDICT_REGIMES = ("smooth", "oscillates", "diverges", "unknown")
 OUTCOMES = ("diverged", "diverging", "converging")
 
 #: The rules' names as sentences use them.
-RULE_NAMES = {
-    "gd": "Plain gradient descent",
-    "momentum": "Heavy-ball momentum",
-    "nesterov": "Nesterov momentum",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
+RULE_NAMES = {name: rule.title for name, rule in RULES.items()}
 
 #: A loss that rose in each of at least this many final epochs...
 GROWTH_EPOCHS = 10
@@ -183,21 +176,12 @@ def rule_limit(spectrum: Spectrum, rule: str, hyperparameters=None) -> Limit:
         The rule's; defaults for those missing.
     """
     choice("optimizer", rule, tuple(OPTIMIZERS))
-    params = {**OPTIMIZERS[rule], **dict(hyperparameters or {})}
-    top = spectrum.max_stable_lr  # 2/λmax; the factors below scale it
-    if rule == "gd":
-        return Limit(top, "2/λmax", top / 2, "1/λmax")
-    if rule not in ("momentum", "nesterov"):
+    limit = RULES[rule].limit
+    if limit is None:
         return Limit(None, None, None, None)
-    beta = float(params["beta"])
-    if rule == "momentum":
-        return Limit(
-            (1 + beta) * top, "2(1+β)/λmax", (1 - math.sqrt(beta)) ** 2 * top / 2, "(1−√β)²/λmax"
-        )
-    smooth = ((1 - beta) / (1 + beta)) ** 2 * top / 2
-    return Limit(
-        (1 + beta) / (1 + 2 * beta) * top, "2(1+β)/((1+2β)λmax)", smooth, "((1−β)/(1+β))²/λmax"
-    )
+    bound = limit({**OPTIMIZERS[rule], **dict(hyperparameters or {})})
+    top = spectrum.max_stable_lr  # 2/λmax; the rule's bound scales it
+    return Limit(bound.diverges * top, bound.formula, bound.smooth * top, bound.smooth_formula)
 
 
 def loss_gap(history_loss, optimum_loss: float) -> np.ndarray:
@@ -339,26 +323,9 @@ def _outcome(run: Run | None, trust_growth: bool) -> tuple[str | None, Growth | 
 
 
 def _rule_name(rule: str, params: Mapping[str, float]) -> str:
-    shown = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "rho": "ρ"}
+    shown = {h.name: h.sign for h in RULES[rule].controls}
     parts = [f"{shown[k]} = {v:g}" for k, v in params.items() if k in shown]
     return RULE_NAMES[rule] + (f" ({', '.join(parts)})" if parts else "")
-
-
-#: How each rule without a closed-form limit sizes its steps.
-_ADAPTIVE_STEPS = {
-    "adagrad": (
-        "it divides each step by the root of the sum of all past squared gradients, so its "
-        "steps shrink as the run goes on and can stall short of the optimum"
-    ),
-    "rmsprop": (
-        "it divides each step by the root of a running average of recent squared gradients, "
-        "so steps stay about η long whatever the curvature"
-    ),
-    "adam": (
-        "it divides a running average of the gradient by the root of a running average of "
-        "its square, so steps stay about η long whatever the curvature"
-    ),
-}
 
 
 def _theory_sentence(
@@ -375,7 +342,7 @@ def _theory_sentence(
     if regime == "unknown":
         return (
             f"{at}: no closed-form limit is known for this rule; "
-            f"{_ADAPTIVE_STEPS.get(rule, 'its steps adapt to the gradients met')}. "
+            f"{RULES[rule].steps_words or 'its steps adapt to the gradients met'}. "
             "The run shows what it does."
         )
     limit_text = f"its limit {limit.formula} = {_number(limit.rate)}"

@@ -24,11 +24,12 @@ from core.analysis import (
     worked_steps,
     worked_steps_discrepancy,
 )
+from core.optimizers import RULES
 from core.settings import Settings
 from core.verdict import verdict
 from ui import compute, lessons, router
 from ui.lessons import describe, tex
-from ui.settings import OPTIMIZER_LABELS, SCHEMA
+from ui.settings import SCHEMA
 from ui.text import full_names, md_name, md_text
 
 ctx = router.context()
@@ -107,16 +108,14 @@ def _worked_note() -> str | None:
 def update_rule_section() -> None:
     """The chosen rule in LaTeX, then its first three steps worked by hand and checked."""
     st.header("1 · The update rule, step by step", divider="gray")
-    optimizer = settings.optimizer
+    rule = RULES[settings.optimizer]
     st.markdown(
-        f"**{OPTIMIZER_LABELS[optimizer]}**, exactly as the engine runs it, with "
+        f"**{rule.label}**, exactly as the engine runs it, with "
         "gₜ = ∇L(θₜ) the gradient and θ = (w, b) all parameters:"
     )
-    # A rule new to the engine works here before its lesson texts are written.
-    if optimizer in lessons.UPDATE_RULES:
-        st.latex(lessons.UPDATE_RULES[optimizer])
+    st.latex(rule.latex)
     st.latex(lessons.rule_values(settings))
-    st.markdown(lessons.STATE_WORDS.get(optimizer, ""))
+    st.markdown(rule.words)
 
     note = _worked_note()
     if note:
@@ -132,7 +131,7 @@ def update_rule_section() -> None:
             count=3,
             l2=settings.l2,
             loss=settings.loss,
-            optimizer=optimizer,
+            optimizer=rule.name,
             optimizer_params=settings.optimizer_params,
         )
     if worked_run is not None and not steps:
@@ -234,7 +233,7 @@ def _chosen_rule_verdict(spectrum) -> None:
     rule_run = _run(replace(settings, batch_size=None, tol=None))
     chosen = verdict(spectrum, settings.optimizer, rate, settings.optimizer_params, run=rule_run)
     st.subheader(f"Your rule: {chosen.rule_name}")
-    st.markdown(f"{chosen.sentence} {lessons.KNOWN_LIMITS.get(settings.optimizer, '')}")
+    st.markdown(f"{chosen.sentence} {RULES[settings.optimizer].limit_words}")
     if not settings.full_batch(n_rows):
         st.caption(
             "This verdict is for full-batch steps (its run sums over every row). Mini-batches "

@@ -36,10 +36,13 @@ from core.geometry import (
     units_differ,
 )
 from core.geometry import planes as planes
+from core.latex import factor, tex
+from core.optimizers import RULES, Worked
+from core.schedules import REGISTRY as SCHEDULES
 from core.settings import Settings
-from core.verdict import RULE_NAMES, Verdict, rule_limit
+from core.verdict import Verdict, rule_limit
 from ui import compute
-from ui.settings import LEARNING_RATES, SCHEDULE_LABELS, SCHEMA
+from ui.settings import LEARNING_RATES, SCHEMA
 from ui.specs import ProblemKey
 from ui.store import cached
 from ui.text import md_name
@@ -57,33 +60,6 @@ def loss_latex(convention: str) -> str:
     )
 
 
-#: Each update rule with :math:`g_t = \nabla L(\theta_t)`, as :mod:`core.optimizers` runs it.
-UPDATE_RULES = {
-    "gd": r"\theta_{t+1} = \theta_t - \eta\, g_t",
-    "momentum": r"v_{t+1} = \beta\, v_t + g_t, \qquad \theta_{t+1} = \theta_t - \eta\, v_{t+1}",
-    "nesterov": (
-        r"v_{t+1} = \beta\, v_t + g_t, \qquad "
-        r"\theta_{t+1} = \theta_t - \eta\,\left(\beta\, v_{t+1} + g_t\right)"
-    ),
-    "adagrad": (
-        r"G_{t+1} = G_t + g_t^2, \qquad "
-        r"\theta_{t+1} = \theta_t - \frac{\eta\, g_t}{\sqrt{G_{t+1}} + \epsilon}"
-    ),
-    "rmsprop": (
-        r"s_{t+1} = \rho\, s_t + (1-\rho)\, g_t^2, \qquad "
-        r"\theta_{t+1} = \theta_t - \frac{\eta\, g_t}{\sqrt{s_{t+1}} + \epsilon}"
-    ),
-    "adam": (
-        r"m_{t+1} = \beta_1 m_t + (1-\beta_1) g_t,\quad "
-        r"v_{t+1} = \beta_2 v_t + (1-\beta_2) g_t^2,\quad "
-        r"\theta_{t+1} = \theta_t - \eta\,\frac{m_{t+1}/(1-\beta_1^{t+1})}"
-        r"{\sqrt{v_{t+1}/(1-\beta_2^{t+1})} + \epsilon}"
-    ),
-}
-
-#: LaTeX symbol of each hyperparameter key.
-SYMBOLS = {"beta": r"\beta", "beta1": r"\beta_1", "beta2": r"\beta_2", "rho": r"\rho"}
-
 #: Rows of the data shown in a worked step (the sums always run over every row).
 SHOWN_ROWS = 5
 
@@ -94,34 +70,26 @@ ARRIVED = 1e-6
 CONTOUR_SHARE = 0.6
 
 
-def tex(x: float, digits: int = 6) -> str:
-    """A number for LaTeX: ``digits`` significant digits, powers of ten written out, ∞."""
-    if math.isinf(x):
-        return r"\infty" if x > 0 else r"-\infty"
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa}\times 10^{{{int(exponent)}}}"
-    return text
-
-
-def factor(x: float) -> str:
-    """:func:`tex` in parentheses when negative, to stand after a sign or a product."""
-    return f"({tex(x)})" if x < 0 else tex(x)
-
-
 def rule_values(settings: Settings) -> str:
     """LaTeX of the run's rate and hyperparameters: ``\\eta = 0.05,\\ \\beta = 0.9``.
 
-    With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named.
+    With a schedule the rate is the starting one, :math:`\\eta_0`, and the schedule is named
+    with its formula and its parameters' values.
     """
     schedule = settings.schedule
     eta = r"\eta" if schedule == "constant" else r"\eta_0"
     parts = [rf"{eta} = {tex(settings.learning_rate)}"]
-    parts += [rf"{SYMBOLS[k]} = {tex(v)}" for k, v in settings.optimizer_params if k in SYMBOLS]
-    if schedule != "constant":
-        parts.append(rf"\text{{{SCHEDULE_LABELS[schedule].lower()} schedule}}")
-    return r",\quad ".join(parts)
+    symbols = {h.name: h.symbol for h in RULES[settings.optimizer].controls}
+    parts += [rf"{symbols[k]} = {tex(v)}" for k, v in settings.optimizer_params if k in symbols]
+    text = r",\quad ".join(parts)
+    if schedule == "constant":
+        return text
+    # The schedule on a line of its own: its formula, then its parameters' values.
+    shown, values = SCHEDULES[schedule], dict(settings.schedule_params)
+    lines = [rf"\text{{{shown.label.lower()} schedule: }}{shown.latex}"]
+    lines += [rf"{p.symbol} = {tex(values.get(p.name, p.default))}" for p in shown.parameters]
+    second = r",\quad ".join(lines)
+    return rf"\begin{{gathered}}{text} \\ {second}\end{{gathered}}"
 
 
 def plain_settings(settings: Settings, **changes: Any) -> Settings:
@@ -199,126 +167,47 @@ def _names(step: WorkedStep, fit_intercept: bool) -> list[str]:
     return _weights(step.coef.size) + (["b"] if fit_intercept else [])
 
 
-#: What each rule keeps between steps, in words, for the page to say before the numbers.
-STATE_WORDS = {
-    "gd": "Plain gradient descent keeps nothing between steps.",
-    "momentum": "Heavy ball keeps a **velocity v** per parameter: the sum of past gradients, "
-    "each step's share decayed by β. It starts at 0, so the first step is plain descent.",
-    "nesterov": "Nesterov keeps a **velocity v** per parameter, as heavy ball does, and steps "
-    "along β·v + g: a look at where the velocity is about to carry it. v starts at 0.",
-    "adagrad": "AdaGrad keeps **G**, the sum of every squared gradient so far, per parameter, "
-    "and divides each step by √G: parameters with large gradients take smaller steps. "
-    "G starts at 0, so the first step is η times the gradient's sign.",
-    "rmsprop": "RMSProp keeps **s**, a moving average of squared gradients (weight ρ on the "
-    "past), per parameter, and divides each step by √s. s starts at 0.",
-    "adam": "Adam keeps two moving averages per parameter, **m** of the gradients (weight β₁) "
-    "and **v** of their squares (weight β₂), both starting at 0. Dividing by 1 − βᵗ gives the "
-    "bias-corrected **m̂** and **v̂**, which undo the pull towards that zero start; the step is "
-    "η·m̂/(√v̂ + ε). At step 1, m̂ = g and v̂ = g², so the first step is η times the sign of g.",
-}
-
-
-def _rule_lines(step: WorkedStep, k: int, p: str, eta: str) -> list[str]:
+def _rule_lines(step: WorkedStep, k: int, p: str) -> list[str]:
     """Parameter ``k`` (LaTeX name ``p``): the rule's state lines, then old → new."""
-    h, before, after = step.hyperparameters, step.state_before, step.state
-    g = factor(step.gradient[k])
-    old = tex(np.append(step.coef, step.intercept)[k])
-    new = tex(np.append(step.new_coef, step.new_intercept)[k])
-    prior = {key: factor(before[key][k]) if key in before else "0" for key in after}
-    now = {key: factor(value[k]) for key, value in after.items()}
-    rule = step.rule
-    if rule == "gd":
-        # The gradient's own symbol, as the lines above write it.
-        return [
-            rf"{p} \leftarrow {p} - \eta\,\frac{{\partial L}}{{\partial {p}}} = {old} - "
-            rf"{eta}\cdot {g} = {new}"
-        ]
-    if rule in ("momentum", "nesterov"):
-        beta = tex(h["beta"])
-        lines = [
-            rf"v_{{{p}}} \leftarrow \beta\, v_{{{p}}} + g_{{{p}}} = {beta}\cdot {prior['v']} "
-            rf"+ {g} = {tex(after['v'][k])}"
-        ]
-        if rule == "momentum":
-            lines.append(
-                rf"{p} \leftarrow {p} - \eta\, v_{{{p}}} = {old} - {eta}\cdot {now['v']} = {new}"
-            )
-        else:
-            lines.append(
-                rf"{p} \leftarrow {p} - \eta\,(\beta\, v_{{{p}}} + g_{{{p}}}) = {old} - {eta}"
-                rf"\cdot({beta}\cdot {now['v']} + {g}) = {new}"
-            )
-        return lines
-    eps = tex(h["eps"])
-    if rule in ("adagrad", "rmsprop"):
-        key = "G" if rule == "adagrad" else "s"
-        if rule == "adagrad":
-            state = (
-                rf"G_{{{p}}} \leftarrow G_{{{p}}} + g_{{{p}}}^2 = {prior['G']} + {g}^2 "
-                rf"= {tex(after['G'][k])}"
-            )
-        else:
-            rho = h["rho"]
-            state = (
-                rf"s_{{{p}}} \leftarrow \rho\, s_{{{p}}} + (1-\rho)\, g_{{{p}}}^2 = {tex(rho)}"
-                rf"\cdot {prior['s']} + {tex(1 - rho)}\cdot {g}^2 = {tex(after['s'][k])}"
-            )
-        return [
-            state,
-            rf"{p} \leftarrow {p} - \frac{{\eta\, g_{{{p}}}}}{{\sqrt{{{key}_{{{p}}}}} + \epsilon}}"
-            rf" = {old} - \frac{{{eta}\cdot {g}}}{{\sqrt{{{tex(after[key][k])}}} + {eps}}}"
-            rf" = {new}",
-        ]
-    b1, b2, t = h["beta1"], h["beta2"], step.epoch
-    return [
-        rf"m_{{{p}}} \leftarrow \beta_1 m_{{{p}}} + (1-\beta_1)\, g_{{{p}}} = {tex(b1)}\cdot "
-        rf"{prior['m']} + {tex(1 - b1)}\cdot {g} = {tex(after['m'][k])}",
-        rf"v_{{{p}}} \leftarrow \beta_2 v_{{{p}}} + (1-\beta_2)\, g_{{{p}}}^2 = {tex(b2)}\cdot "
-        rf"{prior['v']} + {tex(1 - b2)}\cdot {g}^2 = {tex(after['v'][k])}",
-        rf"\hat m_{{{p}}} = \frac{{m_{{{p}}}}}{{1-\beta_1^{{{t}}}}} = "
-        rf"\frac{{{tex(after['m'][k])}}}{{1-{tex(b1)}^{{{t}}}}} = {tex(after['m_hat'][k])}",
-        rf"\hat v_{{{p}}} = \frac{{v_{{{p}}}}}{{1-\beta_2^{{{t}}}}} = "
-        rf"\frac{{{tex(after['v'][k])}}}{{1-{tex(b2)}^{{{t}}}}} = {tex(after['v_hat'][k])}",
-        rf"{p} \leftarrow {p} - \frac{{\eta\,\hat m_{{{p}}}}}{{\sqrt{{\hat v_{{{p}}}}} + \epsilon}}"
-        rf" = {old} - \frac{{{eta}\cdot {now['m_hat']}}}{{\sqrt{{{tex(after['v_hat'][k])}}}"
-        rf" + {eps}}} = {new}",
-    ]
+    after = {key: float(value[k]) for key, value in step.state.items()}
+    before = {key: float(step.state_before[key][k]) if key in step.state_before else 0.0
+              for key in after}  # fmt: skip
+    worked = Worked(
+        p=p,
+        g=float(step.gradient[k]),
+        old=float(np.append(step.coef, step.intercept)[k]),
+        new=float(np.append(step.new_coef, step.new_intercept)[k]),
+        rate=step.learning_rate,
+        t=step.epoch,
+        h=step.hyperparameters,
+        before=before,
+        after=after,
+    )
+    return RULES[step.rule].lines(worked)
 
 
 def update_heading(step: WorkedStep) -> str:
     """The words above a step's update lines: the rule, the rate and what it keeps."""
     eta = f"η = {step.learning_rate:g}"
-    if step.rule == "gd":
+    rule = RULES[step.rule]
+    if not rule.kept:
         return f"**Update** with {eta}: old − η · gradient = new"
-    kept = " and ".join(STATE_SYMBOLS.get(step.rule, ("its state",)))
     return (
-        f"**{RULE_NAMES[step.rule]} update** (step t = {step.epoch}) with {eta}, writing "
-        f"gₚ = ∂L/∂p for each parameter p: first {kept}, then the parameter"
+        f"**{rule.title} update** (step t = {step.epoch}) with {eta}, writing "
+        f"gₚ = ∂L/∂p for each parameter p: first {' and '.join(rule.kept)}, then the parameter"
     )
-
-
-#: The state a rule updates, as the heading above its lines names it.
-STATE_SYMBOLS = {
-    "momentum": ("the velocity v",),
-    "nesterov": ("the velocity v",),
-    "adagrad": ("the sum of squares G",),
-    "rmsprop": ("the average of squares s",),
-    "adam": ("the moments m and v", "their bias-corrected m̂ and v̂"),
-}
 
 
 def update_latex(step: WorkedStep, fit_intercept: bool) -> list[str]:
     r"""The step's update, parameter by parameter, as the step's rule makes it.
 
     Plain descent: one line per parameter, old − η·gradient = new. Other rules
-    first update their state (:data:`core.analysis.RULE_STATE`) from the gradient
-    :math:`g_p = \partial L/\partial p`, then move the parameter with it.
+    first update their state (:attr:`core.optimizers.Rule.named`) from the gradient
+    :math:`g_p = \partial L/\partial p`, then move the parameter with it; each rule's
+    record writes its own lines (:attr:`core.optimizers.Rule.lines`).
     """
-    eta = tex(step.learning_rate)
     return [
-        line
-        for k, p in enumerate(_names(step, fit_intercept))
-        for line in _rule_lines(step, k, p, eta)
+        line for k, p in enumerate(_names(step, fit_intercept)) for line in _rule_lines(step, k, p)
     ]
 
 
@@ -350,23 +239,6 @@ def contraction_sentence(spectrum: Spectrum, rate: float) -> str:
         f"loss gap L − L* shrinks by ρ² = {rho**2:.4g}: a thousandfold in about "
         f"**{math.ceil(epochs):,} epochs**."
     )
-
-
-#: What is and is not known about each rule's rate on this bowl, beyond its verdict.
-KNOWN_LIMITS = {
-    "gd": "",
-    "momentum": "Known in closed form (full batch, quadratic bowl): the limit 2(1+β)/λmax, "
-    "wider than plain descent's by 1 + β. Below it, how fast it converges depends on β as well "
-    "as η; section 5 tunes the two together.",
-    "nesterov": "Known in closed form (full batch, quadratic bowl): the limit "
-    "2(1+β)/((1+2β)λmax). Below it, how fast it converges depends on β as well as η.",
-    "adagrad": "Not known in closed form: G only grows, so AdaGrad's steps shrink as it "
-    "goes and plain descent's limit above does not carry over. Its run is the evidence.",
-    "rmsprop": "Not known in closed form: plain descent's limit above does not carry over to "
-    "RMSProp. Its run is the evidence.",
-    "adam": "Not known in closed form: plain descent's limit above does not carry over to "
-    "Adam. Its run is the evidence.",
-}
 
 
 def gap_text(run_verdict: Verdict, gap: float) -> str:

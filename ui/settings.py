@@ -7,8 +7,9 @@ reads its limits here, and :func:`run_settings` turns the settings into the
 engine's own :class:`core.settings.Settings` record (:func:`state_of` is its
 inverse). Ranges come from the engine's limits where it has them.
 
-Adding an update rule or a schedule means adding it in ``core`` and giving
-its hyperparameters an entry here; nothing else changes.
+An update rule's or a schedule's controls, labels and link keys are drawn
+from its record in ``core`` (:data:`core.optimizers.RULES`,
+:data:`core.schedules.REGISTRY`): adding one there is all it takes.
 
 Pure Python: no streamlit import, so it can be tested alone.
 """
@@ -22,9 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from core import LOSSES, MAX_EPOCHS, OPTIMIZERS, SCHEDULES
+from core import LOSSES, MAX_EPOCHS
 from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
-from core.optimizers import HYPERPARAMETER_BOUNDS
+from core.optimizers import HYPERPARAMETERS, RULES
+from core.schedules import PARAMETERS as SCHEDULE_PARAMETERS
+from core.schedules import REGISTRY as SCHEDULE_REGISTRY
 from core.settings import TOL_ON, Settings
 
 #: The learning-rate ladder's stops: 1, 1.5, 2, 3, 5, 7 in every decade from 1e-8 to 10,
@@ -162,26 +165,34 @@ def _number(key, default, low, high, label, **kw) -> Setting:
     return Setting(key, default, kind, label, widget="number_input", low=low, high=high, **kw)
 
 
-def _decay(key: str, default: float, label: str) -> Setting:
-    low, high = HYPERPARAMETER_BOUNDS[key]
-    return _number(key, default, low, min(high, MAX_DECAY), label, format="%.4g", step=0.01)
+def _hyperparameters() -> tuple[Setting, ...]:
+    """One control per hyperparameter any rule shows, from :data:`core.optimizers.RULES`.
+
+    Its key is the engine's name (``beta``, ``beta1`` …), which shared links carry. The
+    engine takes decays below 1; the control needs a closed end, :data:`MAX_DECAY`.
+    """
+    shown = {h.name for rule in RULES.values() for h in rule.controls}
+    return tuple(
+        _number(h.name, h.default, h.low, min(h.high, MAX_DECAY), h.label, format="%.4g", step=0.01)
+        for h in HYPERPARAMETERS.values()
+        if h.name in shown
+    )
 
 
-OPTIMIZER_LABELS = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum",
-    "nesterov": "Nesterov",
-    "adagrad": "AdaGrad",
-    "rmsprop": "RMSProp",
-    "adam": "Adam",
-}
-SCHEDULE_LABELS = {
-    "constant": "Constant",
-    "step": "Step decay",
-    "exponential": "Exponential",
-    "inverse_time": "Inverse time",
-    "cosine": "Cosine",
-}
+def _schedule_parameters() -> tuple[Setting, ...]:
+    """One control per schedule parameter, from :data:`core.schedules.PARAMETERS`.
+
+    A parameter that several schedules share (the cosine floor) is one control.
+    """
+    formats = {int: None, float: "%.4g"}
+    return tuple(
+        _number(p.key, p.default, *p.control, p.label, format=formats[type(p.default)])
+        for p in SCHEDULE_PARAMETERS.values()
+    )
+
+
+OPTIMIZER_LABELS = {name: rule.label for name, rule in RULES.items()}
+SCHEDULE_LABELS = {name: schedule.label for name, schedule in SCHEDULE_REGISTRY.items()}
 SOURCE_LABELS = {
     "preset": "Example (preset)",
     "generate": "Generate my own",
@@ -246,11 +257,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "test_fraction", 0.2, "float", "Test share", widget="slider", low=0.0, high=0.5, step=0.05
     ),
-    _choice("optimizer", OPENING.optimizer, tuple(OPTIMIZERS), "Update rule", OPTIMIZER_LABELS),
-    _decay("beta", 0.9, "Momentum β"),
-    _decay("beta1", 0.9, "β₁ (first moment)"),
-    _decay("beta2", 0.999, "β₂ (second moment)"),
-    _decay("rho", 0.9, "Decay ρ"),
+    _choice("optimizer", OPENING.optimizer, tuple(RULES), "Update rule", OPTIMIZER_LABELS),
+    *_hyperparameters(),
     Setting(
         "learning_rate",
         OPENING.learning_rate,
@@ -274,12 +282,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Off: batches take the rows in file order, every epoch the same.",
         widget="toggle",
     ),
-    _choice("schedule", OPENING.schedule, tuple(SCHEDULES), "Schedule", SCHEDULE_LABELS),
-    _number("step_drop", 0.5, 0.01, 1.0, "Drop ×"),
-    _number("step_every", 100, 1, 100_000, "Every (epochs)"),
-    _number("gamma", 0.99, 0.5, 1.0, "γ per epoch", format="%.4g"),
-    _number("decay", 0.01, 0.0, 100.0, "Decay k", format="%.4g"),
-    _number("min_lr", 0.0, 0.0, 10.0, "Final rate", format="%.4g"),
+    _choice("schedule", OPENING.schedule, tuple(SCHEDULE_REGISTRY), "Schedule", SCHEDULE_LABELS),
+    *_schedule_parameters(),
     _number("tol", 0.0, 0.0, 1e6, "Tolerance (0 = run every epoch)", format="%.2e"),
     _choice(
         "tol_on",
@@ -323,16 +327,13 @@ DEFAULTS: dict[str, Any] = {s.key: s.default for s in SETTINGS}
 
 #: Hyperparameters shown for each update rule, by setting key (the engine's own names).
 OPTIMIZER_KEYS: dict[str, tuple[str, ...]] = {
-    name: tuple(k for k in params if k != "eps") for name, params in OPTIMIZERS.items()
+    name: tuple(h.name for h in rule.controls) for name, rule in RULES.items()
 }
 
 #: Parameters shown for each schedule: setting key -> the schedule's own parameter name.
 SCHEDULE_KEYS: dict[str, dict[str, str]] = {
-    "constant": {},
-    "step": {"step_drop": "drop", "step_every": "every"},
-    "exponential": {"gamma": "gamma"},
-    "inverse_time": {"decay": "decay"},
-    "cosine": {"min_lr": "min_lr"},
+    name: {p.key: p.name for p in schedule.parameters}
+    for name, schedule in SCHEDULE_REGISTRY.items()
 }
 
 

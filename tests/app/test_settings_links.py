@@ -3,6 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.optimizers import RULES
+from core.schedules import REGISTRY as SCHEDULES
 from tests.app.helpers import APP, TIMEOUT
 from ui.settings import SCHEMA, SETTINGS
 from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
@@ -11,20 +13,14 @@ from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
 SHOWN_WHEN = {
     **{s.key: {"data_source": "generate"} for s in SETTINGS if s.key.startswith("gen_")},
     "bundled": {"data_source": "bundled"},
-    "beta": {"optimizer": "momentum"},
-    "beta1": {"optimizer": "adam"},
-    "beta2": {"optimizer": "adam"},
-    "rho": {"optimizer": "rmsprop"},
+    # Each hyperparameter's control shows with the last rule that takes it (β with Nesterov).
+    **{h.name: {"optimizer": name} for name, rule in RULES.items() for h in rule.controls},
     "batch_size": {"batch_mode": "mini"},
     "shuffle": {"batch_mode": "mini"},
     "tol_on": {START_AND_STOP: True, "batch_mode": "mini", "tol": 1e-3},
     **{key: {START_AND_STOP: True} for key in ("tol", "init_weight", "init_bias", "seed")},
     **{f"window_{axis}_{end}": {"window": True} for axis in "xy" for end in ("from", "to")},
-    "step_drop": {"schedule": "step"},
-    "step_every": {"schedule": "step"},
-    "gamma": {"schedule": "exponential"},
-    "decay": {"schedule": "inverse_time"},
-    "min_lr": {"schedule": "cosine"},
+    **{p.key: {"schedule": name} for name, s in SCHEDULES.items() for p in s.parameters},
 }
 #: Settings whose widget options depend on the data (checked by the upload tests).
 DATA_DEPENDENT = {"target", "features", "gen_coef"}

@@ -8,7 +8,6 @@ import pytest
 
 from core import Spectrum, descend, ols, stability
 from core.analysis import (
-    RULE_STATE,
     distance_to_optimum,
     epochs_to_tolerance,
     momentum_beta,
@@ -19,7 +18,9 @@ from core.analysis import (
     worked_steps,
     worked_steps_discrepancy,
 )
+from core.optimizers import RULES
 from tests.core.helpers import wavy_line_gap
+from tests.core.rule_oracle import RULE_PARAMS, RULE_STATE, rule_step
 
 X5 = np.arange(1.0, 6.0)[:, None]
 Y5 = np.array([2.0, 4.0, 5.0, 4.0, 5.0])
@@ -181,18 +182,8 @@ def test_tolerance_level_is_relative_to_the_optimum():
 XR = np.column_stack([np.linspace(0.0, 3.0, 12), np.cos(np.arange(12.0))])
 YR = 1.5 * XR[:, 0] - 2.0 * XR[:, 1] + 0.7 + np.sin(7 * np.arange(12.0)) / 5
 
-#: Hyperparameters away from the defaults, so a rule that ignored them would be caught.
-RULE_PARAMS = {
-    "gd": {},
-    "momentum": {"beta": 0.7},
-    "nesterov": {"beta": 0.6},
-    "adagrad": {"eps": 1e-3},
-    "rmsprop": {"rho": 0.8, "eps": 1e-7},
-    "adam": {"beta1": 0.8, "beta2": 0.99, "eps": 1e-7},
-}
 
-
-@pytest.mark.parametrize("rule", list(RULE_STATE))
+@pytest.mark.parametrize("rule", list(RULES))
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_worked_steps_of_every_rule_agree_with_the_engine(rule, fit_intercept):
     kwargs = {
@@ -226,10 +217,35 @@ def test_worked_steps_of_every_rule_agree_with_the_engine(rule, fit_intercept):
     np.testing.assert_allclose([s.learning_rate for s in steps], 0.02 * 0.8 ** np.arange(5))
 
 
-@pytest.mark.parametrize("rule", ["momentum", "nesterov", "adagrad", "rmsprop", "adam"])
-def test_the_discrepancy_notices_a_different_hyperparameter(rule):
+@pytest.mark.parametrize("rule", list(RULES))
+def test_worked_steps_agree_with_the_rules_written_out_again(rule):
+    # The worked steps run the rule's own record; the oracle re-derives it from the formula.
     run = descend(XR, YR, optimizer=rule, optimizer_params=RULE_PARAMS[rule], learning_rate=0.02)
-    steps = worked_steps(XR, YR, run.history, True, optimizer=rule)  # the defaults instead
+    steps = worked_steps(
+        XR, YR, run.history, True, count=6, optimizer=rule, optimizer_params=RULE_PARAMS[rule]
+    )
+    params = {**RULES[rule].defaults, **RULE_PARAMS[rule]}
+    state: dict = {}
+    for step in steps:
+        rate, t = step.learning_rate, step.epoch
+        update, state = rule_step(rule, params, step.gradient, state, rate, t)
+        np.testing.assert_allclose(step.update, update, rtol=1e-14, atol=0)
+        assert set(step.state) == set(state)
+        for key, value in state.items():
+            np.testing.assert_allclose(step.state[key], value, rtol=1e-14, atol=0)
+
+
+#: Lion moves every parameter by η along a sign, whatever β: other β show only once the
+#: blend's sign turns against the gradient's, which at this rate it does within ten steps.
+NOTICED_AT = {"lion": (0.3, 10)}
+
+
+@pytest.mark.parametrize("rule", [name for name, r in RULES.items() if r.hyperparameters])
+def test_the_discrepancy_notices_a_different_hyperparameter(rule):
+    rate, count = NOTICED_AT.get(rule, (0.02, 3))
+    run = descend(XR, YR, optimizer=rule, optimizer_params=RULE_PARAMS[rule], learning_rate=rate)
+    # The defaults instead of the run's hyperparameters.
+    steps = worked_steps(XR, YR, run.history, True, count=count, optimizer=rule)
     assert worked_steps_discrepancy(steps, run.history) > 1e-6
 
 

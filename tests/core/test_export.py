@@ -21,6 +21,7 @@ from core import (
     optimizers,
     predict,
     regression_metrics,
+    schedules,
 )
 from core.descent import DivergenceWarning
 from core.export import (
@@ -211,6 +212,8 @@ def test_every_schedule_in_the_script_gives_the_engines_rates(tmp_path, name):
     X, y = make_data()
     run = descend(X, y, learning_rate=0.02, epochs=60, schedule=name)
     script = reproduction_script(run, X, y, feature_names=NAMES, target_name="price")
+    # Read from the engine, not kept as a second copy: the schedule's own function.
+    assert inspect.getsource(schedules.REGISTRY[name].rates) in script
     # Run the script up to its rates and compare them with the engine's, epoch by epoch.
     head = script.split("# Update rule:")[0] + "\nprint(repr(rates.tolist()))\n"
     path = tmp_path / "rates.py"
