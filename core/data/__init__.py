@@ -4,7 +4,7 @@ Every source ends as a :class:`Table` of finite float64 columns, or a :class:`Da
 that adds the default target, features and (for generated data) the true answer.
 A preset also carries how it is meant to be run (:func:`preset_settings`, a
 :class:`PresetRun`) and, for a tutorial, what its article printed
-(:func:`preset_article`, an :class:`Article`).
+(:func:`preset_article`, a :class:`core.articles.Article`).
 NumPy, pandas and the standard library only.
 """
 
@@ -20,9 +20,7 @@ from core.data.presets import (
     PRESET_RUNS,
     PRESETS,
     TUTORIALS,
-    Article,
     PresetRun,
-    Printed,
     preset,
     preset_article,
     preset_settings,
@@ -38,11 +36,9 @@ __all__ = [
     "PRESET_NAMES",
     "PRESET_RUNS",
     "TUTORIALS",
-    "Article",
     "DataError",
     "Dataset",
     "PresetRun",
-    "Printed",
     "Table",
     "bundled",
     "generate",

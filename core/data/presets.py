@@ -30,6 +30,16 @@ from typing import NamedTuple
 
 import numpy as np
 
+from core.articles import (
+    Article,
+    Coef,
+    EpochsRun,
+    HeldOutR2,
+    Intercept,
+    LossAt,
+    Prediction,
+    Printed,
+)
 from core.data.bundled_datasets import BUNDLED_DIR, bundled
 from core.data.csv_reader import read_csv_bytes
 from core.data.dataset import Dataset, from_columns
@@ -259,49 +269,6 @@ class PresetRun:
         return X[train], y[train], X[test], y[test]
 
 
-class Printed(NamedTuple):
-    """One number of a tutorial: as its article prints it, and as its own code gives it.
-
-    Attributes
-    ----------
-    quantity : str
-        What it is, for example ``"slope"`` or ``"loss at step 0"``.
-    article : str or None
-        As printed, digits untouched (``"0.60"``); None where the article prints none.
-    code : float
-        What the article's own code gives, which Downhill's run of the preset
-        reproduces (tests check both to at least 6 significant digits).
-    read : str
-        Where a run shows it: ``"coef:j"`` and ``"intercept"`` (final), ``"coef@e:j"``
-        and ``"intercept@e"`` (after epoch ``e``), ``"loss@e"``, ``"predict:x"`` (at
-        ``x``, one feature), ``"test_r2"`` or ``"epochs"`` (epochs run).
-    """
-
-    quantity: str
-    article: str | None
-    code: float
-    read: str
-
-
-@dataclass(frozen=True)
-class Article:
-    """What a tutorial's article printed beside what its code computes, and why they differ.
-
-    Attributes
-    ----------
-    title : str
-        The tutorial, as a reader would name it.
-    numbers : tuple of Printed
-    differences : str
-        One or two sentences a learner can read beside the numbers: where article and
-        code part and why (not converged, an arithmetic slip, unseeded data...).
-    """
-
-    title: str
-    numbers: tuple[Printed, ...]
-    differences: str
-
-
 def _tutorial_400_points_run() -> PresetRun:
     order = _tutorial_400_points_stream()[1]
     return PresetRun(
@@ -348,12 +315,12 @@ _ARTICLES = {
     "tutorial_5_points": Article(
         "Linear regression with gradient descent on five points",
         (
-            Printed("slope m", "0.60", 0.6176946148762643, "coef:0"),
-            Printed("intercept b", "1.20", 2.136116825825789, "intercept"),
-            Printed("prediction at x = 6", "4.8", 5.842284515083374, "predict:6"),
-            Printed("loss at step 0", "12.80", 17.2, "loss@0"),
-            Printed("m after step 1", "0.040", 0.264, "coef@1:0"),
-            Printed("b after step 1", "0.240", 0.08, "intercept@1"),
+            Printed("slope m", "0.60", 0.6176946148762643, Coef(0)),
+            Printed("intercept b", "1.20", 2.136116825825789, Intercept()),
+            Printed("prediction at x = 6", "4.8", 5.842284515083374, Prediction(6.0)),
+            Printed("loss at step 0", "12.80", 17.2, LossAt(0)),
+            Printed("m after step 1", "0.040", 0.264, Coef(0, epoch=1)),
+            Printed("b after step 1", "0.240", 0.08, Intercept(epoch=1)),
         ),
         "After 1,000 epochs at rate 0.01 the run has not reached the least-squares line "
         "0.6x + 2.2 (prediction 5.8): the article prints the slope of the answer, not of its "
@@ -364,9 +331,9 @@ _ARTICLES = {
     "tutorial_400_points": Article(
         "Linear regression from scratch on 400 points",
         (
-            Printed("w1 (slope)", "3.48", 3.4803359746856657, "coef:0"),
-            Printed("w2 (intercept)", "9.57", 9.56510069987049, "intercept"),
-            Printed("test R²", "0.95", 0.9488336497730218, "test_r2"),
+            Printed("w1 (slope)", "3.48", 3.4803359746856657, Coef(0)),
+            Printed("w2 (intercept)", "9.57", 9.56510069987049, Intercept()),
+            Printed("test R²", "0.95", 0.9488336497730218, HeldOutR2()),
         ),
         "None beyond rounding: the article prints two decimals. Its update has no factor 2 "
         "(½·MSE), so its rate 5e-4 is 2.5e-4 in Downhill's MSE convention; after 100,000 "
@@ -375,12 +342,12 @@ _ARTICLES = {
     "tutorial_3_features_sgd": Article(
         "Stochastic gradient descent with three features",
         (
-            Printed("epochs until the mean loss settled", "20", 22.0, "epochs"),
-            Printed("w1", "1.57", 1.31778230788045, "coef:0"),
-            Printed("w2", "3.81", 3.520572103659461, "coef:1"),
-            Printed("w3", "4.87", 4.5503589844411945, "coef:2"),
-            Printed("b", "8.80", 9.016005417502285, "intercept"),
-            Printed("test R²", "0.81", 0.7212292097736839, "test_r2"),
+            Printed("epochs until the mean loss settled", "20", 22.0, EpochsRun()),
+            Printed("w1", "1.57", 1.31778230788045, Coef(0)),
+            Printed("w2", "3.81", 3.520572103659461, Coef(1)),
+            Printed("w3", "4.87", 4.5503589844411945, Coef(2)),
+            Printed("b", "8.80", 9.016005417502285, Intercept()),
+            Printed("test R²", "0.81", 0.7212292097736839, HeldOutR2()),
         ),
         f"The article draws its data unseeded, so every reader gets other numbers; here "
         f"the legacy generator is seeded with {TUTORIAL_3_FEATURES_SEED}. With the rows in "
@@ -390,9 +357,9 @@ _ARTICLES = {
     "tutorial_temperatures": Article(
         "Predicting the maximum temperature from the minimum",
         (
-            Printed("epochs until the loss settled", None, 1918.0, "epochs"),
-            Printed("slope", None, 1.2813382500599078, "coef:0"),
-            Printed("intercept", None, 5.887506540703097, "intercept"),
+            Printed("epochs until the loss settled", None, 1918.0, EpochsRun()),
+            Printed("slope", None, 1.2813382500599078, Coef(0)),
+            Printed("intercept", None, 5.887506540703097, Intercept()),
         ),
         "The article draws its fitted line over another station's records and prints no "
         "numbers; here it is NOAA's Seattle record. At rate 0.01 the loss settles (it moves "

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from core import DivergenceWarning, descend, ols
+from core.articles import agrees, shown
 from core.data import (
     PRESET_RUNS,
     TUTORIALS,
@@ -465,6 +466,14 @@ def test_every_tutorial_carries_its_settings_and_its_article():
         article = preset_article(key)
         assert article.title and article.differences and article.numbers
     assert preset_article("clear_bowl") is None
+
+
+@pytest.mark.parametrize("key", TUTORIALS)
+def test_every_number_an_article_printed_is_read_off_the_preset_run(key):
+    run, _, _, X_test, y_test = run_preset(key)
+    for printed in preset_article(key).numbers:
+        value = shown(printed.where, run, X_test=X_test, y_test=y_test)
+        assert agrees(value, printed.code), (printed.quantity, value, printed.code)
 
 
 def test_five_points_article_record_holds_the_printed_and_true_numbers():
