@@ -4,7 +4,7 @@
 Prints the descent's final parameters beside the closed-form answer, R², MSE,
 the epochs run and why the run stopped (``--json``: the same as one object).
 A preset runs with its own settings (a tutorial's rate, loss convention, row
-order, stopping rule and start; see :func:`core.data.preset_settings`) on its
+order, stopping rule and start; see :attr:`core.data.Preset.run`) on its
 own training rows, and reports ``test_r2`` on its test rows when it has them;
 any option given on the command line overrides the preset's value.
 Bad files and arguments print one clear line on stderr and exit with status 2.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.data import DataError, PresetRun, preset, preset_settings, read_csv_bytes
+from core.data import PRESETS, DataError, PresetRun, preset, read_csv_bytes
 from core.descent import DivergenceWarning, descend
 from core.metrics import predict, regression_metrics
 from core.objective import LOSSES
@@ -129,7 +129,7 @@ class _Problem:
             raise _UsageError("give a CSV file or --preset KEY (one of them)")
         if args.preset is not None:
             data = preset(args.preset)
-            self.source, run = {"preset": args.preset}, preset_settings(args.preset)
+            self.source, run = {"preset": args.preset}, PRESETS[args.preset].run or PresetRun()
             table, target = data.table, args.target or data.target
             features = data.features if target == data.target else None
         else:

@@ -10,7 +10,7 @@ from charts.landscape import default_axes
 from core import predict, regression_metrics
 from core.advice import ARRIVED, converged
 from core.budget import OverBudget
-from core.data import PRESET_RUNS, preset_article
+from core.data import PRESETS
 from core.verdict import verdict
 from ui import compute, downloads, player, router, tables, tutorial, views
 from ui.settings import surface_window
@@ -140,13 +140,14 @@ if ctx.upload is not None:
 def _article() -> None:
     """A tutorial's article beside this run: its printed numbers, its code's, ours."""
     key = ctx.problem_key.data
-    article = preset_article(key.name) if key.source == "preset" else None
-    if article is None:
+    example = PRESETS[key.name] if key.source == "preset" else None
+    if example is None or example.article is None:
         return
+    article = example.article
     with st.expander(f"The article beside this run: {article.title}", expanded=True):
         st.dataframe(tutorial.article_table(article, run, problem, ctx.dataset.features))
         st.markdown(article.differences)
-        changed = tutorial.changed_settings(PRESET_RUNS[key.name], ctx.dataset, st.session_state)
+        changed = tutorial.changed_settings(example.run, ctx.dataset, st.session_state)
         if changed:
             st.info(
                 "Your settings differ from the tutorial's (" + ", ".join(changed) + "), so "
@@ -156,7 +157,7 @@ def _article() -> None:
             st.button(
                 "Back to the tutorial's settings",
                 on_click=st.session_state.update,
-                kwargs=tutorial.tutorial_state(PRESET_RUNS[key.name], ctx.dataset),
+                kwargs=tutorial.tutorial_state(example.run, ctx.dataset),
             )
 
 

@@ -33,7 +33,7 @@ from core import (
 from core.advice import Advice
 from core.advice import rate_advice as core_rate_advice
 from core.budget import Work
-from core.data import PRESET_RUNS, Dataset, Table, bundled, generate, preset, read_csv_bytes
+from core.data import PRESETS, Dataset, Table, bundled, generate, preset, read_csv_bytes
 from core.settings import Settings
 from ui import worker
 from ui.limits import server_budget
@@ -153,7 +153,7 @@ def _split(key: ProblemKey, X: np.ndarray, y: np.ndarray):
     A test set of fewer than :data:`MIN_TEST_ROWS` rows says nothing (R² on one row is
     0 or undefined), so it is not made; the returned note says why.
     """
-    run = PRESET_RUNS.get(key.data.name) if key.data.source == "preset" else None
+    run = PRESETS[key.data.name].run if key.data.source == "preset" else None
     if run is not None:
         Xtr, ytr, Xte, yte = run.split(X, y)
         note = (

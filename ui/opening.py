@@ -16,7 +16,7 @@ from typing import Any
 
 from core import Stability
 from core.advice import opening_rate
-from core.data import PRESET_RUNS, PresetRun
+from core.data import PRESETS, PresetRun
 from core.settings import Settings
 from ui.settings import LEARNING_RATES, OPENING, OPTIMIZER_KEYS, RUN_KEYS, SCHEMA, state_of
 from ui.specs import DataSpec
@@ -27,7 +27,7 @@ OPENED_KEYS = RUN_KEYS
 
 def preset_run(spec: DataSpec) -> PresetRun | None:
     """The settings and rows a preset is meant to run with; None for other data."""
-    return PRESET_RUNS.get(spec.name) if spec.source == "preset" else None
+    return PRESETS[spec.name].run if spec.source == "preset" else None
 
 
 def own_settings(spec: DataSpec) -> Settings:

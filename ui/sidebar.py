@@ -99,7 +99,7 @@ def _data_widgets() -> None:
     source = st.session_state["data_source"]
     if source == "preset":
         draw("preset")
-        st.caption(PRESETS[st.session_state["preset"]])
+        st.caption(PRESETS[st.session_state["preset"]].description)
     elif source == "bundled":
         draw("bundled")
         st.caption(BUNDLED[st.session_state["bundled"]])

@@ -11,71 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from core import Run, predict, regression_metrics
-from core.data import Article, Dataset, PresetRun
+from core import Run
+from core.articles import AGREE_DIGITS, Article, agrees, shown
+from core.data import Dataset, PresetRun
 from ui.compute import Problem
 from ui.settings import SCHEMA, state_of, used_keys
-
-#: Significant digits to which Downhill's run counts as giving the code's number.
-AGREE_DIGITS = 6
-
-
-def measured(
-    read: str, run: Run, problem: Problem, article_features: Sequence[str] | None = None
-) -> float:
-    """The number ``read`` names (see :class:`core.data.Printed`) in ``run``; NaN if not there.
-
-    ``coef@e:j`` is the weight of the article's ``j``-th feature
-    (``article_features[j]``; the run's own ``j``-th without them): NaN when the
-    run does not fit that feature.
-
-    Raises
-    ------
-    ValueError
-        For a ``read`` that names nothing a run shows.
-    """
-    name, _, arg = read.partition(":")
-    name, _, epoch = name.partition("@")
-    at = int(epoch) if epoch else -1
-    h = run.history
-    if epoch and at > run.epochs_run:
-        return math.nan
-    if name in ("coef", "intercept"):
-        try:
-            row = -1 if at == -1 else int(h.rows([at])[0])
-        except KeyError:  # a long run keeps a thinned history (core.History)
-            return math.nan
-        if name == "intercept":
-            return float(h.intercept[row])
-        column = _column(int(arg), problem.feature_names, article_features)
-        return math.nan if column is None else float(h.coef[row, column])
-    if name == "loss":
-        return float(h.loss[at])
-    if name == "predict":
-        return float(predict([[float(arg)]], run.coef, run.intercept)[0])
-    if name == "epochs":
-        return float(run.epochs_run)
-    if name == "test_r2":
-        if not len(problem.y_test):
-            return math.nan
-        return regression_metrics(
-            problem.y_test, predict(problem.X_test, run.coef, run.intercept)
-        ).r2
-    raise ValueError(f"a run shows no {read!r}")
-
-
-def _column(j: int, fitted: Sequence[str], article: Sequence[str] | None) -> int | None:
-    """The run's column of the article's ``j``-th feature, or None when it is not fitted."""
-    name = article[j] if article is not None and j < len(article) else None
-    if name is None:
-        return j if article is None and j < len(fitted) else None
-    return fitted.index(name) if name in fitted else None
-
-
-def agrees(value: float, reference: float, digits: int = AGREE_DIGITS) -> bool:
-    """True when ``value`` equals ``reference`` to ``digits`` significant digits."""
-    scale = max(abs(reference), 1e-300)
-    return math.isfinite(value) and abs(value - reference) <= 0.5 * 10 ** (1 - digits) * scale
 
 
 def article_table(
@@ -88,14 +28,21 @@ def article_table(
     """
     rows = []
     for printed in article.numbers:
-        value = measured(printed.read, run, problem, article_features)
+        value = shown(
+            printed.where,
+            run,
+            features=problem.feature_names,
+            article_features=article_features,
+            X_test=problem.X_test,
+            y_test=problem.y_test,
+        )
         rows.append(
             {
                 "quantity": printed.quantity,
                 "article prints": printed.article or "—",
                 "its code gives": f"{printed.code:.8g}",
                 "Downhill's run": "—" if math.isnan(value) else f"{value:.8g}",
-                "same to 6 digits": "yes" if agrees(value, printed.code) else "no",
+                f"same to {AGREE_DIGITS} digits": "yes" if agrees(value, printed.code) else "no",
             }
         )
     return pd.DataFrame(rows).set_index("quantity")

@@ -2,9 +2,9 @@
 
 Every source ends as a :class:`Table` of finite float64 columns, or a :class:`Dataset`
 that adds the default target, features and (for generated data) the true answer.
-A preset also carries how it is meant to be run (:func:`preset_settings`, a
-:class:`PresetRun`) and, for a tutorial, what its article printed
-(:func:`preset_article`, an :class:`Article`).
+Each example is one :class:`Preset` record in :data:`PRESETS`: its data, how it is
+meant to be run (a :class:`PresetRun`) and, for a tutorial, what its article printed
+(a :class:`core.articles.Article`).
 NumPy, pandas and the standard library only.
 """
 
@@ -17,15 +17,10 @@ from core.data.limits import MAX_ROWS, MAX_UPLOAD_BYTES
 from core.data.presets import (
     DEFAULT_PRESET,
     PRESET_NAMES,
-    PRESET_RUNS,
     PRESETS,
-    TUTORIALS,
-    Article,
+    Preset,
     PresetRun,
-    Printed,
     preset,
-    preset_article,
-    preset_settings,
 )
 from core.data.table import Table
 
@@ -36,18 +31,13 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "PRESETS",
     "PRESET_NAMES",
-    "PRESET_RUNS",
-    "TUTORIALS",
-    "Article",
     "DataError",
     "Dataset",
+    "Preset",
     "PresetRun",
-    "Printed",
     "Table",
     "bundled",
     "generate",
     "preset",
-    "preset_article",
-    "preset_settings",
     "read_csv_bytes",
 ]

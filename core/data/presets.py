@@ -1,22 +1,26 @@
 """Named example datasets, each chosen to show one behaviour of gradient descent.
 
-The keys are stable identifiers used in URLs; change a description freely, never a key.
+:data:`PRESETS` holds one :class:`Preset` record per example, in menu order: its
+key (a stable identifier used in URLs; change a description freely, never a key),
+name, description and data, and for a tutorial how it runs and what its article
+printed.
 
-Tutorial presets (:data:`TUTORIALS`) reproduce a from-scratch tutorial's run exactly:
-its data (the same legacy ``np.random`` calls in the same order, on a private
-``RandomState`` so global state is untouched; a fixed seed where the article has
-none), and, in :func:`preset_settings`, its rate, loss convention, start, batch
-size, row order, stopping rule and train/test rows. To show one faithfully::
+Tutorial presets reproduce a from-scratch tutorial's run exactly: its data (the
+same legacy ``np.random`` calls in the same order, on a private ``RandomState`` so
+global state is untouched; a fixed seed where the article has none), and, in
+:attr:`Preset.run`, its rate, loss convention, start, batch size, row order,
+stopping rule and train/test rows. To show one faithfully::
 
-    data, run = preset(key), preset_settings(key)
+    data, run = preset(key), PRESETS[key].run
     X_train, y_train, X_test, y_test = run.split(*data.xy())
     result = descend(X_train, y_train, run.settings)
 
 then report R² on ``X_test, y_test`` when ``run.test_rows`` is not empty, and set
-:func:`preset_article` (what the article printed, what its code gives, and why they
-differ) beside the numbers. ``anscombe`` is grouped data: ``Dataset.groups`` names
-the set of each row, ``Dataset.group_rows()`` gives each set's rows, and a chart
-draws one panel per set on shared axes with the same fitted line on each.
+:attr:`Preset.article` (what the article printed, what its code gives, and why they
+differ; :func:`core.articles.shown` reads each number off ``result``) beside the
+numbers. ``anscombe`` is grouped data: ``Dataset.groups`` names the set of each
+row, ``Dataset.group_rows()`` gives each set's rows, and a chart draws one panel per
+set on shared axes with the same fitted line on each.
 """
 
 from __future__ import annotations
@@ -26,10 +30,19 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
 
 import numpy as np
 
+from core.articles import (
+    Article,
+    Coef,
+    EpochsRun,
+    HeldOutR2,
+    Intercept,
+    LossAt,
+    Prediction,
+    Printed,
+)
 from core.data.bundled_datasets import BUNDLED_DIR, bundled
 from core.data.csv_reader import read_csv_bytes
 from core.data.dataset import Dataset, from_columns
@@ -123,96 +136,6 @@ def _correlated() -> Dataset:
     return from_columns("", "", X, y, true_coef=coef, true_intercept=3.0)
 
 
-class _Preset(NamedTuple):
-    name: str
-    description: str
-    build: Callable[[], Dataset]
-
-
-_PRESETS = {
-    "clear_bowl": _Preset(
-        "Clear bowl",
-        "100 points near y = 2x + 1, x in [-1, 1]: a round bowl that plain descent "
-        "crosses in a few hundred steps.",
-        _clear_bowl,
-    ),
-    "tutorial_5_points": _Preset(
-        "Tutorial: five points",
-        "The classic tutorial example: x = 1…5, y = 2, 4, 5, 4, 5 (best line y = 0.6x + 2.2).",
-        _tutorial_5_points,
-    ),
-    "tutorial_400_points": _Preset(
-        "Tutorial: 400 points from scratch",
-        "np.random.seed(43); y = 3.5x + 10 + N(0, 25²) on 400 points of [0, 100]; 320 "
-        "shuffled rows to fit, 80 to test; ½·MSE at rate 5e-4 for 100,000 steps.",
-        _tutorial_400_points,
-    ),
-    "tutorial_3_features_sgd": _Preset(
-        "Tutorial: three features, one row at a time",
-        "1,000 rows of y = 1.5x1 + 3.8x2 + 4.7x3 + 8.9 + N(0, 1); one update per row over "
-        "the first 900 in file order until the epoch's mean loss settles; 100 to test.",
-        _tutorial_3_features_sgd,
-    ),
-    "tutorial_temperatures": _Preset(
-        "Tutorial: maximum from minimum temperature",
-        "NOAA's Seattle daily record, 2012–2015: the day's maximum against its minimum "
-        "(°C), fitted until the loss settles.",
-        _tutorial_temperatures,
-    ),
-    "anscombe": _Preset(
-        "Anscombe's quartet",
-        "Four sets of 11 points with the same least-squares line, y ≈ 3.00 + 0.500x, and "
-        "very different shapes: look at the scatter before trusting a fit.",
-        _anscombe,
-    ),
-    "badly_scaled": _Preset(
-        "Badly scaled",
-        "400 points of y = 3.5x + 10 + N(0, 25²), x in [0, 100]: the slope's scale dwarfs "
-        "the intercept's, so unscaled descent crawls.",
-        _badly_scaled,
-    ),
-    "three_features": _Preset(
-        "Three features",
-        "1,000 rows of y = 1.5x1 + 3.8x2 + 4.7x3 + 8.9 + N(0, 1), each x uniform in [0, 1].",
-        _three_features,
-    ),
-    "correlated": _Preset(
-        "Correlated features",
-        f"200 rows of y = x1 + 2x2 + 3 + N(0, 0.5²), x1 and x2 standard normal with "
-        f"correlation {CORRELATION}: a long, narrow valley.",
-        _correlated,
-    ),
-}
-
-#: Preset key -> one-line description, in menu order (the default first).
-PRESETS: dict[str, str] = {key: spec.description for key, spec in _PRESETS.items()}
-
-#: Preset key -> the name people see in menus (and as the dataset's name).
-PRESET_NAMES: dict[str, str] = {key: spec.name for key, spec in _PRESETS.items()}
-
-
-def preset(key: str) -> Dataset:
-    """Build the example dataset named ``key``.
-
-    Parameters
-    ----------
-    key : str
-        One of :data:`PRESETS`.
-
-    Returns
-    -------
-    Dataset
-        The same data on every call.
-
-    Raises
-    ------
-    ValueError
-        If ``key`` is not a preset.
-    """
-    spec = _PRESETS[_known(key)]
-    return replace(spec.build(), name=spec.name, description=spec.description)
-
-
 @dataclass(frozen=True)
 class PresetRun:
     """How a preset is meant to be run: its tutorial's settings and rows.
@@ -259,49 +182,6 @@ class PresetRun:
         return X[train], y[train], X[test], y[test]
 
 
-class Printed(NamedTuple):
-    """One number of a tutorial: as its article prints it, and as its own code gives it.
-
-    Attributes
-    ----------
-    quantity : str
-        What it is, for example ``"slope"`` or ``"loss at step 0"``.
-    article : str or None
-        As printed, digits untouched (``"0.60"``); None where the article prints none.
-    code : float
-        What the article's own code gives, which Downhill's run of the preset
-        reproduces (tests check both to at least 6 significant digits).
-    read : str
-        Where a run shows it: ``"coef:j"`` and ``"intercept"`` (final), ``"coef@e:j"``
-        and ``"intercept@e"`` (after epoch ``e``), ``"loss@e"``, ``"predict:x"`` (at
-        ``x``, one feature), ``"test_r2"`` or ``"epochs"`` (epochs run).
-    """
-
-    quantity: str
-    article: str | None
-    code: float
-    read: str
-
-
-@dataclass(frozen=True)
-class Article:
-    """What a tutorial's article printed beside what its code computes, and why they differ.
-
-    Attributes
-    ----------
-    title : str
-        The tutorial, as a reader would name it.
-    numbers : tuple of Printed
-    differences : str
-        One or two sentences a learner can read beside the numbers: where article and
-        code part and why (not converged, an arithmetic slip, unseeded data...).
-    """
-
-    title: str
-    numbers: tuple[Printed, ...]
-    differences: str
-
-
 def _tutorial_400_points_run() -> PresetRun:
     order = _tutorial_400_points_stream()[1]
     return PresetRun(
@@ -311,119 +191,214 @@ def _tutorial_400_points_run() -> PresetRun:
     )
 
 
-#: Preset key -> the settings its tutorial runs with; presets not listed run with
-#: :class:`~core.settings.Settings`' defaults (Downhill's own: rate 0.01, 1,000 epochs, MSE).
-PRESET_RUNS: dict[str, PresetRun] = {
-    "tutorial_5_points": PresetRun(Settings(learning_rate=0.01, epochs=1000)),
-    # Raw features on purpose, to show the crawl its description promises: 1.5e-4 is
-    # just below 1/λmax (no overshoot), and the intercept's direction barely moves.
-    "badly_scaled": PresetRun(Settings(learning_rate=1.5e-4, epochs=300)),
-    "tutorial_400_points": _tutorial_400_points_run(),
-    "tutorial_3_features_sgd": PresetRun(
-        Settings(
-            learning_rate=0.01,
-            epochs=1000,
-            batch_size=1,
-            shuffle=False,
-            tol=1e-10,
-            tol_on="running",
-            init_coef=1.0,
+@dataclass(frozen=True)
+class Preset:
+    """One example: what people see, how its data is made, how it runs, what it reproduces.
+
+    Attributes
+    ----------
+    key : str
+        Stable identifier used in URLs and on the command line.
+    name : str
+        The name people see in menus (and as the dataset's name).
+    description : str
+        One line.
+    build : callable
+        Makes its :class:`~core.data.dataset.Dataset`, the same on every call.
+    run : PresetRun or None
+        The settings and rows its tutorial runs with; None for an example that opens
+        as any other data does (the app fits a rate to it, the CLI takes
+        :class:`~core.settings.Settings`' defaults).
+    article : Article or None
+        What its tutorial's article printed beside its code's numbers; None for an
+        example that is not a tutorial. An example with an article has a run.
+    """
+
+    key: str
+    name: str
+    description: str
+    build: Callable[[], Dataset]
+    run: PresetRun | None = None
+    article: Article | None = None
+
+
+#: Preset key -> its record, in menu order (the default first).
+PRESETS: dict[str, Preset] = {
+    example.key: example
+    for example in (
+        Preset(
+            "clear_bowl",
+            "Clear bowl",
+            "100 points near y = 2x + 1, x in [-1, 1]: a round bowl that plain descent "
+            "crosses in a few hundred steps.",
+            _clear_bowl,
         ),
-        train_rows=tuple(range(900)),
-        test_rows=tuple(range(900, 1000)),
-    ),
-    # 2/λmax of this data is 0.01067: 0.01 converges and 0.011 diverges. A tolerance of
-    # 1e-10 stops it after 1,918 epochs within 4 digits of least squares; much smaller
-    # ones reach the rounding of the loss itself, where the stopping epoch stops being
-    # a property of the data (another summation order stops a few epochs apart).
-    "tutorial_temperatures": PresetRun(Settings(learning_rate=0.01, epochs=10_000, tol=1e-10)),
-    # Set I only (rows 0–10); 2/λmax = 0.01088, and at 0.01 the loss settles to 1e-10
-    # after 4,022 epochs.
-    "anscombe": PresetRun(
-        Settings(learning_rate=0.01, epochs=10_000, tol=1e-10), train_rows=tuple(range(11))
-    ),
+        Preset(
+            "tutorial_5_points",
+            "Tutorial: five points",
+            "The classic tutorial example: x = 1…5, y = 2, 4, 5, 4, 5 (best line y = 0.6x + 2.2).",
+            _tutorial_5_points,
+            PresetRun(Settings(learning_rate=0.01, epochs=1000)),
+            Article(
+                "Linear regression with gradient descent on five points",
+                (
+                    Printed("slope m", "0.60", 0.6176946148762643, Coef(0)),
+                    Printed("intercept b", "1.20", 2.136116825825789, Intercept()),
+                    Printed("prediction at x = 6", "4.8", 5.842284515083374, Prediction(6.0)),
+                    Printed("loss at step 0", "12.80", 17.2, LossAt(0)),
+                    Printed("m after step 1", "0.040", 0.264, Coef(0, epoch=1)),
+                    Printed("b after step 1", "0.240", 0.08, Intercept(epoch=1)),
+                ),
+                "After 1,000 epochs at rate 0.01 the run has not reached the least-squares "
+                "line 0.6x + 2.2 (prediction 5.8): the article prints the slope of the answer, "
+                "not of its run, and an intercept neither gives. Its first-iterations table has "
+                "an arithmetic slip: at m = b = 0 the loss is mean(y²) = 17.2, and its own "
+                "gradient formula moves (m, b) to (0.264, 0.080), not (0.040, 0.240).",
+            ),
+        ),
+        Preset(
+            "tutorial_400_points",
+            "Tutorial: 400 points from scratch",
+            "np.random.seed(43); y = 3.5x + 10 + N(0, 25²) on 400 points of [0, 100]; 320 "
+            "shuffled rows to fit, 80 to test; ½·MSE at rate 5e-4 for 100,000 steps.",
+            _tutorial_400_points,
+            _tutorial_400_points_run(),
+            Article(
+                "Linear regression from scratch on 400 points",
+                (
+                    Printed("w1 (slope)", "3.48", 3.4803359746856657, Coef(0)),
+                    Printed("w2 (intercept)", "9.57", 9.56510069987049, Intercept()),
+                    Printed("test R²", "0.95", 0.9488336497730218, HeldOutR2()),
+                ),
+                "None beyond rounding: the article prints two decimals. Its update has no "
+                "factor 2 (½·MSE), so its rate 5e-4 is 2.5e-4 in Downhill's MSE convention; "
+                "after 100,000 steps the intercept is still 2.4e-5 short of least squares "
+                "(9.5651247).",
+            ),
+        ),
+        Preset(
+            "tutorial_3_features_sgd",
+            "Tutorial: three features, one row at a time",
+            "1,000 rows of y = 1.5x1 + 3.8x2 + 4.7x3 + 8.9 + N(0, 1); one update per row over "
+            "the first 900 in file order until the epoch's mean loss settles; 100 to test.",
+            _tutorial_3_features_sgd,
+            PresetRun(
+                Settings(
+                    learning_rate=0.01,
+                    epochs=1000,
+                    batch_size=1,
+                    shuffle=False,
+                    tol=1e-10,
+                    tol_on="running",
+                    init_coef=1.0,
+                ),
+                train_rows=tuple(range(900)),
+                test_rows=tuple(range(900, 1000)),
+            ),
+            Article(
+                "Stochastic gradient descent with three features",
+                (
+                    Printed("epochs until the mean loss settled", "20", 22.0, EpochsRun()),
+                    Printed("w1", "1.57", 1.31778230788045, Coef(0)),
+                    Printed("w2", "3.81", 3.520572103659461, Coef(1)),
+                    Printed("w3", "4.87", 4.5503589844411945, Coef(2)),
+                    Printed("b", "8.80", 9.016005417502285, Intercept()),
+                    Printed("test R²", "0.81", 0.7212292097736839, HeldOutR2()),
+                ),
+                f"The article draws its data unseeded, so every reader gets other numbers; "
+                f"here the legacy generator is seeded with {TUTORIAL_3_FEATURES_SEED}. With the "
+                f"rows in file order and a constant rate the path settles into the same cycle "
+                f"every epoch, which is when the mean per-row loss stops changing.",
+            ),
+        ),
+        Preset(
+            "tutorial_temperatures",
+            "Tutorial: maximum from minimum temperature",
+            "NOAA's Seattle daily record, 2012–2015: the day's maximum against its minimum "
+            "(°C), fitted until the loss settles.",
+            _tutorial_temperatures,
+            # 2/λmax of this data is 0.01067: 0.01 converges and 0.011 diverges. A tolerance
+            # of 1e-10 stops it after 1,918 epochs within 4 digits of least squares; much
+            # smaller ones reach the rounding of the loss itself, where the stopping epoch
+            # stops being a property of the data (another summation order stops a few
+            # epochs apart).
+            PresetRun(Settings(learning_rate=0.01, epochs=10_000, tol=1e-10)),
+            Article(
+                "Predicting the maximum temperature from the minimum",
+                (
+                    Printed("epochs until the loss settled", None, 1918.0, EpochsRun()),
+                    Printed("slope", None, 1.2813382500599078, Coef(0)),
+                    Printed("intercept", None, 5.887506540703097, Intercept()),
+                ),
+                "The article draws its fitted line over another station's records and prints "
+                "no numbers; here it is NOAA's Seattle record. At rate 0.01 the loss settles (it "
+                "moves by less than 1e-10 in an epoch) with the line within 4 digits of least "
+                "squares, 1.28132x + 5.88769; above 2/λmax ≈ 0.01067, at 0.011 say, the run "
+                "diverges and Downhill warns.",
+            ),
+        ),
+        Preset(
+            "anscombe",
+            "Anscombe's quartet",
+            "Four sets of 11 points with the same least-squares line, y ≈ 3.00 + 0.500x, and "
+            "very different shapes: look at the scatter before trusting a fit.",
+            _anscombe,
+            # Set I only (rows 0–10); 2/λmax = 0.01088, and at 0.01 the loss settles to 1e-10
+            # after 4,022 epochs.
+            PresetRun(
+                Settings(learning_rate=0.01, epochs=10_000, tol=1e-10),
+                train_rows=tuple(range(11)),
+            ),
+        ),
+        Preset(
+            "badly_scaled",
+            "Badly scaled",
+            "400 points of y = 3.5x + 10 + N(0, 25²), x in [0, 100]: the slope's scale dwarfs "
+            "the intercept's, so unscaled descent crawls.",
+            _badly_scaled,
+            # Raw features on purpose, to show the crawl its description promises: 1.5e-4 is
+            # just below 1/λmax (no overshoot), and the intercept's direction barely moves.
+            PresetRun(Settings(learning_rate=1.5e-4, epochs=300)),
+        ),
+        Preset(
+            "three_features",
+            "Three features",
+            "1,000 rows of y = 1.5x1 + 3.8x2 + 4.7x3 + 8.9 + N(0, 1), each x uniform in [0, 1].",
+            _three_features,
+        ),
+        Preset(
+            "correlated",
+            "Correlated features",
+            f"200 rows of y = x1 + 2x2 + 3 + N(0, 0.5²), x1 and x2 standard normal with "
+            f"correlation {CORRELATION}: a long, narrow valley.",
+            _correlated,
+        ),
+    )
 }
 
-_ARTICLES = {
-    "tutorial_5_points": Article(
-        "Linear regression with gradient descent on five points",
-        (
-            Printed("slope m", "0.60", 0.6176946148762643, "coef:0"),
-            Printed("intercept b", "1.20", 2.136116825825789, "intercept"),
-            Printed("prediction at x = 6", "4.8", 5.842284515083374, "predict:6"),
-            Printed("loss at step 0", "12.80", 17.2, "loss@0"),
-            Printed("m after step 1", "0.040", 0.264, "coef@1:0"),
-            Printed("b after step 1", "0.240", 0.08, "intercept@1"),
-        ),
-        "After 1,000 epochs at rate 0.01 the run has not reached the least-squares line "
-        "0.6x + 2.2 (prediction 5.8): the article prints the slope of the answer, not of its "
-        "run, and an intercept neither gives. Its first-iterations table has an arithmetic "
-        "slip: at m = b = 0 the loss is mean(y²) = 17.2, and its own gradient formula moves "
-        "(m, b) to (0.264, 0.080), not (0.040, 0.240).",
-    ),
-    "tutorial_400_points": Article(
-        "Linear regression from scratch on 400 points",
-        (
-            Printed("w1 (slope)", "3.48", 3.4803359746856657, "coef:0"),
-            Printed("w2 (intercept)", "9.57", 9.56510069987049, "intercept"),
-            Printed("test R²", "0.95", 0.9488336497730218, "test_r2"),
-        ),
-        "None beyond rounding: the article prints two decimals. Its update has no factor 2 "
-        "(½·MSE), so its rate 5e-4 is 2.5e-4 in Downhill's MSE convention; after 100,000 "
-        "steps the intercept is still 2.4e-5 short of least squares (9.5651247).",
-    ),
-    "tutorial_3_features_sgd": Article(
-        "Stochastic gradient descent with three features",
-        (
-            Printed("epochs until the mean loss settled", "20", 22.0, "epochs"),
-            Printed("w1", "1.57", 1.31778230788045, "coef:0"),
-            Printed("w2", "3.81", 3.520572103659461, "coef:1"),
-            Printed("w3", "4.87", 4.5503589844411945, "coef:2"),
-            Printed("b", "8.80", 9.016005417502285, "intercept"),
-            Printed("test R²", "0.81", 0.7212292097736839, "test_r2"),
-        ),
-        f"The article draws its data unseeded, so every reader gets other numbers; here "
-        f"the legacy generator is seeded with {TUTORIAL_3_FEATURES_SEED}. With the rows in "
-        f"file order and a constant rate the path settles into the same cycle every epoch, "
-        f"which is when the mean per-row loss stops changing.",
-    ),
-    "tutorial_temperatures": Article(
-        "Predicting the maximum temperature from the minimum",
-        (
-            Printed("epochs until the loss settled", None, 1918.0, "epochs"),
-            Printed("slope", None, 1.2813382500599078, "coef:0"),
-            Printed("intercept", None, 5.887506540703097, "intercept"),
-        ),
-        "The article draws its fitted line over another station's records and prints no "
-        "numbers; here it is NOAA's Seattle record. At rate 0.01 the loss settles (it moves "
-        "by less than 1e-10 in an epoch) with the line within 4 digits of least squares, "
-        "1.28132x + 5.88769; above 2/λmax ≈ 0.01067, at 0.011 say, the run diverges and "
-        "Downhill warns.",
-    ),
-}
-
-#: Presets that reproduce a tutorial, in menu order; each has an :class:`Article`.
-TUTORIALS: tuple[str, ...] = tuple(_ARTICLES)
+#: Preset key -> the name people see in menus (and as the dataset's name).
+PRESET_NAMES: dict[str, str] = {key: example.name for key, example in PRESETS.items()}
 
 
-def _known(key: str) -> str:
-    if key not in _PRESETS:
+def preset(key: str) -> Dataset:
+    """Build the example dataset named ``key``.
+
+    Parameters
+    ----------
+    key : str
+        One of :data:`PRESETS`.
+
+    Returns
+    -------
+    Dataset
+        The same data on every call.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is not a preset.
+    """
+    if key not in PRESETS:
         raise ValueError(f"Unknown preset {key!r}; choose one of: {', '.join(PRESETS)}.")
-    return key
-
-
-def preset_settings(key: str) -> PresetRun:
-    """The run settings of preset ``key``: its tutorial's, or Downhill's defaults.
-
-    ``key`` is one of :data:`PRESETS`; any other raises ValueError, as :func:`preset` does.
-    """
-    return PRESET_RUNS.get(_known(key), PresetRun())
-
-
-def preset_article(key: str) -> Article | None:
-    """What the article of preset ``key`` printed beside its code's numbers; None for a
-    preset that is not a tutorial (see :data:`TUTORIALS`).
-
-    ``key`` is one of :data:`PRESETS`; any other raises ValueError, as :func:`preset` does.
-    """
-    return _ARTICLES.get(_known(key))
+    example = PRESETS[key]
+    return replace(example.build(), name=example.name, description=example.description)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import descend, ols
-from core.data import preset, preset_settings
+from core import Settings, descend, ols
+from core.data import PRESETS, preset
 
 ROOT = Path(__file__).parents[2]
 
@@ -138,7 +138,7 @@ def test_in_order_and_running_tolerance_options_reach_the_engine(csv_file):
 
 def test_preset_runs_with_its_own_settings_unless_told_otherwise():
     report = json.loads(run_cli("fit", "--preset", "tutorial_3_features_sgd", "--json").stdout)
-    own = preset_settings("tutorial_3_features_sgd")
+    own = PRESETS["tutorial_3_features_sgd"].run
     assert report["preset"] == "tutorial_3_features_sgd" and "file" not in report
     assert report["settings"]["init_coef"] == [1.0, 1.0, 1.0]
     assert report["settings"]["batch_size"] == 1 and report["settings"]["shuffle"] is False
@@ -151,6 +151,16 @@ def test_preset_runs_with_its_own_settings_unless_told_otherwise():
     told = json.loads(told.stdout)
     assert told["settings"]["shuffle"] is True and told["epochs_run"] == 3
     assert told["settings"]["init_coef"] == [1.0, 1.0, 1.0]  # the rest still the preset's
+
+
+def test_an_example_that_is_not_a_tutorial_runs_every_row_on_the_defaults():
+    report = json.loads(run_cli("fit", "--preset", "clear_bowl", "--json").stdout)
+    X, y = preset("clear_bowl").xy()
+    run = descend(X, y, Settings())
+    assert report["rows"] == 100 and "test_r2" not in report
+    assert report["settings"]["learning_rate"] == Settings().learning_rate
+    assert report["epochs_run"] == run.epochs_run
+    assert report["coef"] == run.coef.tolist() and report["intercept"] == run.intercept
 
 
 def test_preset_target_and_features_can_be_changed():

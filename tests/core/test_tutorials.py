@@ -22,18 +22,16 @@ import numpy as np
 import pytest
 
 from core import DivergenceWarning, descend, ols
-from core.data import (
-    PRESET_RUNS,
-    TUTORIALS,
-    preset,
-    preset_article,
-    preset_settings,
-)
+from core.articles import agrees, shown
+from core.data import PRESETS, preset
 from core.data.bundled_datasets import BUNDLED_DIR
 from core.data.presets import TUTORIAL_3_FEATURES_SEED
 from core.export import reproduction_script
 
 ROOT = Path(__file__).parents[2]
+
+#: The presets that reproduce a tutorial (those with an article), in menu order.
+TUTORIALS = tuple(key for key, example in PRESETS.items() if example.article)
 
 #: Agreement asked of the engine with each tutorial's loop (the issue asks for 6
 #: significant digits; the engine's sufficient statistics sum in another order).
@@ -148,7 +146,7 @@ def rate_and_tol(run):
 
 def run_preset(key, **overrides):
     """The preset through the engine with its own settings; (run, X_test, y_test)."""
-    settings = preset_settings(key)
+    settings = PRESETS[key].run
     X, y = preset(key).xy()
     X_train, y_train, X_test, y_test = settings.split(X, y)
     run = descend(X_train, y_train, settings.settings, **overrides)
@@ -199,7 +197,7 @@ def close(a, b, rtol=RTOL):
 
 
 def article_code(key):
-    return {row.quantity: row.code for row in preset_article(key).numbers}
+    return {row.quantity: row.code for row in PRESETS[key].article.numbers}
 
 
 # ------------------------------------------------------------------- five points
@@ -215,7 +213,7 @@ def test_five_points_article_code_gives_the_issue_numbers():
 
 
 def test_five_points_preset_fits_all_five_points_like_the_article():
-    settings = preset_settings("tutorial_5_points")
+    settings = PRESETS["tutorial_5_points"].run
     assert settings.train_rows is None and settings.test_rows == ()
     run, X_train, _, X_test, _ = run_preset("tutorial_5_points")
     assert X_train.shape == (5, 1) and X_test.shape == (0, 1)
@@ -280,13 +278,13 @@ def test_400_points_preset_draws_the_articles_numbers_without_touching_global_st
     np.testing.assert_array_equal(X[:, 0], x)
     np.testing.assert_array_equal(y, 3.5 * x + 10 + np.random.normal(0, 25, 400))
     indices = np.random.permutation(400)
-    settings = preset_settings("tutorial_400_points")
+    settings = PRESETS["tutorial_400_points"].run
     assert settings.train_rows == tuple(indices[:320].tolist())
     assert settings.test_rows == tuple(indices[320:].tolist())
 
 
 def test_400_points_preset_runs_the_article_loop(four_hundred):
-    settings = preset_settings("tutorial_400_points")
+    settings = PRESETS["tutorial_400_points"].run
     assert (settings.settings.loss, settings.settings.learning_rate, settings.settings.epochs) == (
         "half_mse",
         5e-4,
@@ -333,7 +331,7 @@ def test_three_features_preset_is_the_articles_data_with_a_fixed_seed(global_num
     data = preset("tutorial_3_features_sgd")
     np.testing.assert_array_equal(data.xy()[0], X)
     np.testing.assert_array_equal(data.xy()[1], y)
-    settings = preset_settings("tutorial_3_features_sgd")
+    settings = PRESETS["tutorial_3_features_sgd"].run
     assert settings.train_rows == tuple(range(900)) and settings.test_rows == tuple(
         range(900, 1000)
     )
@@ -389,7 +387,7 @@ def test_temperatures_are_noaa_seattle_min_and_max(temperatures):
 
 def test_temperatures_converge_by_tolerance_like_the_article_loop(temperatures):
     min_temp, max_temp = temperatures
-    settings = preset_settings("tutorial_temperatures")
+    settings = PRESETS["tutorial_temperatures"].run
     article = temperatures_article(
         min_temp, max_temp, settings.settings.learning_rate, settings.settings.tol
     )
@@ -416,7 +414,7 @@ def test_temperatures_too_large_a_rate_diverges_and_warns(temperatures):
 
 def test_temperatures_through_the_cli(temperatures):
     min_temp, max_temp = temperatures
-    settings = preset_settings("tutorial_temperatures")
+    settings = PRESETS["tutorial_temperatures"].run
     article = temperatures_article(
         min_temp, max_temp, settings.settings.learning_rate, settings.settings.tol
     )
@@ -448,7 +446,7 @@ def test_anscombe_shows_four_sets_with_the_same_line():
 
 def test_anscombe_fits_set_one_to_least_squares():
     data = preset("anscombe")
-    settings = preset_settings("anscombe")
+    settings = PRESETS["anscombe"].run
     assert settings.train_rows == tuple(data.group_rows()["I"].tolist())
     run, X_train, y_train, _, _ = run_preset("anscombe")
     assert run.stop_reason == "converged"
@@ -460,17 +458,26 @@ def test_anscombe_fits_set_one_to_least_squares():
 
 
 def test_every_tutorial_carries_its_settings_and_its_article():
-    assert set(TUTORIALS) <= set(PRESET_RUNS)
+    assert TUTORIALS
     for key in TUTORIALS:
-        article = preset_article(key)
+        assert PRESETS[key].run is not None
+        article = PRESETS[key].article
         assert article.title and article.differences and article.numbers
-    assert preset_article("clear_bowl") is None
+    assert PRESETS["clear_bowl"].article is None
+
+
+@pytest.mark.parametrize("key", TUTORIALS)
+def test_every_number_an_article_printed_is_read_off_the_preset_run(key):
+    run, _, _, X_test, y_test = run_preset(key)
+    for printed in PRESETS[key].article.numbers:
+        value = shown(printed.where, run, X_test=X_test, y_test=y_test)
+        assert agrees(value, printed.code), (printed.quantity, value, printed.code)
 
 
 def test_five_points_article_record_holds_the_printed_and_true_numbers():
     article = five_points_article()
     code = article_code("tutorial_5_points")
-    printed = {row.quantity: row.article for row in preset_article("tutorial_5_points").numbers}
+    printed = {row.quantity: row.article for row in PRESETS["tutorial_5_points"].article.numbers}
     assert printed["slope m"] == "0.60" and printed["loss at step 0"] == "12.80"
     close(code["slope m"], article["m"])
     close(code["intercept b"], article["b"])
@@ -494,7 +501,7 @@ def test_three_features_article_record(three_features):
 
 
 def test_temperatures_article_record(temperatures):
-    settings = preset_settings("tutorial_temperatures")
+    settings = PRESETS["tutorial_temperatures"].run
     article = temperatures_article(
         *temperatures, settings.settings.learning_rate, settings.settings.tol
     )

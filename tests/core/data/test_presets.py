@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from core.data import (
     DEFAULT_PRESET,
-    PRESET_RUNS,
+    PRESET_NAMES,
     PRESETS,
-    TUTORIALS,
     Dataset,
     PresetRun,
     preset,
-    preset_article,
-    preset_settings,
 )
 from core.data.dataset import from_columns
 from core.settings import Settings
@@ -38,14 +37,15 @@ def test_keys_are_stable_and_the_default_comes_first() -> None:
         "correlated",
     ]
     assert DEFAULT_PRESET == "clear_bowl"
+    assert all(example.key == key for key, example in PRESETS.items())
 
 
 @pytest.mark.parametrize("key", list(PRESETS))
 def test_every_preset_is_complete_and_reproducible(key: str) -> None:
     data = preset(key)
     assert isinstance(data, Dataset)
-    assert data.name
-    assert data.description == PRESETS[key]
+    assert data.name == PRESETS[key].name == PRESET_NAMES[key]
+    assert data.description == PRESETS[key].description
     assert "\n" not in data.description
     X, y = data.xy()
     assert X.shape == (len(y), len(data.features))
@@ -134,22 +134,24 @@ def test_unknown_preset_lists_the_keys() -> None:
         preset("bowl")
 
 
-def test_presets_without_a_tutorial_run_with_downhills_defaults() -> None:
-    assert preset_settings("clear_bowl") == PresetRun()
+def test_only_tutorials_carry_an_article_and_every_article_its_run() -> None:
+    assert PRESETS["clear_bowl"].run is None and PRESETS["clear_bowl"].article is None
     assert PresetRun().settings == Settings()
-    assert preset_article("clear_bowl") is None
-    assert set(TUTORIALS) == {
+    assert {key for key, example in PRESETS.items() if example.article} == {
         "tutorial_5_points",
         "tutorial_400_points",
         "tutorial_3_features_sgd",
         "tutorial_temperatures",
     }
+    assert all(example.run for example in PRESETS.values() if example.article)
+    with pytest.raises(AttributeError):
+        PRESETS["clear_bowl"].run = PresetRun()  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("key", list(PRESET_RUNS))
+@pytest.mark.parametrize("key", [key for key, example in PRESETS.items() if example.run])
 def test_preset_settings_are_frozen_hashable_and_fit_their_data(key: str) -> None:
-    settings = preset_settings(key)
-    assert hash(settings) == hash(preset_settings(key))
+    settings = PRESETS[key].run
+    assert hash(settings) == hash(replace(settings))
     with pytest.raises(AttributeError):
         settings.settings = Settings()  # type: ignore[misc]
     X, y = preset(key).xy()
@@ -171,13 +173,6 @@ def test_split_keeps_the_order_the_rows_are_listed_in() -> None:
     np.testing.assert_array_equal(X_test[:, 0], [0])
     X_all, _, X_none, _ = PresetRun().split(X, y)
     assert X_all.shape == (10, 1) and X_none.shape == (0, 1)
-
-
-def test_unknown_preset_settings_and_article_list_the_keys() -> None:
-    with pytest.raises(ValueError, match="Unknown preset 'bowl'"):
-        preset_settings("bowl")
-    with pytest.raises(ValueError, match="Unknown preset 'bowl'"):
-        preset_article("bowl")
 
 
 def test_groups_need_one_label_per_row() -> None:
