@@ -283,7 +283,7 @@ class Setup:
     kept : ndarray of int
         The epochs whose parameters every run keeps (see :func:`kept_epochs`).
     starting_rates : tuple of float
-        Every run's starting rate :math:`\eta_0` (a schedule may start lower, as a warm-up does).
+        Every run's starting rate :math:`\\eta_0` (a schedule may start lower, as a warm-up does).
     """
 
     X: np.ndarray
