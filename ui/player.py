@@ -24,6 +24,7 @@ import filecmp
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 from dataclasses import replace
@@ -38,6 +39,7 @@ from charts.race import race_data
 from core.verdict import verdict
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEMA, RunSettings, nearest_rate
+from ui.state import RATE_LADDER
 from ui.store import cached
 
 HERE = Path(__file__).parent / "player"
@@ -79,9 +81,51 @@ def ensure_plotly_js(static: Path = STATIC, source: Path = PLOTLY_JS) -> Path:
 
 ensure_plotly_js()
 
+#: ``import { a, b } from "./file.js";``: the one form of import the player's modules use.
+IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([\w-]+\.js)";\n', re.MULTILINE)
+
+
+def joined_module(folder: Path = HERE, entry: str = "index.js") -> str:
+    """The player's ES modules in ``folder`` as one module, ``entry`` last.
+
+    Streamlit runs a component's ``js`` as one inline module, from which relative
+    imports cannot resolve; each module is written after the modules it imports, without
+    its import lines and ``export`` words (the entry keeps its ``export default``). The
+    modules share one scope, so two of them declaring one name is a syntax error there,
+    which the JS tests catch.
+
+    Raises
+    ------
+    ValueError
+        For an import that renames (``as``) or that loops back to a module being joined.
+    """
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in path:
+            raise ValueError(f"the player's modules import in a loop: {' -> '.join(path)}")
+        text = (folder / name).read_text(encoding="utf-8")
+        for names, imported in IMPORT.findall(text):
+            if " as " in names:
+                raise ValueError(f"{name} renames an import ({names.strip()}); join needs names")
+            visit(imported, (*path, name))
+        order.append(name)
+
+    visit(entry, ())
+    parts = []
+    for name in order:
+        text = IMPORT.sub("", (folder / name).read_text(encoding="utf-8"))
+        if name != entry:
+            text = re.sub(r"^export (?!default)", "", text, flags=re.MULTILINE)
+        parts.append(f"// ---- {name} ----\n{text}")
+    return "\n".join(parts)
+
+
 _component = st.components.v2.component(
     "downhill_player",
-    js=(HERE / "player.js").read_text(encoding="utf-8"),
+    js=joined_module(),
     css=(HERE / "player.css").read_text(encoding="utf-8"),
     isolate_styles=False,
 )
@@ -152,13 +196,14 @@ def render(
 def sidebar_stops(rates) -> dict:
     """What lets the player follow the sidebar's rate slider while it moves.
 
-    The slider's label, and for each of the player's runs the index of its rate
+    The slider's widget key (Streamlit gives its element the CSS class
+    ``st-key-<key>``), and for each of the player's runs the index of its rate
     among the slider's stops (-1 for a typed rate that is not a stop): moving
     the slider to a stop the player holds shows that run at once, before the
     server's rerun comes back.
     """
     stops = {rate: i for i, rate in enumerate(LEARNING_RATES)}
-    return {"label": SCHEMA["learning_rate"].label, "stops": [stops.get(r, -1) for r in rates]}
+    return {"key": RATE_LADDER, "stops": [stops.get(r, -1) for r in rates]}
 
 
 def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) -> None:
