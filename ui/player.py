@@ -34,7 +34,7 @@ import plotly
 import streamlit as st
 
 from charts.labels import parameter_names
-from charts.player_data import player_data
+from charts.player_data import PlayerView, RateStrip, player_data
 from charts.race import race_data
 from core.verdict import verdict
 from ui import compute
@@ -159,30 +159,19 @@ def _use_rate() -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(
-    ctx,
-    settings: RunSettings,
-    *,
-    axes,
-    feature: int,
-    log_loss: bool,
-    window=None,
-    present: bool = False,
-) -> None:
+def render(ctx, settings: RunSettings, view: PlayerView, *, present: bool = False) -> None:
     """Draw the player for the page's problem and settings (runs from the ladder's sweep).
 
-    ``window`` sets the surface's ranges by hand: one ``(low, high)`` pair per axis.
-    ``present`` shows one view at a time, wide and in large type, for a projector (the
-    header carries it, so switching it sends no body).
+    ``view`` says what the views show (surface axes and window, the fit's feature, the
+    loss axis). ``present`` shows one view at a time, wide and in large type, for a
+    projector (the header carries it, so switching it sends no body).
     """
     rates, selected = rate_ladder(settings, ctx.problem)
     base = replace(settings, learning_rate=0.0)
     body = _kept(
         "body",
-        (ctx.problem_key, base, rates, axes, feature, log_loss, window),
-        lambda: _body(
-            ctx.problem_key, ctx.upload, base, rates, axes, feature, log_loss, window, ctx.spectrum
-        ),
+        (ctx.problem_key, base, rates, view),
+        lambda: _body(ctx.problem_key, ctx.upload, base, rates, view, ctx.spectrum),
     )
     header = {
         "mode": "ladder",
@@ -316,9 +305,7 @@ class _Body:
 
 
 @cached()
-def _body(
-    problem_key, _upload, settings, rates, axes, feature, log_loss, window, _spectrum
-) -> _Body:
+def _body(problem_key, _upload, settings, rates, view: PlayerView, _spectrum) -> _Body:
     problem = compute.problem(problem_key, _upload)
     runs = compute.sweep_runs(problem_key, _upload, settings, rates)
     params = settings.optimizer_params
@@ -329,28 +316,12 @@ def _body(
         verdict(_spectrum, settings.optimizer, rate, params, run=None if full else run)
         for rate, run in zip(rates, runs, strict=True)
     ]
-    return _Body(
-        player_data(
-            runs,
-            rates,
-            problem.fit,
-            problem.loss,
-            problem.X,
-            problem.y,
-            feature_names=problem.feature_names,
-            target_name=problem.target_name,
-            axes=axes,
-            feature=feature,
-            test_loss=problem.test_loss,
-            log_loss=log_loss,
-            true_coef=problem.true_coef,
-            true_intercept=problem.true_intercept,
-            window=window,
-            limit=said[0].limit,
-            regimes=["diverges" if v.diverges else v.regime for v in said],
-            rule_name=said[0].rule_name,
-        )
+    strip = RateStrip(
+        limit=said[0].limit,
+        regimes=tuple("diverges" if v.diverges else v.regime for v in said),
+        rule_name=said[0].rule_name,
     )
+    return _Body(player_data(runs, rates, problem, view, strip))
 
 
 @cached()
