@@ -19,7 +19,8 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -150,76 +151,95 @@ def last_finite_epoch(run: Run) -> int:
     return int(bad[0] - 1) if bad.size else run.epochs_run
 
 
+@dataclass(frozen=True)
+class PlayerView:
+    """What the player's views show of a problem; hashable, so it keys the player's cache.
+
+    Attributes
+    ----------
+    axes : tuple of one or two int, optional
+        Indices into ``theta = (w_1, ..., w_d, b)`` of the surface (see
+        :func:`charts.landscape.default_axes` for the default).
+    feature : int
+        Column of ``X`` in the fit view.
+    log_loss : bool
+        Logarithmic loss axis, on the gap L − L* to the optimum (without the test curve).
+    window : tuple of (low, high) pairs, optional
+        The surface's ranges set by hand, one per axis (see :func:`charts.landscape.landscape`).
+    """
+
+    axes: tuple[int, ...] | None = None
+    feature: int = 0
+    log_loss: bool = False
+    window: tuple[tuple[float, float], ...] | None = None
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much the player draws: epoch stops, data points, curve points, grid points per axis."""
+
+    max_frames: int = 60
+    max_points: int = 1000
+    curve_points: int = 120
+    grid: int = 40
+
+
+@dataclass(frozen=True)
+class RateStrip:
+    """What the rate scrubber says: the rule's limits, each rate's regime, the rule's name.
+
+    ``limit`` is the update rule's limits on this loss (:func:`core.verdict.rule_limit`);
+    ``regimes`` what each rate does by theory, one per rate (the zones drawn, in words and
+    patterns, along the scrubber); ``rule_name`` the rule as a sentence names it.
+    """
+
+    limit: Limit | None = None
+    regimes: tuple[str, ...] | None = None
+    rule_name: str = "Plain gradient descent"
+
+
+class PlayerProblem(Protocol):
+    """The regression the player draws (``ui.compute.Problem`` is one)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    target_name: str
+    loss: QuadraticLoss
+    test_loss: QuadraticLoss | None
+    fit: Fit
+    true_coef: np.ndarray | None
+    true_intercept: float | None
+
+
 def player_data(
     runs: Sequence[Run],
     rates: Sequence[float],
-    fit: Fit,
-    loss: QuadraticLoss,
-    X: np.ndarray,
-    y: np.ndarray,
+    problem: PlayerProblem,
+    view: PlayerView = PlayerView(),
+    strip: RateStrip = RateStrip(),
     *,
-    feature_names: list[str],
-    target_name: str,
-    axes: tuple[int, ...] | None = None,
-    feature: int = 0,
-    test_loss: QuadraticLoss | None = None,
-    log_loss: bool = False,
-    true_coef=None,
-    true_intercept: float | None = None,
-    window: tuple[tuple[float, float], ...] | None = None,
-    limit: Limit | None = None,
-    regimes: Sequence[str] | None = None,
-    rule_name: str = "Plain gradient descent",
-    max_frames: int = 60,
-    max_points: int = 1000,
-    curve_points: int = 120,
-    grid: int = 40,
+    detail: Detail = Detail(),
 ) -> dict:
     """The player's data for ``runs``, one per learning rate in ``rates``.
 
     Parameters
     ----------
     runs : sequence of Run
-        One run per rate, all on the same data and loss.
+        One run per rate, all on ``problem``'s data and loss.
     rates : sequence of float
         The learning rates of ``runs``, ascending.
-    fit : Fit
-        The closed-form optimum of ``loss``.
-    loss : QuadraticLoss
-        The training loss.
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-    feature_names : list of str
-    target_name : str
-    axes : tuple of one or two int, optional
-        Indices into ``theta = (w_1, ..., w_d, b)`` of the surface (see
-        :func:`charts.landscape.default_axes` for the default).
-    feature : int
-        Column of ``X`` in the fit view.
-    test_loss : QuadraticLoss, optional
-        Loss on held-out rows; each run gets its test-loss curve.
-    log_loss : bool
-        Logarithmic loss axis.
-        Logarithmic loss axis, on the gap L − L* to the optimum (without the test curve).
-        The coefficients the data were generated from (draws the true line).
-    window : tuple of (low, high) pairs, optional
-        The surface's ranges set by hand, one per axis (see :func:`charts.landscape.landscape`).
-    limit : Limit, optional
-        The update rule's limits on this loss (:func:`core.verdict.rule_limit`),
-        said beside the rate scrubber.
-    regimes : sequence of str, optional
-        What each rate does by theory (:attr:`core.verdict.Verdict.regime`, one
-        per rate): the zones drawn, in words and patterns, along the scrubber.
-    rule_name : str
-        The update rule as a sentence names it.
-    max_frames : int
-        Epochs the epoch scrubber stops at.
-    max_points : int
-        Most data points drawn.
-    curve_points : int
-        About how many points each loss curve keeps.
-    grid : int
-        Grid points per surface axis.
+    problem : PlayerProblem
+        The data (``X`` of shape (n_samples, n_features), ``y`` of shape (n_samples,)),
+        their names, the training loss, the held-out loss (each run gets its test-loss
+        curve), the closed-form optimum and the coefficients the data were generated
+        from (draws the true line), when known.
+    view : PlayerView
+        The surface's axes and window, the fit view's feature, the loss axis.
+    strip : RateStrip
+        What the rate scrubber says of the rule and of each rate.
+    detail : Detail
+        How much is drawn.
 
     Returns
     -------
@@ -236,15 +256,20 @@ def player_data(
     Raises
     ------
     ValueError
-        When ``runs`` and ``rates`` differ in length (or are empty), or
-        ``feature``, ``feature_names`` or ``axes`` do not fit the data.
+        When ``runs`` and ``rates`` differ in length (or are empty), or the view's
+        ``feature`` or ``axes``, or the problem's ``feature_names``, do not fit the data.
     """
+    regimes, limit, rule_name = strip.regimes, strip.limit, strip.rule_name
+    axes, feature, log_loss, window = view.axes, view.feature, view.log_loss, view.window
+    fit, loss, feature_names = problem.fit, problem.loss, problem.feature_names
+    X, y = problem.X, problem.y
     if len(runs) != len(rates) or not runs:
         raise ValueError(f"give one run per rate; got {len(runs)} runs and {len(rates)} rates.")
     if regimes is not None and len(regimes) != len(rates):
         raise ValueError(f"give one regime per rate; got {len(regimes)} for {len(rates)} rates.")
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    test_loss = problem.test_loss
     d = loss.n_features
     if len(feature_names) != d or X.ndim != 2 or X.shape[1] != d:
         raise ValueError(
@@ -267,8 +292,8 @@ def player_data(
             if not run.diverged and run.history.loss[last] <= run.history.loss[0]
         ]
     )
-    ls = landscape(loss, fit, axes, names, cover, grid, window)
-    frames = frame_epochs(max(run.epochs_run for run in runs), max_frames)
+    ls = landscape(loss, fit, axes, names, cover, detail.grid, window)
+    frames = frame_epochs(max(run.epochs_run for run in runs), detail.max_frames)
     line = FeatureLine.of(X, feature)
     title = loss_title(loss.l2, loss.convention)
     if log_loss:
@@ -280,7 +305,7 @@ def player_data(
         "limit": _limit_data(limit, rule_name),
         "frames": frames.tolist(),
         "labels": {
-            **name_labels(ls.names, feature=feature_names[feature], target=target_name),
+            **name_labels(ls.names, feature=feature_names[feature], target=problem.target_name),
             "loss": title,
             "rule": rule_name,
             "logLoss": bool(log_loss),
@@ -300,13 +325,23 @@ def player_data(
             "font": style.FONT_FAMILY,
             "fontSize": style.FONT_SIZE,
         },
-        "fit": _fit_view(X, y, feature, line, fit, true_coef, true_intercept, max_points),
+        "fit": _fit_view(X, y, feature, line, problem, detail.max_points),
         # On the gap axis the optimum is the floor itself: no line to draw.
         "lossOptimum": None if log_loss else _finite_or_none(float(fit.loss)),
         "surface": surface,
         "runs": [
             _run_data(
-                run, last, kept, ls, line, frames, test_loss, log_loss, curve_points, fit, names
+                run,
+                last,
+                kept,
+                ls,
+                line,
+                frames,
+                test_loss,
+                log_loss,
+                detail.curve_points,
+                fit,
+                names,
             )
             for run, last, kept in zip(runs, lasts, kepts, strict=True)
         ],
@@ -337,9 +372,10 @@ def _finite_or_none(x: float | None) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
 
 
-def _fit_view(X, y, feature, line: FeatureLine, fit: Fit, true_coef, true_intercept, max_points):
+def _fit_view(X, y, feature, line: FeatureLine, problem: PlayerProblem, max_points):
     points = Points.thinned(X[:, feature], y, max_points)
-    closed = line.ends(fit.coef, fit.intercept)
+    closed = line.ends(problem.fit.coef, problem.fit.intercept)
+    true_coef, true_intercept = problem.true_coef, problem.true_intercept
     x_span = line.span[1] - line.span[0]
     y_range = padded_range(np.concatenate([points.y, closed["y"]]))
     y_span = y_range[1] - y_range[0]

@@ -7,6 +7,7 @@ import streamlit as st
 from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
 from charts.landscape import default_axes
+from charts.player_data import PlayerView
 from core import predict, regression_metrics
 from core.advice import ARRIVED, converged
 from core.budget import OverBudget
@@ -124,9 +125,7 @@ axes = (
 log_loss = view[3].toggle("Log loss axis", key="view_log")
 window, window_problem = surface_window(st.session_state)
 with player_place:
-    player.render(
-        ctx, settings, axes=axes, feature=feature, log_loss=log_loss, window=window, present=present
-    )
+    player.render(ctx, settings, PlayerView(axes, feature, log_loss, window), present=present)
 st.caption(
     "Press ▶ to watch the descent, drag the epoch slider to any epoch, or scrub the learning "
     "rate to see every rate's run at once; releasing it (or Enter) sets the sidebar's rate. "

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the tests need: Python packages, Debian's Chromium for the browser tests,
-# and axe-core (pinned in package-lock.json) for the accessibility audit.
+# Node's npm, and (pinned in package-lock.json) axe-core for the accessibility audit and eslint
+# for the player's JavaScript (tests/js runs it and the player's `node --test` unit tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt

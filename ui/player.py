@@ -24,6 +24,7 @@ import filecmp
 import hashlib
 import json
 import os
+import re
 import shutil
 import threading
 from dataclasses import replace
@@ -33,12 +34,13 @@ import plotly
 import streamlit as st
 
 from charts.labels import parameter_names
-from charts.player_data import player_data
+from charts.player_data import PlayerView, RateStrip, player_data
 from charts.race import race_data
 from core.settings import Settings
 from core.verdict import verdict
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEMA, nearest_rate
+from ui.state import RATE_LADDER
 from ui.store import cached
 
 HERE = Path(__file__).parent / "player"
@@ -80,9 +82,51 @@ def ensure_plotly_js(static: Path = STATIC, source: Path = PLOTLY_JS) -> Path:
 
 ensure_plotly_js()
 
+#: ``import { a, b } from "./file.js";``: the one form of import the player's modules use.
+IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([\w-]+\.js)";\n', re.MULTILINE)
+
+
+def joined_module(folder: Path = HERE, entry: str = "index.js") -> str:
+    """The player's ES modules in ``folder`` as one module, ``entry`` last.
+
+    Streamlit runs a component's ``js`` as one inline module, from which relative
+    imports cannot resolve; each module is written after the modules it imports, without
+    its import lines and ``export`` words (the entry keeps its ``export default``). The
+    modules share one scope, so two of them declaring one name is a syntax error there,
+    which the JS tests catch.
+
+    Raises
+    ------
+    ValueError
+        For an import that renames (``as``) or that loops back to a module being joined.
+    """
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in path:
+            raise ValueError(f"the player's modules import in a loop: {' -> '.join(path)}")
+        text = (folder / name).read_text(encoding="utf-8")
+        for names, imported in IMPORT.findall(text):
+            if " as " in names:
+                raise ValueError(f"{name} renames an import ({names.strip()}); join needs names")
+            visit(imported, (*path, name))
+        order.append(name)
+
+    visit(entry, ())
+    parts = []
+    for name in order:
+        text = IMPORT.sub("", (folder / name).read_text(encoding="utf-8"))
+        if name != entry:
+            text = re.sub(r"^export (?!default)", "", text, flags=re.MULTILINE)
+        parts.append(f"// ---- {name} ----\n{text}")
+    return "\n".join(parts)
+
+
 _component = st.components.v2.component(
     "downhill_player",
-    js=(HERE / "player.js").read_text(encoding="utf-8"),
+    js=joined_module(),
     css=(HERE / "player.css").read_text(encoding="utf-8"),
     isolate_styles=False,
 )
@@ -116,30 +160,19 @@ def _use_rate() -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(
-    ctx,
-    settings: Settings,
-    *,
-    axes,
-    feature: int,
-    log_loss: bool,
-    window=None,
-    present: bool = False,
-) -> None:
+def render(ctx, settings: view: PlayerView, *, present: bool = False) -> None:
     """Draw the player for the page's problem and settings (runs from the ladder's sweep).
 
-    ``window`` sets the surface's ranges by hand: one ``(low, high)`` pair per axis.
-    ``present`` shows one view at a time, wide and in large type, for a projector (the
-    header carries it, so switching it sends no body).
+    ``view`` says what the views show (surface axes and window, the fit's feature, the
+    loss axis). ``present`` shows one view at a time, wide and in large type, for a
+    projector (the header carries it, so switching it sends no body).
     """
     rates, selected = rate_ladder(settings, ctx.problem)
     base = replace(settings, learning_rate=0.0)
     body = _kept(
         "body",
-        (ctx.problem_key, base, rates, axes, feature, log_loss, window),
-        lambda: _body(
-            ctx.problem_key, ctx.upload, base, rates, axes, feature, log_loss, window, ctx.spectrum
-        ),
+        (ctx.problem_key, base, rates, view),
+        lambda: _body(ctx.problem_key, ctx.upload, base, rates, view, ctx.spectrum),
     )
     header = {
         "mode": "ladder",
@@ -153,13 +186,14 @@ def render(
 def sidebar_stops(rates) -> dict:
     """What lets the player follow the sidebar's rate slider while it moves.
 
-    The slider's label, and for each of the player's runs the index of its rate
+    The slider's widget key (Streamlit gives its element the CSS class
+    ``st-key-<key>``), and for each of the player's runs the index of its rate
     among the slider's stops (-1 for a typed rate that is not a stop): moving
     the slider to a stop the player holds shows that run at once, before the
     server's rerun comes back.
     """
     stops = {rate: i for i, rate in enumerate(LEARNING_RATES)}
-    return {"label": SCHEMA["learning_rate"].label, "stops": [stops.get(r, -1) for r in rates]}
+    return {"key": RATE_LADDER, "stops": [stops.get(r, -1) for r in rates]}
 
 
 def render_race(ctx, runs, *, settings, axes, log_loss: bool, log_epochs: bool) -> None:
@@ -272,9 +306,7 @@ class _Body:
 
 
 @cached()
-def _body(
-    problem_key, _upload, settings, rates, axes, feature, log_loss, window, _spectrum
-) -> _Body:
+def _body(problem_key, _upload, settings, rates, view: PlayerView, _spectrum) -> _Body:
     problem = compute.problem(problem_key, _upload)
     runs = compute.sweep_runs(problem_key, _upload, settings, rates)
     params = settings.optimizer_params
@@ -285,28 +317,12 @@ def _body(
         verdict(_spectrum, settings.optimizer, rate, params, run=None if full else run)
         for rate, run in zip(rates, runs, strict=True)
     ]
-    return _Body(
-        player_data(
-            runs,
-            rates,
-            problem.fit,
-            problem.loss,
-            problem.X,
-            problem.y,
-            feature_names=problem.feature_names,
-            target_name=problem.target_name,
-            axes=axes,
-            feature=feature,
-            test_loss=problem.test_loss,
-            log_loss=log_loss,
-            true_coef=problem.true_coef,
-            true_intercept=problem.true_intercept,
-            window=window,
-            limit=said[0].limit,
-            regimes=["diverges" if v.diverges else v.regime for v in said],
-            rule_name=said[0].rule_name,
-        )
+    strip = RateStrip(
+        limit=said[0].limit,
+        regimes=tuple("diverges" if v.diverges else v.regime for v in said),
+        rule_name=said[0].rule_name,
     )
+    return _Body(player_data(runs, rates, problem, view, strip))
 
 
 @cached()

@@ -45,9 +45,9 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     assert body["rates"] == list(LEARNING_RATES)
     assert body["rates"][header["selected"]] == app.session_state["learning_rate"] == 0.05
     assert header["plotly"] == "/app/static/plotly.min.js"
-    # The player follows the sidebar's slider: its label, and each run's stop on it.
+    # The player follows the sidebar's slider: its widget key, and each run's stop on it.
     assert header["follow"] == {
-        "label": "Learning rate η",
+        "key": "rate_ladder",
         "stops": list(range(len(LEARNING_RATES))),
     }
     run = body["runs"][header["selected"]]

@@ -349,7 +349,6 @@ PLAYER_STATE = """
 () => {
   const root = document.querySelector('.dh-player');
   if (!root || root.dataset.drawn !== '1') return null;
-  const player = root.parentElement.__downhillPlayer;
   const views = ['fit', 'loss', 'surface', 'map'].map(
     name => root.querySelector(`.dh-${name} .dh-graph`));
   const coords = t => JSON.stringify(['x', 'y', 'z'].map(a => Array.from((t && t[a]) || [])));
@@ -361,11 +360,11 @@ PLAYER_STATE = """
   return {
     epoch: Number(root.dataset.epoch),
     rateIndex: Number(root.dataset.rateIndex),
-    rate: player.body.rates[player.rateIndex],
-    epochs: player.body.frames[player.body.frames.length - 1],
-    rates: player.body.rates.length,
-    plane: player.body.surface.plane,
-    playing: player.playing,
+    rate: Number(root.dataset.rate),
+    epochs: Number(root.dataset.epochs),
+    rates: Number(root.dataset.rates),
+    plane: root.dataset.plane === 'true',
+    playing: root.querySelector('.dh-play').getAttribute('aria-label') === 'Pause',
     label: root.querySelector('.dh-epoch-value').textContent,
     moving,
     types: views.map(gd => (gd._fullData || []).map(t => t.type)).flat(),

@@ -297,3 +297,64 @@ def test_the_surface_is_big_on_a_wide_screen_and_views_stack_on_a_phone(page: Pa
     )
     assert overflow <= 1, overflow
     shot(page, "player_phone")
+
+
+# Counts what the player's own code registers on the page and is still live: listeners on the
+# document and the window, and observers. A frame of the player's module in the stack marks
+# it as the player's (Streamlit names the module st-bidi-downhill_player-<hash>.js).
+TRACK_REGISTRATIONS = """
+(() => {
+  const live = new Set();
+  window.__downhillLive = live;
+  const ours = () => /downhill_player/.test(new Error().stack);
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, handler, options) {
+    if ((this === document || this === window) && ours()) {
+      const entry = `${this === window ? 'window' : 'document'} ${type} ${live.size}`;
+      const signal = options && options.signal;
+      if (!signal || !signal.aborted) {
+        live.add(entry);
+        handler.__downhillEntry = entry;
+        if (signal) signal.addEventListener('abort', () => live.delete(entry));
+      }
+    }
+    return add.call(this, type, handler, options);
+  };
+  EventTarget.prototype.removeEventListener = function (type, handler, options) {
+    if (handler && handler.__downhillEntry) live.delete(handler.__downhillEntry);
+    return remove.call(this, type, handler, options);
+  };
+  for (const Kind of [MutationObserver, ResizeObserver]) {
+    const observe = Kind.prototype.observe;
+    const disconnect = Kind.prototype.disconnect;
+    Kind.prototype.observe = function (...args) {
+      if (ours()) live.add(this);
+      return observe.apply(this, args);
+    };
+    Kind.prototype.disconnect = function () {
+      live.delete(this);
+      return disconnect.call(this);
+    };
+  }
+})();
+"""
+LIVE = (
+    "() => Array.from(window.__downhillLive, (x) => typeof x === 'string' ? x : x.constructor.name)"
+)
+
+
+def test_leaving_the_page_removes_every_listener_and_observer_the_player_added(
+    page: Page,
+) -> None:
+    page.add_init_script(TRACK_REGISTRATIONS)
+    open_app(page)
+    assert_charts_drawn(page)
+    drawn = page.evaluate(LIVE)
+    assert any(x.startswith("document keydown") for x in drawn), drawn
+    assert {"MutationObserver", "ResizeObserver"} <= set(drawn), drawn
+    sidebar(page).locator('[data-testid="stSidebarNavLink"]', has_text="Learn").click()
+    settle(page, "Learn")
+    page.wait_for_function(f"() => ({LIVE})().length === 0", timeout=10_000)
+    assert main(page).locator(".dh-player").count() == 0
+    assert_healthy(page)

@@ -1,28 +1,49 @@
 """The player's data, read back as JSON and checked against hand-worked references."""
 
 import json
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pytest
 
-from charts.player_data import player_data, rounded
+from charts.player_data import Detail, PlayerView, RateStrip, player_data, rounded
 from tests.charts.conftest import Problem
 
 RATES = (0.01, 0.1, 0.5, 1.5)  # the line problem's stable limit is about 0.36: two diverge
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A problem as the player takes it (the fields of ``ui.compute.Problem`` it reads)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    target_name: str
+    loss: object
+    test_loss: object
+    fit: object
+    true_coef: np.ndarray | None
+    true_intercept: float | None
+
+
 def data_of(problem: Problem, runs, rates=RATES, **options) -> dict:
-    out = player_data(
-        runs,
-        rates,
-        problem.fit,
-        problem.loss,
-        problem.X,
-        problem.y,
-        feature_names=problem.feature_names,
-        target_name="foodexp",
-        **options,
+    """``player_data`` with ``options`` sorted into the problem, view, rate strip and detail."""
+    named = {
+        "X": problem.X,
+        "y": problem.y,
+        "feature_names": options.pop("feature_names", problem.feature_names),
+        "target_name": "foodexp",
+        "loss": problem.loss,
+        "fit": problem.fit,
+    }
+    named |= {key: options.pop(key, None) for key in ("test_loss", "true_coef", "true_intercept")}
+    view, strip, detail = (
+        kind(**{f.name: options.pop(f.name) for f in fields(kind) if f.name in options})
+        for kind in (PlayerView, RateStrip, Detail)
     )
+    assert not options, f"not an option of the player: {options}"
+    out = player_data(runs, rates, Drawn(**named), view, strip, detail=detail)
     # What the browser gets: strict JSON, so NaN or infinity anywhere fails here.
     return json.loads(json.dumps(out, allow_nan=False))
 
@@ -209,3 +230,12 @@ def test_a_long_run_draws_its_kept_epochs_as_a_full_history_would(line_problem):
         if e in at:
             assert run_b["steps"]["line"][i] == run_a["steps"]["line"][at[e]]
     assert run_b["loss"] == run_a["loss"] and run_b["final"] == run_a["final"]
+
+
+def test_a_view_keys_the_cache_by_what_it_shows() -> None:
+    window = ((0.0, 3.0), (-1.0, 2.0))
+    assert PlayerView((0, 1), 0, True, window) == PlayerView((0, 1), 0, True, window)
+    assert hash(PlayerView((0, 1), 0, True, window)) == hash(PlayerView((0, 1), 0, True, window))
+    assert PlayerView((0, 1), 0, True, window) != PlayerView((0, 1), 0, False, window)
+    with pytest.raises(AttributeError):
+        PlayerView().feature = 1  # type: ignore[misc]

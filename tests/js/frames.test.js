@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { frameState, markerSizes } from "../../ui/player/frames.js";
+
+const run = {
+  lastFinite: 40,
+  steps: { e: [0, 1, 2, 10, 20, 40] },
+  path: { e: [0, 0.5, 1, 1.5, 2, 10, 20, 40], x: [0, 1, 2, 3, 4, 5, 6, 7] },
+};
+const frames = [0, 10, 20, 30, 50];
+
+test("frameState finds the step and path length at a frame's epoch", () => {
+  assert.deepEqual(frameState(frames, run, 0), { epoch: 0, frame: 0, step: 0, count: 1 });
+  assert.deepEqual(frameState(frames, run, 1), { epoch: 10, frame: 1, step: 3, count: 6 });
+  assert.deepEqual(frameState(frames, run, 3), { epoch: 30, frame: 3, step: 4, count: 7 });
+});
+
+test("frameState holds a run at its last finite epoch once it stopped", () => {
+  assert.deepEqual(frameState(frames, run, 4), { epoch: 40, frame: 4, step: 5, count: 8 });
+});
+
+test("frameState never counts more points than the path has", () => {
+  const short = { ...run, path: { e: [0, 1, 2, 10, 20, 40], x: [0, 1, 2] } };
+  assert.equal(frameState(frames, short, 4).count, 3);
+});
+
+test("without steps a run's step is the frame itself", () => {
+  const race = { ...run, steps: undefined };
+  assert.equal(frameState(frames, race, 2).step, 2);
+});
+
+test("markerSizes draws small dots and the current epoch large", () => {
+  assert.deepEqual(markerSizes(3, true), [5, 5, 13]);
+  assert.deepEqual(markerSizes(2, false), [4, 8]);
+  assert.deepEqual(markerSizes(0, true), []);
+});

@@ -1,0 +1,380 @@
+// The Descent page's player: fit, loss, 3D surface and contour map of one run per learning rate
+// of the ladder; the rate scrubber switches between them without asking the server, and
+// releasing it (or Enter, or the button) sets the sidebar's rate.
+
+import { fmt } from "./format.js";
+import { frameState } from "./frames.js";
+import { watchSlider } from "./follow.js";
+import { CONFIG, nextFrame } from "./library.js";
+import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
+import { enlarge, narrowScene } from "./present.js";
+import { Stage } from "./stage.js";
+import { drawZones, fitZoneWords } from "./zones.js";
+
+// Keys there are for the focused control itself (sliders, lists, text): ← → leave them be.
+const OWN_ARROWS = 'input, select, textarea, [contenteditable="true"], [role="slider"], ' +
+  '[role="radio"], [role="tab"], [role="option"], [role="combobox"], [role="listbox"], ' +
+  '[role="menu"], [role="menuitem"], [role="spinbutton"], [role="grid"], [role="gridcell"]';
+
+export class Ladder extends Stage {
+  constructor(parent) {
+    super(parent, LADDER_HTML, LADDER_VIEWS);
+    const q = this.q;
+    Object.assign(this.el, {
+      rate: q(".dh-rate"),
+      rateValue: q(".dh-rate-value"),
+      zones: q(".dh-zones"),
+      zoneLegend: q(".dh-zone-legend"),
+      badge: q(".dh-badge"),
+      use: q(".dh-use"),
+      limit: q(".dh-limit"),
+    });
+    this.headerSelected = null;
+    this.sidebarIndex = null;
+    this.pointer = false;
+    const { rate, use } = this.el;
+    this.listen(rate, "pointerdown", () => (this.pointer = true));
+    this.listen(rate, "input", () => this.show(Number(rate.value), this.frameIndex));
+    this.listen(rate, "change", () => {
+      if (this.pointer) this.commit();
+      this.pointer = false;
+    });
+    this.listen(rate, "keydown", (event) => {
+      if (event.key === "Enter") this.commit();
+    });
+    this.listen(use, "click", () => this.commit());
+    this.presenting = false;
+    this.shown = "fit";
+    this.el.switches = Array.from(this.root.querySelectorAll(".dh-switch button"));
+    for (const button of this.el.switches) {
+      this.listen(button, "click", () => this.showView(button.dataset.view));
+    }
+    this.listen(document, "keydown", (event) => this.onKey(event));
+    this.keep(new ResizeObserver(() => this.fitZoneWords())).observe(this.el.zones);
+    this.follow = null;
+    this.keep(watchSlider(() => (this.body && this.root.dataset.drawn === "1" ? this.follow : null), (index) => {
+      if (index === this.rateIndex) return;
+      this.sidebarIndex = index;
+      this.show(index, this.frameIndex);
+    }));
+  }
+
+  step(frame) {
+    return this.show(this.rateIndex, frame);
+  }
+
+  commit() {
+    if (!this.body || this.rateIndex === this.sidebarIndex) return;
+    this.sidebarIndex = this.rateIndex;
+    this.updateUse();
+    if (this.setTrigger) this.setTrigger("rate", this.body.rates[this.rateIndex]);
+  }
+
+  receive(data) {
+    super.receive(data, (header, fresh) => {
+      const moved = fresh || header.selected !== this.headerSelected;
+      this.headerSelected = header.selected;
+      this.sidebarIndex = header.selected;
+      this.follow = header.follow || null;
+      if (Boolean(header.present) !== this.presenting) {
+        this.present(Boolean(header.present));
+        this.surfaceKey = null;  // the 3D scene is laid out again, in its new size
+        return this.build(header.selected);
+      }
+      if (fresh) return this.build(header.selected);
+      // Already shown when the views followed the sidebar's slider.
+      if (moved && header.selected !== this.rateIndex) return this.show(header.selected, this.frameIndex);
+      this.updateUse();
+      return null;
+    });
+  }
+
+  // ---- building the views (new data) ----
+
+  async build(selected) {
+    const body = this.body;
+    this.pause();
+    this.setEpochControl();
+    const { rate } = this.el;
+    rate.max = String(body.rates.length - 1);
+    this.rateIndex = selected;
+    rate.value = String(selected);
+    this.el.limit.textContent = body.limit ? body.limit.text : "";
+    drawZones(this.el.zones, body.regimes, body.rates, body.style.regimes);
+    this.fitZoneWords();
+    this.root.classList.toggle("dh-curve", !body.surface.plane);
+    const run = body.runs[selected];
+    const state = this.state(run, this.frameIndex);
+    const P = this.Plotly;
+    const v = this.el.views;
+    // One view a frame: the fit reaches the screen before the others are built.
+    await P.react(v.fit.gd, this.fitTraces(run, state), this.fitLayout(), CONFIG);
+    await nextFrame();
+    const jobs = [P.react(v.loss.gd, this.lossTraces(run, state), this.lossLayout(run), CONFIG)];
+    await this.drawLandscape(
+      jobs,
+      () => [...this.landTraces(), this.pathTrace(run, state, false)],
+      () => [...this.surfaceBase(), this.pathTrace(run, state, true)],
+      () => this.movePaths(run, state),
+    );
+    this.describe(run, state);
+    this.root.dataset.drawn = "1";
+    this.showView(this.shown);
+  }
+
+  // ---- presenting: one view at a time, wide and in large type, for a projector ----
+
+  present(on) {
+    this.presenting = on;
+    this.root.classList.toggle("dh-present", on);
+    this.showView(this.shown);
+    // Turned on: the controls and the view fill the screen (the page's text is above).
+    if (on) requestAnimationFrame(() => this.root.scrollIntoView({ block: "start" }));
+  }
+
+  // The views this body has (no 3D surface for one parameter), in switching order.
+  viewNames() {
+    const names = Object.keys(PRESENT_VIEWS);
+    return this.body && !this.body.surface.plane ? names.filter((n) => n !== "surface") : names;
+  }
+
+  showView(name) {
+    const names = this.viewNames();
+    this.shown = names.includes(name) ? name : names[0];
+    for (const [view, { box }] of Object.entries(this.el.views)) {
+      box.classList.toggle("dh-shown", view === this.shown);
+    }
+    for (const button of this.el.switches) {
+      button.hidden = !names.includes(button.dataset.view);
+      button.setAttribute("aria-pressed", String(button.dataset.view === this.shown));
+    }
+    this.root.dataset.view = this.shown;
+    const gd = this.el.views[this.shown].gd;
+    // A view drawn while hidden took a default width: it takes the whole width when shown.
+    // Given in pixels: Plots.resize and {autosize: true} drop the layout's height too, and a
+    // graph whose box has no height of its own then collapses to nothing.
+    const width = this.el.views[this.shown].box.clientWidth;
+    if (this.presenting && this.Plotly && gd.data && width) this.Plotly.relayout(gd, { width });
+  }
+
+  switchBy(step) {
+    const names = this.viewNames();
+    const at = names.indexOf(this.shown);
+    this.showView(names[(at + step + names.length) % names.length]);
+  }
+
+  // ← and → switch views while presenting, unless the focused control uses them itself.
+  onKey(event) {
+    if (!this.presenting || !this.root.isConnected || !this.body) return;
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (event.target instanceof Element && event.target.closest(OWN_ARROWS)) return;
+    event.preventDefault();
+    this.switchBy(event.key === "ArrowRight" ? 1 : -1);
+  }
+
+  // A layout in presentation sizes when presenting.
+  enlarge(layout) {
+    return this.presenting ? enlarge(layout, window.innerHeight) : layout;
+  }
+
+  mapLayout() {
+    return this.enlarge(super.mapLayout());
+  }
+
+  surfaceLayout() {
+    const layout = super.surfaceLayout();
+    return this.presenting ? this.enlarge(layout) : narrowScene(layout, this.root.clientWidth);
+  }
+
+  fitZoneWords() {
+    fitZoneWords(this.el.zones, this.el.zoneLegend);
+  }
+
+  state(run, frame) {
+    return frameState(this.body.frames, run, frame);
+  }
+
+  fitTraces(run, st) {
+    const b = this.body;
+    const f = b.fit;
+    const s = b.style;
+    const traces = [
+      {
+        type: "scatter", mode: "markers", x: f.points.x, y: f.points.y,
+        name: f.note ? `data (${f.note})` : "data",
+        marker: { color: s.data, size: 6, opacity: 0.55 },
+        hovertemplate: "%{x:.4g}, %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines", x: f.x, y: f.closed, name: "closed form",
+        line: { color: s.closedForm, width: 3, dash: "dash" }, hoverinfo: "skip",
+      },
+    ];
+    if (f.true) {
+      traces.push({
+        type: "scatter", mode: "lines", x: f.x, y: f.true, name: "true line",
+        line: { color: s.truth, width: 3, dash: "dot" }, hoverinfo: "skip",
+      });
+    }
+    traces.push({
+      type: "scatter", mode: "lines", x: f.x, y: run.steps.line[st.step], name: this.body.labels.rule,
+      line: { color: s.descent, width: 4 }, hoverinfo: "skip",
+    });
+    return traces;
+  }
+
+  fitLayout() {
+    const b = this.body;
+    const title = b.labels.otherFeatures ? "Fit (other features at their means)" : "Fit";
+    const layout = this.baseLayout(title, 380);
+    layout.xaxis = { title: { text: b.labels.feature }, range: b.fit.xRange };
+    layout.yaxis = { title: { text: b.labels.target }, range: b.fit.yRange };
+    return this.enlarge(layout);
+  }
+
+  lossTraces(run, st) {
+    const b = this.body;
+    const s = b.style;
+    const traces = [
+      {
+        type: "scatter", mode: "lines", x: run.loss.e, y: run.loss.v, name: "train loss",
+        line: { color: s.descent, width: 3 },
+        hovertemplate: "train loss<br>epoch %{x:.0f}<br>loss %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines", x: run.test ? run.test.e : [], y: run.test ? run.test.v : [],
+        name: "test loss", line: { color: s.test, width: 3 }, visible: run.test ? true : false,
+        hovertemplate: "test loss<br>epoch %{x:.0f}<br>loss %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines", x: [0, Math.max(run.epochsRun, 1)],
+        y: [b.lossOptimum, b.lossOptimum], name: "closed-form loss",
+        visible: b.lossOptimum !== null,
+        line: { color: s.closedForm, width: 2, dash: "dash" },
+        hovertemplate: "closed-form loss: %{y:.4g}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "markers", x: [run.steps.e[st.step]], y: [run.steps.loss[st.step]],
+        name: "shown epoch", showlegend: false,
+        marker: { color: s.descent, size: 14, line: { width: 2, color: s.ink } },
+        hovertemplate: "epoch %{x}<br>loss %{y:.4g}<extra></extra>",
+      },
+    ];
+    return traces;
+  }
+
+  lossTitle(run) {
+    return run.stop === "diverged" ? `Loss · diverged at epoch ${run.divergedAt}` : "Loss";
+  }
+
+  lossLayout(run) {
+    const b = this.body;
+    const layout = this.baseLayout(this.lossTitle(run), 380);
+    layout.xaxis = { title: { text: "epoch" }, range: [0, Math.max(run.epochsRun, 1)] };
+    layout.yaxis = {
+      title: { text: b.labels.loss },
+      type: b.labels.logLoss ? "log" : "linear",
+      range: run.lossRange,
+    };
+    return this.enlarge(layout);
+  }
+
+  pathTrace(run, st, scene) {
+    return this.path(run.path, st.count, this.body.style.descent, this.body.labels.rule, scene);
+  }
+
+  // ---- moving (scrubbing and playback) ----
+
+  movePaths(run, st) {
+    const P = this.Plotly;
+    const v = this.el.views;
+    const jobs = [];
+    const flat = this.pathTrace(run, st, false);
+    jobs.push(P.restyle(v.map.gd, { x: [flat.x], y: [flat.y], "marker.size": [flat.marker.size], customdata: [flat.customdata] }, [2]));
+    if (this.body.surface.plane) {
+      const deep = this.pathTrace(run, st, true);
+      jobs.push(P.restyle(v.surface.gd, {
+        x: [deep.x], y: [deep.y], z: [deep.z], "marker.size": [deep.marker.size], customdata: [deep.customdata],
+      }, [2]));
+    }
+    return Promise.all(jobs);
+  }
+
+  // Show rate `rateIndex` at frame `frame` in every view, in place.
+  show(rateIndex, frame) {
+    if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
+    const changedRate = rateIndex !== this.rateIndex;
+    this.rateIndex = rateIndex;
+    this.frameIndex = frame;
+    this.el.rate.value = String(rateIndex);
+    this.el.epoch.value = String(frame);
+    const run = this.body.runs[rateIndex];
+    const st = this.state(run, frame);
+    const P = this.Plotly;
+    const v = this.el.views;
+    const fitIndex = v.fit.gd.data.length - 1;
+    const jobs = [P.restyle(v.fit.gd, { y: [run.steps.line[st.step]] }, [fitIndex])];
+    if (changedRate) {
+      jobs.push(P.react(v.loss.gd, this.lossTraces(run, st), this.lossLayout(run), CONFIG));
+    } else {
+      jobs.push(P.restyle(v.loss.gd, { x: [[run.steps.e[st.step]]], y: [[run.steps.loss[st.step]]] }, [3]));
+    }
+    jobs.push(this.movePaths(run, st));
+    this.describe(run, st);
+    return Promise.all(jobs);
+  }
+
+  // ---- words: the controls' values and each chart's text alternative ----
+
+  updateUse() {
+    const { use } = this.el;
+    if (!this.body || this.rateIndex === this.sidebarIndex) {
+      use.hidden = true;
+      return;
+    }
+    use.hidden = false;
+    use.textContent = `Use η = ${fmt(this.body.rates[this.rateIndex])} in the sidebar`;
+  }
+
+  describe(run, st) {
+    const b = this.body;
+    const rate = fmt(b.rates[this.rateIndex]);
+    const frames = b.frames;
+    const { epoch, rate: rateInput, epochValue, rateValue, badge, status } = this.el;
+    const verdict = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
+    epoch.setAttribute("aria-valuetext", `epoch ${st.epoch} of ${frames[frames.length - 1]}`);
+    epochValue.textContent = `${st.epoch} / ${frames[frames.length - 1]}`;
+    const regime = b.regimes ? b.regimes[this.rateIndex] : null;
+    const said = regime && regime !== "unknown" ? `${regime} by theory, ` : "";
+    rateInput.setAttribute("aria-valuetext", `${rate}, ${said}${verdict}`);
+    rateValue.textContent = rate;
+    badge.hidden = run.stop !== "diverged";
+    badge.textContent = run.stop === "diverged" ? `⚠ diverged at epoch ${run.divergedAt}` : "";
+    this.root.dataset.rateIndex = String(this.rateIndex);
+    this.root.dataset.rate = String(b.rates[this.rateIndex]);
+    this.root.dataset.epoch = String(st.epoch);
+    this.updateUse();
+    const loss = fmt(run.steps.loss[st.step]);
+    status.textContent = `η = ${rate} · epoch ${st.epoch} · loss ${loss} · ${verdict} ` +
+      `(final: ${run.final.params.join(", ")}, loss ${run.final.loss})`;
+    const v = this.el.views;
+    const lbl = b.labels.words;
+    const line = run.steps.line[st.step];
+    v.fit.alt.textContent = `Fit: ${lbl.target} against ${lbl.feature}, the data as points, ` +
+      `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
+      `from ${fmt(line[0])} to ${fmt(line[1])}. Final parameters: ${run.final.params.join(", ")}; ` +
+      `stopped: ${verdict}.`;
+    v.loss.alt.textContent = `Loss per epoch at η = ${rate}: from ${fmt(run.loss.v[0])} at epoch 0 ` +
+      `to ${run.final.loss} at epoch ${run.lastFinite}; closed-form loss ${fmt(b.lossOptimum)}; ` +
+      `stopped: ${verdict}.`;
+    const n = st.count - 1;
+    const where = `(${fmt(run.path.x[n])}, ${fmt(run.path.y[n])})`;
+    const params = lbl.params.join(" and ");
+    v.surface.alt.textContent = `Cost surface: the loss over ${params} in 3D, with the descent ` +
+      `path from (${fmt(run.path.x[0])}, ${fmt(run.path.y[0])}) to ${where} at epoch ${st.epoch}; ` +
+      `the optimum at (${fmt(b.surface.optimum[0])}, ${fmt(b.surface.optimum[1])}).`;
+    v.map.alt.textContent = `Contour map of the loss over ${params}, with the same path, now at ` +
+      `${where}; the optimum is the star; stopped: ${verdict}.`;
+  }
+}

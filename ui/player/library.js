@@ -1,0 +1,38 @@
+// plotly.js, one for the player's whole life in this window, and the config of every graph.
+
+export const CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  // The 3D scene at the screen's own resolution: plotly.js draws it at twice that by
+  // default, four times the pixels to shade, which a computer without a GPU feels.
+  plotGlPixelRatio: Math.min(4, Math.max(1, window.devicePixelRatio || 1)),
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+};
+
+// Every update goes through the library that drew the graphs: the one already on the page
+// (Streamlit's own chart bundle, served by this server), or else this app's copy from
+// /app/static/. Both come from this server; no other host is asked.
+export function loadPlotly(src) {
+  if (!window.__downhillPlotly && window.Plotly) {
+    window.__downhillPlotly = Promise.resolve(window.Plotly);
+  }
+  if (!window.__downhillPlotly) {
+    window.__downhillPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = true;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        window.__downhillPlotly = null;
+        reject(new Error(`could not load ${src}`));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__downhillPlotly;
+}
+
+// Resolves after the browser has painted a frame, so what was drawn so far is on screen.
+export function nextFrame() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
