@@ -160,7 +160,7 @@ def _use_rate() -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(ctx, settings: view: PlayerView, *, present: bool = False) -> None:
+def render(ctx, settings: Settings, view: PlayerView, *, present: bool = False) -> None:
     """Draw the player for the page's problem and settings (runs from the ladder's sweep).
 
     ``view`` says what the views show (surface axes and window, the fit's feature, the
