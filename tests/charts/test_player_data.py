@@ -33,7 +33,7 @@ def data_of(problem: Problem, runs, rates=RATES, **options) -> dict:
         "X": problem.X,
         "y": problem.y,
         "feature_names": options.pop("feature_names", problem.feature_names),
-        "target_name": "foodexp",
+        "target_name": options.pop("target_name", "foodexp"),
         "loss": problem.loss,
         "fit": problem.fit,
     }

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.learn import ridge_surface_figure, surfaces_side_by_side
-from charts.player_data import name_labels, player_data
+from charts.player_data import name_labels
 from charts.race import race_data
 from charts.text import NAME_CHARS, WORD_JOINER, isolated, label, plotly_text, scene_text
 from core import loss_surface
 from tests.charts.conftest import Problem
+from tests.charts.test_player_data import data_of
 from tests.hostile_names import HOSTILE, MORE
 
 FSI, PDI, RLO = "\u2068", "\u2069", "\u202e"
@@ -129,10 +130,7 @@ def test_player_and_race_data_carry_escaped_names(line_problem):
     feature, target = "<b>x</b> $y$ %{z}", HOSTILE["long"]
     problem = Problem(line_problem.X, line_problem.y, [feature])
     runs = [problem.descend(learning_rate=0.1, epochs=20)]
-    data = player_data(
-        runs, [0.1], problem.fit, problem.loss, problem.X, problem.y,
-        feature_names=[feature], target_name=target,
-    )  # fmt: skip
+    data = data_of(problem, runs, [0.1], feature_names=[feature], target_name=target)
     param = f"w ({feature})"
     assert data["labels"]["feature"] == plotly_text(feature)
     assert (
