@@ -36,6 +36,7 @@ import streamlit as st
 from charts.labels import parameter_names
 from charts.player_data import PlayerView, RateStrip, player_data
 from charts.race import race_data
+from core.schedules import checked_parameters
 from core.settings import Settings
 from core.verdict import verdict
 from ui import compute
@@ -139,17 +140,29 @@ def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
     within :data:`SWEEP_UPDATES` updates and the server's budget; otherwise the
     stops around the current rate that do. A typed rate that is not a stop
     joins the ladder, so the run shown is always the run at the settings' own rate.
+    Stops the schedule refuses (below a cosine schedule's final rate, say) are left
+    out, as the engine would not run them.
     """
     rate = settings.learning_rate
+    ladder = tuple(r for r in LEARNING_RATES if r == rate or _schedule_takes(settings, r))
     per_run = max(1, settings.updates(len(problem.y)))
-    fits = compute.most_rates(problem, settings, len(LEARNING_RATES))
-    count = max(1, min(len(LEARNING_RATES), SWEEP_UPDATES // per_run, fits))
-    at = LEARNING_RATES.index(nearest_rate(rate))
-    start = min(max(0, at - count // 2), len(LEARNING_RATES) - count)
-    rates = LEARNING_RATES[start : start + count]
+    fits = compute.most_rates(problem, settings, len(ladder))
+    count = max(1, min(len(ladder), SWEEP_UPDATES // per_run, fits))
+    at = ladder.index(nearest_rate(rate, ladder))
+    start = min(max(0, at - count // 2), len(ladder) - count)
+    rates = ladder[start : start + count]
     if rate not in rates:
         rates = tuple(sorted((*rates, rate)))
     return rates, rates.index(rate)
+
+
+def _schedule_takes(settings: Settings, rate: float) -> bool:
+    """True when the schedule's parameters hold for a run starting at ``rate``."""
+    try:
+        checked_parameters(settings.schedule, rate, **settings.schedule_kwargs)
+    except ValueError:
+        return False
+    return True
 
 
 def _use_rate() -> None:

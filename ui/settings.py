@@ -142,15 +142,15 @@ def _finite(number: float) -> float:
     return number
 
 
-def nearest_rate(value: float) -> float:
-    """The stop of the learning-rate control closest to ``value`` on a log scale.
+def nearest_rate(value: float, stops: tuple[float, ...] = LEARNING_RATES) -> float:
+    """The one of ``stops`` (the learning-rate control's) closest to ``value`` on a log scale.
 
     Anything that is not a positive finite number gets the default rate.
     """
     if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
         return DEFAULT_RATE
-    logs = np.log10(LEARNING_RATES)
-    return LEARNING_RATES[int(np.argmin(np.abs(logs - math.log10(value))))]
+    logs = np.log10(stops)
+    return stops[int(np.argmin(np.abs(logs - math.log10(value))))]
 
 
 def _choice(key, default, choices, label, labels=None, widget="selectbox", **kw) -> Setting:

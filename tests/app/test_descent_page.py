@@ -416,3 +416,15 @@ def test_a_tolerance_stop_far_from_the_optimum_says_stopped_not_converged(app):
     said = next(w.value for w in app.warning if "Stopped after" in w.value)
     assert "above the optimum's loss" in said and "had not arrived" in said
     assert metric(app, "Stopped because") == "tolerance met"
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "polynomial"])
+def test_a_final_rate_above_the_ladder_s_low_stops_still_runs(schedule):
+    # The player sweeps the ladder; its stops below the schedule's final rate cannot run
+    # and once broke the page ("cosine min_lr must be ... [0, 1e-08]") at η = 0.05.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = {"schedule": schedule, "min_lr": "0.001"}
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.session_state["learning_rate"] == 0.05
