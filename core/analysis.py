@@ -19,11 +19,11 @@ from typing import NamedTuple
 import numpy as np
 
 from core.descent import History, Run
-from core.objective import LOSSES, stack_theta
+from core.objective import stack_theta
 from core.ols import Fit
 from core.optimizers import RULES, make_optimizer
 from core.stability import Spectrum
-from core.validation import as_design, choice, integer_in, positive_real
+from core.validation import as_design, integer_in, positive_real
 
 
 def tolerance_level(loss_history, optimum_loss: float, rel_tol: float) -> float:
@@ -287,58 +287,42 @@ class WorkedStep:
         return np.append(self.grad_coef, self.grad_intercept)[: self.update.size]
 
 
-def worked_steps(
-    X,
-    y,
-    history: History,
-    fit_intercept: bool,
-    count: int = 3,
-    l2: float = 0.0,
-    loss: str = "mse",
-    *,
-    optimizer: str = "gd",
-    optimizer_params=None,
-) -> list[WorkedStep]:
-    r"""The first ``count`` epochs of a full-batch update rule, recomputed row by row.
+def worked_steps(X, y, run: Run, count: int = 3) -> list[WorkedStep]:
+    r"""The first ``count`` epochs of a full-batch run, recomputed row by row.
 
     Each step starts from the parameters the run recorded, takes the gradient
     straight from the rows (not from the engine's sufficient statistics) and
-    applies the rule's own update (:data:`core.optimizers.RULES`), carrying its
-    state from step to step, so comparing with the run
-    (:func:`worked_steps_discrepancy`) checks the engine's gradients and its loop.
-    The rules themselves are checked against an independent re-derivation in the tests.
+    applies the run's own rule (:data:`core.optimizers.RULES`) with its
+    hyperparameters, carrying its state from step to step, so comparing with the
+    run (:func:`worked_steps_discrepancy`) checks the engine's gradients and its
+    loop. The loss convention, L2 strength, rule and intercept are the run's own
+    (:attr:`Run.settings`), so the steps and the run cannot disagree on them. The
+    rules themselves are checked against an independent re-derivation in the tests.
 
     Parameters
     ----------
     X : array_like of shape (n_samples, n_features)
     y : array_like of shape (n_samples,)
-    history : History
-        Of a full-batch run on ``(X, y)`` in original units (not standardized);
-        its parameters at epochs ``0 .. count - 1`` and its learning rates are used.
-    fit_intercept : bool
+    run : Run
+        A full-batch run on ``(X, y)`` on the raw features (not standardized); its
+        parameters at epochs ``0 .. count - 1`` and its learning rates are used.
+        Under ``loss="mse"`` the data term's gradient is :math:`\frac2n\sum` of the
+        errors times the features, under ``"half_mse"`` :math:`\frac1n\sum`.
     count : int
         Steps wanted, >= 1; fewer come back when the run stopped sooner.
-    l2 : float
-        Ridge strength of the run's loss.
-    loss : {"mse", "half_mse"}
-        The run's loss convention: the data term's gradient is :math:`\frac2n\sum`
-        or :math:`\frac1n\sum` of the errors times the features.
-    optimizer : str
-        The run's update rule, a key of :data:`core.optimizers.RULES`.
-    optimizer_params : mapping or iterable of (name, value) pairs, optional
-        Its hyperparameters; the engine's defaults for those missing.
 
     Returns
     -------
     list of WorkedStep
     """
     X, y = as_design(X, y)
-    scale = {"mse": 2.0, "half_mse": 1.0}[choice("loss", loss, LOSSES)]
-    rule = RULES[choice("optimizer", optimizer, tuple(RULES))]
-    params = {**rule.defaults, **dict(optimizer_params or {})}
+    settings, history, fit_intercept = run.settings, run.history, run.fit_intercept
+    scale = {"mse": 2.0, "half_mse": 1.0}[settings.loss]
+    rule = RULES[settings.optimizer]
+    params = {**rule.defaults, **settings.optimizer_kwargs}
     engine = make_optimizer(rule.name, **params)
     count = integer_in("count", count, 1, 10_000)
-    l2 = positive_real("l2", l2, allow_zero=True)
+    l2 = settings.l2
     # A long run keeps a thinned history: its first epochs, one by one, are what is worked.
     one_by_one = np.flatnonzero(history.epoch != np.arange(history.epoch.shape[0]))
     head = int(one_by_one[0]) if one_by_one.size else history.epoch.shape[0]

@@ -123,17 +123,7 @@ def update_rule_section() -> None:
     worked_run = _run(replace(settings, batch_size=None, tol=None, standardize=False))
     steps = []
     if worked_run is not None:
-        steps = worked_steps(
-            problem.X,
-            problem.y,
-            worked_run.history,
-            fit_intercept,
-            count=3,
-            l2=settings.l2,
-            loss=settings.loss,
-            optimizer=rule.name,
-            optimizer_params=settings.optimizer_params,
-        )
+        steps = worked_steps(problem.X, problem.y, worked_run, count=3)
     if worked_run is not None and not steps:
         st.warning("The run blew up in its first step, so there is no step to work through.")
     if steps:

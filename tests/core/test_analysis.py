@@ -2,6 +2,7 @@
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -120,7 +121,7 @@ def test_race_winner_fewest_epochs_then_lowest_loss():
 
 def test_first_step_of_the_five_point_tutorial():
     run = descend(X5, Y5, learning_rate=0.01, epochs=5)
-    first = worked_steps(X5, Y5, run.history, fit_intercept=True)[0]
+    first = worked_steps(X5, Y5, run)[0]
     # From w = b = 0: ŷ = 0, errors = -y, Σ e·x = -66, Σ e = -20.
     np.testing.assert_array_equal(first.predictions, 0.0)
     np.testing.assert_array_equal(first.errors, -Y5)
@@ -135,7 +136,7 @@ def test_first_step_of_the_five_point_tutorial():
 
 def test_worked_steps_agree_with_the_engine_and_chain():
     run = descend(X5, Y5, learning_rate=0.01, epochs=5)
-    steps = worked_steps(X5, Y5, run.history, fit_intercept=True, count=3)
+    steps = worked_steps(X5, Y5, run, count=3)
     assert [s.epoch for s in steps] == [1, 2, 3]
     assert worked_steps_discrepancy(steps, run.history) < 1e-12
     # Second step, by hand from w = 0.264, b = 0.08: ŷ = 0.344, 0.608, 0.872, 1.136, 1.4.
@@ -146,7 +147,7 @@ def test_worked_steps_agree_with_the_engine_and_chain():
 def test_worked_steps_with_ridge_and_no_intercept():
     X = np.column_stack([X5[:, 0], X5[:, 0] ** 2 / 10])
     run = descend(X, Y5, learning_rate=0.01, epochs=4, fit_intercept=False, l2=0.5)
-    steps = worked_steps(X, Y5, run.history, fit_intercept=False, count=3, l2=0.5)
+    steps = worked_steps(X, Y5, run, count=3)
     assert worked_steps_discrepancy(steps, run.history) < 1e-12
     assert steps[0].grad_intercept == 0.0 and steps[0].new_intercept == 0.0
 
@@ -155,7 +156,7 @@ def test_worked_steps_under_half_mse_drop_the_factor_two():
     # ½·MSE on the five points: at 0 the gradient is (−mean(x·y), −mean(y)) = (−13.2, −4.0),
     # half of the MSE's (−26.4, −8.0); the loss is 86/10.
     run = descend(X5, Y5, learning_rate=0.01, epochs=3, loss="half_mse")
-    steps = worked_steps(X5, Y5, run.history, fit_intercept=True, loss="half_mse")
+    steps = worked_steps(X5, Y5, run)
     assert worked_steps_discrepancy(steps, run.history) < 1e-12
     assert steps[0].loss == pytest.approx(86 / 10)
     assert steps[0].grad_coef[0] == pytest.approx(-13.2)
@@ -164,12 +165,14 @@ def test_worked_steps_under_half_mse_drop_the_factor_two():
 
 def test_worked_steps_stop_where_the_run_stopped():
     run = descend(X5, Y5, learning_rate=0.01, epochs=2)
-    assert len(worked_steps(X5, Y5, run.history, fit_intercept=True, count=3)) == 2
+    assert len(worked_steps(X5, Y5, run, count=3)) == 2
 
 
 def test_discrepancy_notices_a_different_rule():
     run = descend(X5, Y5, optimizer="adam", learning_rate=0.1, epochs=3)
-    steps = worked_steps(X5, Y5, run.history, fit_intercept=True)
+    # The steps of plain descent, set against the Adam run's history.
+    plain = replace(run, settings=run.settings.replace(optimizer="gd", optimizer_params=()))
+    steps = worked_steps(X5, Y5, plain)
     assert worked_steps_discrepancy(steps, run.history) > 1e-3
 
 
@@ -197,16 +200,7 @@ def test_worked_steps_of_every_rule_agree_with_the_engine(rule, fit_intercept):
         "schedule_params": {"gamma": 0.8},
     }
     run = descend(XR, YR, **kwargs)
-    steps = worked_steps(
-        XR,
-        YR,
-        run.history,
-        fit_intercept,
-        count=5,
-        l2=0.1,
-        optimizer=rule,
-        optimizer_params=RULE_PARAMS[rule],
-    )
+    steps = worked_steps(XR, YR, run, count=5)
     assert [s.epoch for s in steps] == [1, 2, 3, 4, 5]
     assert worked_steps_discrepancy(steps, run.history) < 1e-12
     assert all(set(s.state) == set(RULE_STATE[rule]) for s in steps)
@@ -221,9 +215,7 @@ def test_worked_steps_of_every_rule_agree_with_the_engine(rule, fit_intercept):
 def test_worked_steps_agree_with_the_rules_written_out_again(rule):
     # The worked steps run the rule's own record; the oracle re-derives it from the formula.
     run = descend(XR, YR, optimizer=rule, optimizer_params=RULE_PARAMS[rule], learning_rate=0.02)
-    steps = worked_steps(
-        XR, YR, run.history, True, count=6, optimizer=rule, optimizer_params=RULE_PARAMS[rule]
-    )
+    steps = worked_steps(XR, YR, run, count=6)
     params = {**RULES[rule].defaults, **RULE_PARAMS[rule]}
     state: dict = {}
     for step in steps:
@@ -245,7 +237,8 @@ def test_the_discrepancy_notices_a_different_hyperparameter(rule):
     rate, count = NOTICED_AT.get(rule, (0.02, 3))
     run = descend(XR, YR, optimizer=rule, optimizer_params=RULE_PARAMS[rule], learning_rate=rate)
     # The defaults instead of the run's hyperparameters.
-    steps = worked_steps(XR, YR, run.history, True, count=count, optimizer=rule)
+    defaults = replace(run, settings=run.settings.replace(optimizer_params=()))
+    steps = worked_steps(XR, YR, defaults, count=count)
     assert worked_steps_discrepancy(steps, run.history) > 1e-6
 
 
@@ -253,7 +246,7 @@ def test_first_adam_step_is_minus_eta_times_the_sign_of_the_gradient():
     # m = 0.1·g and v = 0.001·g², so m̂ = g and v̂ = g²: Δ = −η g/(|g| + ε).
     # Five points from 0: g = (−26.4, −8), so both parameters rise by η (up to ε).
     run = descend(X5, Y5, optimizer="adam", learning_rate=0.1, epochs=3)
-    first = worked_steps(X5, Y5, run.history, True, optimizer="adam")[0]
+    first = worked_steps(X5, Y5, run)[0]
     np.testing.assert_allclose(first.state["m"], [-2.64, -0.8])
     np.testing.assert_allclose(first.state["v"], [0.001 * 26.4**2, 0.001 * 64])
     np.testing.assert_allclose(first.state["m_hat"], [-26.4, -8.0])
@@ -266,7 +259,7 @@ def test_first_adam_step_is_minus_eta_times_the_sign_of_the_gradient():
 
 def test_first_adagrad_step_is_also_a_sign_step():
     run = descend(X5, Y5, optimizer="adagrad", learning_rate=0.5, epochs=2)
-    first = worked_steps(X5, Y5, run.history, True, optimizer="adagrad")[0]
+    first = worked_steps(X5, Y5, run)[0]
     np.testing.assert_allclose(first.state["G"], [26.4**2, 64.0])
     np.testing.assert_allclose(first.update, [0.5, 0.5], rtol=1e-8)
 
@@ -276,7 +269,7 @@ def test_second_momentum_step_by_hand():
     # (0.344, 0.608, 0.872, 1.136, 1.4) − y, Σe·x = −50.28, Σe = −15.64, so
     # g = (−20.112, −6.256) and v = 0.9·(−26.4, −8) + g = (−43.872, −13.456).
     run = descend(X5, Y5, optimizer="momentum", learning_rate=0.01, epochs=3)
-    steps = worked_steps(X5, Y5, run.history, True, optimizer="momentum")
+    steps = worked_steps(X5, Y5, run)
     np.testing.assert_allclose(steps[0].state["v"], [-26.4, -8.0])
     np.testing.assert_allclose(steps[1].gradient, [-20.112, -6.256])
     np.testing.assert_allclose(steps[1].state["v"], [-43.872, -13.456])
