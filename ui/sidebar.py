@@ -186,15 +186,18 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
         picked = candidates[:1]
     table = dataset.table
     notes = []
-    if table.dropped_rows:
-        notes.append(f"{table.dropped_rows:,} rows dropped for missing values")
+    # Only the columns fitted count: a row missing a value elsewhere is still fitted.
+    dropped = table.rows_missing([target, *picked])
+    if dropped:
+        notes.append(f"{dropped:,} rows dropped for a missing target or feature value")
     if table.skipped_columns:
         why = [
             f"{md_name(name)} ({_SKIPPED.get(table.skip_reasons.get(name), 'not numeric')})"
             for name in table.skipped_columns
         ]
         notes.append("left out: " + ", ".join(why))
-    st.caption(f"{table.n_rows:,} rows" + ("; " + "; ".join(notes) if notes else "") + ".")
+    rows = f"{table.n_rows - dropped:,} rows"
+    st.caption(rows + ("; " + "; ".join(notes) if notes else "") + ".")
     return target, tuple(picked)
 
 

@@ -1,7 +1,8 @@
 """Downhill's data layer: uploaded CSVs, generated data, presets and bundled datasets.
 
-Every source ends as a :class:`Table` of finite float64 columns, or a :class:`Dataset`
-that adds the default target, features and (for generated data) the true answer.
+Every source ends as a :class:`Table` of float64 columns (NaN where a value is missing),
+or a :class:`Dataset` that adds the default target, features and (for generated data)
+the true answer.
 A preset also carries how it is meant to be run (:func:`preset_settings`, a
 :class:`PresetRun`) and, for a tutorial, what its article printed
 (:func:`preset_article`, an :class:`Article`).

@@ -1,0 +1,33 @@
+"""Uploads through AppTest: which rows a fit keeps, which columns it starts on."""
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.helpers import assert_fine, open_page
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.selectbox(key="data_source").set_value("upload").run()
+    at.file_uploader(key="upload_file").set_value((name, content, "text/csv")).run()
+    assert_fine(at)
+    return at
+
+
+def rows_caption(at: AppTest) -> str:
+    return next(c.value for c in at.sidebar.caption if " rows" in c.value)
+
+
+def flats(n_rows: int = 40) -> bytes:
+    """Preis, Fläche, Zimmer: Zimmer is empty in every tenth row from the fourth (4 of 40)."""
+    rows = [f"{100 + 3 * i},{20 + i},{'' if i % 10 == 3 else i % 4 + 1}" for i in range(n_rows)]
+    return ("Preis,Fläche,Zimmer\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_rows_are_dropped_only_for_the_columns_fitted():
+    at = upload(open_page(), "wohnungen.csv", flats())
+    at.selectbox(key="target").set_value("Preis").run()
+    at.multiselect(key="features").set_value(["Fläche"]).run()
+    assert_fine(at)
+    assert rows_caption(at) == "40 rows."
+    at.multiselect(key="features").set_value(["Fläche", "Zimmer"]).run()
+    assert_fine(at)
+    assert rows_caption(at) == "36 rows; 4 rows dropped for a missing target or feature value."
