@@ -11,7 +11,7 @@ NumPy, pandas and the standard library only.
 
 from core.data.bundled_datasets import BUNDLED, bundled
 from core.data.csv_reader import read_csv_bytes
-from core.data.dataset import Dataset
+from core.data.dataset import Dataset, default_features, from_table, identifier_columns
 from core.data.errors import DataError
 from core.data.generators import generate
 from core.data.limits import MAX_ROWS, MAX_UPLOAD_BYTES
@@ -46,7 +46,10 @@ __all__ = [
     "Printed",
     "Table",
     "bundled",
+    "default_features",
+    "from_table",
     "generate",
+    "identifier_columns",
     "preset",
     "preset_article",
     "preset_settings",

@@ -31,3 +31,14 @@ def test_rows_are_dropped_only_for_the_columns_fitted():
     at.multiselect(key="features").set_value(["Fläche", "Zimmer"]).run()
     assert_fine(at)
     assert rows_caption(at) == "36 rows; 4 rows dropped for a missing target or feature value."
+
+
+def test_an_identifier_column_is_offered_but_not_fitted_from_the_start():
+    rows = "".join(f"{i + 1},{20 + 3 * i},{i % 4 + 1},{100 + 7 * i}\n" for i in range(30))
+    at = upload(open_page(), "wohnungen.csv", f"#ID,Fläche,Zimmer,Preis\n{rows}".encode())
+    assert at.session_state["target"] == "Preis"
+    assert at.session_state["features"] == ["Fläche", "Zimmer"]
+    assert "#ID" in at.multiselect(key="features").options
+    at.multiselect(key="features").set_value(["#ID", "Fläche"]).run()
+    assert_fine(at)
+    assert at.session_state["features"] == ["#ID", "Fläche"]

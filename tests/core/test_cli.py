@@ -179,3 +179,12 @@ def test_a_row_missing_only_a_column_not_fitted_is_still_fitted(tmp_path):
     result = run_cli("fit", path, *fitted, "--features", "Fläche,Zimmer")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["rows"] == 36
+
+
+def test_the_default_features_leave_out_a_row_identifier(tmp_path):
+    rows = [f"{i + 1},{0.1 * i:.1f},{3 * 0.1 * i + 1:.2f}" for i in range(20)]
+    path = tmp_path / "ids.csv"
+    path.write_text("#ID,x,y\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("fit", path, "--target", "y", "--solver", "ols", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["features"] == ["x"]
