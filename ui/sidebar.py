@@ -129,6 +129,11 @@ def _data_widgets() -> None:
         elif st.session_state.get(UPLOAD_ERROR):
             name = md_name(st.session_state[UPLOAD_NAME])
             st.caption(f"Still fitting {name}, the last file that worked.")
+        elif st.session_state.get(UPLOAD_FILE) is None:
+            # The uploader shows no file (it was away while another source was chosen, or
+            # its file was removed) yet the parsed upload is still fitted: say which.
+            name = md_name(st.session_state[UPLOAD_NAME])
+            st.caption(f"Using {name}, uploaded earlier; upload another to replace it.")
     error = st.session_state.get(UPLOAD_ERROR)
     if error and source == "upload":
         st.error(md_text(error), icon=":material/error:")

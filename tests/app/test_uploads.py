@@ -1,8 +1,9 @@
-"""Uploads through AppTest: which rows a fit keeps, which columns it starts on."""
+"""Uploads through AppTest: which rows a fit keeps, which columns it starts on, which file."""
 
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import assert_fine, open_page
+from ui.text import md_text
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
@@ -42,3 +43,14 @@ def test_an_identifier_column_is_offered_but_not_fitted_from_the_start():
     at.multiselect(key="features").set_value(["#ID", "Fläche"]).run()
     assert_fine(at)
     assert at.session_state["features"] == ["#ID", "Fläche"]
+
+
+def test_a_file_removed_from_the_uploader_is_named_while_it_is_still_fitted():
+    rows = "".join(f"{0.5 * i},{3 * i + 1}\n" for i in range(20))
+    at = upload(open_page(), "clean.csv", f"x,y\n{rows}".encode())
+    kept = f"Using {md_text('clean.csv')}, uploaded earlier; upload another to replace it."
+    assert kept not in [c.value for c in at.sidebar.caption]
+    at.file_uploader(key="upload_file").set_value(None).run()
+    assert_fine(at)
+    assert kept in [c.value for c in at.sidebar.caption]
+    assert at.session_state["features"] == ["x"]
