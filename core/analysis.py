@@ -76,6 +76,38 @@ def epochs_to_tolerance(loss_history, optimum_loss: float, rel_tol: float) -> in
     return int(reached[0]) if reached.size else None
 
 
+def epochs_to_stay(loss_history, optimum_loss: float, rel_tol: float) -> int | None:
+    """The first epoch from which every recorded loss stays within :func:`tolerance_level`.
+
+    A run can touch the band and leave it again (momentum overshoots, a noisy
+    mini-batch run jitters): it has arrived only from the epoch after its last
+    visit outside, provided it ends inside. :func:`epochs_to_tolerance` gives the
+    first touch, which is never later.
+
+    Parameters
+    ----------
+    loss_history : array_like of shape (epochs_run + 1,)
+    optimum_loss : float
+    rel_tol : float
+        See :func:`tolerance_level`.
+
+    Returns
+    -------
+    int or None
+        The epoch (0 when every epoch is close enough); None when the last
+        recorded loss is outside the band (or not finite), so the run has not stayed.
+    """
+    losses = np.asarray(loss_history, dtype=np.float64)
+    if losses.size == 0:
+        return None
+    level = tolerance_level(losses, optimum_loss, rel_tol)
+    outside = np.flatnonzero(~(np.isfinite(losses) & (losses <= level)))
+    if outside.size == 0:
+        return 0
+    stayed = int(outside[-1]) + 1
+    return stayed if stayed < losses.size else None
+
+
 def distance_to_optimum(run: Run, fit: Fit) -> float:
     r"""Euclidean distance from a run's final parameters to the closed form, in original units.
 
@@ -200,8 +232,8 @@ def race_winner(epochs_to_tol, final_losses, diverged) -> int | None:
     Parameters
     ----------
     epochs_to_tol : sequence of int or None
-        Per run, from :func:`epochs_to_tolerance` (None for a run that should
-        not count as arrived, e.g. one that left the tolerance again).
+        Per run, the epoch it arrived and stayed, from :func:`epochs_to_stay`
+        (None for a run that did not stay within the tolerance).
     final_losses : sequence of float
     diverged : sequence of bool
     """

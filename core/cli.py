@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.data import PRESETS, DataError, PresetRun, preset, read_csv_bytes
+from core.data import PRESETS, DataError, PresetRun, default_features, preset, read_csv_bytes
 from core.descent import DivergenceWarning, descend
 from core.metrics import predict, regression_metrics
 from core.objective import LOSSES
@@ -72,7 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("csv", type=Path, nargs="?", help="CSV file (comma, semicolon, tab, spaces)")
     fit.add_argument("--preset", help="a preset instead of a file, run with its own settings")
     fit.add_argument("--target", help="column to predict (required with a CSV file)")
-    fit.add_argument("--features", help="comma-separated feature columns (default: all others)")
+    fit.add_argument(
+        "--features",
+        help="comma-separated feature columns (default: all others but row identifiers)",
+    )
     fit.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="default gd")
     fit.add_argument("--lr", type=float, help=f"learning rate (default {defaults.learning_rate})")
     fit.add_argument("--epochs", type=int, help=f"epoch budget (default {defaults.epochs:,})")
@@ -140,7 +143,7 @@ class _Problem:
         if args.features:
             features = [f.strip() for f in args.features.split(",")]
         if features is None:
-            features = [c for c in table.columns if c != target]
+            features = default_features(table, target)
         try:
             X, y = table.xy(target, features)
         except DataError as error:

@@ -210,30 +210,18 @@ left.number_input(
 right.caption(
     f"of the closed-form loss {problem.fit.loss:.6g}. Distance is Euclidean over all "
     f"parameters, in the data's units. {race.WINNER_MARK.strip()} marks the winner: the fewest "
-    "epochs to arrive (then the lowest final loss); a diverged run cannot win. Wall time is of "
-    "the descent alone."
+    "epochs to arrive within the tolerance and stay there to the end (then the lowest final "
+    "loss); a run that touches it and leaves again has not arrived, and a diverged run cannot "
+    "win. Wall time is of the descent alone."
 )
 board = race.scoreboard(runs, problem.fit, float(state[race.TOLERANCE]))
-if board.best is None:
-    st.error(
-        "Every run diverged, so there is no winner. Lower the runs' rates (each box says where "
-        "its rate stands), or press **Rate too small / right / too large** for rates this data "
-        "was seen to converge at.",
-        icon=":material/error:",
-    )
-elif board.winner is None:
-    st.info(
-        "No run arrived and stayed within the tolerance, so no run wins. "
-        f"**{runs[board.best][0]}** ended with the lowest loss.",
-        icon=":material/flag:",
-    )
-else:
-    epochs = board.arrived[board.winner]
-    st.success(
-        f"**{runs[board.winner][0]}** wins: it arrived first, after {epochs:,} "
-        f"epoch{'' if epochs == 1 else 's'}, and stayed.",
-        icon=":material/trophy:",
-    )
+kind, said = race.outcome(board, [name for name, _ in runs])
+show, icon = {
+    "error": (st.error, ":material/error:"),
+    "info": (st.info, ":material/flag:"),
+    "success": (st.success, ":material/trophy:"),
+}[kind]
+show(said, icon=icon)
 # A plain table (a few rows): long run names wrap, and every column shows whole. Its cells
 # are Markdown, where "2. Momentum" would be a numbered list: a no-break space keeps it text.
 st.table(board.table.rename(index=lambda name: name.replace(". ", ".\u00a0", 1)))

@@ -33,7 +33,16 @@ from core import (
 from core.advice import Advice
 from core.advice import rate_advice as core_rate_advice
 from core.budget import Work
-from core.data import PRESETS, Dataset, Table, bundled, generate, preset, read_csv_bytes
+from core.data import (
+    PRESETS,
+    Dataset,
+    Table,
+    bundled,
+    from_table,
+    generate,
+    preset,
+    read_csv_bytes,
+)
 from core.settings import Settings
 from ui import worker
 from ui.limits import server_budget
@@ -78,15 +87,7 @@ def _load_dataset(spec: DataSpec, _upload: Table | None) -> Dataset:
         return read_only(bundled(spec.name))
     if spec.source == "generate":
         return read_only(generate(**spec.generator.generate_kwargs()))
-    table = _upload
-    target = table.columns[-1]
-    return Dataset(
-        name=spec.name,
-        description=f"Uploaded file {spec.name}.",
-        table=table,
-        target=target,
-        features=[c for c in table.columns if c != target],
-    )
+    return from_table(spec.name, f"Uploaded file {spec.name}.", _upload)
 
 
 @dataclass(frozen=True)

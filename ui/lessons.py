@@ -26,7 +26,7 @@ from core import (
     ols,
 )
 from core.advice import safe_rate
-from core.analysis import WorkedStep, epochs_to_tolerance, momentum_beta, momentum_suggestion
+from core.analysis import WorkedStep, epochs_to_stay, momentum_beta, momentum_suggestion
 from core.data import Table
 from core.geometry import (
     equal_scale,
@@ -424,7 +424,7 @@ def standardization_table(
     z_coef, z_intercept = std.scaled_history()
 
     def arrival(run: Run) -> str:
-        epochs = epochs_to_tolerance(run.history.loss, fit.loss, ARRIVED)
+        epochs = epochs_to_stay(run.history.loss, fit.loss, ARRIVED)
         return "not within the budget" if epochs is None else f"{epochs:,}"
 
     columns = {

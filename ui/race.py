@@ -20,9 +20,9 @@ import pandas as pd
 from core import Fit, Run, Spectrum, Stability
 from core.analysis import (
     distance_to_optimum,
+    epochs_to_stay,
     epochs_to_tolerance,
     race_winner,
-    tolerance_level,
 )
 from core.settings import Settings
 from ui.settings import (
@@ -326,45 +326,58 @@ class Scoreboard:
         The winner or, when no run arrived, the run with the lowest final loss
         among those that did not diverge; None when every run diverged.
     arrived : list of (int or None)
-        Per run, the epoch from which it stayed within the tolerance, or None.
+        Per run, the epoch from which it stayed within the tolerance to its end
+        (:func:`core.analysis.epochs_to_stay`), or None.
+    touched : list of (int or None)
+        Per run, the first epoch within the tolerance
+        (:func:`core.analysis.epochs_to_tolerance`), or None; earlier than
+        ``arrived`` when the run left the band again.
     """
 
     table: pd.DataFrame
     winner: int | None
     best: int | None
     arrived: list[int | None]
+    touched: list[int | None]
+
+
+def arrival_cell(touched: int | None, stayed: int | None) -> str:
+    """What the scoreboard says of a run's arrival: ``"46"``, or when it left the band again,
+    ``"touched at 44, stayed from 92"`` or ``"touched at 44, then left"``; ``"never"``."""
+    if touched is None:
+        return "never"
+    if stayed is None:
+        return f"touched at {touched:,}, then left"
+    if stayed == touched:
+        return f"{stayed:,}"
+    return f"touched at {touched:,}, stayed from {stayed:,}"
 
 
 def scoreboard(runs: list[tuple[str, Run]], fit: Fit, rel_tol: float) -> Scoreboard:
-    """One row per run: epochs to the tolerance, final loss, distance, divergence, wall time."""
-    epochs, settled, finals = [], [], []
-    for _, run in runs:
-        losses = run.history.loss
-        reached = epochs_to_tolerance(losses, fit.loss, rel_tol)
-        finals.append(float(losses[-1]))
-        epochs.append(reached)
-        # A noisy run can touch the tolerance and leave it again: it has not arrived.
-        stayed = reached is not None and finals[-1] <= tolerance_level(losses, fit.loss, rel_tol)
-        settled.append(reached if stayed else None)
+    """One row per run: epochs to arrive and stay, final loss, distance, divergence, wall time.
+
+    A run arrives when its loss comes within the tolerance and never leaves it
+    again; one that only touched the band (momentum overshooting, a noisy
+    mini-batch run) says so and cannot win on that touch.
+    """
+    losses = [run.history.loss for _, run in runs]
+    touched = [epochs_to_tolerance(loss, fit.loss, rel_tol) for loss in losses]
+    settled = [epochs_to_stay(loss, fit.loss, rel_tol) for loss in losses]
+    finals = [float(loss[-1]) for loss in losses]
     best = race_winner(settled, finals, [run.diverged for _, run in runs])
     winner = best if best is not None and settled[best] is not None else None
-    rows = []
-    for i, (name, run) in enumerate(runs):
-        if epochs[i] is None:
-            arrived = "never"
-        else:
-            arrived = str(epochs[i]) + ("" if settled[i] is not None else ", then left")
-        rows.append(
-            {
-                "run": (WINNER_MARK if i == winner else "") + name,
-                f"epochs to within {rel_tol:.0e}": arrived,
-                "final loss": f"{finals[i]:.6g}",
-                "distance to closed form": f"{distance_to_optimum(run, fit):.4g}",
-                "diverged": f"yes, epoch {run.diverged_at}" if run.diverged else "no",
-                "wall time (ms)": f"{1000 * run.seconds:.1f}",
-            }
-        )
-    return Scoreboard(pd.DataFrame(rows).set_index("run"), winner, best, settled)
+    rows = [
+        {
+            "run": (WINNER_MARK if i == winner else "") + name,
+            f"epochs to stay within {rel_tol:.0e}": arrival_cell(touched[i], settled[i]),
+            "final loss": f"{finals[i]:.6g}",
+            "distance to closed form": f"{distance_to_optimum(run, fit):.4g}",
+            "diverged": f"yes, epoch {run.diverged_at}" if run.diverged else "no",
+            "wall time (ms)": f"{1000 * run.seconds:.1f}",
+        }
+        for i, (name, run) in enumerate(runs)
+    ]
+    return Scoreboard(pd.DataFrame(rows).set_index("run"), winner, best, settled, touched)
 
 
 def outcome(board: Scoreboard, names: list[str]) -> tuple[str, str]:
@@ -372,7 +385,7 @@ def outcome(board: Scoreboard, names: list[str]) -> tuple[str, str]:
 
     A winner only when a run arrived and stayed; when none did, the run with the
     lowest final loss is named without a win; when every run diverged, there is
-    neither.
+    neither. A winner that touched the band earlier and left it is told so.
     """
     if board.best is None:
         return "error", (
@@ -385,8 +398,14 @@ def outcome(board: Scoreboard, names: list[str]) -> tuple[str, str]:
             "No run arrived and stayed within the tolerance, so no run wins. "
             f"**{names[board.best]}** ended with the lowest loss."
         )
-    epochs = board.arrived[board.winner]
+    epochs, touched = board.arrived[board.winner], board.touched[board.winner]
+    name = names[board.winner]
+    if touched is not None and touched < epochs:
+        return "success", (
+            f"**{name}** wins: it was first to arrive and stay, from epoch {epochs:,}. It "
+            f"touched the band at epoch {touched:,} and left it again before that."
+        )
     return "success", (
-        f"**{names[board.winner]}** wins: it arrived first, after {epochs:,} "
+        f"**{name}** wins: it arrived first, after {epochs:,} "
         f"epoch{'' if epochs == 1 else 's'}, and stayed."
     )

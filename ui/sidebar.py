@@ -130,6 +130,11 @@ def _data_widgets() -> None:
         elif st.session_state.get(UPLOAD_ERROR):
             name = md_name(st.session_state[UPLOAD_NAME])
             st.caption(f"Still fitting {name}, the last file that worked.")
+        elif st.session_state.get(UPLOAD_FILE) is None:
+            # The uploader shows no file (it was away while another source was chosen, or
+            # its file was removed) yet the parsed upload is still fitted: say which.
+            name = md_name(st.session_state[UPLOAD_NAME])
+            st.caption(f"Using {name}, uploaded earlier; upload another to replace it.")
     error = st.session_state.get(UPLOAD_ERROR)
     if error and source == "upload":
         st.error(md_text(error), icon=":material/error:")
@@ -187,15 +192,18 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
         picked = candidates[:1]
     table = dataset.table
     notes = []
-    if table.dropped_rows:
-        notes.append(f"{table.dropped_rows:,} rows dropped for missing values")
+    # Only the columns fitted count: a row missing a value elsewhere is still fitted.
+    dropped = table.rows_missing([target, *picked])
+    if dropped:
+        notes.append(f"{dropped:,} rows dropped for a missing target or feature value")
     if table.skipped_columns:
         why = [
             f"{md_name(name)} ({_SKIPPED.get(table.skip_reasons.get(name), 'not numeric')})"
             for name in table.skipped_columns
         ]
         notes.append("left out: " + ", ".join(why))
-    st.caption(f"{table.n_rows:,} rows" + ("; " + "; ".join(notes) if notes else "") + ".")
+    rows = f"{table.n_rows - dropped:,} rows"
+    st.caption(rows + ("; " + "; ".join(notes) if notes else "") + ".")
     return target, tuple(picked)
 
 

@@ -45,8 +45,8 @@ def read_csv_bytes(raw: bytes) -> Table:
     Columns that are not numeric (labels, text), numeric columns more than half
     empty, and a leading index column of row numbers are left out and listed in
     ``skipped_columns``; empty unnamed columns (trailing delimiters) vanish
-    silently. Rows with a missing value in a kept column are then dropped and
-    counted in ``dropped_rows``.
+    silently. Missing values in the kept columns stay as NaN: which rows a fit
+    drops depends on the columns it uses (see :meth:`Table.xy`).
 
     Parameters
     ----------
@@ -56,7 +56,8 @@ def read_csv_bytes(raw: bytes) -> Table:
     Returns
     -------
     Table
-        At least two columns and at least three rows, all values finite.
+        At least two columns and every row of the file; at least three rows have a
+        value in every column, so any choice of target and features has rows to fit.
 
     Raises
     ------
@@ -135,7 +136,7 @@ def _explain_parser_error(message: str, fmt: CsvFormat) -> str:
 
 
 def _numeric_table(frame: pd.DataFrame, fmt: CsvFormat) -> Table:
-    """Keep the usable numeric columns, then drop rows with missing values."""
+    """Keep the usable numeric columns, missing values as NaN; check enough rows are complete."""
     kept: dict[str, np.ndarray] = {}
     kept_missing: list[np.ndarray] = []
     skip_reasons: dict[str, str] = {}
@@ -161,14 +162,13 @@ def _numeric_table(frame: pd.DataFrame, fmt: CsvFormat) -> Table:
     # OR-ing the per-column masks is ~20x faster than isnan(values).any(axis=1).
     incomplete = np.logical_or.reduce(kept_missing)
     dropped = int(incomplete.sum())
-    if dropped:
-        values = values[~incomplete]
-    if len(values) < MIN_ROWS:
+    if len(values) - dropped < MIN_ROWS:
         raise DataError(
-            f"Only {len(values)} usable rows (after dropping {dropped} with missing values); "
-            f"need at least {MIN_ROWS}. Add rows, or fill in the missing values."
+            f"Only {len(values) - dropped} usable rows (after dropping {dropped} with missing "
+            f"values); need at least {MIN_ROWS}. Add rows, or fill in the missing values."
         )
-    return Table(list(kept), values, list(skip_reasons), dropped, skip_reasons)
+    values[~np.isfinite(values)] = np.nan
+    return Table(list(kept), values, list(skip_reasons), skip_reasons)
 
 
 def _as_numbers(column: pd.Series, decimal: str) -> np.ndarray | None:

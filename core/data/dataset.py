@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core.data.table import Table
+
+#: Header names of a column that names rows rather than measures them: ``id``, ``#ID``,
+#: ``index``, pandas' ``Unnamed: 0``, ``customer_id``, ``row id`` (any case).
+_IDENTIFIER_NAME = re.compile(r"#?\s*(id|index|unnamed: \d+|.*[\s_.-]id|)", re.IGNORECASE)
 
 
 def _frozen(array: np.ndarray | None, dtype: type) -> np.ndarray | None:
@@ -139,3 +144,76 @@ def from_columns(
         true_intercept,
         np.empty(0, dtype=np.intp) if outlier_rows is None else outlier_rows,
     )
+
+
+def identifier_columns(table: Table) -> list[str]:
+    """The columns that identify rows rather than measure them, in table order.
+
+    A column is an identifier when its name says so (``id``, ``#ID``, ``index``,
+    ``Unnamed: 0``, ``..._id``) or when it counts the rows, 0, 1, 2, ... or 1, 2, 3, ...
+    Fitting one is fitting the row's position: it is not a feature to start from
+    (a person can still choose it).
+
+    Parameters
+    ----------
+    table : Table
+
+    Returns
+    -------
+    list of str
+    """
+    values = table.values
+    named = {name for name in table.columns if _IDENTIFIER_NAME.fullmatch(name.strip())}
+    counting = set()
+    if table.n_rows >= 2:
+        # Only columns that start 0, 1 or 1, 2 can count rows; the full check is for those.
+        starts = np.flatnonzero(np.isin(values[0], (0.0, 1.0)) & (values[1] - values[0] == 1))
+        steps = np.arange(table.n_rows, dtype=np.float64)
+        counting = {
+            table.columns[j] for j in starts if np.array_equal(values[:, j] - values[0, j], steps)
+        }
+    return [name for name in table.columns if name in named or name in counting]
+
+
+def default_features(table: Table, target: str) -> list[str]:
+    """The features a fit of ``target`` starts from: every other column but identifiers.
+
+    When every other column is an identifier, they are all returned: a fit needs one.
+
+    Parameters
+    ----------
+    table : Table
+    target : str
+        A column of ``table``.
+
+    Returns
+    -------
+    list of str
+        In table order.
+    """
+    others = [name for name in table.columns if name != target]
+    identifiers = set(identifier_columns(table))
+    return [name for name in others if name not in identifiers] or others
+
+
+def from_table(name: str, description: str, table: Table) -> Dataset:
+    """Data to fit from a table that says nothing of its own (an upload).
+
+    The target is the last column that is not an identifier (see
+    :func:`identifier_columns`; the last column when all are), the features
+    :func:`default_features`.
+
+    Parameters
+    ----------
+    name, description : str
+        As in :class:`Dataset`.
+    table : Table
+
+    Returns
+    -------
+    Dataset
+    """
+    identifiers = set(identifier_columns(table))
+    measured = [column for column in table.columns if column not in identifiers]
+    target = (measured or table.columns)[-1]
+    return Dataset(name, description, table, target, default_features(table, target))

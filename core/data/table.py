@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.data.errors import DataError
+from core.data.limits import MIN_ROWS
 
 
 @dataclass(frozen=True, eq=False)
@@ -19,27 +20,27 @@ class Table:
     columns : list of str
         Unique names of the numeric columns, in file order.
     values : ndarray of shape (n_rows, len(columns))
-        The data as float64; every value is finite. Stored as a read-only copy so
-        a cached table cannot be changed by whoever holds it.
+        The data as float64: finite, or NaN where a value is missing. Every row of
+        the source is kept; :meth:`xy` drops only rows missing a value in the columns
+        it is asked for. Stored as a read-only copy so a cached table cannot be
+        changed by whoever holds it.
     skipped_columns : list of str, default []
         Columns left out: text, mostly empty, or an index of row numbers.
-    dropped_rows : int, default 0
-        Rows removed because a value in a kept column was missing.
     skip_reasons : dict of str to str, default {}
         Why each skipped column was left out, for example ``{"state": "text"}``.
 
     Raises
     ------
     ValueError
-        If ``values`` is not 2-D, does not match ``columns``, holds NaN or
-        infinity, or if a column name is repeated.
+        If ``values`` is not 2-D, does not match ``columns``, holds infinity, or if
+        a column name is repeated.
     """
 
     columns: list[str]
     values: np.ndarray
     skipped_columns: list[str] = field(default_factory=list)
-    dropped_rows: int = 0
     skip_reasons: dict[str, str] = field(default_factory=dict)
+    _missing: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         columns = [str(name) for name in self.columns]
@@ -51,9 +52,13 @@ class Table:
             )
         if len(set(columns)) != len(columns):
             raise ValueError(f"Column names must be unique; got {columns}.")
-        if not np.isfinite(values).all():
-            raise ValueError("values must be finite; drop or fill rows with NaN or infinity.")
+        missing = np.isnan(values)
+        if np.isinf(values).any():
+            raise ValueError("values must be finite or NaN (missing); got infinity.")
         values.flags.writeable = False
+        # Per column, whether any value is missing: most columns have none, and then
+        # finding the complete rows of a choice of columns need not look at them.
+        object.__setattr__(self, "_missing", missing.any(axis=0))
         object.__setattr__(self, "columns", columns)
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "skipped_columns", list(self.skipped_columns))
@@ -63,6 +68,33 @@ class Table:
     def n_rows(self) -> int:
         """Number of rows, ``values.shape[0]``."""
         return self.values.shape[0]
+
+    def complete_rows(self, names: Sequence[str]) -> np.ndarray:
+        """Which rows have a value in every one of the columns ``names``.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Column names.
+
+        Returns
+        -------
+        ndarray of bool of shape (n_rows,)
+
+        Raises
+        ------
+        DataError
+            If a name is not a column.
+        """
+        indices = [self._index_of(name) for name in names]
+        gappy = [i for i in indices if self._missing[i]]
+        if not gappy:
+            return np.ones(self.n_rows, dtype=bool)
+        return ~np.isnan(self.values[:, gappy]).any(axis=1)
+
+    def rows_missing(self, names: Sequence[str]) -> int:
+        """How many rows :meth:`xy` drops for the columns ``names``: those missing a value there."""
+        return self.n_rows - int(np.count_nonzero(self.complete_rows(names)))
 
     def xy(self, target: str, features: Sequence[str] | str) -> tuple[np.ndarray, np.ndarray]:
         """Split the table into a design matrix and a target vector.
@@ -77,16 +109,19 @@ class Table:
 
         Returns
         -------
-        X : ndarray of shape (n_rows, len(features))
-            Feature columns, float64, a fresh writeable copy.
-        y : ndarray of shape (n_rows,)
-            Target column, float64, a fresh writeable copy.
+        X : ndarray of shape (n_complete, len(features))
+            Feature columns, float64, a fresh writeable copy, of the rows with a
+            value in the target and every feature (other columns may miss values:
+            they are not used); :meth:`rows_missing` counts the rows left out.
+        y : ndarray of shape (n_complete,)
+            Target column, float64, a fresh writeable copy, of the same rows.
 
         Raises
         ------
         DataError
             If a name is not a column, a feature is listed twice, the target is
-            also a feature, or no feature is given.
+            also a feature, no feature is given, or fewer than ``MIN_ROWS`` rows
+            have a value in every column chosen.
         """
         feature_names = [features] if isinstance(features, str) else list(features)
         target_index = self._index_of(target)
@@ -103,7 +138,16 @@ class Table:
         repeated = sorted({name for name in feature_names if feature_names.count(name) > 1})
         if repeated:
             raise DataError(f"Each feature may be chosen once; repeated: {', '.join(repeated)}.")
-        return self.values[:, feature_indices], self.values[:, target_index].copy()
+        complete = self.complete_rows([target, *feature_names])
+        if complete.all():
+            return self.values[:, feature_indices], self.values[:, target_index].copy()
+        kept = int(np.count_nonzero(complete))
+        if kept < MIN_ROWS:
+            raise DataError(
+                f"Only {kept} rows have a value in '{target}' and every feature chosen; need at "
+                f"least {MIN_ROWS}. Choose other columns, or fill in the missing values."
+            )
+        return self.values[np.ix_(complete, feature_indices)], self.values[complete, target_index]
 
     def _index_of(self, name: str) -> int:
         try:

@@ -130,8 +130,8 @@ def test_a_race_where_every_run_diverges_has_no_winner(app):
     assert not any("nan" in str(v).lower() for v in board.to_numpy().ravel())
 
 
-def board_of(arrived, best, winner):
-    return race.Scoreboard(pd.DataFrame(), winner, best, arrived)
+def board_of(arrived, best, winner, touched=None):
+    return race.Scoreboard(pd.DataFrame(), winner, best, arrived, touched or arrived)
 
 
 def test_the_outcome_names_a_winner_only_when_a_run_arrived():
@@ -145,6 +145,39 @@ def test_the_outcome_names_a_winner_only_when_a_run_arrived():
     assert "**2. Adam** ended with the lowest loss" in text
     kind, text = race.outcome(board_of([None, None], None, None), names)
     assert kind == "error" and "Every run diverged" in text
+
+
+def test_a_winner_that_touched_the_band_earlier_is_told_so():
+    kind, text = race.outcome(board_of([92, 46], 0, 0, touched=[44, 46]), ["1. Momentum", "2. GD"])
+    assert kind == "success" and "**1. Momentum** wins" in text
+    assert "from epoch 92" in text and "touched the band at epoch 44" in text
+    assert "after 44" not in text
+
+
+def test_a_run_that_touches_the_band_and_leaves_does_not_win_on_its_touch(app):
+    """Issue 19: momentum at η 0.05 touches the band at 44, leaves at 45-91 and stays from 92,
+    while GD at η 0.15 arrives at 46 and stays: GD wins, and the table says both."""
+    for i, (optimizer, rate) in enumerate([("gd", 0.15), ("momentum", 0.05), ("adam", 0.2)]):
+        app.selectbox(key=f"race_{i}_optimizer").set_value(optimizer)
+        app.select_slider(key=f"race_{i}_learning_rate").set_value(rate)
+    app.run()
+    assert_fine(app)
+    board = scoreboard(app)
+    arrived = board["epochs to stay within 1e-03"]
+    assert arrived.iloc[0] == "46"
+    assert arrived.iloc[1] == "touched at 44, stayed from 92"
+    assert board.index[0].startswith("★") and not board.index[1].startswith("★")
+    [won] = app.success
+    assert won.value.startswith("**1. Gradient descent η=0.15** wins: it arrived first, after 46")
+    assert "Momentum" not in won.value
+
+
+def test_the_default_race_counts_momentum_and_adam_from_where_they_stay(app):
+    arrived = scoreboard(app)["epochs to stay within 1e-03"]
+    assert list(arrived.iloc[1:]) == [
+        "touched at 80, stayed from 104",
+        "touched at 68, stayed from 96",
+    ]
 
 
 def test_no_star_and_no_trophy_when_no_run_arrives(app):

@@ -9,10 +9,11 @@ from ui.state import UPLOAD_DIGEST, UPLOAD_NAME, UPLOAD_TABLE
 
 
 def wide_csv(n_columns: int, n_rows: int = 5) -> bytes:
-    """``n_columns`` numeric columns ``c0, c1, ...`` (the last is the target), no two alike."""
+    """``n_columns`` numeric columns ``c0, c1, ...`` (the last is the target), no two alike,
+    none counting the rows (a column 1, 2, 3, ... is an identifier, not a feature)."""
     header = ",".join(f"c{j}" for j in range(n_columns))
     rows = [
-        ",".join(f"{(i + 1) * (j % 7 + 1) + j / 1e3:g}" for j in range(n_columns))
+        ",".join(f"{(i + 2) * (j % 7 + 1) + j / 1e3:g}" for j in range(n_columns))
         for i in range(n_rows)
     ]
     return ("\n".join([header, *rows]) + "\n").encode()

@@ -11,6 +11,7 @@ from playwright.sync_api import Dialog, Page, expect
 from tests.browser.helpers import (
     assert_charts_drawn,
     assert_healthy,
+    choose,
     learning_rate_slider,
     line_csv,
     main,
@@ -143,3 +144,50 @@ def test_surface_axis_pickers_name_the_new_parameters(page: Page) -> None:
     wait_for_parameters(page, "w (height_cm)", "b (intercept)")
     expect(main(page).get_by_role("combobox", name="Surface x-axis")).to_have_value("w (height_cm)")
     expect(main(page).get_by_role("combobox", name="Surface y-axis")).to_have_value("b (intercept)")
+
+
+def test_an_upload_kept_while_an_example_was_shown_is_named_beside_the_empty_uploader(
+    page: Page,
+) -> None:
+    """Upload, Example, Upload: the uploader comes back empty (the browser forgot its file),
+    so the sidebar says which file is still fitted and how to replace it."""
+    open_app(page)
+    upload(page, "clean.csv", line_csv("speed", "distance", 2.0, 1.0))
+    wait_for_parameters(page, "w (speed)", "b (intercept)")
+    uploader = sidebar(page).locator('[data-testid="stFileUploader"]')
+    kept = "Using clean.csv, uploaded earlier; upload another to replace it."
+    # While the uploader shows the file, through later reruns too, nothing more is said.
+    before = parameter_rows(page)["w (speed)"][0]
+    slider = learning_rate_slider(page)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    # Leaving the slider is a change of its own: done now, it cannot close the menu below.
+    slider.blur()
+    # The rerun starts a moment after the key: wait for its result, not for a quiet page.
+    page.wait_for_function(
+        """before => Array.from(document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stTable"] tbody th'))
+            .some(cell => cell.textContent === 'w (speed)' &&
+                  cell.nextElementSibling.textContent !== before)""",
+        arg=before,
+        polling=250,
+        timeout=120_000,
+    )
+    settle(page, "Descent")
+    expect(uploader.locator('[data-testid="stFileChipName"]')).to_have_count(1)
+    expect(sidebar(page).get_by_text(kept)).to_have_count(0)
+    # Back up the sidebar first: a menu opened while the sidebar scrolls closes again.
+    sidebar(page).get_by_role("combobox", name="Data", exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    choose(page, "Data", "Example (preset)")
+    wait_for_parameters(page, "w (x)", "b (intercept)")
+    choose(page, "Data", "Upload a CSV")
+    wait_for_parameters(page, "w (speed)", "b (intercept)")
+    expect(uploader).to_be_visible()
+    expect(uploader.locator('[data-testid="stFileChipName"]')).to_have_count(0)
+    expect(sidebar(page).get_by_text(kept)).to_be_visible()
+    expect(main(page).get_by_text("Uploaded file clean.csv", exact=False)).to_be_visible()
+    assert_healthy(page)
+    upload(page, "other.csv", line_csv("hours", "score", 3.0, 10.0))
+    wait_for_parameters(page, "w (hours)", "b (intercept)")
+    expect(sidebar(page).get_by_text(kept)).to_have_count(0)

@@ -10,6 +10,7 @@ import pytest
 from core import Spectrum, descend, ols, stability
 from core.analysis import (
     distance_to_optimum,
+    epochs_to_stay,
     epochs_to_tolerance,
     momentum_beta,
     momentum_suggestion,
@@ -49,6 +50,30 @@ def test_epochs_to_tolerance_on_a_perfect_fit_uses_the_starting_loss():
 def test_epochs_to_tolerance_rejects_a_negative_tolerance():
     with pytest.raises(ValueError, match="rel_tol"):
         epochs_to_tolerance([1.0], 1.0, -1.0)
+
+
+def test_a_run_that_touches_the_band_leaves_and_returns_stays_only_from_its_return():
+    # Band 1.001: touched at 3, outside at 4 and 5, inside from 6 to the end.
+    losses = [10.0, 5.0, 2.0, 1.0005, 1.2, 1.01, 1.0008, 1.0001, 1.0]
+    assert epochs_to_tolerance(losses, 1.0, 1e-3) == 3
+    assert epochs_to_stay(losses, 1.0, 1e-3) == 6
+    # Wide enough to hold every epoch from the first touch: the touch is the stay.
+    assert epochs_to_stay(losses, 1.0, 0.25) == 3
+
+
+def test_a_run_that_ends_outside_the_band_has_not_stayed():
+    assert epochs_to_stay([10.0, 1.0, 1.0, 3.0], 1.0, 1e-3) is None
+    assert epochs_to_stay([10.0, 1.0, 1.0, np.nan], 1.0, 1e-3) is None
+    assert epochs_to_stay([10.0, 1.0, np.inf, 1.0], 1.0, 1e-3) == 3
+    assert epochs_to_stay([10.0, 5.0], 1.0, 1e-3) is None
+    assert epochs_to_stay([], 1.0, 1e-3) is None
+
+
+def test_epochs_to_stay_counts_from_the_start_and_on_a_perfect_fit():
+    assert epochs_to_stay([1.0, 1.0], 1.0, 1e-3) == 0
+    assert epochs_to_stay([8.0, 0.1, 0.007, 0.009, 0.0], 0.0, 1e-3) == 4
+    with pytest.raises(ValueError, match="rel_tol"):
+        epochs_to_stay([1.0], 1.0, -1.0)
 
 
 def test_distance_to_optimum_is_euclidean_over_all_parameters():

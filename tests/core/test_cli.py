@@ -176,3 +176,25 @@ def test_text_report_of_a_preset_gives_its_test_r2():
     result = run_cli("fit", "--preset", "tutorial_400_points")
     assert result.returncode == 0, result.stderr
     assert "test R² 0.948834 on 80 held-out rows" in result.stdout
+
+
+def test_a_row_missing_only_a_column_not_fitted_is_still_fitted(tmp_path):
+    rows = [f"{100 + 3 * i},{20 + i},{'' if i % 10 == 3 else i % 4 + 1}" for i in range(40)]
+    path = tmp_path / "wohnungen.csv"
+    path.write_text("Preis,Fläche,Zimmer\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    fitted = ["--target", "Preis", "--solver", "ols", "--json"]
+    result = run_cli("fit", path, *fitted, "--features", "Fläche")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rows"] == 40
+    result = run_cli("fit", path, *fitted, "--features", "Fläche,Zimmer")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rows"] == 36
+
+
+def test_the_default_features_leave_out_a_row_identifier(tmp_path):
+    rows = [f"{i + 1},{0.1 * i:.1f},{3 * 0.1 * i + 1:.2f}" for i in range(20)]
+    path = tmp_path / "ids.csv"
+    path.write_text("#ID,x,y\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("fit", path, "--target", "y", "--solver", "ols", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["features"] == ["x"]

@@ -34,7 +34,7 @@ def test_each_dataset(
     assert data.description == BUNDLED[key]
     assert (data.target, data.features) == (target, features)
     assert data.table.skipped_columns == skipped
-    assert data.table.dropped_rows == 0
+    assert not np.isnan(data.table.values).any()
     assert data.true_coef is None
     assert data.true_intercept is None
     X, y = data.xy()

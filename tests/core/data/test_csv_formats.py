@@ -100,18 +100,23 @@ def test_number_spellings() -> None:
     "marker",
     ["", "NA", "na", "N/A", "n/a", "nan", "NaN", "NULL", "null", "nUlL", "-", "?", " NA ", "#N/A"],
 )
-def test_missing_markers_drop_the_row(marker: str) -> None:
+def test_missing_markers_are_missing_and_the_fit_drops_their_row(marker: str) -> None:
     raw = f"x,y\n1,2\n{marker},9\n3,4.5\n5,7.25\n".encode()
     table = read_csv_bytes(raw)
-    assert_table(table, ["x", "y"], XY)
-    assert table.dropped_rows == 1
+    assert table.columns == ["x", "y"]
+    assert table.n_rows == 4 and np.isnan(table.values[1, 0])
+    assert table.rows_missing(["x", "y"]) == 1
+    X, y = table.xy("y", ["x"])
+    np.testing.assert_array_equal(np.column_stack([X, y]), XY)
 
 
 @pytest.mark.parametrize("marker", ["inf", "-inf", "Inf", "+infinity", "1e999"])
 def test_infinities_count_as_missing(marker: str) -> None:
     table = read_csv_bytes(f"x,y\n1,2\n3,4.5\n{marker},1\n5,7.25\n".encode())
-    assert_table(table, ["x", "y"], XY)
-    assert table.dropped_rows == 1
+    assert np.isnan(table.values[2, 0])
+    assert table.rows_missing(["x", "y"]) == 1
+    X, y = table.xy("y", ["x"])
+    np.testing.assert_array_equal(np.column_stack([X, y]), XY)
 
 
 def test_huge_finite_values_and_constant_columns_are_kept() -> None:
@@ -144,7 +149,7 @@ def test_trailing_empty_excel_columns_vanish(raw: bytes) -> None:
 def test_trailing_blank_lines_and_leading_blank_lines_are_ignored() -> None:
     table = read_csv_bytes(b"\n\n  \nx,y\n1,2\n\n3,4.5\n5,7.25\n\n\n")
     assert_table(table, ["x", "y"], XY)
-    assert table.dropped_rows == 0
+    assert table.rows_missing(["x", "y"]) == 0
 
 
 def test_duplicate_names_are_made_unique() -> None:
@@ -193,14 +198,17 @@ def test_mostly_empty_column_is_skipped_instead_of_dropping_rows() -> None:
     table = read_csv_bytes(raw)
     assert_table(table, ["x", "y"], XY)
     assert table.skip_reasons == {"sparse": "mostly empty"}
-    assert table.dropped_rows == 0
+    assert table.rows_missing(["x", "y"]) == 0
 
 
-def test_half_empty_column_is_kept_and_its_rows_dropped() -> None:
+def test_half_empty_column_is_kept_and_its_rows_dropped_only_when_it_is_used() -> None:
     table = read_csv_bytes(b"x,half,y\n1,1,2\n9,,9\n3,2,4.5\n9,,9\n5,3,7.25\n0,0,0\n")
     assert table.columns == ["x", "half", "y"]
-    assert table.dropped_rows == 2
-    assert table.n_rows == 4
+    assert table.n_rows == 6
+    assert table.rows_missing(["y", "x", "half"]) == 2
+    assert len(table.xy("y", ["x", "half"])[1]) == 4
+    assert table.rows_missing(["y", "x"]) == 0
+    assert len(table.xy("y", ["x"])[1]) == 6
 
 
 def test_values_are_read_only() -> None:
@@ -244,8 +252,9 @@ def test_a_marker_pandas_misses_late_in_a_long_file_is_still_missing() -> None:
         warnings.simplefilter("ignore", pd.errors.DtypeWarning)
         table = read_csv_bytes(f"x,y\n{rows} nUlL ,3\n5,6\n".encode())
     assert table.columns == ["x", "y"]
-    assert table.dropped_rows == 1
-    assert table.n_rows == 300_001
+    assert table.rows_missing(["x", "y"]) == 1
+    assert table.n_rows == 300_002
+    assert np.isnan(table.values[-2, 0])
     np.testing.assert_array_equal(table.values[-1], [5, 6])
 
 

@@ -77,9 +77,10 @@ def check_contract(raw: bytes) -> Table | None:
     assert table.n_rows >= 3
     assert len(table.columns) >= 2
     assert len(set(table.columns)) == len(table.columns)
-    assert np.isfinite(table.values).all()
+    # Missing values are NaN, never infinite; enough rows are complete to fit any columns.
+    assert not np.isinf(table.values).any()
+    assert table.n_rows - table.rows_missing(table.columns) >= 3
     assert not set(table.columns) & set(table.skipped_columns)
-    assert table.dropped_rows >= 0
     return table
 
 
@@ -97,12 +98,12 @@ def test_csv_like_text(raw: bytes) -> None:
 
 @settings(FUZZ, max_examples=500)
 @given(numeric_csv())
-def test_numeric_csv_keeps_every_complete_row(raw: bytes) -> None:
+def test_numeric_csv_keeps_every_row(raw: bytes) -> None:
     table = check_contract(raw)
     if table is None:
         return
     n_lines = len(raw.decode().strip("\n").split("\n")) - 1
-    assert table.n_rows + table.dropped_rows == n_lines
+    assert table.n_rows == n_lines
 
 
 @settings(FUZZ, max_examples=500)
