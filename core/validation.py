@@ -46,20 +46,25 @@ def as_design(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"Need at least 2 rows to fit a line; got {X.shape[0]}.")
     if X.shape[1] < 1:
         raise ValueError("Need at least one feature column in X; got none.")
-    for name, values in (("X", X), ("y", y)):
-        # min and max propagate NaN, so two reductions check both conditions without a copy.
-        low, high = float(values.min()), float(values.max())
-        if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError(
-                f"{name} contains missing or infinite values; drop or fill those rows first."
-            )
-        if max(-low, high) > MAX_ABS_VALUE:
-            raise ValueError(
-                f"{name} has values beyond ±{MAX_ABS_VALUE:.0e}: their squares overflow, so the "
-                "squared-error loss cannot be computed. Rescale the column (for example divide "
-                "it by a power of ten)."
-            )
+    _check_values("X", X)
+    _check_values("y", y)
     return X, y
+
+
+def _check_values(name: str, values: np.ndarray) -> None:
+    """ValueError when ``values`` holds a missing, infinite or too large number."""
+    # min and max propagate NaN, so two reductions check both conditions without a copy.
+    low, high = float(values.min()), float(values.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(
+            f"{name} contains missing or infinite values; drop or fill those rows first."
+        )
+    if max(-low, high) > MAX_ABS_VALUE:
+        raise ValueError(
+            f"{name} has values beyond ±{MAX_ABS_VALUE:.0e}: their squares overflow, so the "
+            "squared-error loss cannot be computed. Rescale the column (for example divide "
+            "it by a power of ten)."
+        )
 
 
 def positive_real(name: str, value, *, allow_zero: bool = False) -> float:

@@ -76,27 +76,10 @@ def generate(
     """
     integer_in("n_rows", n_rows, MIN_ROWS, MAX_ROWS)
     integer_in("n_features", n_features, 1, MAX_GENERATED_FEATURES)
-    if not _is_sequence(coef):
-        raise ValueError(
-            f"coef must be a sequence of numbers, one per feature (n_features={n_features}); "
-            f"got {coef!r}."
-        )
-    if len(coef) != n_features:
-        raise ValueError(
-            f"coef must have one value per feature (n_features={n_features}); "
-            f"got {len(coef)}: {list(coef)!r}."
-        )
-    for j, value in enumerate(coef):
-        real_in(f"coef[{j}]", value, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+    _check_coef(coef, n_features)
     real_in("intercept", intercept, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
     real_in("noise", noise, 0.0, MAX_MAGNITUDE, closed_high=True)
-    if not _is_sequence(x_range) or len(x_range) != 2:
-        raise ValueError(f"x_range must be a pair (low, high); got {x_range!r}.")
-    low, high = x_range
-    real_in("x_range low", low, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
-    real_in("x_range high", high, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
-    if not low < high:
-        raise ValueError(f"x_range must have low < high; got {x_range!r}.")
+    low, high = _checked_x_range(x_range)
     real_in("outlier_fraction", outlier_fraction, 0.0, MAX_OUTLIER_FRACTION, closed_high=True)
     integer_in("seed", seed, 0)
 
@@ -125,6 +108,34 @@ def generate(
         true_intercept=float(intercept),
         outlier_rows=outlier_rows,
     )
+
+
+def _check_coef(coef, n_features: int) -> None:
+    """ValueError unless ``coef`` is a sequence of ``n_features`` numbers in range."""
+    if not _is_sequence(coef):
+        raise ValueError(
+            f"coef must be a sequence of numbers, one per feature (n_features={n_features}); "
+            f"got {coef!r}."
+        )
+    if len(coef) != n_features:
+        raise ValueError(
+            f"coef must have one value per feature (n_features={n_features}); "
+            f"got {len(coef)}: {list(coef)!r}."
+        )
+    for j, value in enumerate(coef):
+        real_in(f"coef[{j}]", value, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+
+
+def _checked_x_range(x_range) -> tuple[float, float]:
+    """``(low, high)`` once ``x_range`` is a pair of numbers in range with ``low < high``."""
+    if not _is_sequence(x_range) or len(x_range) != 2:
+        raise ValueError(f"x_range must be a pair (low, high); got {x_range!r}.")
+    low, high = x_range
+    real_in("x_range low", low, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+    real_in("x_range high", high, -MAX_MAGNITUDE, MAX_MAGNITUDE, closed_high=True)
+    if not low < high:
+        raise ValueError(f"x_range must have low < high; got {x_range!r}.")
+    return low, high
 
 
 def _formula(coef: np.ndarray, intercept: float) -> str:
