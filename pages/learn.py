@@ -129,25 +129,7 @@ def update_rule_section() -> None:
     if steps:
         for tab, step in zip(st.tabs([f"Step {s.epoch}" for s in steps]), steps, strict=True):
             with tab:
-                st.markdown(
-                    f"**Start of step {step.epoch}**: loss L = {step.loss:.6g}. "
-                    "Predict every row with the current parameters:"
-                )
-                st.latex(lessons.prediction_latex(step, fit_intercept))
-                st.dataframe(lessons.rows_table(step, problem.X, problem.y, problem.feature_names))
-                if n_rows > lessons.SHOWN_ROWS:
-                    st.caption(
-                        f"The first {lessons.SHOWN_ROWS} of {n_rows:,} rows; the sums below run "
-                        "over every row."
-                    )
-                st.markdown("**Gradient**: each partial derivative of the loss")
-                for line in lessons.gradient_latex(
-                    step, n_rows, fit_intercept, settings.l2, settings.loss
-                ):
-                    st.latex(line)
-                st.markdown(lessons.update_heading(step))
-                for line in lessons.update_latex(step, fit_intercept):
-                    st.latex(line)
+                _worked_step(step)
         discrepancy = worked_steps_discrepancy(steps, worked_run.history)
         if discrepancy < 1e-9:
             st.success(
@@ -161,6 +143,26 @@ def update_rule_section() -> None:
                 "(relative). Please report this data and these settings.",
                 icon=":material/warning:",
             )
+
+
+def _worked_step(step) -> None:
+    """One step by hand: the predictions row by row, the gradient, the update."""
+    st.markdown(
+        f"**Start of step {step.epoch}**: loss L = {step.loss:.6g}. "
+        "Predict every row with the current parameters:"
+    )
+    st.latex(lessons.prediction_latex(step, fit_intercept))
+    st.dataframe(lessons.rows_table(step, problem.X, problem.y, problem.feature_names))
+    if n_rows > lessons.SHOWN_ROWS:
+        st.caption(
+            f"The first {lessons.SHOWN_ROWS} of {n_rows:,} rows; the sums below run over every row."
+        )
+    st.markdown("**Gradient**: each partial derivative of the loss")
+    for line in lessons.gradient_latex(step, n_rows, fit_intercept, settings.l2, settings.loss):
+        st.latex(line)
+    st.markdown(lessons.update_heading(step))
+    for line in lessons.update_latex(step, fit_intercept):
+        st.latex(line)
 
 
 def rate_limit_section() -> None:
@@ -391,26 +393,7 @@ def ridge_section(axes: tuple[int, int] | None) -> None:
     ):  # fmt: skip
         column.metric(label, now, delta=before, delta_color="off", delta_arrow="off")
     if axes is not None:
-        plain_optimum = optimum_parameters(plain_fit, fit_intercept)
-        ridge_optimum = optimum_parameters(ridge_fit, fit_intercept)
-        no_weights = ridge_optimum.copy()
-        no_weights[: len(problem.feature_names)] = 0.0
-        surface = lessons.surface_around(
-            replace(problem.loss, l2=l2),
-            axes,
-            np.vstack([plain_optimum, ridge_optimum, no_weights]),
-            ridge_optimum,
-            SINGLE_ASPECT,
-        )
-        st.plotly_chart(
-            ridge_surface_figure(
-                surface,
-                plain_optimum[list(axes)],
-                ridge_optimum[list(axes)],
-                [names[a] for a in axes],
-            ),
-            key="learn_ridge",
-        )
+        _ridge_surface(axes, plain_fit, ridge_fit, l2)
     st.dataframe(
         {
             "parameter": names,
@@ -424,6 +407,25 @@ def ridge_section(axes: tuple[int, int] | None) -> None:
             f"This slider explores on its own; the sidebar's L2 strength (λ₂ = {settings.l2:g}) "
             "is what your runs use."
         )
+
+
+def _ridge_surface(axes: tuple[int, int], plain_fit, ridge_fit, l2: float) -> None:
+    """The bowl with L2 on the plane ``axes``: both optima, and the path of w towards 0."""
+    plain_optimum = optimum_parameters(plain_fit, fit_intercept)
+    ridge_optimum = optimum_parameters(ridge_fit, fit_intercept)
+    no_weights = ridge_optimum.copy()
+    no_weights[: len(problem.feature_names)] = 0.0
+    surface = lessons.surface_around(
+        replace(problem.loss, l2=l2),
+        axes,
+        np.vstack([plain_optimum, ridge_optimum, no_weights]),
+        ridge_optimum,
+        SINGLE_ASPECT,
+    )
+    figure = ridge_surface_figure(
+        surface, plain_optimum[list(axes)], ridge_optimum[list(axes)], [names[a] for a in axes]
+    )
+    st.plotly_chart(figure, key="learn_ridge")
 
 
 def momentum_section() -> None:

@@ -17,12 +17,8 @@ NOT_MEASURED = {"tests", "benchmarks", "node_modules"}
 # issue 18: being reworked on another branch
 ALLOWED_LONG = frozenset(
     {
-        "charts/fit.py",
-        "charts/learn.py",
         "charts/player_data.py",
         "charts/race.py",
-        "core/analysis.py",
-        "pages/learn.py",
     }
 )
 
