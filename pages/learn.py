@@ -18,15 +18,11 @@ from charts.learn import (
     surfaces_side_by_side,
 )
 from core import Run, Scaling, stack_theta
-from core.analysis import (
-    momentum_suggestion,
-    predicted_loss_gap,
-    worked_steps,
-    worked_steps_discrepancy,
-)
+from core.analysis import momentum_suggestion, predicted_loss_gap
 from core.optimizers import RULES
 from core.settings import Settings
 from core.verdict import verdict
+from core.worked import worked_steps, worked_steps_discrepancy
 from ui import compute, lessons, router
 from ui.lessons import describe, tex
 from ui.settings import SCHEMA

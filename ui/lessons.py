@@ -26,7 +26,7 @@ from core import (
     ols,
 )
 from core.advice import safe_rate
-from core.analysis import WorkedStep, epochs_to_stay, momentum_beta, momentum_suggestion
+from core.analysis import epochs_to_stay, momentum_beta, momentum_suggestion
 from core.data import Table
 from core.geometry import (
     equal_scale,
@@ -41,6 +41,7 @@ from core.optimizers import RULES, Worked
 from core.schedules import REGISTRY as SCHEDULES
 from core.settings import Settings
 from core.verdict import Verdict, rule_limit
+from core.worked import WorkedStep
 from ui import compute
 from ui.settings import LEARNING_RATES, SCHEMA
 from ui.specs import ProblemKey
