@@ -28,11 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import streamlit.testing.v1.app_test as app_test
+
 from tests.app.dataset_checks import CHOICES, check
+from tests.app.routing import NavigationPages
 
 
 def main() -> int:
     """Print the table and the count; return 0 when every choice passes."""
+    app_test.PagesManager = NavigationPages  # route through app.py, as the server does
     passed = 0
     print(f"{'data choice':<28} {'opens':<24} {'fix':<48} {'limit'}")
     for name, state in CHOICES:

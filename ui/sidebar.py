@@ -27,7 +27,7 @@ from ui.settings import (
     nearest_rate,
     run_settings,
 )
-from ui.specs import DataSpec, ProblemKey, x_range
+from ui.specs import ProblemKey, x_range
 from ui.state import (
     OPENED_FOR,
     OPENED_NOTE,
@@ -308,18 +308,6 @@ def rate_badge(
     return "  \n".join(lines)
 
 
-def _problem_key(state, spec: DataSpec, target: str, features: tuple[str, ...]) -> ProblemKey:
-    return ProblemKey(
-        data=spec,
-        target=target,
-        features=features,
-        test_fraction=float(state["test_fraction"]),
-        fit_intercept=bool(state["fit_intercept"]),
-        l2=float(state["l2"]),
-        loss=state["loss"],
-    )
-
-
 def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str, ...]) -> None:
     """New data (or columns): set the settings it opens with, before their widgets are drawn.
 
@@ -341,7 +329,7 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
         chosen.spec,
         lambda state: (
             compute.problem(
-                _problem_key(state, chosen.spec, target, features), chosen.upload
+                ProblemKey.of(state, chosen.spec, target, features), chosen.upload
             ).stability
         ),
         url_keys,
@@ -366,7 +354,7 @@ def render() -> Context:
         _open_new_data(chosen, target, features)
         st.header("Model", divider="gray")
         _model_widgets(own_split=opening.preset_run(chosen.spec) is not None)
-        key = _problem_key(s, chosen.spec, target, features)
+        key = ProblemKey.of(s, chosen.spec, target, features)
         prob = compute.problem(key, chosen.upload)
         if prob.split_note:
             st.caption(prob.split_note)

@@ -6,7 +6,7 @@ upload is named by its content digest, and its bytes travel beside the key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -88,3 +88,18 @@ class ProblemKey:
     fit_intercept: bool
     l2: float
     loss: str = "mse"
+
+    @classmethod
+    def of(
+        cls, state: Mapping[str, Any], data: DataSpec, target: str, features: Sequence[str]
+    ) -> ProblemKey:
+        """The problem the settings in ``state`` make of ``data``'s ``target`` and ``features``."""
+        return cls(
+            data=data,
+            target=target,
+            features=tuple(features),
+            test_fraction=float(state["test_fraction"]),
+            fit_intercept=bool(state["fit_intercept"]),
+            l2=float(state["l2"]),
+            loss=state["loss"],
+        )

@@ -20,18 +20,15 @@ from __future__ import annotations
 import math
 import re
 
-import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
+from core.advice import ARRIVED
 from core.data import BUNDLED, PRESETS
 from tests.app.helpers import APP
-from tests.app.routing import NavigationPages
 from ui.settings import LEARNING_RATES
 from ui.state import RATE_TYPED
 
 TIMEOUT = 120
-#: A converged run ends within this share of the optimum loss.
-ARRIVED = 0.01
 
 CHOICES: list[tuple[str, dict]] = [
     *((f"preset:{key}", {"data_source": "preset", "preset": key}) for key in PRESETS),
@@ -41,7 +38,6 @@ CHOICES: list[tuple[str, dict]] = [
 
 
 def _open(state: dict, rate: float | None = None) -> AppTest:
-    app_test.PagesManager = NavigationPages
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in state.items():
         at.session_state[key] = value
