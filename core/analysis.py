@@ -81,14 +81,8 @@ def epochs_to_stay(loss_history, optimum_loss: float, rel_tol: float) -> int | N
     A run can touch the band and leave it again (momentum overshoots, a noisy
     mini-batch run jitters): it has arrived only from the epoch after its last
     visit outside, provided it ends inside. :func:`epochs_to_tolerance` gives the
-    first touch, which is never later.
-
-    Parameters
-    ----------
-    loss_history : array_like of shape (epochs_run + 1,)
-    optimum_loss : float
-    rel_tol : float
-        See :func:`tolerance_level`.
+    first touch, which is never later. Its parameters are those of
+    :func:`epochs_to_tolerance`.
 
     Returns
     -------

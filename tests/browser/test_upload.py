@@ -31,6 +31,19 @@ IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 
 
+def wait_for_new_weight(page, before: str) -> None:
+    """Wait until the parameters table shows a weight of ``speed`` other than ``before``."""
+    page.wait_for_function(
+        """before => Array.from(document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stTable"] tbody th'))
+            .some(cell => cell.textContent === 'w (speed)' &&
+                  cell.nextElementSibling.textContent !== before)""",
+        arg=before,
+        polling=250,
+        timeout=120_000,
+    )
+
+
 def wait_for_parameters(page: Page, *labels: str) -> dict[str, list[str]]:
     """Wait until the Parameters table has exactly the rows ``labels``; return it."""
     wanted = sorted(labels)
@@ -93,15 +106,7 @@ def test_broken_files_show_an_error_and_the_app_stays_usable(page: Page) -> None
     slider.focus()
     page.keyboard.press("ArrowRight")
     expect(slider).to_have_attribute("aria-valuetext", f"{following:g}")
-    page.wait_for_function(
-        """before => Array.from(document.querySelectorAll(
-            '[data-testid="stMain"] [data-testid="stTable"] tbody th'))
-            .some(cell => cell.textContent === 'w (speed)' &&
-                  cell.nextElementSibling.textContent !== before)""",
-        arg=before,
-        polling=250,
-        timeout=120_000,
-    )
+    wait_for_new_weight(page, before)
     settle(page, "Descent")
     assert_charts_drawn(page)
     assert_healthy(page)
@@ -164,15 +169,7 @@ def test_an_upload_kept_while_an_example_was_shown_is_named_beside_the_empty_upl
     # Leaving the slider is a change of its own: done now, it cannot close the menu below.
     slider.blur()
     # The rerun starts a moment after the key: wait for its result, not for a quiet page.
-    page.wait_for_function(
-        """before => Array.from(document.querySelectorAll(
-            '[data-testid="stMain"] [data-testid="stTable"] tbody th'))
-            .some(cell => cell.textContent === 'w (speed)' &&
-                  cell.nextElementSibling.textContent !== before)""",
-        arg=before,
-        polling=250,
-        timeout=120_000,
-    )
+    wait_for_new_weight(page, before)
     settle(page, "Descent")
     expect(uploader.locator('[data-testid="stFileChipName"]')).to_have_count(1)
     expect(sidebar(page).get_by_text(kept)).to_have_count(0)

@@ -10,6 +10,7 @@ from core import OPTIMIZERS, SCHEDULES, Settings, descend, sweep
 from core.budget import Work
 from core.export import reproduction_script, run_json
 from core.settings import FIELDS
+from tests.core.helpers import EVERY_FIELD
 
 
 def data():
@@ -87,24 +88,7 @@ def test_a_record_and_keywords_make_the_same_run():
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 def test_every_field_travels_through_json_and_the_script(optimizer):
     X, y = data()
-    settings = Settings(
-        optimizer=optimizer,
-        learning_rate=0.02,
-        epochs=25,
-        batch_size=16,
-        fit_intercept=True,
-        standardize=True,
-        l2=0.1,
-        tol=1e-12,
-        tol_on="running",
-        seed=9,
-        loss="half_mse",
-        shuffle=False,
-        schedule="exponential",
-        schedule_params={"gamma": 0.97},
-        init_coef=(0.25, -0.5),
-        init_intercept=1.5,
-    )
+    settings = EVERY_FIELD.replace(optimizer=optimizer, optimizer_params=())
     run = descend(X, y, settings)
     document = json.loads(run_json(run, feature_names=["a", "b"], target_name="y"))
     assert Settings.from_dict(document["settings"]) == run.settings

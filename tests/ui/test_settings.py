@@ -5,6 +5,7 @@ import math
 import pytest
 
 from core import MAX_EPOCHS, OPTIMIZERS, SCHEDULES, Settings, learning_rates, make_optimizer
+from tests.core.helpers import EVERY_FIELD
 from ui.settings import (
     DEFAULTS,
     OPENING,
@@ -95,24 +96,14 @@ def test_a_new_session_s_run_is_the_opening_record():
 @pytest.mark.parametrize("schedule", sorted(SCHEDULES))
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 def test_sidebar_state_and_settings_are_each_other_s_inverse(optimizer, schedule, batch_size):
-    settings = Settings(
+    settings = EVERY_FIELD.replace(
         optimizer=optimizer,
         optimizer_params={k: 0.5 for k in OPTIMIZER_KEYS[optimizer]},
-        learning_rate=0.003,
-        epochs=77,
         batch_size=batch_size,
         fit_intercept=False,
-        standardize=True,
-        l2=0.25,
-        tol=1e-7,
-        tol_on="running",
-        seed=5,
-        loss="half_mse",
-        shuffle=False,
         schedule=schedule,
         schedule_params={name: SCHEDULES[schedule][name] for name in SCHEDULES[schedule]},
         init_coef=1.5,
-        init_intercept=-2.0,
     )
     state = {**DEFAULTS, **state_of(settings)}
     assert run_settings(state, n_rows=100) == settings
