@@ -144,7 +144,7 @@ def _article() -> None:
         return
     article = example.article
     with st.expander(f"The article beside this run: {article.title}", expanded=True):
-        st.dataframe(tutorial.article_table(article, run, problem, ctx.dataset.features))
+        st.table(tutorial.article_table(article, run, problem, ctx.dataset.features))
         st.markdown(article.differences)
         changed = tutorial.changed_settings(example.run, ctx.dataset, st.session_state)
         if changed:

@@ -271,6 +271,11 @@ def _rate_widgets() -> None:
         s[RATE_SHOWN] = now
     s.update(now)
     draw("learning_rate", key=RATE_LADDER, on_change=_take_rate, args=(RATE_LADDER,))
+    if now[RATE_LADDER] != now[RATE_TYPED]:
+        st.caption(
+            f"η = {now[RATE_TYPED]:.4g} is typed: the ladder shows its nearest stop, "
+            f"{now[RATE_LADDER]:g}."
+        )
     rate = SCHEMA["learning_rate"]
     st.number_input(
         "or type a rate",

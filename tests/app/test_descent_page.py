@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from core.optimizers import RULES
 from core.schedules import REGISTRY as SCHEDULES
 from tests.app.helpers import APP, TIMEOUT
-from ui.state import START_AND_STOP
+from ui.state import RATE_TYPED, START_AND_STOP
 from ui.text import md_text
 
 
@@ -428,3 +428,15 @@ def test_a_final_rate_above_the_ladder_s_low_stops_still_runs(schedule):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.session_state["learning_rate"] == 0.05
+
+
+def test_a_typed_rate_between_stops_is_named_under_the_ladder():
+    # The ladder can only show its stops: at η = 1.2 it showed 1 with nothing saying so.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.number_input(key=RATE_TYPED).set_value(1.2).run()
+    assert at.session_state["learning_rate"] == 1.2
+    said = [c.value for c in at.sidebar.caption]
+    assert "η = 1.2 is typed: the ladder shows its nearest stop, 1." in said
+    at.number_input(key=RATE_TYPED).set_value(0.05).run()
+    assert not any("is typed" in c.value for c in at.sidebar.caption)
