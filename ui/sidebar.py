@@ -317,7 +317,9 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
     """New data (or columns): set the settings it opens with, before their widgets are drawn.
 
     The line that says what was set also names the settings the person had changed
-    by hand since the data before was opened, where the new data replaced them.
+    by hand since the data before was opened, where the new data replaced them. A
+    shared link's settings hold for the link's own data: a link to an upload opens
+    on the example until the file is uploaded again, and its settings wait for it.
     """
     s = st.session_state
     identity = (chosen.spec, target, features)
@@ -326,7 +328,9 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
     first = OPENED_FOR not in s
     new_data = first or s[OPENED_FOR][0] != chosen.spec
     s[OPENED_FOR] = identity
-    url_keys = s.get(URL_KEYS, frozenset()) if first else frozenset()
+    url_keys = s.get(URL_KEYS, frozenset())
+    if chosen.spec.source == s["data_source"]:
+        s[URL_KEYS] = frozenset()  # the link's data is open: its settings are used up
     before = {key: s.get(key) for key in opening.OPENED_KEYS}
     opened_with = s.get(OPENED_WITH, before)
     note = opening.open_data(

@@ -1,13 +1,16 @@
 """Journeys nobody wrote down: random sequences of what people do, checked after every step.
 
 A hypothesis ``RuleBasedStateMachine`` drives one AppTest session the way a
-teacher or a learner would: choose an example, a dataset or generated data;
+teacher or a learner would: choose an example, a dataset, generated data or an
+upload (a messy CSV: semicolons, decimal commas, a missing cell, an id column);
 change the rate, the rule, the batch mode, the loss convention, the epochs, the
 schedule; switch standardizing; visit Compare and Learn. After every step:
 
 - no page shows an error;
 - the page equals a fresh session opened from the page's own link: the same
-  settings and the same numbers (a shared link or a reload gives what was seen);
+  settings and the same numbers (a shared link or a reload gives what was seen;
+  a link carries the settings, not an uploaded file, so with an upload the fresh
+  session uploads the same file again, as whoever opens the link does);
 - right after data is chosen, every setting of the run equals that choice
   opened fresh (nothing of the data before carries over).
 
@@ -24,9 +27,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from streamlit.testing.v1 import AppTest
 
 from core.data import BUNDLED, PRESETS
+from core.optimizers import RULES
+from core.schedules import REGISTRY as SCHEDULES
 from tests.app.helpers import APP, TIMEOUT
 from ui.opening import OPENED_KEYS
-from ui.settings import OPTIMIZERS, SCHEDULES, SCHEMA
+from ui.settings import SCHEMA
 from ui.state import RATE_TYPED
 
 JOURNEYS = int(os.environ.get("DOWNHILL_JOURNEYS", "3"))
@@ -35,6 +40,15 @@ PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py")
 QUICK_PRESETS = tuple(k for k in PRESETS if k not in ("tutorial_400_points",))
 QUICK_BUNDLED = tuple(k for k in BUNDLED if k in ("stackloss", "engel", "anscombe"))
 BROKEN = "Something went wrong"
+#: What people upload: semicolons, decimal commas, an id column, a missing cell.
+MESSY = (
+    "id;Fläche;Zimmer;Preis\n"
+    + "".join(
+        f"{i};{40 + 7 * i},5;{'' if i == 4 else 1 + i % 4};{150 + 21 * i + (i * 7) % 5},0\n"
+        for i in range(1, 13)
+    )
+).encode()
+FILE = ("wohnungen.csv", MESSY, "text/csv")
 
 
 def link_of(at: AppTest) -> dict[str, str]:
@@ -43,11 +57,17 @@ def link_of(at: AppTest) -> dict[str, str]:
 
 
 def opened(query: dict[str, str], page: str) -> AppTest:
-    """A fresh session opened on ``page`` with ``query`` as its query string."""
+    """A fresh session opened on ``page`` with ``query`` as its query string.
+
+    A link to uploaded data opens without the file; the person uploads it again.
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params = dict(query)
     at.switch_page(page)
-    return at.run()
+    at.run()
+    if query.get("data_source") == "upload":
+        at.file_uploader(key="upload_file").set_value(FILE).run()
+    return at
 
 
 def settings_of(at: AppTest) -> dict:
@@ -103,6 +123,15 @@ class Journey(RuleBasedStateMachine):
         self._choose({"data_source": "bundled", "bundled": key})
 
     @rule()
+    def upload(self):
+        if self.at.session_state["data_source"] == "upload":
+            return
+        self._set("data_source", "upload")
+        self.at.file_uploader(key="upload_file").set_value(FILE).run()
+        fresh = opened({"data_source": "upload"}, self.page)
+        assert run_of(self.at) == run_of(fresh)
+
+    @rule()
     def generate(self):
         self._choose({"data_source": "generate"})
 
@@ -110,7 +139,7 @@ class Journey(RuleBasedStateMachine):
     def type_rate(self, rate):
         self.at.number_input(key=RATE_TYPED).set_value(rate).run()
 
-    @rule(rule_=st.sampled_from(sorted(OPTIMIZERS)))
+    @rule(rule_=st.sampled_from(sorted(RULES)))
     def choose_rule(self, rule_):
         self._set("optimizer", rule_)
 
@@ -157,3 +186,38 @@ Journey.TestCase.settings = settings(
     suppress_health_check=list(HealthCheck),
 )
 test_journeys = Journey.TestCase
+
+
+# Sequences found by people (issue 19) or by the machine above, as plain tests.
+
+
+def test_a_tutorial_s_settings_do_not_follow_into_the_next_example():
+    # Tutorial: three features -> Correlated features kept stochastic steps, rows in file
+    # order, weights from 1.0 and the tolerance stop: "converged" 188 % above the optimum.
+    journey = Journey()
+    journey.open_app()
+    journey.choose_example("tutorial_3_features_sgd")
+    journey.choose_example("correlated")
+    state = journey.at.session_state
+    assert (state["batch_mode"], state["tol"], state["init_weight"]) == ("full", 0.0, 0.0)
+    journey.the_page_is_what_its_link_opens()
+
+
+def test_settings_changed_by_hand_that_new_data_replaces_are_named():
+    journey = Journey()
+    journey.open_app()
+    journey.choose_rule("adam")
+    journey.set_epochs(20)
+    journey.choose_example("tutorial_5_points")
+    said = [c.value for c in journey.at.main.caption]
+    assert any("Replaced with this data's own: Update rule, Epochs" in line for line in said), said
+    assert journey.at.session_state["optimizer"] == "gd"
+
+
+def test_an_upload_reopened_from_its_link_with_its_file_is_the_same_page():
+    journey = Journey()
+    journey.open_app()
+    journey.upload()
+    assert journey.at.session_state["features"] == ["Fläche", "Zimmer"]  # not the id column
+    journey.type_rate(0.003)
+    journey.the_page_is_what_its_link_opens()
