@@ -4,7 +4,7 @@ import js from "@eslint/js";
 
 const browser = Object.fromEntries([
   "window", "document", "requestAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
-  "MutationObserver", "TextDecoder", "Element", "AbortController",
+  "MutationObserver", "TextDecoder", "Element", "AbortController", "structuredClone",
 ].map((name) => [name, "readonly"]));
 
 export default [

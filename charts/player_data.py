@@ -1,12 +1,12 @@
-"""What the Descent page's player draws, as compact JSON-able arrays (no figure, no UI code).
+"""What the Descent page's player draws: its views as Plotly JSON and one track per rate.
 
 The player (``ui/player``) draws four views with plotly.js in the browser: the
 model's line over the data, the loss per epoch, the loss surface in 3D with the
 descent path on it, and its contour map with the same path. It receives one run
 per learning rate on a ladder and switches between them, and between epochs,
-without asking the server. This module turns engine results into the arrays it
-needs: sampled, rounded to what a chart can show, cut at a diverging run's last
-finite epoch, and free of NaN and infinity (JSON has neither).
+without asking the server. The views are declared here (:mod:`charts.views`);
+each run is a track (:func:`charts.tracks.track`) with its model line at each
+frame epoch and its own loss curve and axes as a patch of the loss view.
 
 The surface is the same for every learning rate: it is built once over a grid
 that covers every run that did not diverge, and carries a content key so the
@@ -15,111 +15,45 @@ browser redraws the 3D scene only when it really changed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Protocol, TypedDict
 
 import numpy as np
 
 from charts import style
 from charts.fit import FeatureLine, Points
 from charts.labels import loss_title, parameter_names, value
-from charts.landscape import (
-    Landscape,
-    checked_axes,
-    default_axes,
-    landscape,
-    within_bowl,
-)
-from charts.ranges import below_blowup, padded_range
-from charts.sampling import curve_indices, frame_epochs, path_epochs
+from charts.landscape import checked_axes, default_axes, landscape
+from charts.ranges import padded_range
+from charts.sampling import curve_indices, frame_epochs
 from charts.text import label, plotly_text, scene_text
-from core import Fit, QuadraticLoss, Run, stack_theta
-from core.verdict import Limit, loss_gap
+from charts.tracks import (
+    Drawing,
+    RunData,
+    Tracked,
+    cover,
+    loss_range,
+    rounded,
+    shown_loss,
+    track,
+    tracked,
+)
+from charts.views import (
+    Axes,
+    Look,
+    Surface,
+    closed_form_loss,
+    landscape_views,
+    layout,
+    marks_trace,
+)
+from core import Fit, QuadraticLoss, Run
+from core.verdict import Limit
 
-#: Significant digits kept, relative to the span of what is drawn.
-DIGITS = 5
-STOP_WORDS = {"max_epochs": "ran every epoch", "converged": "converged", "diverged": "diverged"}
-
-
-def rounded(values, span: float | None = None) -> list:
-    """``values`` as a (nested) list of floats fit for JSON.
-
-    Rounded to :data:`DIGITS` significant digits of ``span`` (of each value's own
-    size when ``span`` is None); NaN and infinity become None, which plotly.js
-    draws as a gap.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if span is not None and math.isfinite(span) and span > 0:
-        out = np.round(values, max(0, DIGITS - 1 - math.floor(math.log10(span))))
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            size = np.floor(np.log10(np.abs(values)))
-        size = np.where(np.isfinite(size), size, 0)
-        scale = 10.0 ** (DIGITS - 1 - size)
-        with np.errstate(over="ignore", invalid="ignore"):
-            out = np.where(np.isfinite(scale), np.round(values * scale) / scale, values)
-    out = np.where(np.isfinite(values), out, np.nan)
-    return _nulls(out.tolist())
-
-
-def _nulls(items):
-    if isinstance(items, list):
-        return [_nulls(item) for item in items]
-    return None if isinstance(items, float) and not math.isfinite(items) else items
-
-
-class Kept(NamedTuple):
-    """A run's kept epochs up to its last finite one, and its parameters at each.
-
-    Every epoch for most runs; a long run keeps a thinned history
-    (:class:`core.History`), and every view draws the epochs it kept.
-    """
-
-    epoch: np.ndarray
-    theta: np.ndarray
-
-    @classmethod
-    def of(cls, run: Run, last: int, fit_intercept: bool) -> Kept:
-        """``run``'s kept epochs up to ``last``, with ``(w_1, ..., w_d, b)`` at each."""
-        h = run.history
-        rows = h.kept_upto(last)
-        return cls(h.epoch[rows], stack_theta(h.coef[rows], h.intercept[rows], fit_intercept))
-
-    def on(self, epochs: np.ndarray) -> np.ndarray:
-        """Each of ``epochs`` as the latest kept epoch at or before it, ascending and unique."""
-        at = np.searchsorted(self.epoch, epochs, side="right") - 1
-        return np.unique(self.epoch[np.maximum(at, 0)])
-
-    def at(self, epochs: np.ndarray) -> np.ndarray:
-        """The parameters at ``epochs``, each a kept one."""
-        return self.theta[np.searchsorted(self.epoch, epochs)]
-
-
-def run_path(
-    run: Run, last: int, kept: Kept, frames: np.ndarray, most: int = 400
-) -> tuple[np.ndarray, np.ndarray]:
-    """The points of ``run``'s path, ``(k, n_params)``, and the (fractional) epoch of each.
-
-    Mini-batch and stochastic runs go update by update (their :class:`core.StepPath`,
-    at most about ``most`` points, up to the last finite epoch ``last``), so their
-    noise shows; full-batch runs go through every early epoch and the frame epochs
-    that ``kept`` holds (the run's parameters up to ``last``, the intercept last, if fitted).
-    """
-    steps = run.steps
-    if steps is not None:
-        fit_intercept = kept.theta.shape[1] > steps.coef.shape[1]
-        finite = np.flatnonzero(np.isfinite(steps.loss) & (steps.epoch <= last))
-        along = finite[curve_indices(finite.size, most)]
-        return stack_theta(steps.coef[along], steps.intercept[along], fit_intercept), steps.epoch[
-            along
-        ]
-    shown = path_epochs(frames)
-    along = kept.on(np.union1d(shown[shown <= last], [last]))
-    return kept.at(along), along.astype(np.float64)
+#: Points along a ladder run's path (mini-batch and stochastic runs go update by update).
+PATH_POINTS = 400
 
 
 def name_labels(params: Sequence[str], **named: str) -> dict:
@@ -139,16 +73,6 @@ def name_labels(params: Sequence[str], **named: str) -> dict:
             "params": [label(name) for name in params],
         },
     }
-
-
-def last_finite_epoch(run: Run) -> int:
-    """The last epoch whose loss and kept parameters are all finite (0 when none is)."""
-    h = run.history
-    finite = np.isfinite(h.loss)
-    params = np.all(np.isfinite(h.coef), axis=1) & np.isfinite(h.intercept)
-    finite[h.epoch[~params]] = False
-    bad = np.flatnonzero(~finite)
-    return int(bad[0] - 1) if bad.size else run.epochs_run
 
 
 @dataclass(frozen=True)
@@ -212,6 +136,30 @@ class PlayerProblem(Protocol):
     true_intercept: float | None
 
 
+class LadderRun(RunData):
+    """A ladder run as the browser reads it: its track, its model line's ends at each frame
+    epoch (``steps.line``), its final parameters and loss in words, and its own part of
+    the loss view (``figures.loss``, a patch: see :mod:`charts.views`)."""
+
+    final: dict
+    figures: dict
+
+
+class LadderBody(TypedDict):
+    """What the Descent page's player is sent (see ``ui/player/protocol.js``)."""
+
+    rates: list[float]
+    regimes: list[str] | None
+    limit: dict | None
+    frames: list[int]
+    labels: dict
+    style: dict
+    lossOptimum: float | None
+    surface: Surface
+    views: dict
+    runs: list[LadderRun]
+
+
 def player_data(
     runs: Sequence[Run],
     rates: Sequence[float],
@@ -220,7 +168,7 @@ def player_data(
     strip: RateStrip = RateStrip(),
     *,
     detail: Detail = Detail(),
-) -> dict:
+) -> LadderBody:
     """The player's data for ``runs``, one per learning rate in ``rates``.
 
     Parameters
@@ -230,28 +178,15 @@ def player_data(
     rates : sequence of float
         The learning rates of ``runs``, ascending.
     problem : PlayerProblem
-        The data (``X`` of shape (n_samples, n_features), ``y`` of shape (n_samples,)),
-        their names, the training loss, the held-out loss (each run gets its test-loss
-        curve), the closed-form optimum and the coefficients the data were generated
-        from (draws the true line), when known.
-    view : PlayerView
-        The surface's axes and window, the fit view's feature, the loss axis.
-    strip : RateStrip
-        What the rate scrubber says of the rule and of each rate.
-    detail : Detail
-        How much is drawn.
+        The data (``X`` (n_samples, n_features), ``y`` (n_samples,)) and names, the
+        losses (a held-out one draws test curves), the optimum, the true line if known.
+    view, strip, detail : PlayerView, RateStrip, Detail
+        What the views show, what the rate scrubber says, how much is drawn.
 
     Returns
     -------
-    dict
-        JSON-able (no NaN or infinity): ``rates``, ``regimes``, ``limit`` (its
-        sentence and the rate where divergence starts), ``frames``
-        (epochs of the epoch scrubber), ``labels`` (the data's names in the
-        forms of :func:`name_labels`), ``style``, ``fit``,
-        ``surface`` (with its content ``key``) and ``runs``, one per rate with
-        its stopping reason, loss curves and their range, the fit line and loss
-        at each of its frame epochs (``steps``), its path on the surface and
-        its final parameters.
+    LadderBody
+        JSON-able (no NaN or infinity): the views as Plotly JSON, one track per rate.
 
     Raises
     ------
@@ -259,93 +194,75 @@ def player_data(
         When ``runs`` and ``rates`` differ in length (or are empty), or the view's
         ``feature`` or ``axes``, or the problem's ``feature_names``, do not fit the data.
     """
-    regimes, limit, rule_name = strip.regimes, strip.limit, strip.rule_name
-    axes, feature, log_loss, window = view.axes, view.feature, view.log_loss, view.window
-    fit, loss, feature_names = problem.fit, problem.loss, problem.feature_names
-    X, y = problem.X, problem.y
-    if len(runs) != len(rates) or not runs:
-        raise ValueError(f"give one run per rate; got {len(runs)} runs and {len(rates)} rates.")
-    if regimes is not None and len(regimes) != len(rates):
-        raise ValueError(f"give one regime per rate; got {len(regimes)} for {len(rates)} rates.")
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    test_loss = problem.test_loss
-    d = loss.n_features
-    if len(feature_names) != d or X.ndim != 2 or X.shape[1] != d:
-        raise ValueError(
-            f"X must have {d} columns with one name each; got shape {X.shape} "
-            f"and {len(feature_names)} names."
-        )
-    if not 0 <= feature < d:
-        raise ValueError(f"feature must be a column index below {d}; got {feature}.")
-    names = parameter_names(feature_names, loss.fit_intercept)
-    axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
-    lasts = [last_finite_epoch(run) for run in runs]
-    kepts = [Kept.of(run, last, loss.fit_intercept) for run, last in zip(runs, lasts, strict=True)]
-    # The grid covers every start and every run that went downhill, so no rate's path
-    # leaves it while a diverging one is cut at its edge instead of stretching it.
-    cover = np.vstack(
-        [kept.theta[:1] for kept in kepts]
-        + [
-            within_bowl(kept.theta, run.history.loss[kept.epoch])
-            for run, kept, last in zip(runs, kepts, lasts, strict=True)
-            if not run.diverged and run.history.loss[last] <= run.history.loss[0]
-        ]
-    )
-    ls = landscape(loss, fit, axes, names, cover, detail.grid, window)
+    _check(runs, rates, problem, view, strip)
+    loss, fit, log = problem.loss, problem.fit, view.log_loss
+    names = parameter_names(problem.feature_names, loss.fit_intercept)
+    axes = checked_axes(default_axes(loss) if view.axes is None else view.axes, loss.n_params)
+    shown = tracked(runs, loss.fit_intercept)
+    ls = landscape(loss, fit, axes, names, cover(shown, True), detail.grid, view.window)
     frames = frame_epochs(max(run.epochs_run for run in runs), detail.max_frames)
-    line = FeatureLine.of(X, feature)
-    title = loss_title(loss.l2, loss.convention)
-    if log_loss:
-        title = f"L − L*, {title} above the optimum (log scale)"
-    surface = surface_data(ls)
+    drawing = Drawing(ls, frames, float(fit.loss), log, detail.curve_points, PATH_POINTS, False)
+    labels = _labels(ls.names, problem, view, strip.rule_name)
+    line = FeatureLine.of(np.asarray(problem.X, dtype=np.float64), view.feature)
+    # On the gap axis the optimum is the floor itself: no line to draw.
+    optimum = None if log else _finite_or_none(float(fit.loss))
+    surface, views = _views(ls, labels, problem, line, view.feature, detail.max_points, optimum)
     return {
         "rates": [float(rate) for rate in rates],
-        "regimes": list(regimes) if regimes is not None else None,
-        "limit": _limit_data(limit, rule_name),
+        "regimes": list(strip.regimes) if strip.regimes is not None else None,
+        "limit": _limit_data(strip.limit, strip.rule_name),
         "frames": frames.tolist(),
-        "labels": {
-            **name_labels(ls.names, feature=feature_names[feature], target=problem.target_name),
-            "loss": title,
-            "rule": rule_name,
-            "logLoss": bool(log_loss),
-            "heldOthers": loss.n_params > len(ls.axes),
-            "otherFeatures": d > 1,
-        },
-        "style": {
-            "descent": style.DESCENT,
-            "closedForm": style.CLOSED_FORM,
-            "truth": style.TRUTH,
-            "data": style.DATA,
-            "test": style.TEST,
-            "optimum": style.OPTIMUM,
-            "ink": style.INK,
-            "colorscale": style.LANDSCAPE_COLORSCALE,
-            "regimes": style.REGIME_COLORS,
-            "font": style.FONT_FAMILY,
-            "fontSize": style.FONT_SIZE,
-        },
-        "fit": _fit_view(X, y, feature, line, problem, detail.max_points),
-        # On the gap axis the optimum is the floor itself: no line to draw.
-        "lossOptimum": None if log_loss else _finite_or_none(float(fit.loss)),
+        "labels": labels,
+        "style": {"regimes": style.REGIME_COLORS},
+        "lossOptimum": optimum,
         "surface": surface,
-        "runs": [
-            _run_data(
-                run,
-                last,
-                kept,
-                ls,
-                line,
-                frames,
-                test_loss,
-                log_loss,
-                detail.curve_points,
-                fit,
-                names,
-            )
-            for run, last, kept in zip(runs, lasts, kepts, strict=True)
-        ],
+        "views": views,
+        "runs": [_ladder_run(t, drawing, line, problem.test_loss, names) for t in shown],
     }
+
+
+def _views(ls, labels, problem: PlayerProblem, line, feature, most, optimum) -> tuple:
+    """The landscape's views (of the loss itself, on either loss axis), the fit and the loss."""
+    title = loss_title(problem.loss.l2, problem.loss.convention)
+    axis = Axes(labels["params"], labels["sceneParams"], title)
+    look = Look(labels["rule"], style.DESCENT)
+    surface, views = landscape_views(ls, axis, [look], labels["heldOthers"])
+    views["fit"] = _fit_view(problem, feature, line, labels, most)
+    views["loss"] = _loss_view(labels, optimum)
+    return surface, views
+
+
+def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> dict:
+    """The names the views and sentences show (:func:`name_labels`) and what they say."""
+    loss = problem.loss
+    feature = problem.feature_names[view.feature]
+    labels = name_labels(names, feature=feature, target=problem.target_name)
+    title = loss_title(loss.l2, loss.convention)
+    return labels | {
+        "loss": f"L − L*, {title} above the optimum (log scale)" if view.log_loss else title,
+        "rule": rule_name,
+        "logLoss": bool(view.log_loss),
+        "heldOthers": loss.n_params > len(names),
+        "otherFeatures": loss.n_features > 1,
+    }
+
+
+def _check(runs, rates, problem: PlayerProblem, view: PlayerView, strip: RateStrip) -> None:
+    """Refuse runs and rates that do not pair up, and a view or names that do not fit."""
+    if len(runs) != len(rates) or not runs:
+        raise ValueError(f"give one run per rate; got {len(runs)} runs and {len(rates)} rates.")
+    if strip.regimes is not None and len(strip.regimes) != len(rates):
+        raise ValueError(
+            f"give one regime per rate; got {len(strip.regimes)} for {len(rates)} rates."
+        )
+    X, d = np.asarray(problem.X), problem.loss.n_features
+    if len(problem.feature_names) != d or X.ndim != 2 or X.shape[1] != d:
+        raise ValueError(
+            f"X must have {d} columns with one name each; got shape {X.shape} "
+            f"and {len(problem.feature_names)} names."
+        )
+    if not 0 <= view.feature < d:
+        raise ValueError(f"feature must be a column index below {d}; got {view.feature}.")
 
 
 def _limit_data(limit: Limit | None, rule_name: str) -> dict | None:
@@ -372,115 +289,101 @@ def _finite_or_none(x: float | None) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
 
 
-def _fit_view(X, y, feature, line: FeatureLine, problem: PlayerProblem, max_points):
-    points = Points.thinned(X[:, feature], y, max_points)
+def _fit_view(problem: PlayerProblem, feature: int, line: FeatureLine, labels, most) -> dict:
+    """The data, the closed-form line, the true line when known, and the model's ``line``."""
+    X = np.asarray(problem.X, dtype=np.float64)
+    points = Points.thinned(X[:, feature], np.asarray(problem.y, dtype=np.float64), most)
     closed = line.ends(problem.fit.coef, problem.fit.intercept)
-    true_coef, true_intercept = problem.true_coef, problem.true_intercept
     x_span = line.span[1] - line.span[0]
     y_range = padded_range(np.concatenate([points.y, closed["y"]]))
     y_span = y_range[1] - y_range[0]
-    view = {
-        "x": rounded(closed["x"], x_span),
-        "closed": rounded(closed["y"], y_span),
-        "true": None,
-        "points": {"x": rounded(points.x, x_span), "y": rounded(points.y, y_span)},
-        "note": points.note,
-        "xRange": rounded(padded_range(line.span)),
-        "yRange": rounded(y_range),
+    x = rounded(closed["x"], x_span)
+
+    def ends(name: str, y, color: str, dash: str) -> dict:
+        line_style = {"color": color, "width": 3, "dash": dash}
+        trace = {"type": "scatter", "mode": "lines", "x": x, "y": rounded(y, y_span)}
+        return trace | {"name": name, "line": line_style, "hoverinfo": "skip"}
+
+    data = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": rounded(points.x, x_span),
+            "y": rounded(points.y, y_span),
+            "name": f"data ({points.note})" if points.note else "data",
+            "marker": {"color": style.DATA, "size": 6, "opacity": 0.55},
+            "hovertemplate": "%{x:.4g}, %{y:.4g}<extra></extra>",
+        },
+        ends("closed form", closed["y"], style.CLOSED_FORM, "dash"),
+    ]
+    if problem.true_coef is not None:
+        coef = np.broadcast_to(np.asarray(problem.true_coef, dtype=np.float64), line.means.shape)
+        true = line.ends(coef, float(problem.true_intercept or 0.0))["y"]
+        data.append(ends("true line", true, style.TRUTH, "dot"))
+    model = {"type": "scatter", "uid": "line", "mode": "lines", "x": x, "y": []}
+    data.append(model | {"name": labels["rule"], "line": {"color": style.DESCENT, "width": 4}})
+    data[-1]["hoverinfo"] = "skip"
+    title = "Fit (other features at their means)" if labels["otherFeatures"] else "Fit"
+    axes = {
+        "xaxis": {"title": {"text": labels["feature"]}, "range": rounded(padded_range(line.span))},
+        "yaxis": {"title": {"text": labels["target"]}, "range": rounded(y_range)},
     }
-    if true_coef is not None:
-        coef = np.broadcast_to(np.asarray(true_coef, dtype=np.float64), line.means.shape)
-        view["true"] = rounded(line.ends(coef, float(true_intercept or 0.0))["y"], y_span)
-    return view
+    return {"data": data, "layout": layout(title, 380, **axes)}
 
 
-def surface_data(ls: Landscape) -> dict:
-    """The surface (or curve) over the landscape's grid, its optimum and its content ``key``."""
-    x_span, y_span, z_span = ls.spans
-    at = ls.optimum()
-    surface = {
-        "plane": ls.is_plane,
-        "u": rounded(ls.u, x_span),
-        "values": rounded(ls.values, z_span),
-        "lift": float(ls.lift),
+def _loss_view(labels: dict, optimum: float | None) -> dict:
+    """The loss chart without a run: each run brings its curves and axes (its patch)."""
+
+    def curve(uid: str, name: str, color: str) -> dict:
+        hover = f"{name}<br>epoch %{{x:.0f}}<br>loss %{{y:.4g}}<extra></extra>"
+        trace = {"type": "scatter", "uid": uid, "mode": "lines", "x": [], "y": [], "name": name}
+        return trace | {"line": {"color": color, "width": 3}, "hovertemplate": hover}
+
+    data = [
+        curve("train", "train loss", style.DESCENT),
+        {**curve("test", "test loss", style.TEST), "visible": False},
+        closed_form_loss(optimum, []),
+        marks_trace([style.DESCENT], 14, "epoch %{x}<br>loss %{y:.4g}<extra></extra>"),
+    ]
+    y_axis = {"title": {"text": labels["loss"]}, "type": "log" if labels["logLoss"] else "linear"}
+    return {
+        "data": data,
+        "layout": layout("Loss", 380, xaxis={"title": {"text": "epoch"}}, yaxis=y_axis),
     }
-    if ls.is_plane:
-        surface["v"] = rounded(ls.v, y_span)
-        surface["optimum"] = rounded([at.x[0], at.y[0], at.z[0] + ls.lift])
-        surface["zRange"] = rounded([ls.values.min(), ls.values.max() + 2 * ls.lift])
-    else:
-        surface["optimum"] = rounded([at.x[0], at.y[0]])
-        surface["yRange"] = rounded(padded_range(ls.values))
-    surface["key"] = hashlib.sha1(json.dumps(surface).encode()).hexdigest()[:16]
-    return surface
 
 
-def _loss_range(curves: list[np.ndarray], optimum: float, log: bool) -> list:
-    """The loss axis: from 0 to above everything that has not blown up (log: every finite value)."""
-    if log:
-        values = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves])
-        values = values[values > 0] if values.size else np.array([1.0])
-        low, high = np.log10(values.min()), np.log10(values.max())
-        pad = 0.05 * max(high - low, 0.1)
-        return rounded([low - pad, high + pad])
-    tops = [float(np.max(c[below_blowup(c)], initial=0.0)) for c in curves if c.size]
-    top = max([*tops, optimum if math.isfinite(optimum) else 0.0])
-    return rounded([0.0, 1.05 * top or 1.0])
-
-
-def _run_data(
-    run: Run,
-    last: int,
-    kept: Kept,
-    ls: Landscape,
-    line: FeatureLine,
-    frames: np.ndarray,
-    test_loss: QuadraticLoss | None,
-    log_loss: bool,
-    curve_points: int,
-    fit: Fit,
-    names: list[str],
-) -> dict:
+def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, names) -> LadderRun:
+    """``t``'s track with its model line, final parameters and loss view patch."""
+    run, last, kept = t
+    drawn = track(t, drawing)
+    data: LadderRun = {**drawn.data, "final": {}, "figures": {}}
     h = run.history
-    train = h.loss[: last + 1]
-    if log_loss:
-        # On a log axis the loss flattens at the optimum's level: the gap keeps falling.
-        train = loss_gap(train, float(fit.loss))
-    curve = curve_indices(train.size, curve_points)
-    curves = [train]
-    data = {
-        "stop": run.stop_reason,
-        "stopWords": STOP_WORDS[run.stop_reason],
-        "epochsRun": int(run.epochs_run),
-        "lastFinite": int(last),
-        "divergedAt": None if run.diverged_at is None else int(run.diverged_at),
-        "loss": {"e": curve.tolist(), "v": rounded(train[curve])},
-        "test": None,
+    ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in h.rows(data["steps"]["e"])]
+    data["steps"]["line"] = rounded(ends)
+    curves = [drawn.curve_v]
+    patch = {
+        "train": {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)},
+        "closed-form": {"x": [0, max(run.epochs_run, 1)]},
     }
-    if test_loss is not None and not log_loss:
+    if test_loss is not None and not drawing.log_loss:
         held = test_loss.value(kept.theta)
-        curves.append(held)
-        on = curve_indices(held.size, curve_points)
-        data["test"] = {"e": kept.epoch[on].tolist(), "v": rounded(held[on])}
-    data["lossRange"] = _loss_range(curves, float(fit.loss), log_loss)
-
-    steps = kept.on(np.union1d(frames[frames <= last], [last]))
-    rows = h.rows(steps)
-    ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in rows]
-    data["steps"] = {"e": steps.tolist(), "line": rounded(ends), "loss": rounded(train[steps])}
-
-    points, epochs = run_path(run, last, kept, frames)
-    track = ls.track(points, epochs)
-    x_span, y_span, z_span = ls.spans
-    data["path"] = {
-        "e": rounded(track.epoch),
-        "x": rounded(track.x, x_span),
-        "y": rounded(track.y, y_span),
-        "z": rounded(track.z + ls.lift, z_span) if ls.is_plane else None,
+        on = curve_indices(held.size, drawing.curve_points)
+        curves.append(held[on])
+        patch["test"] = {"x": kept.epoch[on].tolist(), "y": rounded(held[on]), "visible": True}
+    title = f"Loss · diverged at epoch {run.diverged_at}" if run.diverged else "Loss"
+    data["figures"]["loss"] = {
+        "data": patch,
+        "layout": {
+            "title": {"text": title},
+            "xaxis": {"range": [0, max(run.epochs_run, 1)]},
+            "yaxis": {"range": loss_range(curves, drawing.optimum, drawing.log_loss)},
+        },
     }
     final = kept.theta[-1]
     data["final"] = {
         "params": [f"{label(name)} = {value(v)}" for name, v in zip(names, final, strict=True)],
-        "loss": value(float(train[-1])),
+        "loss": value(
+            float(shown_loss(h.loss[[last]], h.loss[0], drawing.optimum, drawing.log_loss)[0])
+        ),
     }
     return data

@@ -12,24 +12,17 @@ epoch axis frames the epochs where some run still changes.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import TypedDict
 
 import numpy as np
 
 from charts import style
 from charts.labels import loss_title
-from charts.landscape import Landscape, checked_axes, default_axes, landscape, within_bowl
-from charts.player_data import (
-    STOP_WORDS,
-    Kept,
-    last_finite_epoch,
-    name_labels,
-    rounded,
-    run_path,
-    surface_data,
-)
-from charts.ranges import below_blowup
-from charts.sampling import curve_indices, frame_epochs
+from charts.landscape import checked_axes, default_axes, landscape
+from charts.player_data import name_labels
+from charts.sampling import frame_epochs
+from charts.tracks import Drawing, RunData, Track, cover, loss_range, rounded, track, tracked
+from charts.views import Axes, Look, Surface, closed_form_loss, landscape_views, layout, marks_trace
 from core import Fit, QuadraticLoss, Run
 from core.verdict import loss_gap
 
@@ -38,6 +31,9 @@ MAX_RUNS = len(style.RUN_COLORS)
 #: A run still changes while its loss is farther than this share of its whole change
 #: from where it ends (full-data loss per epoch).
 STILL_CHANGING = 0.01
+#: Epochs the epoch scrubber stops at; about how many points each loss curve and each
+#: path keeps; grid points per surface axis.
+MAX_FRAMES, CURVE_POINTS, PATH_POINTS, GRID = 80, 400, 600, 40
 
 
 def changing_until(run: Run, last: int, optimum: float, log_loss: bool = False) -> int:
@@ -57,6 +53,23 @@ def changing_until(run: Run, last: int, optimum: float, log_loss: bool = False) 
     return int(moving[-1]) + 1 if moving.size else 0
 
 
+class RaceRun(RunData):
+    """A race's run as the browser reads it: its track and its name."""
+
+    name: str
+
+
+class RaceBody(TypedDict):
+    """What the Compare page's player is sent (see ``ui/player/protocol.js``)."""
+
+    mode: str
+    frames: list[int]
+    labels: dict
+    surface: Surface
+    views: dict
+    runs: list[RaceRun]
+
+
 def race_data(
     runs: list[tuple[str, Run]],
     fit: Fit,
@@ -66,192 +79,110 @@ def race_data(
     axes: tuple[int, ...] | None = None,
     log_loss: bool = False,
     log_epochs: bool = False,
-    max_frames: int = 80,
-    curve_points: int = 400,
-    path_points: int = 600,
-    grid: int = 40,
-) -> dict:
+) -> RaceBody:
     """The race's data for the player: every run on one surface, map and loss chart.
 
     Parameters
     ----------
     runs : list of (str, Run)
-        Label and run, 1 to 6 of them, all minimising ``loss``.
-    fit : Fit
-        The closed-form optimum of ``loss``.
-    loss : QuadraticLoss
+        Label and run, 1 to 6 of them, all minimising ``loss`` (its optimum is ``fit``).
     param_names : list of str
         Names of every parameter (see :func:`charts.labels.parameter_names`).
     axes : tuple of one or two int, optional
-        Parameters shown; by default the most elongated pair
-        (:func:`core.geometry.most_elongated_pair`).
-    log_loss : bool
-        Loss curves as the gap :math:`L - L^*` on a log axis
-        (:func:`core.verdict.loss_gap`).
-    log_epochs : bool
-        A log epoch axis (mini-batch and stochastic runs start at their first update).
-    max_frames : int
-        Epochs the epoch scrubber stops at (at least 2).
-    curve_points, path_points : int
-        About how many points each loss curve and each path keeps.
-    grid : int
-        Grid points per surface axis.
+        Parameters shown; by default the most elongated pair.
+    log_loss, log_epochs : bool
+        Log axes: the gap :math:`L - L^*` (:func:`core.verdict.loss_gap`), the epoch.
 
     Returns
     -------
-    dict
-        JSON-able (no NaN or infinity): ``mode`` ("race"), ``frames``,
-        ``epochRange`` (up to the last epoch where some run still changes),
-        ``lossRange``, ``labels`` (parameter names as
-        :func:`charts.player_data.name_labels` gives them), ``style``,
-        ``lossOptimum``, ``surface``, and ``runs``, each with its ``name``,
-        ``color``, stopping reason, loss
-        ``curve`` (per update when it has one), ``marks`` (its loss at every
-        frame epoch, held at its last once it stopped) and ``path``.
+    RaceBody
+        JSON-able (no NaN or infinity): the views as Plotly JSON, each run in its colour,
+        and each run's track (:func:`charts.tracks.track`) with its ``name``.
 
     Raises
     ------
     ValueError
         For no runs or more than six, or ``param_names``/``axes`` not fitting ``loss``.
     """
+    _check(runs, loss, param_names)
+    axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
+    shown = tracked([run for _, run in runs], loss.fit_intercept)
+    ls = landscape(loss, fit, axes, param_names, cover(shown, False), GRID)
+    frames = frame_epochs(max(run.epochs_run for _, run in runs), MAX_FRAMES)
+    drawing = Drawing(ls, frames, float(fit.loss), log_loss, CURVE_POINTS, PATH_POINTS, True)
+    tracks = [track(t, drawing) for t in shown]
+    title = loss_title(loss.l2, loss.convention)
+    labels = _labels(ls.names, title, log_loss, loss.n_params > len(axes))
+    names = [name for name, _ in runs]
+    looks = [Look(name, color) for name, color in zip(names, style.RUN_COLORS, strict=False)]
+    surface, views = landscape_views(
+        ls, Axes(labels["params"], labels["sceneParams"], title), looks, labels["heldOthers"]
+    )
+    end = _epoch_end(shown, drawing)
+    views["loss"] = _loss_view(tracks, looks, labels, drawing, [end, log_epochs])
+    return {
+        "mode": "race",
+        "frames": frames.tolist(),
+        "labels": labels,
+        "surface": surface,
+        "views": views,
+        "runs": [{**t.data, "name": name} for t, name in zip(tracks, names, strict=True)],
+    }
+
+
+def _check(runs, loss: QuadraticLoss, param_names) -> None:
     if not 1 <= len(runs) <= MAX_RUNS:
         raise ValueError(f"runs must hold 1 to {MAX_RUNS} runs; got {len(runs)}.")
     if len(param_names) != loss.n_params:
         raise ValueError(
             f"param_names must name all {loss.n_params} parameters; got {len(param_names)}."
         )
-    axes = checked_axes(default_axes(loss) if axes is None else axes, loss.n_params)
-    lasts = [last_finite_epoch(run) for _, run in runs]
-    kepts = [
-        Kept.of(run, last, loss.fit_intercept) for (_, run), last in zip(runs, lasts, strict=True)
-    ]
-    cover = np.vstack(
-        [kept.theta[:1] for kept in kepts]
-        + [
-            within_bowl(kept.theta, run.history.loss[kept.epoch])
-            for (_, run), kept in zip(runs, kepts, strict=True)
-        ]
-    )
-    ls = landscape(loss, fit, axes, param_names, cover, grid)
-    longest = max(run.epochs_run for _, run in runs)
-    frames = frame_epochs(longest, max_frames)
-    optimum = float(fit.loss)
-    drawing = _Drawing(ls, frames, optimum, log_loss, curve_points, path_points)
-    shown = [
-        _run_data(name, run, last, kept, color, drawing)
-        for (name, run), last, kept, color in zip(
-            runs, lasts, kepts, style.RUN_COLORS, strict=False
-        )
-    ]
-    changing = max(
-        changing_until(run, last, optimum, log_loss)
-        for (_, run), last in zip(runs, lasts, strict=True)
-    )
-    end = min(longest, max(math.ceil(1.15 * changing), min(longest, 10), 1))
-    title = loss_title(loss.l2, loss.convention)
-    return {
-        "mode": "race",
-        "frames": frames.tolist(),
-        "epochRange": [0, end],
-        "lossRange": _loss_range(shown, optimum, log_loss),
-        "labels": {
-            **name_labels(ls.names),
-            "loss": f"gap to the optimum L − L*, {title}" if log_loss else title,
-            "surfaceLoss": title,
-            "logLoss": bool(log_loss),
-            "logEpochs": bool(log_epochs),
-            "heldOthers": loss.n_params > len(ls.axes),
-        },
-        "style": {
-            "optimum": style.OPTIMUM,
-            "ink": style.INK,
-            "closedForm": style.CLOSED_FORM,
-            "colorscale": style.LANDSCAPE_COLORSCALE,
-            "font": style.FONT_FAMILY,
-            "fontSize": style.FONT_SIZE,
-        },
-        "lossOptimum": None if log_loss or not math.isfinite(optimum) else optimum,
-        "surface": surface_data(ls),
-        "runs": shown,
+
+
+def _labels(names, title: str, log_loss: bool, held: bool) -> dict:
+    """The parameters' names (:func:`charts.player_data.name_labels`), the loss axis's title."""
+    return name_labels(names) | {
+        "loss": f"gap to the optimum L − L*, {title}" if log_loss else title,
+        "logLoss": bool(log_loss),
+        "heldOthers": held,
     }
 
 
-def _shown_loss(values: np.ndarray, optimum: float, log_loss: bool) -> np.ndarray:
-    return loss_gap(values, optimum) if log_loss else np.asarray(values, dtype=np.float64)
+def _epoch_end(shown, drawing: Drawing) -> int:
+    """The epoch axis's end: a little past the last epoch where some run still changes."""
+    longest = max(t.run.epochs_run for t in shown)
+    changing = max(changing_until(t.run, t.last, drawing.optimum, drawing.log_loss) for t in shown)
+    return min(longest, max(math.ceil(1.15 * changing), min(longest, 10), 1))
 
 
-class _Drawing(NamedTuple):
-    """What every run of a race is drawn against."""
-
-    ls: Landscape
-    frames: np.ndarray
-    optimum: float
-    log_loss: bool
-    curve_points: int
-    path_points: int
-
-
-def _run_data(name: str, run: Run, last: int, kept: Kept, color: str, drawing: _Drawing) -> dict:
-    ls, frames, optimum, log_loss, curve_points, path_points = drawing
-    h = run.history
-    per_update = run.steps is not None
-    if per_update:
-        s = run.steps
-        finite = np.flatnonzero(np.isfinite(s.loss) & (s.epoch <= last))
-        keep = finite[curve_indices(finite.size, curve_points)]
-        curve_e, curve_v = s.epoch[keep], s.loss[keep]
-    else:
-        keep = curve_indices(last + 1, curve_points)
-        curve_e, curve_v = keep.astype(np.float64), h.loss[keep]
-    path_theta, path_e = run_path(run, last, kept, frames, path_points)
-    at = np.minimum(frames, last)
-    track = ls.track(path_theta, path_e)
-    x_span, y_span, z_span = ls.spans
-    return {
-        "name": name,
-        "color": color,
-        "stop": run.stop_reason,
-        "stopWords": STOP_WORDS[run.stop_reason],
-        "perUpdate": per_update,
-        "epochsRun": int(run.epochs_run),
-        "lastFinite": int(last),
-        "divergedAt": None if run.diverged_at is None else int(run.diverged_at),
-        "curve": {
-            "e": rounded(curve_e),
-            "v": rounded(_shown_loss(curve_v, optimum, log_loss)),
-        },
-        "marks": {
-            "e": at.tolist(),
-            "v": rounded(_shown_loss(h.loss[at], optimum, log_loss)),
-        },
-        "path": {
-            "e": rounded(track.epoch),
-            "x": rounded(track.x, x_span),
-            "y": rounded(track.y, y_span),
-            "z": rounded(track.z + ls.lift, z_span) if ls.is_plane else None,
-        },
-    }
-
-
-def _loss_range(shown: list[dict], optimum: float, log_loss: bool) -> list:
-    """From 0 (log: the smallest gap) to above every value that has not blown up."""
-    values = np.array(
-        [v for run in shown for v in run["curve"]["v"] if v is not None], dtype=np.float64
-    )
-    if log_loss:
-        values = values[values > 0]
-        if not values.size:
-            return [-1.0, 1.0]
-        start = np.array([run["curve"]["v"][0] or np.inf for run in shown])
-        high = np.log10(min(values.max(), 1e3 * np.nanmin(start)))
-        low = np.log10(values.min())
-        pad = 0.05 * max(high - low, 0.1)
-        return rounded([low - pad, high + pad])
-    tops = [
-        float(np.max(curve[below_blowup(curve)], initial=0.0))
-        for curve in (
-            np.array([np.nan if v is None else v for v in run["curve"]["v"]]) for run in shown
+def _loss_view(tracks: list[Track], looks: list[Look], labels, drawing: Drawing, x) -> dict:
+    """Every run's loss curve in its colour, the closed-form loss, and the ``marks``;
+    ``x`` is the epoch axis's end and whether it is logarithmic."""
+    end, log_epochs = x
+    unit = "L − L*" if drawing.log_loss else "loss"
+    data = []
+    for i, (t, look) in enumerate(zip(tracks, looks, strict=True)):
+        diverged = t.data["stop"] == "diverged"
+        name = f"{look.name} (diverged at epoch {t.data['divergedAt']})" if diverged else look.name
+        data.append(
+            {"type": "scatter", "uid": f"curve-{i}", "mode": "lines", "legendgroup": look.name}
+            | {"x": rounded(t.curve_e), "y": rounded(t.curve_v), "name": name}
+            | {"line": {"color": look.color, "width": 1.5 if t.data["perUpdate"] else 3}}
+            | {"hovertemplate": f"{look.name}<br>epoch %{{x:.4~f}}<br>{unit} %{{y:.4g}}"}
         )
-    ]
-    top = max([*tops, optimum if math.isfinite(optimum) else 0.0])
-    return rounded([0.0, 1.05 * top or 1.0])
+        data[-1]["hovertemplate"] += "<extra></extra>"
+    optimum = drawing.optimum
+    shown_optimum = None if drawing.log_loss or not math.isfinite(optimum) else optimum
+    data.append(closed_form_loss(shown_optimum, [0, max(int(drawing.frames[-1]), 1)]))
+    hover = f"epoch %{{x}}<br>{unit} %{{y:.4g}}<extra></extra>"
+    data.append(marks_trace([look.color for look in looks], 13, hover))
+    x_axis = {"title": {"text": "epoch"}, "type": "linear", "range": [0, max(end, 1)]}
+    if log_epochs:
+        starts = [e for t in tracks for e in t.curve_e if e > 0]
+        first = min(starts) if starts else 1
+        x_axis = {"title": {"text": "epoch (log scale)"}, "type": "log"}
+        x_axis["range"] = [math.log10(first), math.log10(max(end, 2))]
+    y_axis = {"title": {"text": labels["loss"]}, "type": "log" if drawing.log_loss else "linear"}
+    y_axis["range"] = loss_range([t.curve_v for t in tracks], optimum, drawing.log_loss)
+    legend = {"orientation": "h", "y": -0.22, "x": 0, "yanchor": "top"}
+    return {"data": data, "layout": layout("Loss", 460, xaxis=x_axis, yaxis=y_axis, legend=legend)}

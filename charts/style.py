@@ -39,7 +39,7 @@ FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 FONT_SIZE = 15
 TITLE_SIZE = 17
 
-#: Size of a point along a path (the player's own script draws its paths the same way).
+#: Size of a point along a path (the player's paths too: see charts/views.py).
 PATH_MARKER = 5
 
 

@@ -344,7 +344,8 @@ def assert_charts_drawn(page: Page) -> None:
 
 
 # What the player shows: the rate and epoch, and per view (fit, loss, surface, map) the
-# moving trace's coordinates (the model line, the loss curve with its marker, the paths).
+# moving traces' coordinates (the model line, the loss curve with its marker, the paths),
+# found by uid.
 PLAYER_STATE = """
 () => {
   const root = document.querySelector('.dh-player');
@@ -352,10 +353,11 @@ PLAYER_STATE = """
   const views = ['fit', 'loss', 'surface', 'map'].map(
     name => root.querySelector(`.dh-${name} .dh-graph`));
   const coords = t => JSON.stringify(['x', 'y', 'z'].map(a => Array.from((t && t[a]) || [])));
+  // Each view's moving traces, found by the uid Python gave them (charts/views.py).
+  const moves = [['line'], ['train', 'marks'], ['path-0'], ['path-0']];
   const moving = views.map((gd, i) => {
     if (!gd._fullData || !gd._fullData.length) return null;
-    const data = gd._fullData;
-    return i === 1 ? coords(data[0]) + coords(data[3]) : coords(data[data.length - 1]);
+    return moves[i].map(uid => coords(gd._fullData.find(t => t.uid === uid))).join('');
   });
   return {
     epoch: Number(root.dataset.epoch),

@@ -19,13 +19,15 @@ RACE_STATE = """
   if (!root || root.dataset.drawn !== '1') return null;
   const graph = name => root.querySelector(`.dh-${name} .dh-graph`);
   const loss = graph('loss')._fullData;
-  const runs = loss.filter(t => t.legendgroup).length;
+  const runs = loss.filter(t => (t.uid || '').startsWith('curve-')).length;
+  // The moving traces, found by the uid Python gave them (charts/views.py).
+  const byUid = (data, uid) => data.find(t => t.uid === uid);
   const paths = name => {
     const data = graph(name)._fullData || [];
-    return data.slice(2, 2 + runs).map(t => JSON.stringify(
-      ['x', 'y', 'z'].map(a => Array.from(t[a] || []))));
+    return Array.from({ length: runs }, (_, i) => byUid(data, `path-${i}`)).map(
+      t => JSON.stringify(['x', 'y', 'z'].map(a => Array.from((t && t[a]) || []))));
   };
-  const marks = loss[loss.length - 1];
+  const marks = byUid(loss, 'marks');
   return {
     runs,
     epoch: Number(root.dataset.epoch),

@@ -79,13 +79,21 @@ def test_changing_the_learning_rate_changes_the_run(page: Page) -> None:
 
 def test_play_moves_every_view(page: Page) -> None:
     open_app(page)
+    # The page settles before the player has drawn (plotly.js may still be loading).
+    page.wait_for_function(f"() => ({PLAYER_STATE})() !== null", timeout=SETTLE_MS)
     before = page.evaluate(PLAYER_STATE)
     assert before["label"] == "300 / 300", "the player opens on the finished run"
     main(page).get_by_role("button", name="Play").click()
-    page.wait_for_function(f"() => ({PLAYER_STATE})().epoch < 300", polling=50, timeout=30_000)
+    page.wait_for_function(
+        f"() => {{ const s = ({PLAYER_STATE})(); return s && s.epoch < 300; }}",
+        polling=50,
+        timeout=30_000,
+    )
     early = page.evaluate(PLAYER_STATE)
     page.wait_for_function(
-        f"() => ({PLAYER_STATE})().epoch > {early['epoch']}", polling=50, timeout=30_000
+        f"() => {{ const s = ({PLAYER_STATE})(); return s && s.epoch > {early['epoch']}; }}",
+        polling=50,
+        timeout=30_000,
     )
     later = page.evaluate(PLAYER_STATE)
     assert later["label"] != before["label"], later["label"]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pytest
 
-from charts.player_data import Detail, PlayerView, RateStrip, player_data, rounded
+from charts.player_data import Detail, PlayerView, RateStrip, player_data
+from charts.tracks import rounded
 from tests.charts.conftest import Problem
 
 RATES = (0.01, 0.1, 0.5, 1.5)  # the line problem's stable limit is about 0.36: two diverge
@@ -59,6 +60,22 @@ def data(line_problem, runs):
     return data_of(line_problem, runs)
 
 
+def trace(data: dict, view: str, key: str) -> dict:
+    """The trace of ``view`` whose ``uid`` (or else ``name``) is ``key``."""
+    (found,) = [t for t in data["views"][view]["data"] if key in (t.get("uid"), t.get("name"))]
+    return found
+
+
+def curve(shown: dict, uid: str = "train") -> dict:
+    """A run's loss curve (``train`` or ``test``) from its patch of the loss view."""
+    drawn = shown["figures"]["loss"]["data"][uid]
+    return {"e": drawn["x"], "v": drawn["y"]}
+
+
+def loss_range(shown: dict) -> list:
+    return shown["figures"]["loss"]["layout"]["yaxis"]["range"]
+
+
 def mse(problem: Problem, w: float, b: float) -> float:
     """The tutorial's loss written out: mean squared residual of ``y`` against ``w x + b``."""
     return float(np.mean((problem.y - (w * problem.X[:, 0] + b)) ** 2))
@@ -77,7 +94,7 @@ def test_one_run_per_rate_with_its_stopping_reason(data, runs) -> None:
 
 def test_the_model_line_follows_the_run_epoch_by_epoch(data, runs, line_problem) -> None:
     x = np.array([line_problem.X.min(), line_problem.X.max()])
-    assert data["fit"]["x"] == pytest.approx(x, abs=1e-4 * np.ptp(x))
+    assert trace(data, "fit", "line")["x"] == pytest.approx(x, abs=1e-4 * np.ptp(x))
     for shown, run in zip(data["runs"], runs, strict=True):
         for epoch, ends in zip(shown["steps"]["e"], shown["steps"]["line"], strict=True):
             w, b = run.history.coef[epoch, 0], run.history.intercept[epoch]
@@ -87,7 +104,8 @@ def test_the_model_line_follows_the_run_epoch_by_epoch(data, runs, line_problem)
 def test_the_surface_is_the_loss_written_out(data, line_problem) -> None:
     surface = data["surface"]
     assert surface["plane"] and data["labels"]["params"] == ["w (income)", "b (intercept)"]
-    u, v, z = surface["u"], surface["v"], np.array(surface["values"])
+    drawn = trace(data, "surface", "loss")
+    u, v, z = drawn["x"], drawn["y"], np.array(drawn["z"])
     assert z.shape == (len(v), len(u))
     for i, j in [(0, 0), (7, 30), (len(v) - 1, len(u) - 1)]:
         # Values are rounded to five digits of the surface's height (the grid's of its width).
@@ -99,8 +117,10 @@ def test_the_surface_is_the_loss_written_out(data, line_problem) -> None:
 
 
 def test_paths_lie_on_the_surface_and_start_at_the_start(data, line_problem) -> None:
-    lift = data["surface"]["lift"]
-    height = np.ptp(np.array(data["surface"]["values"]))
+    optimum = trace(data, "surface", "optimum")
+    lift = optimum["z"][0] - mse(line_problem, optimum["x"][0], optimum["y"][0])
+    height = np.ptp(np.array(trace(data, "surface", "loss")["z"]))
+    assert 0 < lift < 0.02 * height
     for shown in data["runs"]:
         path = shown["path"]
         assert path["e"][0] == 0 and path["x"][0] == 0 and path["y"][0] == 0
@@ -113,15 +133,15 @@ def test_a_diverging_run_stops_at_its_last_finite_epoch(data, runs) -> None:
     shown, run = data["runs"][-1], runs[-1]
     last = shown["lastFinite"]
     assert np.all(np.isfinite(run.history.loss[: last + 1]))
-    assert shown["loss"]["e"][-1] == last
-    assert None not in shown["loss"]["v"] and None not in shown["steps"]["loss"]
+    assert curve(shown)["e"][-1] == last
+    assert None not in curve(shown)["v"] and None not in shown["steps"]["loss"]
     # Its loss axis covers what has not blown up (10 times the start), not the blow-up.
-    assert shown["lossRange"][1] <= 1.05 * 10 * run.history.loss[0]
-    assert shown["lossRange"][1] < max(shown["loss"]["v"])
+    assert loss_range(shown)[1] <= 1.05 * 10 * run.history.loss[0]
+    assert loss_range(shown)[1] < max(curve(shown)["v"])
 
 
 def test_the_surface_covers_every_run_that_went_downhill(data) -> None:
-    u, v = data["surface"]["u"], data["surface"]["v"]
+    u, v = trace(data, "map", "loss")["x"], trace(data, "map", "loss")["y"]
     downhill = [shown for shown in data["runs"] if shown["stop"] != "diverged"]
     assert len(downhill) == 2
     for shown in downhill:
@@ -143,10 +163,10 @@ def test_test_loss_and_true_line_when_given(line_problem, runs) -> None:
     data = data_of(
         line_problem, runs, test_loss=line_problem.loss, true_coef=[2.0], true_intercept=1.0
     )
-    x = np.array(data["fit"]["x"])
-    assert data["fit"]["true"] == pytest.approx(2.0 * x + 1.0, rel=1e-4)
+    true = trace(data, "fit", "true line")
+    assert true["y"] == pytest.approx(2.0 * np.array(true["x"]) + 1.0, rel=1e-4)
     shown = data["runs"][1]
-    assert shown["test"]["v"] == pytest.approx(shown["loss"]["v"], rel=1e-4)
+    assert curve(shown, "test")["v"] == pytest.approx(curve(shown)["v"], rel=1e-4)
 
 
 def test_several_features_and_one_parameter(three_features) -> None:
@@ -209,8 +229,8 @@ def test_the_log_loss_axis_plots_the_gap_to_the_optimum(line_problem):
 
     run = descend(line_problem.X, line_problem.y, learning_rate=0.1, epochs=50)
     data = data_of(line_problem, [run], rates=(0.1,), log_loss=True)
-    shown = data["runs"][0]["loss"]
-    gap = run.history.loss[shown["e"]] - line_problem.fit.loss
+    shown = curve(data["runs"][0])
+    gap = run.history.loss[np.array(shown["e"], dtype=int)] - line_problem.fit.loss
     np.testing.assert_allclose(shown["v"], np.maximum(gap, 0), rtol=1e-3, atol=1e-12)
     assert data["lossOptimum"] is None
     assert "L − L*" in data["labels"]["loss"]
@@ -229,7 +249,7 @@ def test_a_long_run_draws_its_kept_epochs_as_a_full_history_would(line_problem):
     for i, e in enumerate(run_b["steps"]["e"]):
         if e in at:
             assert run_b["steps"]["line"][i] == run_a["steps"]["line"][at[e]]
-    assert run_b["loss"] == run_a["loss"] and run_b["final"] == run_a["final"]
+    assert run_b["figures"] == run_a["figures"] and run_b["final"] == run_a["final"]
 
 
 def test_a_view_keys_the_cache_by_what_it_shows() -> None:

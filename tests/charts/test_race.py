@@ -19,6 +19,12 @@ def data_of(problem: Problem, runs, **options) -> dict:
     return json.loads(json.dumps(out, allow_nan=False))
 
 
+def curve(data: dict, i: int) -> dict:
+    """Run ``i``'s loss curve as the loss view draws it."""
+    (drawn,) = [t for t in data["views"]["loss"]["data"] if t.get("uid") == f"curve-{i}"]
+    return {"e": drawn["x"], "v": drawn["y"], "width": drawn["line"]["width"]}
+
+
 def mse(problem: Problem, w: float, b: float) -> float:
     """The tutorial's loss written out: mean squared residual of ``y`` against ``w x + b``."""
     return float(np.mean((problem.y - (w * problem.X[:, 0] + b)) ** 2))
@@ -41,7 +47,8 @@ def data(line_problem, runs):
 
 def test_each_run_has_its_name_colour_and_stop(data, runs):
     assert [r["name"] for r in data["runs"]] == [name for name, _ in runs]
-    assert [r["color"] for r in data["runs"]] == list(RUN_COLORS[:4])
+    paths = [t for t in data["views"]["map"]["data"] if t.get("uid", "").startswith("path-")]
+    assert [t["line"]["color"] for t in paths] == list(RUN_COLORS[:4])
     assert [r["stop"] for r in data["runs"]] == [run.stop_reason for _, run in runs]
     diverged = data["runs"][3]
     assert diverged["stop"] == "diverged" and diverged["divergedAt"] == runs[3][1].diverged_at
@@ -52,10 +59,10 @@ def test_one_scrubber_moves_every_run_and_a_stopped_run_stays_at_its_end(data, r
     frames = data["frames"]
     assert frames[0] == 0 and frames[-1] == max(run.epochs_run for _, run in runs)
     for shown in data["runs"]:
-        assert len(shown["marks"]["e"]) == len(frames)
-        assert shown["marks"]["e"] == [min(f, shown["lastFinite"]) for f in frames]
+        last = shown["lastFinite"]
+        assert shown["steps"]["e"] == sorted({min(f, last) for f in frames})
     gd = data["runs"][0]
-    for epoch, loss in zip(gd["marks"]["e"], gd["marks"]["v"], strict=True):
+    for epoch, loss in zip(gd["steps"]["e"], gd["steps"]["loss"], strict=True):
         w, b = runs[0][1].history.coef[epoch, 0], runs[0][1].history.intercept[epoch]
         assert loss == pytest.approx(mse(line_problem, w, b), rel=1e-4)
 
@@ -66,15 +73,16 @@ def test_a_stochastic_run_is_drawn_update_by_update_so_its_noise_shows(data, run
     epochs = np.array(stochastic["path"]["e"])
     assert np.any(epochs != np.round(epochs)), "points between epochs: one per update"
     assert np.all(np.diff(epochs) >= 0)
-    losses = np.array(stochastic["curve"]["v"])
-    late = losses[np.array(stochastic["curve"]["e"]) > 5]
+    losses = np.array(curve(data, 2)["v"])
+    late = losses[np.array(curve(data, 2)["e"]) > 5]
     assert np.sum(np.diff(late) > 0) > 0.2 * late.size, "single-row updates make the loss jitter"
-    gd = np.array(data["runs"][0]["curve"]["v"])
+    assert curve(data, 2)["width"] < curve(data, 0)["width"]
+    gd = np.array(curve(data, 0)["v"])
     assert np.all(np.diff(gd) <= 1e-12 * gd[0]), "full batch at a stable rate only goes down"
 
 
 def test_the_epoch_axis_frames_where_the_runs_still_change(data, runs):
-    start, end = data["epochRange"]
+    start, end = data["views"]["loss"]["layout"]["xaxis"]["range"]
     assert start == 0 and end < 300, "runs that settle early are not pressed to the left edge"
     # Reference: the slowest converging run's loss is within 1% of its change of its end
     # from some epoch on; the axis reaches past that epoch.
@@ -90,14 +98,14 @@ def test_the_epoch_axis_frames_where_the_runs_still_change(data, runs):
 def test_log_loss_shows_the_gap_to_the_optimum(line_problem, runs):
     data = data_of(line_problem, runs[:2], log_loss=True)
     gd = data["runs"][0]
-    for epoch, gap in zip(gd["marks"]["e"][:5], gd["marks"]["v"][:5], strict=True):
+    for epoch, gap in zip(gd["steps"]["e"][:5], gd["steps"]["loss"][:5], strict=True):
         w, b = runs[0][1].history.coef[epoch, 0], runs[0][1].history.intercept[epoch]
         optimum = mse(line_problem, line_problem.fit.coef[0], line_problem.fit.intercept)
         assert gap == pytest.approx(mse(line_problem, w, b) - optimum, rel=1e-3)
-    assert all(v > 0 for run in data["runs"] for v in run["curve"]["v"])
+    assert all(v > 0 for i in range(2) for v in curve(data, i)["v"])
     assert "L − L*" in data["labels"]["loss"] and data["labels"]["logLoss"]
-    low, high = data["lossRange"]
-    assert 10**low < min(gd["curve"]["v"]) and 10**high > max(gd["curve"]["v"])
+    low, high = data["views"]["loss"]["layout"]["yaxis"]["range"]
+    assert 10**low < min(curve(data, 0)["v"]) and 10**high > max(curve(data, 0)["v"])
 
 
 def test_the_surface_defaults_to_the_most_elongated_pair(three_features):
@@ -120,8 +128,8 @@ def test_a_diverged_run_is_cut_at_its_last_finite_epoch(data, runs):
     shown = data["runs"][3]
     last = shown["lastFinite"]
     assert np.isfinite(runs[3][1].history.loss[last])
-    assert max(shown["path"]["e"]) <= last and max(shown["curve"]["e"]) <= last
-    top = data["lossRange"][1]
+    assert max(shown["path"]["e"]) <= last and max(curve(data, 3)["e"]) <= last
+    top = data["views"]["loss"]["layout"]["yaxis"]["range"][1]
     assert top < 1e3 * runs[0][1].history.loss[0], "the blow-up does not flatten the others"
 
 
@@ -133,8 +141,11 @@ def test_runs_are_one_to_six(line_problem, runs):
 
 
 def test_on_a_log_axis_a_run_still_gaining_digits_is_still_changing(line_problem, runs):
-    linear = data_of(line_problem, runs[:1])["epochRange"][1]
-    logged = data_of(line_problem, runs[:1], log_loss=True)["epochRange"][1]
+    def end(data: dict) -> int:
+        return data["views"]["loss"]["layout"]["xaxis"]["range"][1]
+
+    linear = end(data_of(line_problem, runs[:1]))
+    logged = end(data_of(line_problem, runs[:1], log_loss=True))
     run = runs[0][1]
     optimum = mse(line_problem, line_problem.fit.coef[0], line_problem.fit.intercept)
     gaps = np.array(

@@ -25,13 +25,13 @@ test("frameState never counts more points than the path has", () => {
   assert.equal(frameState(frames, short, 4).count, 3);
 });
 
-test("without steps a run's step is the frame itself", () => {
-  const race = { ...run, steps: undefined };
-  assert.equal(frameState(frames, race, 2).step, 2);
+test("a run held at its end keeps its last step", () => {
+  const held = { ...run, lastFinite: 10, steps: { e: [0, 1, 2, 10] } };
+  assert.equal(frameState(frames, held, 4).step, 3);
 });
 
 test("markerSizes draws small dots and the current epoch large", () => {
-  assert.deepEqual(markerSizes(3, true), [5, 5, 13]);
-  assert.deepEqual(markerSizes(2, false), [4, 8]);
-  assert.deepEqual(markerSizes(0, true), []);
+  assert.deepEqual(markerSizes(3, 5, 13), [5, 5, 13]);
+  assert.deepEqual(markerSizes(2, 4, 8), [4, 8]);
+  assert.deepEqual(markerSizes(0, 5, 13), []);
 });

@@ -7,6 +7,7 @@ these tests fail and say so.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -72,3 +73,13 @@ def test_joining_writes_each_module_once_after_what_it_imports(tmp_path) -> None
     joined = joined_module(tmp_path)
     assert joined.count("const A = 1;") == 1
     assert joined.index("const A") < joined.index("const B") < joined.index("export default")
+
+
+def test_the_js_fixtures_are_the_bodies_python_sends_now() -> None:
+    """``protocol.test.js`` holds the player's schema against these; regenerate them with
+    ``python -m tests.js.fixtures`` when a body changes shape."""
+    from tests.js.fixtures import FOLDER, bodies
+
+    for mode, body in bodies().items():
+        written = json.loads((FOLDER / f"{mode}.json").read_text(encoding="utf-8"))
+        assert written == body, f"tests/js/fixtures/{mode}.json is stale"

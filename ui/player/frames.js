@@ -8,16 +8,13 @@ import { lastAtOrBelow } from "./format.js";
 export function frameState(frames, run, frame) {
   const epoch = Math.min(frames[frame], run.lastFinite);
   const count = Math.max(1, lastAtOrBelow(run.path.e, epoch) + 1);
-  const step = run.steps ? Math.max(0, lastAtOrBelow(run.steps.e, epoch)) : frame;
+  const step = Math.max(0, lastAtOrBelow(run.steps.e, epoch));
   return { epoch, frame, step, count: Math.min(count, run.path.x.length) };
 }
 
-// Sizes of a path's markers: small dots, the last (the current epoch) large.
-export const PATH_MARKER = 5;
-export const CURRENT_MARKER = 13;
-
-export function markerSizes(count, big) {
-  const sizes = new Array(count).fill(big ? PATH_MARKER : PATH_MARKER - 1);
-  if (count) sizes[count - 1] = big ? CURRENT_MARKER : CURRENT_MARKER - 5;
+// Sizes of a path's `count` markers: dots of size `dot`, the last (the current epoch) `current`.
+export function markerSizes(count, dot, current) {
+  const sizes = new Array(count).fill(dot);
+  if (count) sizes[count - 1] = current;
   return sizes;
 }

@@ -3,9 +3,8 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt } from "./format.js";
-import { frameState } from "./frames.js";
 import { watchSlider } from "./follow.js";
-import { CONFIG, nextFrame } from "./library.js";
+import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
 import { enlarge, narrowScene } from "./present.js";
 import { Stage } from "./stage.js";
@@ -103,21 +102,12 @@ export class Ladder extends Stage {
     drawZones(this.el.zones, body.regimes, body.rates, body.style.regimes);
     this.fitZoneWords();
     this.root.classList.toggle("dh-curve", !body.surface.plane);
-    const run = body.runs[selected];
-    const state = this.state(run, this.frameIndex);
-    const P = this.Plotly;
-    const v = this.el.views;
+    const states = this.states(this.frameIndex);
     // One view a frame: the fit reaches the screen before the others are built.
-    await P.react(v.fit.gd, this.fitTraces(run, state), this.fitLayout(), CONFIG);
+    await this.react("fit", states);
     await nextFrame();
-    const jobs = [P.react(v.loss.gd, this.lossTraces(run, state), this.lossLayout(run), CONFIG)];
-    await this.drawLandscape(
-      jobs,
-      () => [...this.landTraces(), this.pathTrace(run, state, false)],
-      () => [...this.surfaceBase(), this.pathTrace(run, state, true)],
-      () => this.movePaths(run, state),
-    );
-    this.describe(run, state);
+    await this.drawLandscape([this.react("loss", states)], states);
+    this.describe(this.runsShown()[0], states[0]);
     this.root.dataset.drawn = "1";
     this.showView(this.shown);
   }
@@ -173,132 +163,23 @@ export class Ladder extends Stage {
     this.switchBy(event.key === "ArrowRight" ? 1 : -1);
   }
 
-  // A layout in presentation sizes when presenting.
-  enlarge(layout) {
-    return this.presenting ? enlarge(layout, window.innerHeight) : layout;
-  }
-
-  mapLayout() {
-    return this.enlarge(super.mapLayout());
-  }
-
-  surfaceLayout() {
-    const layout = super.surfaceLayout();
-    return this.presenting ? this.enlarge(layout) : narrowScene(layout, this.root.clientWidth);
+  // The views in presentation sizes when presenting; the 3D scene narrowed on a phone.
+  sized(name, layout) {
+    if (this.presenting) return enlarge(layout, window.innerHeight);
+    return name === "surface" ? narrowScene(layout, this.root.clientWidth) : layout;
   }
 
   fitZoneWords() {
     fitZoneWords(this.el.zones, this.el.zoneLegend);
   }
 
-  state(run, frame) {
-    return frameState(this.body.frames, run, frame);
+  // The run at the rate shown, and its own loss curves and axes.
+  runsShown() {
+    return [this.body.runs[this.rateIndex]];
   }
 
-  fitTraces(run, st) {
-    const b = this.body;
-    const f = b.fit;
-    const s = b.style;
-    const traces = [
-      {
-        type: "scatter", mode: "markers", x: f.points.x, y: f.points.y,
-        name: f.note ? `data (${f.note})` : "data",
-        marker: { color: s.data, size: 6, opacity: 0.55 },
-        hovertemplate: "%{x:.4g}, %{y:.4g}<extra></extra>",
-      },
-      {
-        type: "scatter", mode: "lines", x: f.x, y: f.closed, name: "closed form",
-        line: { color: s.closedForm, width: 3, dash: "dash" }, hoverinfo: "skip",
-      },
-    ];
-    if (f.true) {
-      traces.push({
-        type: "scatter", mode: "lines", x: f.x, y: f.true, name: "true line",
-        line: { color: s.truth, width: 3, dash: "dot" }, hoverinfo: "skip",
-      });
-    }
-    traces.push({
-      type: "scatter", mode: "lines", x: f.x, y: run.steps.line[st.step], name: this.body.labels.rule,
-      line: { color: s.descent, width: 4 }, hoverinfo: "skip",
-    });
-    return traces;
-  }
-
-  fitLayout() {
-    const b = this.body;
-    const title = b.labels.otherFeatures ? "Fit (other features at their means)" : "Fit";
-    const layout = this.baseLayout(title, 380);
-    layout.xaxis = { title: { text: b.labels.feature }, range: b.fit.xRange };
-    layout.yaxis = { title: { text: b.labels.target }, range: b.fit.yRange };
-    return this.enlarge(layout);
-  }
-
-  lossTraces(run, st) {
-    const b = this.body;
-    const s = b.style;
-    const traces = [
-      {
-        type: "scatter", mode: "lines", x: run.loss.e, y: run.loss.v, name: "train loss",
-        line: { color: s.descent, width: 3 },
-        hovertemplate: "train loss<br>epoch %{x:.0f}<br>loss %{y:.4g}<extra></extra>",
-      },
-      {
-        type: "scatter", mode: "lines", x: run.test ? run.test.e : [], y: run.test ? run.test.v : [],
-        name: "test loss", line: { color: s.test, width: 3 }, visible: run.test ? true : false,
-        hovertemplate: "test loss<br>epoch %{x:.0f}<br>loss %{y:.4g}<extra></extra>",
-      },
-      {
-        type: "scatter", mode: "lines", x: [0, Math.max(run.epochsRun, 1)],
-        y: [b.lossOptimum, b.lossOptimum], name: "closed-form loss",
-        visible: b.lossOptimum !== null,
-        line: { color: s.closedForm, width: 2, dash: "dash" },
-        hovertemplate: "closed-form loss: %{y:.4g}<extra></extra>",
-      },
-      {
-        type: "scatter", mode: "markers", x: [run.steps.e[st.step]], y: [run.steps.loss[st.step]],
-        name: "shown epoch", showlegend: false,
-        marker: { color: s.descent, size: 14, line: { width: 2, color: s.ink } },
-        hovertemplate: "epoch %{x}<br>loss %{y:.4g}<extra></extra>",
-      },
-    ];
-    return traces;
-  }
-
-  lossTitle(run) {
-    return run.stop === "diverged" ? `Loss · diverged at epoch ${run.divergedAt}` : "Loss";
-  }
-
-  lossLayout(run) {
-    const b = this.body;
-    const layout = this.baseLayout(this.lossTitle(run), 380);
-    layout.xaxis = { title: { text: "epoch" }, range: [0, Math.max(run.epochsRun, 1)] };
-    layout.yaxis = {
-      title: { text: b.labels.loss },
-      type: b.labels.logLoss ? "log" : "linear",
-      range: run.lossRange,
-    };
-    return this.enlarge(layout);
-  }
-
-  pathTrace(run, st, scene) {
-    return this.path(run.path, st.count, this.body.style.descent, this.body.labels.rule, scene);
-  }
-
-  // ---- moving (scrubbing and playback) ----
-
-  movePaths(run, st) {
-    const P = this.Plotly;
-    const v = this.el.views;
-    const jobs = [];
-    const flat = this.pathTrace(run, st, false);
-    jobs.push(P.restyle(v.map.gd, { x: [flat.x], y: [flat.y], "marker.size": [flat.marker.size], customdata: [flat.customdata] }, [2]));
-    if (this.body.surface.plane) {
-      const deep = this.pathTrace(run, st, true);
-      jobs.push(P.restyle(v.surface.gd, {
-        x: [deep.x], y: [deep.y], z: [deep.z], "marker.size": [deep.marker.size], customdata: [deep.customdata],
-      }, [2]));
-    }
-    return Promise.all(jobs);
+  patch(name) {
+    return this.runsShown()[0].figures[name] || {};
   }
 
   // Show rate `rateIndex` at frame `frame` in every view, in place.
@@ -309,19 +190,12 @@ export class Ladder extends Stage {
     this.frameIndex = frame;
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
-    const run = this.body.runs[rateIndex];
-    const st = this.state(run, frame);
-    const P = this.Plotly;
-    const v = this.el.views;
-    const fitIndex = v.fit.gd.data.length - 1;
-    const jobs = [P.restyle(v.fit.gd, { y: [run.steps.line[st.step]] }, [fitIndex])];
-    if (changedRate) {
-      jobs.push(P.react(v.loss.gd, this.lossTraces(run, st), this.lossLayout(run), CONFIG));
-    } else {
-      jobs.push(P.restyle(v.loss.gd, { x: [[run.steps.e[st.step]]], y: [[run.steps.loss[st.step]]] }, [3]));
-    }
-    jobs.push(this.movePaths(run, st));
-    this.describe(run, st);
+    const states = this.states(frame);
+    const jobs = [
+      this.move(["fit", "map", "surface"], states),
+      changedRate ? this.react("loss", states) : this.move(["loss"], states),
+    ];
+    this.describe(this.runsShown()[0], states[0]);
     return Promise.all(jobs);
   }
 
@@ -365,7 +239,7 @@ export class Ladder extends Stage {
       `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
       `from ${fmt(line[0])} to ${fmt(line[1])}. Final parameters: ${run.final.params.join(", ")}; ` +
       `stopped: ${verdict}.`;
-    v.loss.alt.textContent = `Loss per epoch at η = ${rate}: from ${fmt(run.loss.v[0])} at epoch 0 ` +
+    v.loss.alt.textContent = `Loss per epoch at η = ${rate}: from ${fmt(run.steps.loss[0])} at epoch 0 ` +
       `to ${run.final.loss} at epoch ${run.lastFinite}; closed-form loss ${fmt(b.lossOptimum)}; ` +
       `stopped: ${verdict}.`;
     const n = st.count - 1;

@@ -2,10 +2,9 @@
 // map and a loss curve each; one epoch scrubber moves them all.
 
 import { fmt } from "./format.js";
-import { frameState } from "./frames.js";
-import { CONFIG } from "./library.js";
 import { RACE_HTML, RACE_VIEWS } from "./markup.js";
 import { Stage } from "./stage.js";
+import { restyleArgs } from "./views.js";
 
 export class Race extends Stage {
   constructor(parent) {
@@ -22,33 +21,16 @@ export class Race extends Stage {
     return this.show(frame);
   }
 
-  states(frame) {
-    return this.body.runs.map((run) => frameState(this.body.frames, run, frame));
-  }
-
   async build() {
     const b = this.body;
     this.pause();
     this.setEpochControl();
     this.root.classList.toggle("dh-curve", !b.surface.plane);
     const states = this.states(this.frameIndex);
-    const v = this.el.views;
-    // Restyling the paths in place needs the same traces; other runs rebuild the views.
-    if (!v.map.gd.data || v.map.gd.data.length !== 2 + b.runs.length) this.surfaceKey = null;
-    const jobs = [this.Plotly.react(v.loss.gd, this.lossTraces(states), this.lossLayout(), CONFIG)];
-    await this.drawLandscape(
-      jobs,
-      () => [...this.landTraces(), ...this.paths(states, false)],
-      () => [...this.surfaceBase(), ...this.paths(states, true)],
-      () => this.movePaths(states),
-    );
+    await this.drawLandscape([this.react("loss", states)], states);
     this.linkLegend();
     this.describe(states);
     this.root.dataset.drawn = "1";
-  }
-
-  paths(states, scene) {
-    return this.body.runs.map((run, i) => this.path(run.path, states[i].count, run.color, run.name, scene));
   }
 
   // A run hidden or shown from the loss chart's legend is hidden or shown on the map and surface.
@@ -57,88 +39,18 @@ export class Race extends Stage {
     this.listening = true;
     const v = this.el.views;
     v.loss.gd.on("plotly_restyle", () => {
-      const n = this.body.runs.length;
-      const visible = v.loss.gd.data.slice(0, n).map((t) => t.visible !== "legendonly");
-      const indices = visible.map((_, i) => 2 + i);
-      this.Plotly.restyle(v.map.gd, { visible }, indices);
-      if (this.body.surface.plane) this.Plotly.restyle(v.surface.gd, { visible }, indices);
+      const visible = {};
+      for (const t of v.loss.gd.data) {
+        if (t.uid && t.uid.startsWith("curve-")) {
+          visible[`path-${t.uid.slice("curve-".length)}`] = { visible: t.visible !== "legendonly" };
+        }
+      }
+      for (const name of ["map", "surface"]) {
+        const { gd } = v[name];
+        const [update, indices] = gd.data ? restyleArgs(gd.data, visible) : [{}, []];
+        if (indices.length) this.Plotly.restyle(gd, update, indices);
+      }
     });
-  }
-
-  lossTraces(states) {
-    const b = this.body;
-    const s = b.style;
-    const unit = b.labels.logLoss ? "L − L*" : "loss";
-    const traces = b.runs.map((run) => ({
-      type: "scatter", mode: "lines", x: run.curve.e, y: run.curve.v, legendgroup: run.name,
-      name: run.stop === "diverged" ? `${run.name} (diverged at epoch ${run.divergedAt})` : run.name,
-      line: { color: run.color, width: run.perUpdate ? 1.5 : 3 },
-      hovertemplate: `${run.name}<br>epoch %{x:.4~f}<br>${unit} %{y:.4g}<extra></extra>`,
-    }));
-    const last = Math.max(...b.frames);
-    traces.push({
-      type: "scatter", mode: "lines", x: [0, Math.max(last, 1)], y: [b.lossOptimum, b.lossOptimum],
-      name: "closed-form loss", visible: b.lossOptimum !== null,
-      line: { color: s.closedForm, width: 2, dash: "dash" },
-      hovertemplate: "closed-form loss: %{y:.4g}<extra></extra>",
-    });
-    traces.push({ ...this.marks(states), type: "scatter", mode: "markers", name: "shown epoch",
-      showlegend: false,
-      marker: { color: b.runs.map((run) => run.color), size: 13, line: { width: 2, color: s.ink } },
-      hovertemplate: `epoch %{x}<br>${unit} %{y:.4g}<extra></extra>` });
-    return traces;
-  }
-
-  marks(states) {
-    const runs = this.body.runs;
-    return {
-      x: runs.map((run, i) => run.marks.e[states[i].frame]),
-      y: runs.map((run, i) => run.marks.v[states[i].frame]),
-    };
-  }
-
-  lossLayout() {
-    const b = this.body;
-    const layout = this.baseLayout("Loss", 460);
-    const [, end] = b.epochRange;
-    let range = [0, Math.max(end, 1)];
-    if (b.labels.logEpochs) {
-      let first = Infinity;
-      for (const run of b.runs) for (const e of run.curve.e) if (e > 0 && e < first) first = e;
-      range = [Math.log10(Number.isFinite(first) ? first : 1), Math.log10(Math.max(end, 2))];
-    }
-    layout.xaxis = {
-      title: { text: b.labels.logEpochs ? "epoch (log scale)" : "epoch" },
-      type: b.labels.logEpochs ? "log" : "linear",
-      range,
-    };
-    layout.yaxis = {
-      title: { text: b.labels.loss },
-      type: b.labels.logLoss ? "log" : "linear",
-      range: b.lossRange,
-    };
-    layout.legend = { orientation: "h", y: -0.22, x: 0, yanchor: "top" };
-    return layout;
-  }
-
-  movePaths(states) {
-    const P = this.Plotly;
-    const v = this.el.views;
-    const runs = this.body.runs;
-    const indices = runs.map((_, i) => 2 + i);
-    const flat = this.paths(states, false);
-    const jobs = [P.restyle(v.map.gd, {
-      x: flat.map((t) => t.x), y: flat.map((t) => t.y),
-      "marker.size": flat.map((t) => t.marker.size), customdata: flat.map((t) => t.customdata),
-    }, indices)];
-    if (this.body.surface.plane) {
-      const deep = this.paths(states, true);
-      jobs.push(P.restyle(v.surface.gd, {
-        x: deep.map((t) => t.x), y: deep.map((t) => t.y), z: deep.map((t) => t.z),
-        "marker.size": deep.map((t) => t.marker.size), customdata: deep.map((t) => t.customdata),
-      }, indices));
-    }
-    return Promise.all(jobs);
   }
 
   show(frame) {
@@ -146,14 +58,9 @@ export class Race extends Stage {
     this.frameIndex = frame;
     this.el.epoch.value = String(frame);
     const states = this.states(frame);
-    const v = this.el.views;
-    const marks = this.marks(states);
-    const jobs = [
-      this.Plotly.restyle(v.loss.gd, { x: [marks.x], y: [marks.y] }, [v.loss.gd.data.length - 1]),
-      this.movePaths(states),
-    ];
+    const moved = this.move(["loss", "map", "surface"], states);
     this.describe(states);
-    return Promise.all(jobs);
+    return moved;
   }
 
   describe(states) {
@@ -168,8 +75,8 @@ export class Race extends Stage {
     const unit = b.labels.logLoss ? "L − L*" : "loss";
     const said = b.runs.map((run, i) => {
       const where = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
-      return `${run.name}: ${unit} ${fmt(run.marks.v[states[i].frame])} at epoch ` +
-        `${run.marks.e[states[i].frame]} (${where})`;
+      return `${run.name}: ${unit} ${fmt(run.steps.loss[states[i].step])} at epoch ` +
+        `${run.steps.e[states[i].step]} (${where})`;
     });
     status.textContent = `Epoch ${epoch}. ${said.join("; ")}.`;
     const v = this.el.views;

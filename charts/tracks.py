@@ -1,0 +1,283 @@
+"""A run as the player draws it, for the Descent page's ladder and the Compare page's race alike.
+
+Both pages' players move runs over one loss landscape in the browser: each run is a
+*track*, its loss curve, its loss and place at each epoch the epoch scrubber stops at,
+and its path on the surface, sampled, rounded to what a chart can show, cut at a
+diverging run's last finite epoch, and free of NaN and infinity (JSON has neither).
+:func:`track` builds one, :func:`loss_range` frames any set of loss curves by one rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple, TypedDict
+
+import numpy as np
+
+from charts.landscape import Landscape, within_bowl
+from charts.ranges import below_blowup
+from charts.sampling import curve_indices, path_epochs
+from core import Run, stack_theta
+from core.verdict import loss_gap
+
+#: Significant digits kept, relative to the span of what is drawn.
+DIGITS = 5
+STOP_WORDS = {"max_epochs": "ran every epoch", "converged": "converged", "diverged": "diverged"}
+
+
+def rounded(values, span: float | None = None) -> list:
+    """``values`` as a (nested) list of floats fit for JSON.
+
+    Rounded to :data:`DIGITS` significant digits of ``span`` (of each value's own
+    size when ``span`` is None); NaN and infinity become None, which plotly.js
+    draws as a gap.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if span is not None and math.isfinite(span) and span > 0:
+        out = np.round(values, max(0, DIGITS - 1 - math.floor(math.log10(span))))
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            size = np.floor(np.log10(np.abs(values)))
+        size = np.where(np.isfinite(size), size, 0)
+        scale = 10.0 ** (DIGITS - 1 - size)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = np.where(np.isfinite(scale), np.round(values * scale) / scale, values)
+    out = np.where(np.isfinite(values), out, np.nan)
+    return _nulls(out.tolist())
+
+
+def _nulls(items):
+    if isinstance(items, list):
+        return [_nulls(item) for item in items]
+    return None if isinstance(items, float) and not math.isfinite(items) else items
+
+
+class Kept(NamedTuple):
+    """A run's kept epochs up to its last finite one, and its parameters at each.
+
+    Every epoch for most runs; a long run keeps a thinned history
+    (:class:`core.History`), and every view draws the epochs it kept.
+    """
+
+    epoch: np.ndarray
+    theta: np.ndarray
+
+    @classmethod
+    def of(cls, run: Run, last: int, fit_intercept: bool) -> Kept:
+        """``run``'s kept epochs up to ``last``, with ``(w_1, ..., w_d, b)`` at each."""
+        h = run.history
+        rows = h.kept_upto(last)
+        return cls(h.epoch[rows], stack_theta(h.coef[rows], h.intercept[rows], fit_intercept))
+
+    def on(self, epochs: np.ndarray) -> np.ndarray:
+        """Each of ``epochs`` as the latest kept epoch at or before it, ascending and unique."""
+        at = np.searchsorted(self.epoch, epochs, side="right") - 1
+        return np.unique(self.epoch[np.maximum(at, 0)])
+
+    def at(self, epochs: np.ndarray) -> np.ndarray:
+        """The parameters at ``epochs``, each a kept one."""
+        return self.theta[np.searchsorted(self.epoch, epochs)]
+
+
+def run_path(
+    run: Run, last: int, kept: Kept, frames: np.ndarray, most: int = 400
+) -> tuple[np.ndarray, np.ndarray]:
+    """The points of ``run``'s path, ``(k, n_params)``, and the (fractional) epoch of each.
+
+    Mini-batch and stochastic runs go update by update (their :class:`core.StepPath`,
+    at most about ``most`` points, up to the last finite epoch ``last``), so their
+    noise shows; full-batch runs go through every early epoch and the frame epochs
+    that ``kept`` holds (the run's parameters up to ``last``, the intercept last, if fitted).
+    """
+    steps = run.steps
+    if steps is not None:
+        fit_intercept = kept.theta.shape[1] > steps.coef.shape[1]
+        finite = np.flatnonzero(np.isfinite(steps.loss) & (steps.epoch <= last))
+        along = finite[curve_indices(finite.size, most)]
+        return stack_theta(steps.coef[along], steps.intercept[along], fit_intercept), steps.epoch[
+            along
+        ]
+    shown = path_epochs(frames)
+    along = kept.on(np.union1d(shown[shown <= last], [last]))
+    return kept.at(along), along.astype(np.float64)
+
+
+def last_finite_epoch(run: Run) -> int:
+    """The last epoch whose loss and kept parameters are all finite (0 when none is)."""
+    h = run.history
+    finite = np.isfinite(h.loss)
+    params = np.all(np.isfinite(h.coef), axis=1) & np.isfinite(h.intercept)
+    finite[h.epoch[~params]] = False
+    bad = np.flatnonzero(~finite)
+    return int(bad[0] - 1) if bad.size else run.epochs_run
+
+
+class Tracked(NamedTuple):
+    """A run with its last finite epoch and its kept epochs up to there."""
+
+    run: Run
+    last: int
+    kept: Kept
+
+
+def tracked(runs: Sequence[Run], fit_intercept: bool) -> list[Tracked]:
+    """Each of ``runs`` cut at its last finite epoch (:func:`last_finite_epoch`)."""
+    lasts = [last_finite_epoch(run) for run in runs]
+    return [
+        Tracked(run, last, Kept.of(run, last, fit_intercept))
+        for run, last in zip(runs, lasts, strict=True)
+    ]
+
+
+def cover(runs: Sequence[Tracked], downhill_only: bool) -> np.ndarray:
+    """The parameters a landscape's grid must hold, ``(k, n_params)``: every start, and
+    each run's points that have not blown up (:func:`charts.landscape.within_bowl`).
+
+    ``downhill_only`` leaves out runs that diverged or ended above their start: a ladder
+    holds many such rates, and their paths are cut at the grid's edge instead of
+    stretching it.
+    """
+    kept = [
+        within_bowl(t.kept.theta, t.run.history.loss[t.kept.epoch])
+        for t in runs
+        if not downhill_only
+        or (not t.run.diverged and t.run.history.loss[t.last] <= t.run.history.loss[0])
+    ]
+    return np.vstack([t.kept.theta[:1] for t in runs] + kept)
+
+
+class Drawing(NamedTuple):
+    """What every track of one player is drawn against.
+
+    ``ls`` the landscape its paths lie on; ``frames`` the epochs of the epoch scrubber;
+    ``optimum`` the closed-form loss; ``log_loss`` the loss as the gap above it;
+    ``curve_points`` and ``path_points`` about how many points a loss curve and a path
+    keep; ``per_update`` a mini-batch or stochastic run's loss curve update by update
+    (else epoch by epoch, on all the data).
+    """
+
+    ls: Landscape
+    frames: np.ndarray
+    optimum: float
+    log_loss: bool
+    curve_points: int
+    path_points: int
+    per_update: bool
+
+
+class Steps(TypedDict):
+    """A run at each frame epoch: the kept epoch there, ascending, and the loss drawn."""
+
+    e: list[int]
+    loss: list
+
+
+class Path(TypedDict):
+    """A path on the landscape: the (fractional) epoch of each point, its map coordinates,
+    and its height on the 3D surface (None for a curve)."""
+
+    e: list
+    x: list
+    y: list
+    z: list | None
+
+
+class RunData(TypedDict):
+    """What the browser reads of a run, on either page (see ``ui/player/protocol.js``)."""
+
+    stop: str
+    stopWords: str
+    epochsRun: int
+    lastFinite: int
+    divergedAt: int | None
+    perUpdate: bool
+    steps: Steps
+    path: Path
+
+
+class Track(NamedTuple):
+    """A run as drawn: what the browser reads (``data``) and its loss curve, unrounded.
+
+    ``curve_e`` the (fractional) epoch of each point of the curve, ``curve_v`` the loss
+    drawn there (the gap to the optimum on a log axis); figures carry the curve.
+    """
+
+    data: RunData
+    curve_e: np.ndarray
+    curve_v: np.ndarray
+
+
+def shown_loss(values, start: float, optimum: float, log_loss: bool) -> np.ndarray:
+    """The loss as a chart draws it: on a log axis the gap :math:`L - L^*`, floored
+    relative to the run's ``start`` (:func:`core.verdict.loss_gap`), else itself."""
+    values = np.asarray(values, dtype=np.float64)
+    return loss_gap(np.concatenate([[start], values]), optimum)[1:] if log_loss else values
+
+
+def track(t: Tracked, drawing: Drawing) -> Track:
+    """``t``'s run drawn against ``drawing``: its curve, frame epochs and path."""
+    run, last, kept = t
+    ls, frames = drawing.ls, drawing.frames
+    h, batched = run.history, run.steps is not None
+    if batched and drawing.per_update:
+        finite = np.flatnonzero(np.isfinite(run.steps.loss) & (run.steps.epoch <= last))
+        keep = finite[curve_indices(finite.size, drawing.curve_points)]
+        curve_e, curve_v = run.steps.epoch[keep], run.steps.loss[keep]
+    else:
+        keep = curve_indices(last + 1, drawing.curve_points)
+        curve_e, curve_v = keep.astype(np.float64), h.loss[keep]
+    steps = kept.on(np.union1d(frames[frames <= last], [last]))
+
+    def shown(values):
+        return shown_loss(values, h.loss[0], drawing.optimum, drawing.log_loss)
+
+    points, epochs = run_path(run, last, kept, frames, drawing.path_points)
+    path = ls.track(points, epochs)
+    x_span, y_span, z_span = ls.spans
+    data: RunData = {
+        "stop": run.stop_reason,
+        "stopWords": STOP_WORDS[run.stop_reason],
+        "epochsRun": int(run.epochs_run),
+        "lastFinite": int(last),
+        "divergedAt": None if run.diverged_at is None else int(run.diverged_at),
+        "perUpdate": batched,
+        "steps": {
+            "e": steps.tolist(),
+            "loss": rounded(shown(h.loss[steps])),
+        },
+        "path": {
+            "e": rounded(path.epoch),
+            "x": rounded(path.x, x_span),
+            "y": rounded(path.y, y_span),
+            "z": rounded(path.z + ls.lift, z_span) if ls.is_plane else None,
+        },
+    }
+    return Track(data, curve_e, shown(curve_v))
+
+
+#: On a log loss axis, the top stays within this multiple of the smallest starting gap.
+LOG_TOP = 1e3
+
+
+def loss_range(curves: Sequence[np.ndarray], optimum: float, log_loss: bool) -> list:
+    """The loss axis over ``curves`` (as drawn), one rule for every loss chart.
+
+    Linear: from 0 to above every value that has not blown up
+    (:func:`charts.ranges.below_blowup`) and the ``optimum``. Log (the axis value is
+    its decade): from the smallest gap to the largest, but at most :data:`LOG_TOP`
+    times the smallest starting gap, so a run that blows up does not flatten the rest.
+    """
+    curves = [np.asarray(c, dtype=np.float64) for c in curves if len(c)]
+    if log_loss:
+        values = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in curves] or [[]])
+        if not values.size:
+            return [-1.0, 1.0]
+        starts = [c[0] for c in curves if np.isfinite(c[0]) and c[0] > 0]
+        high = np.log10(min([values.max(), *(LOG_TOP * s for s in starts)]))
+        low = np.log10(values.min())
+        pad = 0.05 * max(high - low, 0.1)
+        return rounded([low - pad, high + pad])
+    tops = [float(np.max(c[below_blowup(c)], initial=0.0)) for c in curves]
+    top = max([*tops, optimum if math.isfinite(optimum) else 0.0])
+    return rounded([0.0, 1.05 * top or 1.0])
