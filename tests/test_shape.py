@@ -14,15 +14,6 @@ MAX_FUNCTION_LINES = 60
 #: Folders not measured: tests and benchmarks may be as long as they need (and npm's packages).
 NOT_MEASURED = {"tests", "benchmarks", "node_modules"}
 
-# issue 18: being reworked on another branch
-ALLOWED_LONG = frozenset(
-    {
-        "charts/player_data.py",
-        "charts/race.py",
-    }
-)
-
-
 def function_lines(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     """Lines from ``def`` to the function's last line, less those of its docstring."""
     lines = function.end_lineno - function.lineno + 1
@@ -62,17 +53,12 @@ def test_no_function_is_longer_than_the_limit():
     offenders = [
         offender
         for name in measured_files()
-        if name not in ALLOWED_LONG
         for offender in long_functions((ROOT / name).read_text(encoding="utf-8"), name)
     ]
     assert offenders == [], (
         f"functions over {MAX_FUNCTION_LINES} lines (docstring not counted); "
         "split them into helpers whose names explain them:\n" + "\n".join(offenders)
     )
-
-
-def test_every_allowed_file_exists():
-    assert sorted(ALLOWED_LONG - set(measured_files())) == []
 
 
 def test_the_measure_leaves_out_the_docstring_only():
