@@ -271,13 +271,13 @@ def test_the_surface_window_can_be_set_by_hand_like_a_cost_plane(app):
     app.toggle(key="window").set_value(True).run()
     assert not app.exception
     _, body = player_data(app)
-    surface = body["surface"]
-    assert (surface["u"][0], surface["u"][-1]) == (0.0, 50.0)
-    assert (surface["v"][0], surface["v"][-1]) == (0.0, 50.0)
+    surface = body["views"]["surface"]["data"][0]
+    assert (surface["x"][0], surface["x"][-1]) == (0.0, 50.0)
+    assert (surface["y"][0], surface["y"][-1]) == (0.0, 50.0)
     app.number_input(key="window_x_to").set_value(-1.0).run()
     assert any("range is empty" in w.value for w in app.warning)
     _, body = player_data(app)
-    assert body["surface"]["u"][-1] != -1.0
+    assert body["views"]["surface"]["data"][0]["x"][-1] != -1.0
 
 
 @pytest.mark.parametrize(
