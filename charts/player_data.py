@@ -24,7 +24,7 @@ import numpy as np
 
 from charts import style
 from charts.fit import FeatureLine, Points
-from charts.labels import loss_title, parameter_names, value
+from charts.labels import gap_title, loss_title, parameter_names, value
 from charts.landscape import checked_axes, default_axes, landscape
 from charts.ranges import padded_range
 from charts.sampling import curve_indices, frame_epochs
@@ -36,7 +36,6 @@ from charts.tracks import (
     cover,
     loss_range,
     rounded,
-    shown_loss,
     track,
     tracked,
 )
@@ -237,9 +236,8 @@ def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> 
     loss = problem.loss
     feature = problem.feature_names[view.feature]
     labels = name_labels(names, feature=feature, target=problem.target_name)
-    title = loss_title(loss.l2, loss.convention)
     return labels | {
-        "loss": f"L − L*, {title} above the optimum (log scale)" if view.log_loss else title,
+        "loss": (gap_title if view.log_loss else loss_title)(loss.l2, loss.convention),
         "rule": rule_name,
         "logLoss": bool(view.log_loss),
         "heldOthers": loss.n_params > len(names),
@@ -370,7 +368,8 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
         on = curve_indices(held.size, drawing.curve_points)
         curves.append(held[on])
         patch["test"] = {"x": kept.epoch[on].tolist(), "y": rounded(held[on]), "visible": True}
-    title = f"Loss · diverged at epoch {run.diverged_at}" if run.diverged else "Loss"
+    heading = "Loss above the optimum L*" if drawing.log_loss else "Loss"
+    title = f"{heading} · diverged at epoch {run.diverged_at}" if run.diverged else heading
     data["figures"]["loss"] = {
         "data": patch,
         "layout": {
@@ -382,8 +381,6 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
     final = kept.theta[-1]
     data["final"] = {
         "params": [f"{label(name)} = {value(v)}" for name, v in zip(names, final, strict=True)],
-        "loss": value(
-            float(shown_loss(h.loss[[last]], h.loss[0], drawing.optimum, drawing.log_loss)[0])
-        ),
+        "loss": value(float(h.loss[last])),
     }
     return data

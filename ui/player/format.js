@@ -11,6 +11,12 @@ export function fmt(x) {
   return String(Number(x.toPrecision(3)));
 }
 
+// The loss in words: the loss itself, and on a log axis (`logLoss`) also the gap L − L* that
+// the axis draws (`drawn`), so neither is read as the other.
+export function lossWords(loss, drawn, logLoss) {
+  return logLoss ? `loss ${fmt(loss)} (L − L* ${fmt(drawn)})` : `loss ${fmt(loss)}`;
+}
+
 // Index of the last entry of the ascending array `values` that is <= `x` (-1 if none).
 export function lastAtOrBelow(values, x) {
   let lo = 0;

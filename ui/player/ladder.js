@@ -2,7 +2,7 @@
 // of the ladder; the rate scrubber switches between them without asking the server, and
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
-import { fmt } from "./format.js";
+import { fmt, lossWords } from "./format.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -229,8 +229,8 @@ export class Ladder extends Stage {
     this.root.dataset.rate = String(b.rates[this.rateIndex]);
     this.root.dataset.epoch = String(st.epoch);
     this.updateUse();
-    const loss = fmt(run.steps.loss[st.step]);
-    status.textContent = `η = ${rate} · epoch ${st.epoch} · loss ${loss} · ${verdict} ` +
+    const loss = lossWords(run.steps.loss[st.step], run.steps.drawn[st.step], b.labels.logLoss);
+    status.textContent = `η = ${rate} · epoch ${st.epoch} · ${loss} · ${verdict} ` +
       `(final: ${run.final.params.join(", ")}, loss ${run.final.loss})`;
     const v = this.el.views;
     const lbl = b.labels.words;
