@@ -148,6 +148,7 @@ class LadderBody(TypedDict):
     """What the Descent page's player is sent (see ``ui/player/protocol.js``)."""
 
     rates: list[float]
+    budget: int
     regimes: list[str] | None
     limit: dict | None
     frames: list[int]
@@ -208,6 +209,8 @@ def player_data(
     surface, views = _views(ls, labels, problem, line, view.feature, detail.max_points, optimum)
     return {
         "rates": [float(rate) for rate in rates],
+        # The epochs each run may take (the epoch axis ends at the ladder's longest run).
+        "budget": max(int(run.settings.epochs) for run in runs),
         "regimes": list(strip.regimes) if strip.regimes is not None else None,
         "limit": _limit_data(strip.limit, strip.rule_name),
         "frames": frames.tolist(),

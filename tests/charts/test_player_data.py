@@ -270,6 +270,17 @@ def test_on_the_log_axis_the_words_still_give_the_loss_itself(line_problem):
     assert plain["drawn"] == plain["loss"] == shown["steps"]["loss"]
 
 
+def test_the_epoch_counter_has_each_runs_own_epochs_and_the_budget(line_problem):
+    """A run stopped by its tolerance counts its own epochs, not the ladder's longest run's."""
+    quick = line_problem.descend(learning_rate=0.3, epochs=2000, tol=1e-9)
+    slow = line_problem.descend(learning_rate=0.01, epochs=2000, tol=1e-9)
+    assert quick.epochs_run < slow.epochs_run
+    data = data_of(line_problem, [slow, quick], rates=(0.01, 0.3))
+    assert data["frames"][-1] == slow.epochs_run
+    assert [run["epochsRun"] for run in data["runs"]] == [slow.epochs_run, quick.epochs_run]
+    assert data["budget"] == 2000
+
+
 def test_a_long_run_draws_its_kept_epochs_as_a_full_history_would(line_problem):
     """A thinned history (core.History) draws the very states a full one holds there."""
     full = [line_problem.descend(learning_rate=0.01, epochs=5000, max_history_points=10**6)]

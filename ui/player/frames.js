@@ -12,6 +12,14 @@ export function frameState(frames, run, frame) {
   return { epoch, frame, step, count: Math.min(count, run.path.x.length) };
 }
 
+// The epoch counter of `run` at `epoch`: of the run's own epochs (the scrubber's end may be a
+// longer run's), and the budget of `budget` epochs when the run stopped before it.
+export function epochCounter(epoch, run, budget) {
+  const n = (x) => x.toLocaleString("en-US");
+  const counted = `${n(epoch)} / ${n(run.epochsRun)}`;
+  return run.epochsRun < budget ? `${counted} (${run.stopWords}; budget ${n(budget)})` : counted;
+}
+
 // Sizes of a path's `count` markers: dots of size `dot`, the last (the current epoch) `current`.
 export function markerSizes(count, dot, current) {
   const sizes = new Array(count).fill(dot);

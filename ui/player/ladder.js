@@ -3,6 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, lossWords } from "./format.js";
+import { epochCounter } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -214,11 +215,11 @@ export class Ladder extends Stage {
   describe(run, st) {
     const b = this.body;
     const rate = fmt(b.rates[this.rateIndex]);
-    const frames = b.frames;
     const { epoch, rate: rateInput, epochValue, rateValue, badge, status } = this.el;
     const verdict = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
-    epoch.setAttribute("aria-valuetext", `epoch ${st.epoch} of ${frames[frames.length - 1]}`);
-    epochValue.textContent = `${st.epoch} / ${frames[frames.length - 1]}`;
+    const counter = epochCounter(st.epoch, run, b.budget);
+    epoch.setAttribute("aria-valuetext", `epoch ${counter.replace(" / ", " of ")}`);
+    epochValue.textContent = counter;
     const regime = b.regimes ? b.regimes[this.rateIndex] : null;
     const said = regime && regime !== "unknown" ? `${regime} by theory, ` : "";
     rateInput.setAttribute("aria-valuetext", `${rate}, ${said}${verdict}`);

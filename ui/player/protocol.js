@@ -25,7 +25,7 @@ const LANDSCAPE = ["frames", "labels.words.params", "surface.plane", "surface.op
   "surface.key", "views.loss.data", "views.loss.layout", "views.map.data", "views.map.layout"];
 export const SCHEMA = {
   ladder: [...LANDSCAPE, ...TRACK, "rates", "regimes", "limit", "lossOptimum", "style.regimes",
-    "labels.logLoss",
+    "labels.logLoss", "budget", "runs[].epochsRun",
     "labels.words.target", "labels.words.feature", "views.fit.data", "views.fit.layout",
     "runs[].steps.line", "runs[].final.params", "runs[].final.loss", "runs[].figures.loss"],
   race: [...LANDSCAPE, ...TRACK, "labels.logLoss", "runs[].name"],
