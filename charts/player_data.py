@@ -49,6 +49,7 @@ from charts.views import (
     marks_trace,
 )
 from core import Fit, QuadraticLoss, Run
+from core.schedules import learning_rates
 from core.verdict import Limit
 
 #: Points along a ladder run's path (mini-batch and stochastic runs go update by update).
@@ -286,6 +287,16 @@ def _limit_data(limit: Limit | None, rule_name: str) -> dict | None:
     }
 
 
+def _rates_at(run: Run, epochs: Sequence[int]) -> list[float] | None:
+    """The rate of the last epoch before each of ``epochs`` (η₀ at epoch 0), or None for a
+    constant rate: the parameters at epoch e are the outcome of epoch e − 1, at η_{e−1}."""
+    s = run.settings
+    if s.schedule == "constant":
+        return None
+    rates = learning_rates(s.schedule, s.learning_rate, s.epochs, **s.schedule_kwargs)
+    return rounded(rates[np.maximum(np.asarray(epochs, dtype=np.int64) - 1, 0)])
+
+
 def _finite_or_none(x: float | None) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
 
@@ -361,6 +372,7 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
     h = run.history
     ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in h.rows(data["steps"]["e"])]
     data["steps"]["line"] = rounded(ends)
+    data["steps"]["rate"] = _rates_at(run, data["steps"]["e"])
     curves = [drawn.curve_v]
     patch = {
         "train": {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)},

@@ -281,6 +281,19 @@ def test_the_epoch_counter_has_each_runs_own_epochs_and_the_budget(line_problem)
     assert data["budget"] == 2000
 
 
+def test_with_a_schedule_each_frame_carries_the_rate_its_last_epoch_ran_at(line_problem):
+    """Epoch e shows the parameters after e epochs: the last of them ran at η_{e−1}."""
+    run = line_problem.descend(
+        learning_rate=0.05, epochs=300, schedule="step", schedule_params={"drop": 0.5, "every": 100}
+    )
+    (shown,) = data_of(line_problem, [run], rates=(0.05,))["runs"]
+    at = dict(zip(shown["steps"]["e"], shown["steps"]["rate"], strict=True))
+    assert at == {e: 0.05 * 0.5 ** (max(e - 1, 0) // 100) for e in at}
+    assert at[0] == 0.05 and at[300] == 0.0125
+    plain = line_problem.descend(learning_rate=0.05, epochs=30)
+    assert data_of(line_problem, [plain], rates=(0.05,))["runs"][0]["steps"]["rate"] is None
+
+
 def test_a_long_run_draws_its_kept_epochs_as_a_full_history_would(line_problem):
     """A thinned history (core.History) draws the very states a full one holds there."""
     full = [line_problem.descend(learning_rate=0.01, epochs=5000, max_history_points=10**6)]

@@ -17,6 +17,12 @@ export function lossWords(loss, drawn, logLoss) {
   return logLoss ? `loss ${fmt(loss)} (L − L* ${fmt(drawn)})` : `loss ${fmt(loss)}`;
 }
 
+// The learning rate in words: the starting rate `start`, or under a schedule (`now` not null)
+// the rate the epoch shown ran at, with the starting rate beside it.
+export function rateWords(start, now) {
+  return now === null ? `η = ${fmt(start)}` : `η = ${fmt(now)} (η₀ = ${fmt(start)})`;
+}
+
 // Index of the last entry of the ascending array `values` that is <= `x` (-1 if none).
 export function lastAtOrBelow(values, x) {
   let lo = 0;

@@ -26,6 +26,7 @@ const LANDSCAPE = ["frames", "labels.words.params", "surface.plane", "surface.op
 export const SCHEMA = {
   ladder: [...LANDSCAPE, ...TRACK, "rates", "regimes", "limit", "lossOptimum", "style.regimes",
     "labels.logLoss", "budget", "runs[].epochsRun",
+    "runs[].steps.rate",
     "labels.words.target", "labels.words.feature", "views.fit.data", "views.fit.layout",
     "runs[].steps.line", "runs[].final.params", "runs[].final.loss", "runs[].figures.loss"],
   race: [...LANDSCAPE, ...TRACK, "labels.logLoss", "runs[].name"],
