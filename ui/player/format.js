@@ -23,6 +23,11 @@ export function rateWords(start, now) {
   return now === null ? `η = ${fmt(start)}` : `η = ${fmt(now)} (η₀ = ${fmt(start)})`;
 }
 
+// A whole number with thousands separators: 10000 -> "10,000".
+export function grouped(n) {
+  return n.toLocaleString("en-US");
+}
+
 // Index of the last entry of the ascending array `values` that is <= `x` (-1 if none).
 export function lastAtOrBelow(values, x) {
   let lo = 0;

@@ -2,7 +2,7 @@
 // of the ladder; the rate scrubber switches between them without asking the server, and
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
-import { fmt, lossWords, rateWords } from "./format.js";
+import { fmt, grouped, lossWords, rateWords } from "./format.js";
 import { epochCounter } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
@@ -232,7 +232,7 @@ export class Ladder extends Stage {
     this.updateUse();
     const loss = lossWords(run.steps.loss[st.step], run.steps.drawn[st.step], b.labels.logLoss);
     const eta = rateWords(b.rates[this.rateIndex], run.steps.rate ? run.steps.rate[st.step] : null);
-    status.textContent = `${eta} · epoch ${st.epoch} · ${loss} · ${verdict} ` +
+    status.textContent = `${eta} · epoch ${grouped(st.epoch)} · ${loss} · ${verdict} ` +
       `(final: ${run.final.params.join(", ")}, loss ${run.final.loss})`;
     const v = this.el.views;
     const lbl = b.labels.words;
