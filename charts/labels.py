@@ -43,6 +43,15 @@ def loss_title(l2: float, convention: str = "mse") -> str:
     return f"loss ({LOSS_NAMES[convention]}{penalty})"
 
 
+def gap_title(l2: float, convention: str = "mse") -> str:
+    """Axis title of the gap to the optimum on a log axis: ``"L − L*, ½·MSE + L2 (log)"``.
+
+    Short enough to stand beside a small chart's plot (the heading says the rest).
+    """
+    penalty = " + L2" if l2 > 0 else ""
+    return f"L − L*, {LOSS_NAMES[convention]}{penalty} (log)"
+
+
 def count(n: int) -> str:
     """An integer with thousands separators: ``100000`` -> ``"100,000"``."""
     return f"{n:,}"

@@ -24,7 +24,7 @@ import numpy as np
 
 from charts import style
 from charts.fit import FeatureLine, Points
-from charts.labels import loss_title, parameter_names, value
+from charts.labels import gap_title, loss_title, parameter_names, value
 from charts.landscape import checked_axes, default_axes, landscape
 from charts.ranges import padded_range
 from charts.sampling import curve_indices, frame_epochs
@@ -36,7 +36,6 @@ from charts.tracks import (
     cover,
     loss_range,
     rounded,
-    shown_loss,
     track,
     tracked,
 )
@@ -50,6 +49,7 @@ from charts.views import (
     marks_trace,
 )
 from core import Fit, QuadraticLoss, Run
+from core.schedules import learning_rates
 from core.verdict import Limit
 
 #: Points along a ladder run's path (mini-batch and stochastic runs go update by update).
@@ -149,6 +149,7 @@ class LadderBody(TypedDict):
     """What the Descent page's player is sent (see ``ui/player/protocol.js``)."""
 
     rates: list[float]
+    budget: int
     regimes: list[str] | None
     limit: dict | None
     frames: list[int]
@@ -209,6 +210,8 @@ def player_data(
     surface, views = _views(ls, labels, problem, line, view.feature, detail.max_points, optimum)
     return {
         "rates": [float(rate) for rate in rates],
+        # The epochs each run may take (the epoch axis ends at the ladder's longest run).
+        "budget": max(int(run.settings.epochs) for run in runs),
         "regimes": list(strip.regimes) if strip.regimes is not None else None,
         "limit": _limit_data(strip.limit, strip.rule_name),
         "frames": frames.tolist(),
@@ -237,9 +240,8 @@ def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> 
     loss = problem.loss
     feature = problem.feature_names[view.feature]
     labels = name_labels(names, feature=feature, target=problem.target_name)
-    title = loss_title(loss.l2, loss.convention)
     return labels | {
-        "loss": f"L − L*, {title} above the optimum (log scale)" if view.log_loss else title,
+        "loss": (gap_title if view.log_loss else loss_title)(loss.l2, loss.convention),
         "rule": rule_name,
         "logLoss": bool(view.log_loss),
         "heldOthers": loss.n_params > len(names),
@@ -283,6 +285,16 @@ def _limit_data(limit: Limit | None, rule_name: str) -> dict | None:
         "text": f"{rule_name} is stable below {limit.formula} ≈ {value(limit.rate)}"
         f"{smooth if limit.smooth else ''} on these features.",
     }
+
+
+def _rates_at(run: Run, epochs: Sequence[int]) -> list[float] | None:
+    """The rate of the last epoch before each of ``epochs`` (η₀ at epoch 0), or None for a
+    constant rate: the parameters at epoch e are the outcome of epoch e − 1, at η_{e−1}."""
+    s = run.settings
+    if s.schedule == "constant":
+        return None
+    rates = learning_rates(s.schedule, s.learning_rate, s.epochs, **s.schedule_kwargs)
+    return rounded(rates[np.maximum(np.asarray(epochs, dtype=np.int64) - 1, 0)])
 
 
 def _finite_or_none(x: float | None) -> float | None:
@@ -360,6 +372,7 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
     h = run.history
     ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in h.rows(data["steps"]["e"])]
     data["steps"]["line"] = rounded(ends)
+    data["steps"]["rate"] = _rates_at(run, data["steps"]["e"])
     curves = [drawn.curve_v]
     patch = {
         "train": {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)},
@@ -370,7 +383,8 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
         on = curve_indices(held.size, drawing.curve_points)
         curves.append(held[on])
         patch["test"] = {"x": kept.epoch[on].tolist(), "y": rounded(held[on]), "visible": True}
-    title = f"Loss · diverged at epoch {run.diverged_at}" if run.diverged else "Loss"
+    heading = "Loss above the optimum L*" if drawing.log_loss else "Loss"
+    title = f"{heading} · diverged at epoch {run.diverged_at}" if run.diverged else heading
     data["figures"]["loss"] = {
         "data": patch,
         "layout": {
@@ -382,8 +396,6 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
     final = kept.theta[-1]
     data["final"] = {
         "params": [f"{label(name)} = {value(v)}" for name, v in zip(names, final, strict=True)],
-        "loss": value(
-            float(shown_loss(h.loss[[last]], h.loss[0], drawing.optimum, drawing.log_loss)[0])
-        ),
+        "loss": value(float(h.loss[last])),
     }
     return data

@@ -167,10 +167,12 @@ class Drawing(NamedTuple):
 
 
 class Steps(TypedDict):
-    """A run at each frame epoch: the kept epoch there, ascending, and the loss drawn."""
+    """A run at each frame epoch: the kept epoch there, ascending, the loss itself (what
+    words say) and the value the loss axis draws (the gap L − L* on a log axis)."""
 
     e: list[int]
     loss: list
+    drawn: list
 
 
 class Path(TypedDict):
@@ -244,7 +246,8 @@ def track(t: Tracked, drawing: Drawing) -> Track:
         "perUpdate": batched,
         "steps": {
             "e": steps.tolist(),
-            "loss": rounded(shown(h.loss[steps])),
+            "loss": rounded(h.loss[steps]),
+            "drawn": rounded(shown(h.loss[steps])),
         },
         "path": {
             "e": rounded(path.epoch),

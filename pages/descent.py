@@ -122,7 +122,7 @@ axes = (
     if len(names) >= 2
     else None
 )
-log_loss = view[3].toggle("Log loss axis", key="view_log")
+log_loss = draw("log_loss", view[3])
 window, window_problem = surface_window(st.session_state)
 with player_place:
     player.render(ctx, settings, PlayerView(axes, feature, log_loss, window), present=present)

@@ -315,6 +315,15 @@ SETTINGS: tuple[Setting, ...] = (
         "away; ← and → switch between the fit, the loss, the surface and the map.",
         widget="toggle",
     ),
+    Setting(
+        "log_loss",
+        False,
+        "bool",
+        "Log loss axis",
+        "Draw the loss as its gap L − L* above the optimum, on a logarithmic axis, where the "
+        "last digits of the descent show; the words still give the loss itself.",
+        widget="toggle",
+    ),
     _number("window_x_from", 0.0, -1e6, 1e6, "x from"),
     _number("window_x_to", 50.0, -1e6, 1e6, "x to"),
     _number("window_y_from", 0.0, -1e6, 1e6, "y from"),

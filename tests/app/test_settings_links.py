@@ -40,7 +40,7 @@ def _cases():
                     )
         else:
             yield pytest.param(setting.key, setting.choices[-1], id=f"{setting.key}-last")
-    for key in ("fit_intercept", "standardize", "shuffle", "window", "present"):
+    for key in ("fit_intercept", "standardize", "shuffle", "window", "present", "log_loss"):
         yield pytest.param(key, not SCHEMA[key].default, id=f"{key}-flipped")
     yield pytest.param("beta", 0.9995, id="beta-0.9995")
     yield pytest.param("learning_rate", 0.99, id="learning_rate-typed-0.99")

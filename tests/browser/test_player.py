@@ -358,3 +358,38 @@ def test_leaving_the_page_removes_every_listener_and_observer_the_player_added(
     page.wait_for_function(f"() => ({LIVE})().length === 0", timeout=10_000)
     assert main(page).locator(".dh-player").count() == 0
     assert_healthy(page)
+
+
+TITLES_APART = """() => {
+  const box = (s) => document.querySelector(`.dh-loss ${s}`).getBoundingClientRect();
+  const [heading, axis] = [box('.gtitle'), box('.ytitle')];
+  return { headingBottom: heading.bottom, axisTop: axis.top };
+}"""
+
+
+def test_a_stopped_run_counts_its_own_epochs_and_the_log_axis_keeps_the_loss(page: Page) -> None:
+    """The tutorial stops by its tolerance long before its budget and before the ladder's
+    longest run; with the log axis on (from the link) the words still give the loss."""
+    open_app(page, "/?preset=tutorial_temperatures&log_loss=1")
+    state = _state(page)
+    counted = re.fullmatch(r"([\d,]+) / ([\d,]+) \(converged; budget 10,000\)", state["label"])
+    assert counted and counted[1] == counted[2], state["label"]
+    status = main(page).get_by_test_id("player-status").inner_text()
+    shown = re.search(r"· loss ([\d.e-]+) \(L − L\* ([\d.e-]+)\)", status)
+    assert shown and float(shown[1]) > 100 * float(shown[2]), status
+    final = re.search(r"loss ([\d.e-]+)\)$", status)
+    assert final and float(final[1]) == pytest.approx(float(shown[1]), rel=0.01), status
+    titles = page.evaluate(TITLES_APART)
+    assert titles["axisTop"] >= titles["headingBottom"], titles
+    shot(page, "player-log-loss-counter")
+
+
+def test_the_status_gives_the_scheduled_rate_and_a_one_rate_band_says_its_rate(page: Page) -> None:
+    """Step decay halves η₀ = 0.05 every 100 epochs: epoch 300 ran at 0.0125."""
+    open_app(page, "/?learning_rate=0.05&epochs=300&schedule=step")
+    _state(page)
+    status = main(page).get_by_test_id("player-status").inner_text()
+    assert status.startswith("η = 0.0125 (η₀ = 0.05) · epoch 300 ·"), status
+    bands = main(page).locator(".dh-zone").evaluate_all("zones => zones.map(z => z.title)")
+    assert bands and not [b for b in bands if re.search(r"η (\S+) to \1$", b)], bands
+    shot(page, "player-step-schedule")

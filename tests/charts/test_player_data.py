@@ -1,5 +1,6 @@
 """The player's data, read back as JSON and checked against hand-worked references."""
 
+import copy
 import json
 from dataclasses import dataclass, fields
 
@@ -234,6 +235,63 @@ def test_the_log_loss_axis_plots_the_gap_to_the_optimum(line_problem):
     np.testing.assert_allclose(shown["v"], np.maximum(gap, 0), rtol=1e-3, atol=1e-12)
     assert data["lossOptimum"] is None
     assert "L − L*" in data["labels"]["loss"]
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_the_gap_axis_title_fits_beside_its_plot_and_the_heading_says_what_it_is(line_problem, l2):
+    """The loss view's plot is 380 − 48 − 100 = 232 px tall: at its 14 px type an axis title
+    of more than about 30 characters runs past it, into the heading."""
+    from core import QuadraticLoss
+
+    problem = copy.copy(line_problem)
+    problem.loss = QuadraticLoss.from_data(problem.X, problem.y, l2=l2)
+    run = problem.descend(learning_rate=0.1, epochs=50, l2=l2)
+    data = data_of(problem, [run], rates=(0.1,), log_loss=True)
+    title = data["views"]["loss"]["layout"]["yaxis"]["title"]["text"]
+    assert title.startswith("L − L*") and "MSE" in title and len(title) <= 24, title
+    assert ("L2" in title) == (l2 > 0)
+    heading = data["runs"][0]["figures"]["loss"]["layout"]["title"]["text"]
+    assert heading == "Loss above the optimum L*"
+
+
+def test_on_the_log_axis_the_words_still_give_the_loss_itself(line_problem):
+    """The axis draws L − L*; the loss at each frame and the final loss stay the loss."""
+    from core import descend
+
+    run = descend(line_problem.X, line_problem.y, learning_rate=0.1, epochs=50)
+    data = data_of(line_problem, [run], rates=(0.1,), log_loss=True)
+    (shown,) = data["runs"]
+    at = np.array(shown["steps"]["e"], dtype=int)
+    np.testing.assert_allclose(shown["steps"]["loss"], run.history.loss[at], rtol=1e-4)
+    gap = np.maximum(run.history.loss[at] - line_problem.fit.loss, 0)
+    np.testing.assert_allclose(shown["steps"]["drawn"], gap, rtol=1e-3, atol=1e-12)
+    assert shown["final"]["loss"] == f"{run.history.loss[-1]:.3g}"
+    plain = data_of(line_problem, [run], rates=(0.1,))["runs"][0]["steps"]
+    assert plain["drawn"] == plain["loss"] == shown["steps"]["loss"]
+
+
+def test_the_epoch_counter_has_each_runs_own_epochs_and_the_budget(line_problem):
+    """A run stopped by its tolerance counts its own epochs, not the ladder's longest run's."""
+    quick = line_problem.descend(learning_rate=0.3, epochs=2000, tol=1e-9)
+    slow = line_problem.descend(learning_rate=0.01, epochs=2000, tol=1e-9)
+    assert quick.epochs_run < slow.epochs_run
+    data = data_of(line_problem, [slow, quick], rates=(0.01, 0.3))
+    assert data["frames"][-1] == slow.epochs_run
+    assert [run["epochsRun"] for run in data["runs"]] == [slow.epochs_run, quick.epochs_run]
+    assert data["budget"] == 2000
+
+
+def test_with_a_schedule_each_frame_carries_the_rate_its_last_epoch_ran_at(line_problem):
+    """Epoch e shows the parameters after e epochs: the last of them ran at η_{e−1}."""
+    run = line_problem.descend(
+        learning_rate=0.05, epochs=300, schedule="step", schedule_params={"drop": 0.5, "every": 100}
+    )
+    (shown,) = data_of(line_problem, [run], rates=(0.05,))["runs"]
+    at = dict(zip(shown["steps"]["e"], shown["steps"]["rate"], strict=True))
+    assert at == {e: 0.05 * 0.5 ** (max(e - 1, 0) // 100) for e in at}
+    assert at[0] == 0.05 and at[300] == 0.0125
+    plain = line_problem.descend(learning_rate=0.05, epochs=30)
+    assert data_of(line_problem, [plain], rates=(0.05,))["runs"][0]["steps"]["rate"] is None
 
 
 def test_a_long_run_draws_its_kept_epochs_as_a_full_history_would(line_problem):

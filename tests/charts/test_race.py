@@ -98,10 +98,12 @@ def test_the_epoch_axis_frames_where_the_runs_still_change(data, runs):
 def test_log_loss_shows_the_gap_to_the_optimum(line_problem, runs):
     data = data_of(line_problem, runs[:2], log_loss=True)
     gd = data["runs"][0]
-    for epoch, gap in zip(gd["steps"]["e"][:5], gd["steps"]["loss"][:5], strict=True):
+    steps = gd["steps"]
+    for epoch, gap, loss in zip(steps["e"][:5], steps["drawn"][:5], steps["loss"][:5], strict=True):
         w, b = runs[0][1].history.coef[epoch, 0], runs[0][1].history.intercept[epoch]
         optimum = mse(line_problem, line_problem.fit.coef[0], line_problem.fit.intercept)
         assert gap == pytest.approx(mse(line_problem, w, b) - optimum, rel=1e-3)
+        assert loss == pytest.approx(mse(line_problem, w, b), rel=1e-4), "words say the loss"
     assert all(v > 0 for i in range(2) for v in curve(data, i)["v"])
     assert "L − L*" in data["labels"]["loss"] and data["labels"]["logLoss"]
     low, high = data["views"]["loss"]["layout"]["yaxis"]["range"]

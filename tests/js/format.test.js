@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { fmt, lastAtOrBelow } from "../../ui/player/format.js";
+import { fmt, lastAtOrBelow, lossWords, rateWords } from "../../ui/player/format.js";
 
 test("fmt writes three significant digits without trailing zeros", () => {
   assert.equal(fmt(0.05), "0.05");
@@ -34,4 +34,14 @@ test("lastAtOrBelow finds the last entry at or below x", () => {
   assert.equal(lastAtOrBelow(values, 99), 4);
   assert.equal(lastAtOrBelow([], 3), -1);
   assert.equal(lastAtOrBelow([1, 1, 1], 1), 2);
+});
+
+test("lossWords gives the loss itself, and on a log axis the gap drawn beside it", () => {
+  assert.equal(lossWords(0.0613578, 0.0613578, false), "loss 0.0614");
+  assert.equal(lossWords(0.0613578, 9.07e-10, true), "loss 0.0614 (L − L* 9.07e-10)");
+});
+
+test("rateWords gives the epoch's own rate under a schedule, with the starting rate", () => {
+  assert.equal(rateWords(0.05, null), "η = 0.05");
+  assert.equal(rateWords(0.05, 0.0125), "η = 0.0125 (η₀ = 0.05)");
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { frameState, markerSizes } from "../../ui/player/frames.js";
+import { epochCounter, frameState, markerSizes } from "../../ui/player/frames.js";
 
 const run = {
   lastFinite: 40,
@@ -34,4 +34,11 @@ test("markerSizes draws small dots and the current epoch large", () => {
   assert.deepEqual(markerSizes(3, 5, 13), [5, 5, 13]);
   assert.deepEqual(markerSizes(2, 4, 8), [4, 8]);
   assert.deepEqual(markerSizes(0, 5, 13), []);
+});
+
+test("epochCounter counts the run's own epochs and names the budget when it stopped before it", () => {
+  assert.equal(epochCounter(300, { epochsRun: 300, stopWords: "ran every epoch" }, 300), "300 / 300");
+  const early = { epochsRun: 1918, stopWords: "converged" };
+  assert.equal(epochCounter(1918, early, 10000), "1,918 / 1,918 (converged; budget 10,000)");
+  assert.equal(epochCounter(40, early, 10000), "40 / 1,918 (converged; budget 10,000)");
 });

@@ -11,15 +11,15 @@ const spec = {
   layout: { title: { text: "Map", x: 0.02 }, scene: { camera: { eye: { x: 1 } } } },
 };
 const run = {
-  steps: { e: [0, 5], loss: [9, 4] },
+  steps: { e: [0, 5], loss: [9, 4], drawn: [0.9, 0.4] },
   path: { e: [0, 1, 2], x: [10, 11, 12], y: [20, 21, 22] },
 };
 
-test("moving fills each moving trace by uid: a path to its count, the marks at the step", () => {
+test("moving fills each moving trace by uid: a path to its count, the marks at the step, as drawn", () => {
   const fills = moving(spec.data, [run], [{ count: 2, step: 1 }]);
   assert.deepEqual(fills, {
     "path-0": { x: [10, 11], y: [20, 21], customdata: [0, 1], "marker.size": [5, 13] },
-    marks: { x: [5], y: [4] },
+    marks: { x: [5], y: [0.4] },
   });
 });
 
@@ -28,7 +28,7 @@ test("figure fills the spec by uid and merges a run's patch, leaving the spec as
   const patch = { layout: { title: { text: "Map · diverged" } }, data: { marks: { name: "m" } } };
   const fig = figure(spec, fills, patch);
   assert.deepEqual(fig.data[1].marker, { color: "red", size: [13] });
-  assert.deepEqual(fig.data[2], { type: "scatter", uid: "marks", name: "m", x: [0], y: [9] });
+  assert.deepEqual(fig.data[2], { type: "scatter", uid: "marks", name: "m", x: [0], y: [0.9] });
   assert.deepEqual(fig.layout.title, { text: "Map · diverged", x: 0.02 });
   fig.layout.scene.camera.eye.x = 3;
   fig.data[1].marker.size.push(1);

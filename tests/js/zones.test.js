@@ -16,3 +16,8 @@ test("zoneRuns says 'no known limit' for an unknown regime, and fills the track 
   assert.equal(run.text, "no known limit");
   assert.equal(run.share, 50);
 });
+
+test("zoneRuns names a band of one rate by that rate, not as a range from it to itself", () => {
+  const runs = zoneRuns(["smooth", "oscillates", "diverges"], [0.5, 0.7, 1]);
+  assert.deepEqual(runs.map((r) => r.title), ["smooth: η 0.5", "oscillates: η 0.7", "diverges: η 1"]);
+});

@@ -11,6 +11,23 @@ export function fmt(x) {
   return String(Number(x.toPrecision(3)));
 }
 
+// The loss in words: the loss itself, and on a log axis (`logLoss`) also the gap L − L* that
+// the axis draws (`drawn`), so neither is read as the other.
+export function lossWords(loss, drawn, logLoss) {
+  return logLoss ? `loss ${fmt(loss)} (L − L* ${fmt(drawn)})` : `loss ${fmt(loss)}`;
+}
+
+// The learning rate in words: the starting rate `start`, or under a schedule (`now` not null)
+// the rate the epoch shown ran at, with the starting rate beside it.
+export function rateWords(start, now) {
+  return now === null ? `η = ${fmt(start)}` : `η = ${fmt(now)} (η₀ = ${fmt(start)})`;
+}
+
+// A whole number with thousands separators: 10000 -> "10,000".
+export function grouped(n) {
+  return n.toLocaleString("en-US");
+}
+
 // Index of the last entry of the ascending array `values` that is <= `x` (-1 if none).
 export function lastAtOrBelow(values, x) {
   let lo = 0;

@@ -1,6 +1,6 @@
 // Where a run is at a frame of the epoch scrubber. No DOM: node tests it.
 
-import { lastAtOrBelow } from "./format.js";
+import { grouped, lastAtOrBelow } from "./format.js";
 
 // What `run` shows at frame `frame` of `frames`: the epoch (held at its last finite one once
 // it stopped), the index of its step there (its fit line and loss marker), and how many
@@ -10,6 +10,13 @@ export function frameState(frames, run, frame) {
   const count = Math.max(1, lastAtOrBelow(run.path.e, epoch) + 1);
   const step = Math.max(0, lastAtOrBelow(run.steps.e, epoch));
   return { epoch, frame, step, count: Math.min(count, run.path.x.length) };
+}
+
+// The epoch counter of `run` at `epoch`: of the run's own epochs (the scrubber's end may be a
+// longer run's), and the budget of `budget` epochs when the run stopped before it.
+export function epochCounter(epoch, run, budget) {
+  const counted = `${grouped(epoch)} / ${grouped(run.epochsRun)}`;
+  return run.epochsRun < budget ? `${counted} (${run.stopWords}; budget ${grouped(budget)})` : counted;
 }
 
 // Sizes of a path's `count` markers: dots of size `dot`, the last (the current epoch) `current`.

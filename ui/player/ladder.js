@@ -2,7 +2,8 @@
 // of the ladder; the rate scrubber switches between them without asking the server, and
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
-import { fmt } from "./format.js";
+import { fmt, grouped, lossWords, rateWords } from "./format.js";
+import { epochCounter } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -214,11 +215,11 @@ export class Ladder extends Stage {
   describe(run, st) {
     const b = this.body;
     const rate = fmt(b.rates[this.rateIndex]);
-    const frames = b.frames;
     const { epoch, rate: rateInput, epochValue, rateValue, badge, status } = this.el;
     const verdict = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
-    epoch.setAttribute("aria-valuetext", `epoch ${st.epoch} of ${frames[frames.length - 1]}`);
-    epochValue.textContent = `${st.epoch} / ${frames[frames.length - 1]}`;
+    const counter = epochCounter(st.epoch, run, b.budget);
+    epoch.setAttribute("aria-valuetext", `epoch ${counter.replace(" / ", " of ")}`);
+    epochValue.textContent = counter;
     const regime = b.regimes ? b.regimes[this.rateIndex] : null;
     const said = regime && regime !== "unknown" ? `${regime} by theory, ` : "";
     rateInput.setAttribute("aria-valuetext", `${rate}, ${said}${verdict}`);
@@ -229,8 +230,9 @@ export class Ladder extends Stage {
     this.root.dataset.rate = String(b.rates[this.rateIndex]);
     this.root.dataset.epoch = String(st.epoch);
     this.updateUse();
-    const loss = fmt(run.steps.loss[st.step]);
-    status.textContent = `η = ${rate} · epoch ${st.epoch} · loss ${loss} · ${verdict} ` +
+    const loss = lossWords(run.steps.loss[st.step], run.steps.drawn[st.step], b.labels.logLoss);
+    const eta = rateWords(b.rates[this.rateIndex], run.steps.rate ? run.steps.rate[st.step] : null);
+    status.textContent = `${eta} · epoch ${grouped(st.epoch)} · ${loss} · ${verdict} ` +
       `(final: ${run.final.params.join(", ")}, loss ${run.final.loss})`;
     const v = this.el.views;
     const lbl = b.labels.words;

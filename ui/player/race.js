@@ -1,7 +1,7 @@
 // The Compare page's player: every run of a race at once, a path each on the shared surface and
 // map and a loss curve each; one epoch scrubber moves them all.
 
-import { fmt } from "./format.js";
+import { fmt, lossWords } from "./format.js";
 import { RACE_HTML, RACE_VIEWS } from "./markup.js";
 import { Stage } from "./stage.js";
 import { restyleArgs } from "./views.js";
@@ -72,11 +72,11 @@ export class Race extends Stage {
     input.setAttribute("aria-valuetext", `epoch ${epoch} of ${total}`);
     epochValue.textContent = `${epoch} / ${total}`;
     this.root.dataset.epoch = String(epoch);
-    const unit = b.labels.logLoss ? "L − L*" : "loss";
     const said = b.runs.map((run, i) => {
       const where = run.stop === "diverged" ? `diverged at epoch ${run.divergedAt}` : run.stopWords;
-      return `${run.name}: ${unit} ${fmt(run.steps.loss[states[i].step])} at epoch ` +
-        `${run.steps.e[states[i].step]} (${where})`;
+      const { step } = states[i];
+      const loss = lossWords(run.steps.loss[step], run.steps.drawn[step], b.labels.logLoss);
+      return `${run.name}: ${loss} at epoch ${run.steps.e[step]} (${where})`;
     });
     status.textContent = `Epoch ${epoch}. ${said.join("; ")}.`;
     const v = this.el.views;

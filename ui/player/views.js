@@ -49,7 +49,7 @@ export function moving(data, runs, states) {
     } else if (uid === "marks") {
       fills[uid] = {
         x: runs.map((run, i) => run.steps.e[states[i].step]),
-        y: runs.map((run, i) => run.steps.loss[states[i].step]),
+        y: runs.map((run, i) => run.steps.drawn[states[i].step]),
       };
     } else if (uid === "line") {
       fills[uid] = { y: runs[0].steps.line[states[0].step] };

@@ -13,11 +13,13 @@ export function zoneRuns(regimes, rates) {
   for (let i = 1; i <= regimes.length; i += 1) {
     if (i < regimes.length && regimes[i] === regimes[start]) continue;
     const regime = regimes[start];
+    const [low, high] = [fmt(rates[start]), fmt(rates[i - 1])];
     runs.push({
       regime,
       share: 100 * (edge(i) - edge(start)),
       text: regime === "unknown" ? "no known limit" : regime,
-      title: `${regime}: η ${fmt(rates[start])} to ${fmt(rates[i - 1])}`,
+      // A band of one rate (or of rates that read alike) is that rate, not a range.
+      title: `${regime}: η ${low === high ? low : `${low} to ${high}`}`,
     });
     start = i;
   }
