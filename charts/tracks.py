@@ -167,10 +167,21 @@ class Drawing(NamedTuple):
 
 
 class Steps(TypedDict):
-    """A run at each frame epoch: the kept epoch there, ascending, and the loss drawn."""
+    """A run at each frame epoch: the kept epoch there, ascending, the loss drawn, and
+    where the run is then in the landscape's parameters (``at``, drawn or off the map)."""
 
     e: list[int]
     loss: list
+    at: list
+
+
+class Exit(TypedDict):
+    """Where a path leaves the map: ``i`` its point on the frame's edge, ``e`` the epoch
+    first outside, ``heading`` which way it went, in words."""
+
+    i: int
+    e: float
+    heading: str
 
 
 class Path(TypedDict):
@@ -181,6 +192,7 @@ class Path(TypedDict):
     x: list
     y: list
     z: list | None
+    exit: Exit | None
 
 
 class RunData(TypedDict):
@@ -234,6 +246,7 @@ def track(t: Tracked, drawing: Drawing) -> Track:
 
     points, epochs = run_path(run, last, kept, frames, drawing.path_points)
     path = ls.track(points, epochs)
+    at = kept.at(steps)[:, list(ls.axes)]
     x_span, y_span, z_span = ls.spans
     data: RunData = {
         "stop": run.stop_reason,
@@ -245,15 +258,31 @@ def track(t: Tracked, drawing: Drawing) -> Track:
         "steps": {
             "e": steps.tolist(),
             "loss": rounded(shown(h.loss[steps])),
+            "at": rounded(at),
         },
         "path": {
             "e": rounded(path.epoch),
             "x": rounded(path.x, x_span),
             "y": rounded(path.y, y_span),
             "z": rounded(path.z + ls.lift, z_span) if ls.is_plane else None,
+            "exit": _exit(ls, points, path),
         },
     }
     return Track(data, curve_e, shown(curve_v))
+
+
+def _exit(ls: Landscape, points: np.ndarray, path) -> Exit | None:
+    """Where ``path`` (``points`` as drawn on ``ls``) leaves the map, if it does."""
+    k = path.x.size
+    if k == points.shape[0] or k == 0 or not np.all(np.isfinite(points[k - 1])):
+        return None
+    step = points[k - 1, list(ls.axes)] - points[k - 2, list(ls.axes)]
+    words = [
+        f"{'larger' if d > 0 else 'smaller'} {name}"
+        for d, name in zip(step, ls.names, strict=True)
+        if d
+    ]
+    return {"i": k - 1, "e": float(path.epoch[-1]), "heading": " and ".join(words)}
 
 
 #: On a log loss axis, the top stays within this multiple of the smallest starting gap.

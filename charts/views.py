@@ -91,6 +91,9 @@ def path_trace(i: int, look: Look, scene: bool) -> dict:
     }
     if scene:
         trace["z"] = []
+    else:
+        # An arrow where the path leaves the map points along its last step.
+        trace["marker"]["angleref"] = "previous"
     return trace
 
 

@@ -115,3 +115,24 @@ def test_badly_conditioned_raw_data_is_not_drawn_as_a_band() -> None:
     rate = engel.settings.learning_rate
     body = data_of(engel, [engel.run(rate)], rates=(rate,))
     assert "scaleanchor" not in body["views"]["map"]["layout"]["yaxis"]
+
+
+def test_a_run_that_blows_up_is_drawn_to_the_frame_s_edge_and_says_where_it_went() -> None:
+    bowl = Opened("preset", "clear_bowl")
+    rates = (0.05, 1.2)
+    with pytest.warns(Warning, match="diverged"):
+        runs = [bowl.run(rate) for rate in rates]
+    body = data_of(bowl, runs, rates=rates)
+    (x0, x1), (y0, y1) = _frame(body)
+    calm, wild = body["runs"]
+    assert calm["path"]["exit"] is None
+    assert calm["steps"]["at"][-1] == pytest.approx([calm["path"]["x"][-1], calm["path"]["y"][-1]])
+    out = wild["path"]["exit"]
+    assert out == {"i": 1, "e": 1.0, "heading": "larger w (x) and larger b (intercept)"}
+    # The exit is on the frame's edge; the run's place at its last epoch is its final one.
+    ex, ey = wild["path"]["x"][out["i"]], wild["path"]["y"][out["i"]]
+    assert x0 <= ex <= x1 and y0 <= ey <= y1 and (ex in (x0, x1) or ey in (y0, y1))
+    w, b = wild["steps"]["at"][-1]
+    assert wild["steps"]["e"][-1] == wild["lastFinite"] == 22
+    assert [w, b] == pytest.approx([runs[1].coef[0], runs[1].intercept], rel=1e-4)
+    assert not (x0 <= w <= x1 and y0 <= b <= y1)
