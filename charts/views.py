@@ -228,8 +228,8 @@ def not_to_scale(ls: Landscape, axes: Axes) -> dict:
     long, short = (0, 1) if x_span >= y_span else (1, 0)
     ratio = max(x_span, y_span) / min(x_span, y_span)
     text = (
-        f"Axes not to scale: {axes.params[long]} spans {ratio:.3g}× as many units as "
-        f"{axes.params[short]}; drawn to scale, this map would be a thin band."
+        "Axes not to scale (to scale, this map would be a thin band):<br>"
+        f"{axes.params[long]} spans {ratio:.3g}× as many units as {axes.params[short]}"
     )
     return {
         "text": text,
