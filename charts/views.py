@@ -215,7 +215,7 @@ def _map(ls: Landscape, axes: Axes, held: bool) -> ViewSpec:
         y_axis |= {"scaleanchor": "x", "scaleratio": 1, "constrain": "domain"}
         x_axis |= {"constrain": "domain"}
     else:
-        more = {"margin": {**_MAP_MARGIN, "t": 72}, "annotations": [not_to_scale(ls, axes)]}
+        more = {"margin": {**_MAP_MARGIN, "t": 104}, "annotations": [not_to_scale(ls, axes)]}
     return {
         "data": [_contour(ls, u, v, axes.params), _optimum(rounded([at.x[0], at.y[0]]), False)],
         "layout": layout(title, 480, xaxis=x_axis, yaxis=y_axis, **more),
@@ -228,8 +228,8 @@ def not_to_scale(ls: Landscape, axes: Axes) -> dict:
     long, short = (0, 1) if x_span >= y_span else (1, 0)
     ratio = max(x_span, y_span) / min(x_span, y_span)
     text = (
-        "Axes not to scale (to scale, this map would be a thin band):<br>"
-        f"{axes.params[long]} spans {ratio:.3g}× as many units as {axes.params[short]}"
+        "Axes not to scale (to scale: a thin band).<br>"
+        f"{axes.params[long]} spans {ratio:.3g}×<br>as many units as {axes.params[short]}"
     )
     return {
         "text": text,
@@ -239,6 +239,7 @@ def not_to_scale(ls: Landscape, axes: Axes) -> dict:
         "y": 1.02,
         "xanchor": "left",
         "yanchor": "bottom",
+        "align": "left",
         "showarrow": False,
         "font": {"size": style.FONT_SIZE - 3, "color": style.INK},
     }
