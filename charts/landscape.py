@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from charts import style
-from charts.ranges import below_blowup, clip_path
+from charts.ranges import TO_SCALE_LIMIT, below_blowup, clip_path, spans_ratio, squared
 from charts.text import plotly_text
 from core import Fit, QuadraticLoss, grid_around, loss_surface, stack_theta
 from core.geometry import most_elongated_pair
@@ -105,6 +105,9 @@ class Landscape:
         Grid of the second parameter; None for a curve.
     values : ndarray of shape (nv, nu) or (nu,)
         Loss on the grid.
+    to_scale : bool
+        A plane drawn with one length per unit on both axes (its spans differ by at
+        most :data:`charts.ranges.TO_SCALE_LIMIT`); else each axis fills the frame.
     """
 
     loss: QuadraticLoss
@@ -114,6 +117,7 @@ class Landscape:
     u: np.ndarray
     v: np.ndarray | None
     values: np.ndarray
+    to_scale: bool = True
 
     @property
     def is_plane(self) -> bool:
@@ -164,6 +168,10 @@ def landscape(
 ) -> Landscape:
     """The loss around the optimum, on a grid wide enough for the points ``cover``.
 
+    Two parameters whose spans differ by at most :data:`charts.ranges.TO_SCALE_LIMIT`
+    get a square frame, drawn to scale; a frame more elongated than that would be a
+    band drawn to scale, so it is kept as it is and drawn with each axis filling the plot.
+
     A ``window`` set by hand replaces that grid: the loss is drawn over exactly
     those ranges, as a tutorial that draws its cost plane over [0, 50]² does.
 
@@ -189,22 +197,24 @@ def landscape(
     """
     anchor = optimum_parameters(fit, loss.fit_intercept)
     coords = np.vstack([anchor[None, :], cover])[:, list(axes)]
-
-    def span(i: int) -> np.ndarray:
-        if window is None:
-            return grid_around(coords[:, i], grid)
-        return np.linspace(*window[i], grid)
-
-    u = span(0)
+    if window is None:
+        window = tuple(
+            (g[0], g[-1]) for g in (grid_around(coords[:, i], 2) for i in range(len(axes)))
+        )
+        if len(axes) == 2 and spans_ratio(*window) <= TO_SCALE_LIMIT:
+            window = squared(*window)
+    u = np.linspace(*window[0], grid)
+    to_scale = len(axes) == 2 and spans_ratio(*window) <= TO_SCALE_LIMIT
     if len(axes) == 2:
-        v = span(1)
+        v = np.linspace(*window[1], grid)
         values = loss_surface(loss, axes, u, v, anchor).loss
     else:
         v = None
         theta = np.repeat(anchor[None, :], grid, axis=0)
         theta[:, axes[0]] = u
         values = loss.value(theta)
-    return Landscape(loss, tuple(axes), tuple(names[a] for a in axes), anchor, u, v, values)
+    names = tuple(names[a] for a in axes)
+    return Landscape(loss, tuple(axes), names, anchor, u, v, values, to_scale)
 
 
 def _hover(x_name: str, y_name: str, loss_field: str | None = None) -> str:

@@ -70,3 +70,30 @@ def clip_path(points: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarr
         )
     crossing = start + float(np.min(to_edge)) * step
     return np.vstack([points[:first_out], np.clip(crossing, low, high)])
+
+
+#: A map is drawn to scale (one length per unit on both axes) while its frame's spans
+#: differ by at most this factor; beyond it, to scale it would be a band, so each axis
+#: gets the whole frame and the map says it is not to scale.
+TO_SCALE_LIMIT = 3.0
+
+
+def spans_ratio(first: tuple[float, float], second: tuple[float, float]) -> float:
+    """The larger of two ranges' lengths over the smaller (1 for equal ones)."""
+    a, b = first[1] - first[0], second[1] - second[0]
+    return max(a, b) / min(a, b)
+
+
+def squared(first: tuple[float, float], second: tuple[float, float]) -> tuple[tuple, tuple]:
+    """Both ranges widened about their middles to the longer one's length.
+
+    Drawn to scale, such a frame is a square the map fills, where a thinner one
+    would leave the rest of the plot empty.
+    """
+    length = max(first[1] - first[0], second[1] - second[0])
+
+    def widened(span: tuple[float, float]) -> tuple[float, float]:
+        middle = (span[0] + span[1]) / 2
+        return (middle - length / 2, middle + length / 2)
+
+    return widened(first), widened(second)

@@ -168,11 +168,22 @@ class Drawing(NamedTuple):
 
 class Steps(TypedDict):
     """A run at each frame epoch: the kept epoch there, ascending, the loss itself (what
-    words say) and the value the loss axis draws (the gap L − L* on a log axis)."""
+    words say), the value the loss axis draws (the gap L − L* on a log axis), and where
+    the run is then in the landscape's parameters (``at``, drawn or off the map)."""
 
     e: list[int]
     loss: list
     drawn: list
+    at: list
+
+
+class Exit(TypedDict):
+    """Where a path leaves the map: ``i`` its point on the frame's edge, ``e`` the epoch
+    first outside, ``heading`` which way it went, in words."""
+
+    i: int
+    e: float
+    heading: str
 
 
 class Path(TypedDict):
@@ -183,6 +194,7 @@ class Path(TypedDict):
     x: list
     y: list
     z: list | None
+    exit: Exit | None
 
 
 class RunData(TypedDict):
@@ -236,6 +248,7 @@ def track(t: Tracked, drawing: Drawing) -> Track:
 
     points, epochs = run_path(run, last, kept, frames, drawing.path_points)
     path = ls.track(points, epochs)
+    at = kept.at(steps)[:, list(ls.axes)]
     x_span, y_span, z_span = ls.spans
     data: RunData = {
         "stop": run.stop_reason,
@@ -248,15 +261,31 @@ def track(t: Tracked, drawing: Drawing) -> Track:
             "e": steps.tolist(),
             "loss": rounded(h.loss[steps]),
             "drawn": rounded(shown(h.loss[steps])),
+            "at": rounded(at),
         },
         "path": {
             "e": rounded(path.epoch),
             "x": rounded(path.x, x_span),
             "y": rounded(path.y, y_span),
             "z": rounded(path.z + ls.lift, z_span) if ls.is_plane else None,
+            "exit": _exit(ls, points, path),
         },
     }
     return Track(data, curve_e, shown(curve_v))
+
+
+def _exit(ls: Landscape, points: np.ndarray, path) -> Exit | None:
+    """Where ``path`` (``points`` as drawn on ``ls``) leaves the map, if it does."""
+    k = path.x.size
+    if k == points.shape[0] or k == 0 or not np.all(np.isfinite(points[k - 1])):
+        return None
+    step = points[k - 1, list(ls.axes)] - points[k - 2, list(ls.axes)]
+    words = [
+        f"{'larger' if d > 0 else 'smaller'} {name}"
+        for d, name in zip(step, ls.names, strict=True)
+        if d
+    ]
+    return {"i": k - 1, "e": float(path.epoch[-1]), "heading": " and ".join(words)}
 
 
 #: On a log loss axis, the top stays within this multiple of the smallest starting gap.

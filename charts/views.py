@@ -91,6 +91,9 @@ def path_trace(i: int, look: Look, scene: bool) -> dict:
     }
     if scene:
         trace["z"] = []
+    else:
+        # An arrow where the path leaves the map points along its last step.
+        trace["marker"]["angleref"] = "previous"
     return trace
 
 
@@ -203,14 +206,42 @@ def _map(ls: Landscape, axes: Axes, held: bool) -> ViewSpec:
             "layout": layout(title, 420, margin=_MAP_MARGIN, xaxis=x_axis, yaxis=y_axis),
         }
     v = rounded(ls.v, y_span)
-    # One length per unit on both axes, so the bowl's true shape shows: Plotly widens the
-    # shorter range to keep the ratio (the grid stays where it was computed).
     y_axis = {"title": {"text": axes.params[1]}, "range": [v[0], v[-1]]}
-    y_axis |= {"scaleanchor": "x", "scaleratio": 1}
     title = f"Contour map{HELD if held else ''}"
+    more = {"margin": _MAP_MARGIN}
+    if ls.to_scale:
+        # One length per unit on both axes, so the bowl's true shape shows; the plot
+        # shrinks to the grid's shape (not the ranges widened past the grid, left empty).
+        y_axis |= {"scaleanchor": "x", "scaleratio": 1, "constrain": "domain"}
+        x_axis |= {"constrain": "domain"}
+    else:
+        more = {"margin": {**_MAP_MARGIN, "t": 104}, "annotations": [not_to_scale(ls, axes)]}
     return {
         "data": [_contour(ls, u, v, axes.params), _optimum(rounded([at.x[0], at.y[0]]), False)],
-        "layout": layout(title, 480, margin=_MAP_MARGIN, xaxis=x_axis, yaxis=y_axis),
+        "layout": layout(title, 480, xaxis=x_axis, yaxis=y_axis, **more),
+    }
+
+
+def not_to_scale(ls: Landscape, axes: Axes) -> dict:
+    """The note above a map whose axes are not to scale: how elongated it would be."""
+    x_span, y_span, _ = ls.spans
+    long, short = (0, 1) if x_span >= y_span else (1, 0)
+    ratio = max(x_span, y_span) / min(x_span, y_span)
+    text = (
+        "Axes not to scale (to scale: a thin band).<br>"
+        f"{axes.params[long]} spans {ratio:.3g}×<br>as many units as {axes.params[short]}"
+    )
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1.02,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "align": "left",
+        "showarrow": False,
+        "font": {"size": style.FONT_SIZE - 3, "color": style.INK},
     }
 
 

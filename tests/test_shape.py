@@ -14,6 +14,7 @@ MAX_FUNCTION_LINES = 60
 #: Folders not measured: tests and benchmarks may be as long as they need (and npm's packages).
 NOT_MEASURED = {"tests", "benchmarks", "node_modules"}
 
+
 def function_lines(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     """Lines from ``def`` to the function's last line, less those of its docstring."""
     lines = function.end_lineno - function.lineno + 1

@@ -393,3 +393,34 @@ def test_the_status_gives_the_scheduled_rate_and_a_one_rate_band_says_its_rate(p
     bands = main(page).locator(".dh-zone").evaluate_all("zones => zones.map(z => z.title)")
     assert bands and not [b for b in bands if re.search(r"η (\S+) to \1$", b)], bands
     shot(page, "player-step-schedule")
+
+
+def test_a_run_that_left_the_map_is_said_to_be_off_it_where_the_status_says(page: Page) -> None:
+    open_app(page, "/?learning_rate=1.2")
+    _state(page)
+    caption = main(page).locator(".dh-map .dh-alt")
+    expect(caption).to_contain_text("off the map")
+    expect(caption).to_contain_text("left the frame at epoch 1, heading toward larger w")
+    status = main(page).locator(".dh-status").inner_text()
+    # The place the caption gives is the place the status line gives at the epoch shown.
+    assert "w (x) = -162" in status and "(-162, -2130), off the map" in caption.inner_text()
+    symbols = page.evaluate(
+        "() => document.querySelector('.dh-map .dh-graph').data"
+        ".find((t) => t.uid === 'path-0').marker.symbol"
+    )
+    assert symbols[-1] == "arrow", symbols
+
+
+def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(page: Page) -> None:
+    open_app(page, "/?data_source=bundled&bundled=engel")
+    _state(page)
+    note = main(page).locator(".dh-map .annotation-text")
+    expect(note).to_contain_text("Axes not to scale")
+    # The contour fills the plot: its ranges are the grid's, not widened for one length a unit.
+    ranges = page.evaluate(
+        """() => { const gd = document.querySelector('.dh-map .dh-graph');
+          const c = gd.data.find((t) => t.type === 'contour');
+          return [gd._fullLayout.xaxis.range, [c.x[0], c.x[c.x.length - 1]]]; }"""
+    )
+    assert ranges[0] == pytest.approx(ranges[1], rel=1e-6), ranges
+    shot(page, "player_engel_map")

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { epochCounter, frameState, markerSizes } from "../../ui/player/frames.js";
+import { epochCounter, frameState, markerSizes, placeWords } from "../../ui/player/frames.js";
 
 const run = {
   lastFinite: 40,
@@ -41,4 +41,19 @@ test("epochCounter counts the run's own epochs and names the budget when it stop
   const early = { epochsRun: 1918, stopWords: "converged" };
   assert.equal(epochCounter(1918, early, 10000), "1,918 / 1,918 (converged; budget 10,000)");
   assert.equal(epochCounter(40, early, 10000), "40 / 1,918 (converged; budget 10,000)");
+});
+
+test("placeWords says where the run is, and that it is off the map once its path left", () => {
+  const fmt = (x) => String(x);
+  const left = {
+    steps: { at: [[0, 0], [1.8, 2.6], [-162, -2130]] },
+    path: { exit: { i: 1, e: 1, heading: "larger w and larger b" } },
+  };
+  assert.deepEqual(placeWords(left, { step: 0, count: 1 }, fmt), { here: "(0, 0)", left: "" });
+  assert.deepEqual(placeWords(left, { step: 2, count: 2 }, fmt), {
+    here: "(-162, -2130), off the map",
+    left: "; it left the frame at epoch 1, heading toward larger w and larger b",
+  });
+  const stayed = { ...left, path: { exit: null } };
+  assert.deepEqual(placeWords(stayed, { step: 1, count: 2 }, fmt), { here: "(1.8, 2.6)", left: "" });
 });

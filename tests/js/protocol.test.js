@@ -60,5 +60,5 @@ test("a body without a place the player reads is refused, naming it", () => {
   const body = fixture("race");
   delete body.runs[1].steps;
   delete body.surface.key;
-  assert.throws(() => checked(body, "race"), /lacks surface\.key, runs\[\]\.steps\.e, runs\[\]\.steps\.loss, runs\[\]\.steps\.drawn$/);
+  assert.throws(() => checked(body, "race"), /lacks surface\.key, runs\[\]\.steps\.e, runs\[\]\.steps\.loss, runs\[\]\.steps\.drawn, runs\[\]\.steps\.at$/);
 });

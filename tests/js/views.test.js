@@ -18,16 +18,26 @@ const run = {
 test("moving fills each moving trace by uid: a path to its count, the marks at the step, as drawn", () => {
   const fills = moving(spec.data, [run], [{ count: 2, step: 1 }]);
   assert.deepEqual(fills, {
-    "path-0": { x: [10, 11], y: [20, 21], customdata: [0, 1], "marker.size": [5, 13] },
+    "path-0": {
+      x: [10, 11], y: [20, 21], customdata: [0, 1], "marker.size": [5, 13],
+      "marker.symbol": ["circle", "circle"],
+    },
     marks: { x: [5], y: [0.4] },
   });
+});
+
+test("a path that left the map ends in an arrow once its exit is shown", () => {
+  const left = { ...run, path: { ...run.path, exit: { i: 2, e: 2, heading: "larger w" } } };
+  const symbols = (count) => moving(spec.data, [left], [{ count, step: 0 }])["path-0"]["marker.symbol"];
+  assert.deepEqual(symbols(2), ["circle", "circle"]);
+  assert.deepEqual(symbols(3), ["circle", "circle", "arrow"]);
 });
 
 test("figure fills the spec by uid and merges a run's patch, leaving the spec as it was", () => {
   const fills = moving(spec.data, [run], [{ count: 1, step: 0 }]);
   const patch = { layout: { title: { text: "Map · diverged" } }, data: { marks: { name: "m" } } };
   const fig = figure(spec, fills, patch);
-  assert.deepEqual(fig.data[1].marker, { color: "red", size: [13] });
+  assert.deepEqual(fig.data[1].marker, { color: "red", size: [13], symbol: ["circle"] });
   assert.deepEqual(fig.data[2], { type: "scatter", uid: "marks", name: "m", x: [0], y: [0.9] });
   assert.deepEqual(fig.layout.title, { text: "Map · diverged", x: 0.02 });
   fig.layout.scene.camera.eye.x = 3;

@@ -25,3 +25,15 @@ export function markerSizes(count, dot, current) {
   if (count) sizes[count - 1] = current;
   return sizes;
 }
+
+// Where `run` is at state `st` (its parameters there, as `fmt` writes numbers), said as the
+// drawn path shows it: off the map once the path has left the frame, and where it left.
+export function placeWords(run, st, fmt) {
+  const here = `(${run.steps.at[st.step].map(fmt).join(", ")})`;
+  const exit = run.path.exit;
+  if (!exit || st.count <= exit.i) return { here, left: "" };
+  return {
+    here: `${here}, off the map`,
+    left: `; it left the frame at epoch ${exit.e}, heading toward ${exit.heading}`,
+  };
+}

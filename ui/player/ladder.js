@@ -3,7 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter } from "./frames.js";
+import { epochCounter, placeWords } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -244,13 +244,13 @@ export class Ladder extends Stage {
     v.loss.alt.textContent = `Loss per epoch at η = ${rate}: from ${fmt(run.steps.loss[0])} at epoch 0 ` +
       `to ${run.final.loss} at epoch ${run.lastFinite}; closed-form loss ${fmt(b.lossOptimum)}; ` +
       `stopped: ${verdict}.`;
-    const n = st.count - 1;
-    const where = `(${fmt(run.path.x[n])}, ${fmt(run.path.y[n])})`;
+    const { here, left } = placeWords(run, st, fmt);
     const params = lbl.params.join(" and ");
     v.surface.alt.textContent = `Cost surface: the loss over ${params} in 3D, with the descent ` +
-      `path from (${fmt(run.path.x[0])}, ${fmt(run.path.y[0])}) to ${where} at epoch ${st.epoch}; ` +
-      `the optimum at (${fmt(b.surface.optimum[0])}, ${fmt(b.surface.optimum[1])}).`;
+      `path from (${fmt(run.path.x[0])}, ${fmt(run.path.y[0])}) to ${here} at epoch ` +
+      `${run.steps.e[st.step]}${left}; the optimum at (${fmt(b.surface.optimum[0])}, ` +
+      `${fmt(b.surface.optimum[1])}).`;
     v.map.alt.textContent = `Contour map of the loss over ${params}, with the same path, now at ` +
-      `${where}; the optimum is the star; stopped: ${verdict}.`;
+      `${here}${left}; the optimum is the star; stopped: ${verdict}.`;
   }
 }

@@ -20,7 +20,7 @@ export function unpack(bytes, withBody = true) {
 // `checked` enforces it when a body is read; a node test holds it against bodies Python
 // wrote (tests/js/fixtures, made by tests/js/fixtures.py).
 const TRACK = ["stop", "stopWords", "divergedAt", "lastFinite", "steps.e", "steps.loss",
-  "steps.drawn", "path.e", "path.x", "path.y", "path.z"].map((key) => `runs[].${key}`);
+  "steps.drawn", "steps.at", "path.e", "path.x", "path.y", "path.z", "path.exit"].map((key) => `runs[].${key}`);
 const LANDSCAPE = ["frames", "labels.words.params", "surface.plane", "surface.optimum",
   "surface.key", "views.loss.data", "views.loss.layout", "views.map.data", "views.map.layout"];
 export const SCHEMA = {

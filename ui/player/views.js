@@ -25,6 +25,13 @@ function nested(props) {
   return out;
 }
 
+// Symbols of a path's first `count` dots: an arrow at its `exit` from the frame once reached.
+export function pathSymbols(count, exit) {
+  const symbols = new Array(count).fill("circle");
+  if (exit && exit.i < count) symbols[exit.i] = "arrow";
+  return symbols;
+}
+
 // A path's first `count` points, its dots sized as its spec says (the last one larger).
 function pathPoints(trace, path, count) {
   const points = {
@@ -34,6 +41,8 @@ function pathPoints(trace, path, count) {
     "marker.size": markerSizes(count, trace.marker.size, trace.meta.current),
   };
   if (trace.type === "scatter3d") points.z = path.z.slice(0, count);
+  // On the map, where the path leaves the frame an arrow points the way it went.
+  else points["marker.symbol"] = pathSymbols(count, path.exit);
   return points;
 }
 
