@@ -164,3 +164,29 @@ def test_a_phone_scrolls_only_down_and_every_regime_is_said_whole(page: Page) ->
         assert zone["drawn"] or zone["word"] in said_below, (zone, said_below)
     shot(page, "phone_descent")
     assert_healthy(page)
+
+
+# The fit view's plot area and its legend's box, in page pixels.
+FIT_BOXES = """() => {
+  const gd = document.querySelector('.dh-fit .dh-graph');
+  const plot = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const legend = gd.querySelector('.legend');
+  const box = legend ? legend.getBoundingClientRect() : null;
+  const ticks = Array.from(gd.querySelectorAll('.xtick text')).map(t => t.getBoundingClientRect());
+  return { plot: { left: plot.left, right: plot.right, top: plot.top, bottom: plot.bottom },
+           legendTop: box ? box.top : null,
+           tickTops: ticks.map(t => Math.round(t.top)) };
+}"""
+
+
+def test_presenting_on_a_phone_keeps_the_chart_wide_and_clear_of_its_legend(page: Page) -> None:
+    # At 390 × 844 the fit view was about 110 px wide, the legend over it, the x labels stacked.
+    page.set_viewport_size(PHONE)
+    open_app(page, "/?present=1")
+    _drawn(page)
+    boxes = page.evaluate(FIT_BOXES)
+    plot = boxes["plot"]
+    assert plot["right"] - plot["left"] >= 250, boxes
+    assert boxes["legendTop"] is None or boxes["legendTop"] >= plot["bottom"], boxes
+    assert len(set(boxes["tickTops"])) == 1, boxes  # the x labels on one line, not stacked
+    shot(page, "present-phone")

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { PRESENT_TYPE, enlarge, narrowScene } from "../../ui/player/present.js";
+import { PHONE_TYPE, PRESENT_TYPE, enlarge, narrowScene } from "../../ui/player/present.js";
 
 const flat = () => ({
   title: { text: "Fit", font: { size: 16 } },
@@ -50,4 +50,15 @@ test("a narrow screen sees the scene from farther away, less tall", () => {
   assert.equal(layout.height, 400);
   assert.ok(Math.abs(layout.scene.camera.eye.x - 2.08) < 1e-12);
   assert.deepEqual(narrowScene(scene(), 800), scene());
+});
+
+test("presenting on a phone keeps the chart wide: smaller type, the legend below it", () => {
+  const layout = enlarge(flat(), 844, 390);
+  assert.equal(layout.font.size, PHONE_TYPE.tick);
+  assert.equal(layout.title.font.size, PHONE_TYPE.title);
+  assert.equal(layout.legend.orientation, "h");
+  assert.ok(layout.legend.y < 0, "the legend sits under the plot, not over it");
+  assert.ok(layout.margin.l + layout.margin.r <= 390 / 4, "the margins leave the chart most of the width");
+  assert.equal(layout.xaxis.nticks, 5);
+  assert.equal(enlarge(flat(), 844, 1280).legend.orientation, "v");
 });

@@ -166,7 +166,7 @@ export class Ladder extends Stage {
 
   // The views in presentation sizes when presenting; the 3D scene narrowed on a phone.
   sized(name, layout) {
-    if (this.presenting) return enlarge(layout, window.innerHeight);
+    if (this.presenting) return enlarge(layout, window.innerHeight, this.root.clientWidth);
     return name === "surface" ? narrowScene(layout, this.root.clientWidth) : layout;
   }
 

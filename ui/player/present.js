@@ -3,21 +3,26 @@
 
 // Type sizes (px) that read from the back of a room at 1280×720.
 export const PRESENT_TYPE = { tick: 20, axis: 24, title: 30 };
+// On a phone the same words must leave room for the chart: a size down, each.
+export const PHONE_TYPE = { tick: 13, axis: 15, title: 18 };
 // Narrower than this (px), the 3D scene is made less tall and seen from farther away.
 const NARROW = 560;
 
-function sized(axis) {
+function sized(axis, type) {
   return axis && {
     ...axis,
-    tickfont: { ...axis.tickfont, size: PRESENT_TYPE.tick },
-    title: { ...axis.title, font: { ...(axis.title || {}).font, size: PRESENT_TYPE.axis } },
+    tickfont: { ...axis.tickfont, size: type.tick },
+    title: { ...axis.title, font: { ...(axis.title || {}).font, size: type.axis } },
   };
 }
 
 // `layout` in presentation sizes: tall (the controls above and the view fit one screen of
-// `innerHeight` px, down to 720), large ticks, larger titles.
-export function enlarge(layout, innerHeight) {
-  const type = PRESENT_TYPE;
+// `innerHeight` px, down to 720), large ticks, larger titles. On a view narrower than
+// NARROW px (a phone), smaller type and the legend below the chart, so the chart keeps the
+// width.
+export function enlarge(layout, innerHeight, width = Infinity) {
+  const phone = width < NARROW;
+  const type = phone ? PHONE_TYPE : PRESENT_TYPE;
   layout.font = { ...layout.font, size: type.tick };
   layout.title = { ...layout.title, font: { ...layout.title.font, size: type.title } };
   layout.legend = { ...layout.legend, font: { size: type.tick } };
@@ -27,13 +32,19 @@ export function enlarge(layout, innerHeight) {
     layout.margin = { l: 0, r: 0, t: 64, b: 0 };
     // Closer: the scene is fitted to the view's height, the width is to spare.
     layout.scene.camera = { ...layout.scene.camera, eye: { x: 1.25, y: -1.25, z: 0.65 } };
-    for (const axis of ["xaxis", "yaxis", "zaxis"]) layout.scene[axis] = sized(layout.scene[axis]);
+    for (const axis of ["xaxis", "yaxis", "zaxis"]) layout.scene[axis] = sized(layout.scene[axis], type);
+  } else if (phone) {
+    // The legend under the chart: on a phone the height is there, the width is not.
+    layout.legend = { ...layout.legend, orientation: "h", x: 0, xanchor: "left", y: -0.22, yanchor: "top" };
+    layout.margin = { l: 56, r: 12, t: 48, b: 120 };
+    layout.xaxis = { ...sized(layout.xaxis, type), nticks: 5 };
+    layout.yaxis = sized(layout.yaxis, type);
   } else {
     // The legend beside the chart: the width is there, the height is not.
     layout.legend = { ...layout.legend, orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" };
     layout.margin = { l: 110, r: 24, t: 64, b: 90 };
-    layout.xaxis = sized(layout.xaxis);
-    layout.yaxis = sized(layout.yaxis);
+    layout.xaxis = sized(layout.xaxis, type);
+    layout.yaxis = sized(layout.yaxis, type);
   }
   return layout;
 }
