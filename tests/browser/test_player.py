@@ -409,6 +409,11 @@ def test_a_run_that_left_the_map_is_said_to_be_off_it_where_the_status_says(page
         ".find((t) => t.uid === 'path-0').marker.symbol"
     )
     assert symbols[-1] == "arrow", symbols
+    # The fit view's line is far below the data: it says so instead of showing nothing.
+    off = main(page).get_by_test_id("player-off-fit")
+    expect(off).to_be_visible()
+    expect(off).to_contain_text("off the chart, below it")
+    shot(page, "player_fit_off_chart")
 
 
 def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(page: Page) -> None:

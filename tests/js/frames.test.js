@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { epochCounter, frameState, markerSizes, placeWords } from "../../ui/player/frames.js";
+import { epochCounter, frameState, markerSizes, offChart, placeWords } from "../../ui/player/frames.js";
 
 const run = {
   lastFinite: 40,
@@ -56,4 +56,15 @@ test("placeWords says where the run is, and that it is off the map once its path
   });
   const stayed = { ...left, path: { exit: null } };
   assert.deepEqual(placeWords(stayed, { step: 1, count: 2 }, fmt), { here: "(1.8, 2.6)", left: "" });
+});
+
+test("offChart says where a line that left the chart is, and nothing while any of it is on", () => {
+  const fmt = (x) => String(x);
+  assert.equal(offChart([-2292, -1968], [-2, 4], fmt),
+    "The line at this epoch is off the chart, below it: from y = -2292 to -1968.");
+  assert.equal(offChart([9, 12], [-2, 4], fmt),
+    "The line at this epoch is off the chart, above it: from y = 9 to 12.");
+  assert.equal(offChart([-3, 5], [-2, 4], fmt), "");
+  assert.equal(offChart([-1, 1], [-2, 4], fmt), "");
+  assert.equal(offChart([Number.NaN, 1], [-2, 4], fmt), "");
 });

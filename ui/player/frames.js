@@ -26,6 +26,18 @@ export function markerSizes(count, dot, current) {
   return sizes;
 }
 
+// What the fit view says when the model's line at this epoch, from `line[0]` to `line[1]`
+// across the chart, lies wholly above or below the chart's y `range`: where it is instead
+// (a run that blows up leaves the data far behind; nothing else would show it). "" when any
+// of the line is on the chart.
+export function offChart(line, range, fmt) {
+  const [lo, hi] = range;
+  const [a, b] = line;
+  if (![a, b].every(Number.isFinite) || !(Math.max(a, b) < lo || Math.min(a, b) > hi)) return "";
+  const side = Math.max(a, b) < lo ? "below" : "above";
+  return `The line at this epoch is off the chart, ${side} it: from y = ${fmt(a)} to ${fmt(b)}.`;
+}
+
 // Where `run` is at state `st` (its parameters there, as `fmt` writes numbers), said as the
 // drawn path shows it: off the map once the path has left the frame, and where it left.
 export function placeWords(run, st, fmt) {

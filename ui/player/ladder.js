@@ -3,7 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter, placeWords } from "./frames.js";
+import { epochCounter, offChart, placeWords } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -237,6 +237,9 @@ export class Ladder extends Stage {
     const v = this.el.views;
     const lbl = b.labels.words;
     const line = run.steps.line[st.step];
+    const off = offChart(line, b.views.fit.layout.yaxis.range, fmt);
+    v.fit.off.hidden = !off;
+    v.fit.off.textContent = off;
     v.fit.alt.textContent = `Fit: ${lbl.target} against ${lbl.feature}, the data as points, ` +
       `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
       `from ${fmt(line[0])} to ${fmt(line[1])}. Final parameters: ${run.final.params.join(", ")}; ` +

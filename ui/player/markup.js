@@ -23,6 +23,7 @@ const PLAYBACK = `
 function views(names) {
   const figures = names.map((name) => `
     <figure class="dh-view dh-${name}"><div class="dh-graph"></div>
+      <p class="dh-off" data-testid="player-off-${name}" hidden></p>
       <figcaption class="dh-alt"></figcaption></figure>`);
   return `<div class="dh-views">${figures.join("")}</div>`;
 }

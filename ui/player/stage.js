@@ -32,7 +32,10 @@ export class Stage {
     };
     for (const name of names) {
       const view = q(`.dh-${name}`);
-      this.el.views[name] = { box: view, gd: view.querySelector(".dh-graph"), alt: view.querySelector(".dh-alt") };
+      this.el.views[name] = {
+        box: view, gd: view.querySelector(".dh-graph"), alt: view.querySelector(".dh-alt"),
+        off: view.querySelector(".dh-off"),
+      };
     }
     this.key = null;
     this.surfaceKey = null;
