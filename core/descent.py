@@ -383,7 +383,7 @@ class Setup:
             diverged_at=diverged_at if diverged_at > 0 else None,
             scaling=self.scaling,
             fit_intercept=fit_intercept,
-            settings=self.settings.replace(learning_rate=self.starting_rates[k]),
+            settings=self.settings.starting_at(self.starting_rates[k]),
             seconds=seconds,
         )
 

@@ -12,6 +12,7 @@ scikit-learn's ``SGDRegressor`` names them where it has a name (``learning_rate`
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -138,6 +139,17 @@ class Settings:
         if unknown:
             raise TypeError(f"{unknown[0]!r} is not a setting of a run; the settings: {FIELDS}.")
         return dataclasses.replace(self, **changes)
+
+    def starting_at(self, learning_rate: float) -> Settings:
+        """A copy that starts at ``learning_rate``, every other setting as it is.
+
+        A sweep's runs differ in their rate alone; this copies without normalising
+        the other fields again, as :meth:`replace` would, which a ladder of rates
+        would otherwise pay once per rate.
+        """
+        copied = copy.copy(self)
+        object.__setattr__(copied, "learning_rate", float(learning_rate))
+        return copied
 
     @property
     def optimizer_kwargs(self) -> dict[str, float]:

@@ -108,3 +108,12 @@ def test_every_field_travels_through_json_and_the_script(optimizer):
         assert line in script
     assert re.search(r"gamma ?= ?0\.97\b", script)
     assert ("Z = (X - shift) / scale" in script) is True
+
+
+def test_starting_at_another_rate_is_replace_without_the_cost():
+    settings = EVERY_FIELD.checked(40, 2)
+    moved = settings.starting_at(0.3)
+    assert moved == settings.replace(learning_rate=0.3) and hash(moved) == hash(
+        settings.replace(learning_rate=0.3)
+    )
+    assert settings.learning_rate == 0.02  # the record it came from is unchanged
