@@ -21,6 +21,7 @@ says so through the element's ``missing`` state and the next run sends the body.
 from __future__ import annotations
 
 import filecmp
+import functools
 import hashlib
 import json
 import os
@@ -144,7 +145,7 @@ def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
     out, as the engine would not run them.
     """
     rate = settings.learning_rate
-    ladder = tuple(r for r in LEARNING_RATES if r == rate or _schedule_takes(settings, r))
+    ladder = _ladder_for(settings.schedule, settings.schedule_params) or (rate,)
     per_run = max(1, settings.updates(len(problem.y)))
     fits = compute.most_rates(problem, settings, len(ladder))
     count = max(1, min(len(ladder), SWEEP_UPDATES // per_run, fits))
@@ -156,10 +157,16 @@ def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
     return rates, rates.index(rate)
 
 
-def _schedule_takes(settings: Settings, rate: float) -> bool:
+@functools.cache
+def _ladder_for(schedule: str, params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
+    """The ladder's stops a run with this schedule may start from (its parameters hold)."""
+    return tuple(r for r in LEARNING_RATES if _schedule_takes(schedule, params, r))
+
+
+def _schedule_takes(schedule: str, params: tuple[tuple[str, float], ...], rate: float) -> bool:
     """True when the schedule's parameters hold for a run starting at ``rate``."""
     try:
-        checked_parameters(settings.schedule, rate, **settings.schedule_kwargs)
+        checked_parameters(schedule, rate, **dict(params))
     except ValueError:
         return False
     return True
