@@ -217,7 +217,8 @@ def player_data(
         "frames": frames.tolist(),
         "labels": labels,
         "style": {"regimes": style.REGIME_COLORS},
-        "lossOptimum": optimum,
+        # Words give the closed-form loss whatever the axis draws.
+        "lossOptimum": _finite_or_none(float(fit.loss)),
         "surface": surface,
         "views": views,
         "runs": [_ladder_run(t, drawing, line, problem.test_loss, names) for t in shown],

@@ -215,7 +215,7 @@ def _map(ls: Landscape, axes: Axes, held: bool) -> ViewSpec:
         y_axis |= {"scaleanchor": "x", "scaleratio": 1, "constrain": "domain"}
         x_axis |= {"constrain": "domain"}
     else:
-        more = {"margin": {**_MAP_MARGIN, "t": 104}, "annotations": [not_to_scale(ls, axes)]}
+        more = {"margin": {**_MAP_MARGIN, "t": 116}, "annotations": [not_to_scale(ls, axes)]}
     return {
         "data": [_contour(ls, u, v, axes.params), _optimum(rounded([at.x[0], at.y[0]]), False)],
         "layout": layout(title, 480, xaxis=x_axis, yaxis=y_axis, **more),

@@ -195,7 +195,8 @@ def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
     # Only the columns fitted count: a row missing a value elsewhere is still fitted.
     dropped = table.rows_missing([target, *picked])
     if dropped:
-        notes.append(f"{dropped:,} rows dropped for a missing target or feature value")
+        rows = "row" if dropped == 1 else "rows"
+        notes.append(f"{dropped:,} {rows} dropped for a missing target or feature value")
     if table.skipped_columns:
         why = [
             f"{md_name(name)} ({_SKIPPED.get(table.skip_reasons.get(name), 'not numeric')})"
