@@ -157,7 +157,7 @@ def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
     return rates, rates.index(rate)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # bounded: a link can name any parameters
 def _ladder_for(schedule: str, params: tuple[tuple[str, float], ...]) -> tuple[float, ...]:
     """The ladder's stops a run with this schedule may start from (its parameters hold)."""
     return tuple(r for r in LEARNING_RATES if _schedule_takes(schedule, params, r))
