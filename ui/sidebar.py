@@ -33,6 +33,7 @@ from ui.state import (
     OPENED_NOTE,
     OPENED_WITH,
     RATE_LADDER,
+    RATE_REFUSED,
     RATE_SHOWN,
     RATE_SHOWN_BEFORE,
     RATE_TYPED,
@@ -256,6 +257,12 @@ def _take_rate(key: str) -> None:
     """
     s = st.session_state
     value = float(s[key])
+    rate = SCHEMA["learning_rate"]
+    if not rate.low <= value <= rate.high:
+        # Refused here, not by the box's own limits: a box holding a value it will not
+        # send keeps showing it after the rate is set some other way (a fix, the ladder).
+        s[RATE_REFUSED] = value
+        return
     shown = s.get(RATE_SHOWN, {})
     moved = shown and s["learning_rate"] != shown[RATE_TYPED]
     if moved and value == s.get(RATE_SHOWN_BEFORE, {}).get(key):
@@ -277,17 +284,21 @@ def _rate_widgets() -> None:
             f"η = {now[RATE_TYPED]:.4g} is typed: the ladder shows its nearest stop, "
             f"{now[RATE_LADDER]:g}."
         )
-    rate = SCHEMA["learning_rate"]
     st.number_input(
         "or type a rate",
-        min_value=rate.low,
-        max_value=rate.high,
         key=RATE_TYPED,
         format="%.4g",
         on_change=_take_rate,
         args=(RATE_TYPED,),
         help="Any rate, for instance just under the stable limit.",
     )
+    if RATE_REFUSED in s:
+        rate = SCHEMA["learning_rate"]
+        st.warning(
+            f"η = {s.pop(RATE_REFUSED):g} cannot run: type a rate from {rate.low:g} to "
+            f"{rate.high:g}. The rate stays η = {now[RATE_TYPED]:.4g}.",
+            icon=":material/block:",
+        )
 
 
 def rate_badge(

@@ -30,6 +30,8 @@ RATE_TYPED = "rate_typed"
 #: What the two rate widgets were last set to, and what they showed before that.
 RATE_SHOWN = "_rate_shown"
 RATE_SHOWN_BEFORE = "_rate_shown_before"
+#: A typed rate outside the allowed range, refused: said once under the box.
+RATE_REFUSED = "_rate_refused"
 #: Whether the sidebar's "Start and stop" section is open (its widgets run only then).
 START_AND_STOP = "open_start_and_stop"
 #: The data the opening settings were chosen for, the line that says what was set, and

@@ -258,6 +258,20 @@ def test_typing_back_the_previous_rate_is_taken(app):
     assert app.select_slider(key="rate_ladder").value == 0.05
 
 
+@pytest.mark.parametrize("typed", [0.0, -0.1, 1e3])
+def test_a_rate_that_cannot_run_is_refused_and_the_box_shows_the_rate_in_use(app, typed):
+    app.number_input(key="rate_typed").set_value(0.07).run()
+    app.number_input(key="rate_typed").set_value(typed).run()
+    assert not app.exception
+    assert app.session_state["learning_rate"] == 0.07
+    assert app.number_input(key="rate_typed").value == 0.07
+    said = [w.value for w in app.sidebar.warning]
+    stays = "The rate stays η = 0.07."
+    assert said == [f"η = {typed:g} cannot run: type a rate from 1e-12 to 100. {stays}"]
+    app.run()
+    assert not app.sidebar.warning, "said once, not on every rerun"
+
+
 def test_any_rate_can_be_typed_just_under_the_limit(app):
     app.number_input(key="rate_typed").set_value(0.99).run()
     assert not app.exception

@@ -119,6 +119,24 @@ def test_diverging_rate_warns_and_still_draws(page: Page) -> None:
     shot(page, "diverged")
 
 
+def test_a_refused_typed_rate_leaves_the_box_to_follow_the_fix(page: Page) -> None:
+    """Typing 0 is refused with a message; the fix the page offers then shows in the box.
+
+    With the box's own limits, Chromium kept the refused 0 in the box after the fix set
+    the rate, so the box and the run disagreed.
+    """
+    open_app(page, "/?learning_rate=1.2")
+    box = sidebar(page).get_by_role("spinbutton", name="or type a rate")
+    box.fill("0")
+    box.press("Enter")
+    expect(sidebar(page).get_by_text("η = 0 cannot run")).to_be_visible()
+    expect(box).to_have_value("1.2")
+    main(page).get_by_role("button", name="Use η").first.click()
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.7")
+    expect(box).to_have_value("0.7")
+    assert_healthy(page)
+
+
 def test_shared_link_reopens_the_same_run(page: Page) -> None:
     open_app(page, "/?optimizer=adam&learning_rate=0.2&epochs=120")
     expect(sidebar(page).get_by_role("combobox", name="Update rule")).to_have_value("Adam")
