@@ -174,12 +174,11 @@ if len(param_names) > 2:
     )
 log_loss = view[-2].toggle(
     "Log loss axis (gap L − L*)",
-    key="race_view_log",
-    value=True,
+    key=race.LOG_LOSS,
     help="The loss above the closed-form optimum, on a log scale: how many digits each run "
     "has gained, down to where it stops.",
 )
-log_epochs = view[-1].toggle("Log epoch axis", key="race_view_log_epochs")
+log_epochs = view[-1].toggle("Log epoch axis", key=race.LOG_EPOCHS)
 player.render_race(
     ctx,
     runs,

@@ -32,19 +32,27 @@ from ui.settings import (
     nearest_rate,
     run_settings,
 )
-from ui.state import RACE_COUNT as COUNT
-from ui.state import RACE_NOTE as NOTE
-from ui.state import RACE_TOLERANCE as TOLERANCE
+from ui.state import (
+    RACE_COUNT,
+    RACE_DEFAULTS,
+    RACE_FIELDS,
+    RACE_LOG_EPOCHS,
+    RACE_LOG_LOSS,
+    RACE_MAX_RUNS,
+    RACE_NOTE,
+    RACE_TOLERANCE,
+)
 from ui.state import race_key as key
 
-#: Most runs in a race (one colour each on the charts).
-MAX_RUNS = 6
-#: Runs in a new race.
-START_RUNS = 3
-#: The settings each run owns, with the sidebar setting each one stands in for.
-FIELDS = ("optimizer", "learning_rate", "batch_mode", "batch_size", "schedule", "standardize")
-#: Default relative gap to the optimum loss that counts as arrived.
-DEFAULT_TOLERANCE = 1e-3
+#: The race's session keys and limits under the short names the Compare page uses.
+COUNT, NOTE, TOLERANCE, LOG_LOSS, LOG_EPOCHS = (
+    RACE_COUNT,
+    RACE_NOTE,
+    RACE_TOLERANCE,
+    RACE_LOG_LOSS,
+    RACE_LOG_EPOCHS,
+)
+FIELDS, MAX_RUNS = RACE_FIELDS, RACE_MAX_RUNS
 
 PRESET_LABELS = {
     "optimizers": "GD vs momentum vs Adam",
@@ -250,7 +258,7 @@ def apply_preset(state: MutableMapping, name: str, data: RaceData) -> None:
 
 
 def init_race(state: MutableMapping, data: RaceData) -> None:
-    """Give a new session's race its first runs (GD vs momentum vs Adam) and tolerance.
+    """Give a new session's race its first runs (GD vs momentum vs Adam), tolerance and axes.
 
     Slots beyond the first runs get copies of the last one, so every key a
     widget may read exists.
@@ -260,7 +268,8 @@ def init_race(state: MutableMapping, data: RaceData) -> None:
     for i in range(1, MAX_RUNS):
         if key(i, FIELDS[0]) not in state:
             _write_run(state, i, fields_of(state, i - 1))
-    state.setdefault(TOLERANCE, DEFAULT_TOLERANCE)
+    for option, default in RACE_DEFAULTS.items():
+        state.setdefault(option, default)
 
 
 def add_run(state: MutableMapping) -> None:

@@ -61,6 +61,8 @@ def route() -> None:
         # Before the page: once a page calls st.stop(), nothing more reaches the browser.
         sync_url()
         page.run()
+        # Again after the page, for what the page itself keeps (the Compare page's race).
+        sync_url()
     except Exception:
         if os.environ.get(STRICT_ENV) == "1":
             raise

@@ -7,11 +7,12 @@ below hold what the app itself keeps between runs; no other module invents one.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 
 import streamlit as st
 
-from ui.settings import DEFAULTS, from_query, to_query
+from ui.settings import DEFAULTS, LEARNING_RATES, SCHEMA, from_query, to_query
 
 _URL_READ = "_url_read"
 #: The uploaded file widget, and the last upload that parsed (its parsed table, content
@@ -41,10 +42,18 @@ OPENED_NOTE = "_opened_note"
 OPENED_WITH = "_opened_with"
 #: What the router drew for the page that runs next (see :func:`ui.router.context`).
 CONTEXT = "_context"
-#: The Compare page's race: how many runs, the arrival tolerance, a note on the preset.
+#: The Compare page's race: how many runs, the arrival tolerance, a note on the preset,
+#: and its two log-axis toggles.
 RACE_COUNT = "race_count"
 RACE_TOLERANCE = "race_tol"
 RACE_NOTE = "race_note"
+RACE_LOG_LOSS = "race_view_log"
+RACE_LOG_EPOCHS = "race_view_log_epochs"
+#: Most runs in a race, and the settings each run owns (each stands in for the sidebar's).
+RACE_MAX_RUNS = 6
+RACE_FIELDS = ("optimizer", "learning_rate", "batch_mode", "batch_size", "schedule", "standardize")
+#: The race's defaults: arrived within 1e-3 of the optimum's loss, the loss gap on a log axis.
+RACE_DEFAULTS = {RACE_TOLERANCE: 1e-3, RACE_LOG_LOSS: True, RACE_LOG_EPOCHS: False}
 
 
 def race_key(i: int, field: str) -> str:
@@ -52,12 +61,104 @@ def race_key(i: int, field: str) -> str:
     return f"race_{i}_{field}"
 
 
+#: The race's own URL parameters: ``race1=adam,0.2`` … for its runs, and three for the rest.
+_RACE_RUN = "race{}"
+_RACE_URL = {
+    RACE_TOLERANCE: "race_tol",
+    RACE_LOG_LOSS: "race_log",
+    RACE_LOG_EPOCHS: "race_log_epochs",
+}
+
+
+def _run_text(state: Mapping, i: int) -> str:
+    """Run ``i``'s own fields as ``adam,0.2``: in :data:`RACE_FIELDS` order, trailing defaults
+    left out."""
+    parts = [SCHEMA[field].encode(state[race_key(i, field)]) for field in RACE_FIELDS]
+    defaults = [SCHEMA[field].encode(SCHEMA[field].default) for field in RACE_FIELDS]
+    while len(parts) > 2 and parts[-1] == defaults[len(parts) - 1]:
+        parts.pop()
+    return ",".join(parts)
+
+
+def _run_of(text: str) -> dict[str, Any]:
+    """The fields a ``race1=…`` parameter stands for; ValueError when one is not valid."""
+    parts = text.split(",")
+    if not 2 <= len(parts) <= len(RACE_FIELDS):
+        raise ValueError(text)
+    run = {field: SCHEMA[field].default for field in RACE_FIELDS}
+    given = zip(RACE_FIELDS, parts, strict=False)
+    run.update({field: SCHEMA[field].parse(part) for field, part in given})
+    if run["learning_rate"] not in LEARNING_RATES:
+        raise ValueError(f"{run['learning_rate']} is not a stop of the race's rate control")
+    return run
+
+
+def race_query(state: Mapping) -> dict[str, str]:
+    """The race as URL text once it exists: its runs, and what differs from its defaults."""
+    if RACE_COUNT not in state:
+        return {}
+    query = {_RACE_RUN.format(i + 1): _run_text(state, i) for i in range(state[RACE_COUNT])}
+    for key, default in RACE_DEFAULTS.items():
+        value = state.get(key, default)
+        if value != default:
+            query[_RACE_URL[key]] = str(int(value)) if isinstance(value, bool) else repr(value)
+    return query
+
+
+def race_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The race a link holds, as session values, and the names of parameters not valid.
+
+    Runs are read in order up to the first number missing; a run that is not valid is left
+    out (and named), so the rest of the race still opens.
+    """
+    values: dict[str, Any] = {}
+    invalid: list[str] = []
+    count = 0
+    for i in range(RACE_MAX_RUNS):
+        name = _RACE_RUN.format(i + 1)
+        if name not in params:
+            break
+        try:
+            run = _run_of(str(params[name]))
+        except (ValueError, TypeError, OverflowError):
+            invalid.append(name)
+            continue
+        values.update({race_key(count, field): value for field, value in run.items()})
+        count += 1
+    if count:
+        values[RACE_COUNT] = count
+    for key, default in RACE_DEFAULTS.items():
+        text = params.get(_RACE_URL[key])
+        if text is None:
+            continue
+        try:
+            values[key] = _race_option(key, default, str(text))
+        except ValueError:
+            invalid.append(_RACE_URL[key])
+    return values, invalid
+
+
+def _race_option(key: str, default: Any, text: str) -> Any:
+    """A race option's value from URL text: a toggle, or the tolerance in [1e-12, 1]."""
+    if isinstance(default, bool):
+        if text not in ("0", "1"):
+            raise ValueError(f"{key}: {text!r} is not 0 or 1")
+        return text == "1"
+    tolerance = float(text)
+    if not 1e-12 <= tolerance <= 1.0:
+        raise ValueError(f"{key}: {text!r} is outside [1e-12, 1]")
+    return tolerance
+
+
 def init_state() -> None:
     """Give every setting a value: the URL's on a session's first run, else the default."""
     if _URL_READ not in st.session_state:
-        values, invalid = from_query(st.query_params.to_dict())
-        for key, value in values.items():
+        params = st.query_params.to_dict()
+        values, invalid = from_query(params)
+        race, race_invalid = race_from_query(params)
+        for key, value in (values | race).items():
             st.session_state[key] = value
+        invalid += race_invalid
         st.session_state[URL_PROBLEMS] = (
             [f"Not valid, so reset to the default: {', '.join(invalid)}."] if invalid else []
         )
@@ -76,6 +177,6 @@ def forget_columns(state: MutableMapping) -> None:
 
 def sync_url() -> None:
     """Write the current settings to the URL, so the address bar is a shareable link."""
-    wanted = to_query(st.session_state)
+    wanted = to_query(st.session_state) | race_query(st.session_state)
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)

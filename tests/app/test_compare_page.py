@@ -220,3 +220,57 @@ def test_rate_race_on_engel_runs_three_different_rates_and_the_right_one_converg
     assert float(board["final loss"].iloc[1]) <= 1.01 * fit, "the 'right' rate converges"
     if keys[1]["standardize"]:
         assert "standardized" in at.info[0].value, "says why the race runs standardized"
+
+
+def test_a_race_link_opens_its_runs_tolerance_and_axes():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = {
+        "race1": "adam,0.2",
+        "race2": "gd,0.05,mini,16,step,1",
+        "race_tol": "0.01",
+        "race_log": "0",
+        "race_log_epochs": "1",
+    }
+    at.switch_page("pages/compare.py").run()
+    assert_fine(at)
+    assert at.session_state["race_count"] == 2
+    assert run_keys(at, 0) == {
+        "optimizer": "adam",
+        "learning_rate": 0.2,
+        "batch_mode": "full",
+        "standardize": False,
+    }
+    assert run_keys(at, 1) == {
+        "optimizer": "gd",
+        "learning_rate": 0.05,
+        "batch_mode": "mini",
+        "standardize": True,
+    }
+    assert (at.session_state["race_1_batch_size"], at.session_state["race_1_schedule"]) == (
+        16,
+        "step",
+    )
+    assert at.number_input(key="race_tol").value == 0.01
+    assert at.toggle(key="race_view_log").value is False
+    assert at.toggle(key="race_view_log_epochs").value is True
+    assert len(scoreboard(at)) == 2
+    written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert written["race2"] == "gd,0.05,mini,16,step,1"
+    assert written["race_tol"] == "0.01"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["warp,0.1", "gd,0.123", "gd", "gd,0.1,full,32,constant,1,extra", "gd,nan", "gd,0.1,mini,0"],
+)
+def test_a_tampered_race_run_is_named_and_the_rest_of_the_race_opens(bad):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = {"race1": "adam,0.2", "race2": bad, "race3": "gd,0.05", "race_tol": "7"}
+    at.switch_page("pages/compare.py").run()
+    assert_fine(at)
+    assert [t.value for t in at.toast] == [
+        "The link was repaired. Not valid, so reset to the default: race2, race_tol."
+    ]
+    assert at.session_state["race_count"] == 2
+    assert [at.session_state[f"race_{i}_optimizer"] for i in range(2)] == ["adam", "gd"]
+    assert at.number_input(key="race_tol").value == race.RACE_DEFAULTS["race_tol"]

@@ -4,7 +4,8 @@ A hypothesis ``RuleBasedStateMachine`` drives one AppTest session the way a
 teacher or a learner would: choose an example, a dataset, generated data or an
 upload (a messy CSV: semicolons, decimal commas, a missing cell, an id column);
 change the rate, the rule, the batch mode, the loss convention, the epochs, the
-schedule; switch standardizing; visit Compare and Learn. After every step:
+schedule; switch standardizing; visit Compare and Learn, and change a run of its
+race there. After every step:
 
 - no page shows an error;
 - the page equals a fresh session opened from the page's own link: the same
@@ -32,7 +33,7 @@ from core.schedules import REGISTRY as SCHEDULES
 from tests.app.helpers import APP, TIMEOUT
 from ui.opening import OPENED_KEYS
 from ui.settings import SCHEMA
-from ui.state import RATE_TYPED
+from ui.state import RACE_COUNT, RACE_FIELDS, RATE_TYPED, race_key
 
 JOURNEYS = int(os.environ.get("DOWNHILL_JOURNEYS", "3"))
 PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py")
@@ -73,6 +74,21 @@ def opened(query: dict[str, str], page: str) -> AppTest:
 def settings_of(at: AppTest) -> dict:
     """Every setting a link carries, as the session holds it."""
     return {key: at.session_state[key] for key in SCHEMA if key in at.session_state}
+
+
+def race_of(at: AppTest) -> dict:
+    """The Compare page's race as the session holds it, once the page has been visited."""
+    count = at.session_state[RACE_COUNT] if RACE_COUNT in at.session_state else 0  # noqa: SIM401 (no .get)
+    return {
+        race_key(i, field): at.session_state[race_key(i, field)]
+        for i in range(count)
+        for field in RACE_FIELDS
+    }
+
+
+def said_of(at: AppTest) -> list[str]:
+    """What the page's boxes say: the verdict, the race's outcome, the notes."""
+    return [box.value for kind in (at.success, at.info, at.warning) for box in kind]
 
 
 def run_of(at: AppTest) -> dict:
@@ -163,6 +179,11 @@ class Journey(RuleBasedStateMachine):
     def switch_standardize(self):
         self._set("standardize", not self.at.session_state["standardize"])
 
+    @rule(run=st.integers(0, 2), rate=st.sampled_from([0.001, 0.05, 0.3, 3.0]))
+    def race_a_rate(self, run, rate):
+        self.visit("pages/compare.py")
+        self.at.select_slider(key=race_key(run, "learning_rate")).set_value(rate).run()
+
     @rule(page=st.sampled_from(PAGES))
     def visit(self, page):
         self.page = page
@@ -177,6 +198,9 @@ class Journey(RuleBasedStateMachine):
         assert_drawn(fresh)
         assert settings_of(fresh) == settings_of(self.at)
         assert numbers_of(fresh) == numbers_of(self.at)
+        if self.page == "pages/compare.py":
+            assert race_of(fresh) == race_of(self.at)
+            assert said_of(fresh) == said_of(self.at)
 
 
 Journey.TestCase.settings = settings(
@@ -220,4 +244,14 @@ def test_an_upload_reopened_from_its_link_with_its_file_is_the_same_page():
     journey.upload()
     assert journey.at.session_state["features"] == ["Fläche", "Zimmer"]  # not the id column
     journey.type_rate(0.003)
+    journey.the_page_is_what_its_link_opens()
+
+
+def test_a_race_changed_by_hand_travels_in_its_link():
+    # The race was not in the link: a teacher's shared Compare page opened on the default race.
+    journey = Journey()
+    journey.open_app()
+    journey.race_a_rate(1, 0.3)
+    journey.choose_rule("adam")
+    assert link_of(journey.at)["race2"] == "momentum,0.3"
     journey.the_page_is_what_its_link_opens()
