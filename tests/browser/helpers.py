@@ -26,6 +26,9 @@ from playwright.sync_api import Locator, Page, expect
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
+#: The class's host name in the README's nginx configuration (deploy/nginx.conf); Chromium
+#: finds it on this machine, so the scale-out test opens the app by the name people type.
+CLASS_HOST = "downhill.school.example"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    f"--host-resolver-rules=MAP {CLASS_HOST} 127.0.0.1",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 #: Milliseconds to wait for a rerun (a fit, a page switch) to finish; the CI boxes are slow.
@@ -80,7 +84,7 @@ def outside(urls: list[str], server_url: str) -> list[str]:
     ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -101,6 +105,7 @@ def start_server(
     *,
     address_space: int | None = None,
     env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> Iterator[Server]:
     """Run ``script`` (the app by default) from the repository root on a free port until the
     block ends.
@@ -108,10 +113,11 @@ def start_server(
     Ready when ``/_stcore/health`` answers; fails the test with the log's tail when the server
     exits or does not answer within a minute. Its output goes to ``log``. ``address_space``
     caps the server's virtual memory (bytes; its worker processes inherit the cap), as a
-    small shared machine would; ``env`` adds environment variables.
+    small shared machine would; ``env`` adds environment variables and ``options`` command-line
+    options of ``streamlit run``.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -129,6 +135,7 @@ def start_server(
         # The code under test stays as it was at start-up, even while files are being edited.
         "--server.fileWatcherType",
         "none",
+        *options,
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
 

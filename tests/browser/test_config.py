@@ -135,3 +135,17 @@ def test_the_disk_check_finds_writes() -> None:
         "frame.to_csv()\n"
     )
     assert len(_writes_to_disk(ast.parse(code))) == 4
+
+
+NGINX_CONF = REPO / "deploy" / "nginx.conf"
+
+
+def test_the_readme_shows_the_nginx_configuration_file_as_it_is() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```nginx\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL)
+    assert blocks == [NGINX_CONF.read_text(encoding="utf-8")]
+
+
+def test_nginx_takes_the_uploads_the_app_takes() -> None:
+    limits = re.findall(r"^\s*client_max_body_size (\d+)m;", NGINX_CONF.read_text(), re.MULTILINE)
+    assert limits == [str(config()["server"]["maxUploadSize"])]
