@@ -209,7 +209,9 @@ def rate_curve_figure(
         exponentformat="power",
         range=_rate_range([p.rate for p in points], strip, marks),
     )
-    fig.update_xaxes(title={"text": "learning rate η (log)"}, row=2, col=1)
+    scheduled = runs[0].settings.schedule != "constant"
+    rate_title = "starting learning rate η₀ (log)" if scheduled else "learning rate η (log)"
+    fig.update_xaxes(title={"text": rate_title}, row=2, col=1)
     fig.update_yaxes(
         type="log",
         exponentformat="power",

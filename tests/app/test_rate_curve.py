@@ -89,6 +89,15 @@ def test_every_data_choice_draws_its_rate_curve_without_a_nan(choice, state):
     check_curve(opened(state))
 
 
+@pytest.mark.parametrize(
+    "query", [{"optimizer": "adam"}, {"optimizer": "momentum"}, {"schedule": "cosine"}]
+)
+def test_other_rules_and_schedules_draw_their_rate_curve(query):
+    at = opened(**query)
+    assert all(at.session_state[key] == value for key, value in query.items())
+    check_curve(at)
+
+
 @pytest.mark.parametrize("mode", ["mini", "stochastic"])
 def test_mini_batch_runs_draw_a_noise_band_and_say_what_it_is(mode):
     at = opened(batch_mode=mode)

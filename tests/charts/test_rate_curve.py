@@ -158,6 +158,14 @@ def test_mini_batch_runs_show_their_noise_over_the_last_tenth_of_epochs(
     assert band.fill == "toself"
 
 
+def test_a_schedule_puts_the_starting_rate_on_the_axis(line_problem, full, spectrum):
+    assert figure(line_problem, full, spectrum).layout.xaxis2.title.text == "learning rate η (log)"
+    with pytest.warns(DivergenceWarning):
+        decaying = sweep(line_problem.X, line_problem.y, RATES, epochs=300, schedule="exponential")
+    fig = figure(line_problem, decaying, spectrum)
+    assert fig.layout.xaxis2.title.text == "starting learning rate η₀ (log)"
+
+
 def test_full_batch_runs_have_no_band(line_problem, full, spectrum):
     assert not traces(figure(line_problem, full, spectrum), "noise band")
 
