@@ -204,22 +204,9 @@ def rate_curve_figure(
             clickmode="event+select",
         )
     )
-    fig.update_xaxes(
-        type="log",
-        exponentformat="power",
-        range=_rate_range([p.rate for p in points], strip, marks),
-    )
     scheduled = runs[0].settings.schedule != "constant"
-    rate_title = "starting learning rate η₀ (log)" if scheduled else "learning rate η (log)"
-    fig.update_xaxes(title={"text": rate_title}, row=2, col=1)
-    fig.update_yaxes(
-        type="log",
-        exponentformat="power",
-        range=gap_range,
-        title={"text": marks.gap_title},
-        row=1,
-        col=1,
-    )
+    _axes(fig, _rate_range([p.rate for p in points], strip, marks), scheduled, marks.gap_title)
+    fig.update_yaxes(range=gap_range, row=1, col=1)
     fig.update_yaxes(
         type="log" if epoch_log else "linear",
         range=epoch_range,
@@ -229,6 +216,14 @@ def rate_curve_figure(
     )
     style.readable_text(fig)
     return fig
+
+
+def _axes(fig: go.Figure, rate_range, scheduled: bool, gap_title: str) -> None:
+    """The shared log rate axis (the starting rate under a schedule) and the log gap axis."""
+    fig.update_xaxes(type="log", exponentformat="power", range=rate_range)
+    rate_title = "starting learning rate η₀ (log)" if scheduled else "learning rate η (log)"
+    fig.update_xaxes(title={"text": rate_title}, row=2, col=1)
+    fig.update_yaxes(type="log", exponentformat="power", title={"text": gap_title}, row=1, col=1)
 
 
 def _gap_range(points: Sequence[RatePoint]) -> tuple[list[float], float]:
