@@ -32,8 +32,14 @@ LANDSCAPE_COLORSCALE = [
     [1.0, "#5b7ba6"],
 ]
 
-#: Learning-rate regimes (see :data:`core.REGIMES`).
-REGIME_COLORS = {"smooth": "#009E73", "oscillates": "#E69F00", "diverges": "#D55E00"}
+#: Learning-rate regimes (see :data:`core.verdict.VERDICT_REGIMES`): the player's rate strip
+#: and the rate curve colour them alike; ``"unknown"`` is a rule without a closed-form limit.
+REGIME_COLORS = {
+    "smooth": "#009E73",
+    "oscillates": "#E69F00",
+    "diverges": "#D55E00",
+    "unknown": "#888888",
+}
 
 FONT_FAMILY = "Inter, 'Segoe UI', Helvetica, Arial, sans-serif"
 FONT_SIZE = 15

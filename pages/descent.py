@@ -13,7 +13,7 @@ from core.advice import ARRIVED, converged
 from core.budget import OverBudget
 from core.data import PRESETS
 from core.verdict import verdict
-from ui import compute, downloads, player, router, tables, tutorial, views
+from ui import compute, downloads, player, rate_curve, router, tables, tutorial, views
 from ui.settings import surface_window
 from ui.state import OPENED_NOTE
 from ui.text import full_names, md_name, md_text
@@ -134,6 +134,10 @@ st.caption(
 )
 if ctx.upload is not None:
     st.caption("Shared links carry the settings, not your file: whoever opens it uploads it again.")
+box = section("Loss against the learning rate", "open_rate_curve")
+if box is not None:
+    with box:
+        rate_curve.render(ctx, settings)
 
 
 def _article() -> None:

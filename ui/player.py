@@ -329,20 +329,31 @@ class _Body:
 def _body(problem_key, _upload, settings, rates, view: PlayerView, _spectrum) -> _Body:
     problem = compute.problem(problem_key, _upload)
     runs = compute.sweep_runs(problem_key, _upload, settings, rates)
-    params = settings.optimizer_params
+    return _Body(player_data(runs, rates, problem, view, rate_strip(_spectrum, settings, runs)))
+
+
+def rate_strip(spectrum, settings: Settings, runs) -> RateStrip:
+    """What the rate scrubber (and the rate curve) says of each of the ladder's ``runs``.
+
+    Each rate's regime by theory; mini-batch steps are noisy, so a rate the full-batch
+    limit allows may still diverge, and there the strip says what each run did.
+    """
     full = settings.batch_size is None
-    # Batched steps are noisy: a rate the full-batch limit allows may still diverge, and
-    # the rate strip says what each run did.
     said = [
-        verdict(_spectrum, settings.optimizer, rate, params, run=None if full else run)
-        for rate, run in zip(rates, runs, strict=True)
+        verdict(
+            spectrum,
+            settings.optimizer,
+            run.settings.learning_rate,
+            settings.optimizer_params,
+            run=None if full else run,
+        )
+        for run in runs
     ]
-    strip = RateStrip(
+    return RateStrip(
         limit=said[0].limit,
         regimes=tuple("diverges" if v.diverges else v.regime for v in said),
         rule_name=said[0].rule_name,
     )
-    return _Body(player_data(runs, rates, problem, view, strip))
 
 
 @cached()

@@ -118,27 +118,58 @@ def _data_widgets() -> None:
         if not low < high:
             st.caption(_x_range_note(low, high, x_range(low, high)))
     else:
-        limit = MAX_UPLOAD_BYTES // 2**20  # Streamlit's MB are 1024 × 1024 bytes
-        st.file_uploader(
-            f"CSV file (up to {limit} MB)",
-            type=["csv", "txt", "tsv"],
-            key=UPLOAD_FILE,
-            on_change=_on_upload,
-            help="Comma, semicolon, tab or space separated; a header row is optional.",
-        )
-        if st.session_state.get(UPLOAD_TABLE) is None:
-            st.info("Upload a CSV to fit it. Until then the default example is shown.")
-        elif st.session_state.get(UPLOAD_ERROR):
-            name = md_name(st.session_state[UPLOAD_NAME])
-            st.caption(f"Still fitting {name}, the last file that worked.")
-        elif st.session_state.get(UPLOAD_FILE) is None:
-            # The uploader shows no file (it was away while another source was chosen, or
-            # its file was removed) yet the parsed upload is still fitted: say which.
-            name = md_name(st.session_state[UPLOAD_NAME])
-            st.caption(f"Using {name}, uploaded earlier; upload another to replace it.")
+        _upload_widgets()
     error = st.session_state.get(UPLOAD_ERROR)
     if error and source == "upload":
         st.error(md_text(error), icon=":material/error:")
+
+
+def _upload_widgets() -> None:
+    """The file uploader, and what it holds (or why an upload cannot work here)."""
+    limit = MAX_UPLOAD_BYTES // 2**20  # Streamlit's MB are 1024 × 1024 bytes
+    if uploads_refused():
+        st.warning(
+            "Downhill is shown here inside a page of another site, where the browser "
+            "withholds the cookie an upload needs: an upload would be refused. Open Downhill "
+            "in a tab of its own to fit your file.",
+            icon=":material/open_in_new:",
+        )
+    st.file_uploader(
+        f"CSV file (up to {limit} MB)",
+        type=["csv", "txt", "tsv"],
+        key=UPLOAD_FILE,
+        on_change=_on_upload,
+        help="Comma, semicolon, tab or space separated; a header row is optional.",
+    )
+    if st.session_state.get(UPLOAD_TABLE) is None:
+        st.info("Upload a CSV to fit it. Until then the default example is shown.")
+    elif st.session_state.get(UPLOAD_ERROR):
+        name = md_name(st.session_state[UPLOAD_NAME])
+        st.caption(f"Still fitting {name}, the last file that worked.")
+    elif st.session_state.get(UPLOAD_FILE) is None:
+        # The uploader shows no file (it was away while another source was chosen, or
+        # its file was removed) yet the parsed upload is still fitted: say which.
+        name = md_name(st.session_state[UPLOAD_NAME])
+        st.caption(f"Using {name}, uploaded earlier; upload another to replace it.")
+
+
+#: The cookie that carries Streamlit's token against cross-site request forgery; an upload
+#: without it is refused (HTTP 403).
+XSRF_COOKIE = "_streamlit_xsrf"
+
+
+def uploads_refused() -> bool:
+    """True when this session runs in another site's iframe, which uploads do not work from.
+
+    The upload cookie is ``SameSite=Lax`` (``.streamlit/config.toml``): a browser neither
+    stores nor sends it inside a page of another site, so the session's websocket arrives
+    without it and every upload is refused. Same-site embedding keeps it.
+    """
+    return (
+        bool(st.get_option("server.enableXsrfProtection"))
+        and bool(st.context.is_embedded)
+        and XSRF_COOKIE not in st.context.cookies
+    )
 
 
 def _x_range_note(low: float, high: float, drawn: tuple[float, float]) -> str:

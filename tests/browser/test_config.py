@@ -27,6 +27,7 @@ def test_server_settings() -> None:
 HARDENING = {
     "global.developmentMode": False,
     "server.enableXsrfProtection": True,
+    "server.xsrfCookieSameSite": "lax",
     "server.enableCORS": True,
     "server.allowedHosts": ["localhost", "127.0.0.1", "::1"],
     "server.enableAgentApi": False,
@@ -37,6 +38,15 @@ HARDENING = {
 def test_hardening_settings(name: str) -> None:
     section, key = name.split(".")
     assert config()[section][key] == HARDENING[name]
+
+
+def test_the_sidebar_knows_the_name_of_streamlits_upload_cookie() -> None:
+    # ui/sidebar.py warns inside another site's iframe when this cookie is missing.
+    from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
+
+    from ui.sidebar import XSRF_COOKIE
+
+    assert XSRF_COOKIE == XSRF_COOKIE_NAME
 
 
 def test_no_other_origin_is_trusted() -> None:

@@ -75,3 +75,20 @@ def test_the_agent_api_is_off(server: Server) -> None:
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert json.loads(refused.value.read())["error"]["code"] == "not_available"
+
+
+def test_no_header_forbids_framing_and_the_upload_cookie_stays_on_this_site(
+    server: Server,
+) -> None:
+    # A course page may show the app in an iframe (README, "Embedding it in a course page"):
+    # neither the page nor its scripts say otherwise.
+    for path in ("/", "/?embed=true"):
+        with urllib.request.urlopen(f"{server.url}{path}", timeout=10) as response:
+            headers = {name.lower(): value for name, value in response.headers.items()}
+        assert "x-frame-options" not in headers, headers
+        assert "frame-ancestors" not in headers.get("content-security-policy", ""), headers
+    # The upload token's cookie, set when the page checks the server's health: SameSite=Lax,
+    # so a page of another site cannot send it (and uploads there are refused).
+    with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as health:
+        cookie = health.headers["Set-Cookie"]
+    assert cookie.startswith("_streamlit_xsrf=") and "SameSite=Lax" in cookie, cookie

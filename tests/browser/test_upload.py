@@ -72,6 +72,8 @@ def test_uploaded_csv_replaces_the_data(page: Page) -> None:
     assert abs(float(rows["w (height_cm)"][1]) - 0.5) < 0.05, rows
     expect(sidebar(page).get_by_role("combobox", name="Target (y)")).to_have_value("weight_kg")
     expect(main(page).get_by_text("Uploaded file heights.csv", exact=False)).to_be_visible()
+    # In a tab of its own the page has its upload cookie: no word about embedding.
+    expect(sidebar(page).get_by_text("Open Downhill in a tab of its own")).to_have_count(0)
     # The fit view's axis (each view is its own plot: the map's axis is "w (height_cm)").
     expect(main(page).locator(".xtitle", has_text=re.compile("^height_cm$"))).to_have_count(1)
     assert_charts_drawn(page)

@@ -33,7 +33,7 @@ export function drawZones(zones, regimes, rates, colors) {
   for (const run of zoneRuns(regimes, rates)) {
     const zone = document.createElement("span");
     zone.className = `dh-zone dh-zone-${run.regime}`;
-    zone.style.setProperty("--zone", colors[run.regime] || "#888888");
+    zone.style.setProperty("--zone", colors[run.regime]);
     zone.style.flexBasis = `${run.share}%`;
     zone.textContent = run.text;
     zone.title = run.title;

@@ -1,0 +1,95 @@
+"""The rate curve as a learner sees it: opened under the player, a clicked point sets the rate."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import (
+    SETTLE_MS,
+    assert_healthy,
+    learning_rate_slider,
+    main,
+    open_app,
+    settle,
+    shot,
+)
+
+pytestmark = pytest.mark.browser
+
+TITLE = "Loss against the learning rate"
+
+# Where the point of a rate sits on screen: the gap pane's trace that carries the rate, read
+# through the axes plotly.js drew (their pixel offsets inside the chart).
+POINT_AT = """([gd, rate]) => {
+  const full = gd._fullLayout;
+  for (const trace of gd._fullData) {
+    if (!trace.customdata || trace.yaxis !== 'y' || trace.marker.symbol === 'star') continue;
+    const i = Array.from(trace.x).indexOf(rate);
+    if (i < 0) continue;
+    const box = gd.getBoundingClientRect();
+    return {
+      x: box.left + full.xaxis._offset + full.xaxis.l2p(Math.log10(rate)),
+      y: box.top + full.yaxis._offset + full.yaxis.l2p(Math.log10(trace.y[i])),
+      name: trace.name,
+    };
+  }
+  return null;
+}"""
+
+HOVERED = "([gd, rate]) => (gd._hoverdata || []).some(point => point.x === rate)"
+
+
+def open_curve(page: Page) -> None:
+    """Open the section under the player and wait for its chart."""
+    main(page).get_by_text(TITLE, exact=True).first.click()
+    settle(page, "Descent")
+    expect(chart(page)).to_be_visible(timeout=SETTLE_MS)
+
+
+def chart(page: Page):
+    return main(page).locator(".js-plotly-plot", has_text=TITLE)
+
+
+def click_rate(page: Page, rate: float) -> str:
+    """Click the point of ``rate`` on the curve; returns the name of the trace it is in."""
+    chart(page).scroll_into_view_if_needed()
+    gd = chart(page).element_handle()
+    at = page.evaluate(POINT_AT, [gd, rate])
+    assert at is not None, f"no point at η = {rate}"
+    page.mouse.move(at["x"], at["y"])
+    # Plotly shows the point's hover label once the pointer is on it: then it takes the click.
+    page.wait_for_function(HOVERED, arg=[gd, rate], polling=100, timeout=10_000)
+    page.mouse.click(at["x"], at["y"])
+    return at["name"]
+
+
+def test_clicking_a_point_on_the_rate_curve_sets_the_rate(page: Page):
+    open_app(page)
+    open_curve(page)
+    text = chart(page).inner_text()
+    assert not re.search(r"NaN|Infinity|undefined", text), text
+    assert "diverged" in text and "your rate η = 0.05" in text
+    shot(page, "rate-curve")
+    assert click_rate(page, 0.3) == "smooth"
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.3", timeout=SETTLE_MS)
+    settle(page, "Descent")
+    expect(chart(page)).to_contain_text("your rate η = 0.3", timeout=SETTLE_MS)
+    # A diverged rate is a point too: choosing it shows what divergence looks like.
+    assert click_rate(page, 3.0).startswith("diverged")
+    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "3", timeout=SETTLE_MS)
+    settle(page, "Descent")
+    expect(main(page).get_by_text(re.compile("The run diverged"))).to_be_visible()
+    shot(page, "rate-curve-diverged")
+    assert_healthy(page)
+
+
+def test_a_mini_batch_curve_shows_its_noise_band(page: Page):
+    open_app(page, "/?batch_mode=mini")
+    open_curve(page)
+    expect(chart(page)).to_contain_text("noise band")
+    expect(main(page).get_by_text(re.compile("Grey band: each mini-batch run"))).to_be_visible()
+    shot(page, "rate-curve-mini-batch")
+    assert_healthy(page)
