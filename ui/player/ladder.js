@@ -183,6 +183,17 @@ export class Ladder extends Stage {
     return this.runsShown()[0].figures[name] || {};
   }
 
+  // A run whose path leaves the shared frame brings a map and a surface of its own.
+  spec(name) {
+    const own = this.runsShown()[0].frame;
+    return (own && own.views[name]) || this.body.views[name];
+  }
+
+  landKey() {
+    const own = this.runsShown()[0].frame;
+    return own ? own.key : this.body.surface.key;
+  }
+
   // Show rate `rateIndex` at frame `frame` in every view, in place.
   show(rateIndex, frame) {
     if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
@@ -192,10 +203,12 @@ export class Ladder extends Stage {
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
     const states = this.states(frame);
+    const reframed = this.landKey() !== this.surfaceKey;
     const jobs = [
-      this.move(["fit", "map", "surface"], states),
+      this.move(reframed ? ["fit"] : ["fit", "map", "surface"], states),
       changedRate ? this.react("loss", states) : this.move(["loss"], states),
     ];
+    if (reframed) jobs.push(this.drawLandscape([], states));
     this.describe(this.runsShown()[0], states[0]);
     return Promise.all(jobs);
   }
