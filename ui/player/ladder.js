@@ -3,7 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter, offChart, placeWords } from "./frames.js";
+import { epochCounter, lossOffChart, offChart, placeWords } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -253,6 +253,11 @@ export class Ladder extends Stage {
     const off = offChart(line, b.views.fit.layout.yaxis.range, fmt);
     v.fit.off.hidden = !off;
     v.fit.off.textContent = off;
+    const lossView = run.figures.loss;
+    const shown = { e: run.steps.e[st.step], v: run.steps.drawn[st.step] };
+    const high = lossOffChart(lossView.data.train, lossView.layout.yaxis.range, b.labels.logLoss, shown, fmt);
+    v.loss.off.hidden = !high;
+    v.loss.off.textContent = high;
     v.fit.alt.textContent = `Fit: ${lbl.target} against ${lbl.feature}, the data as points, ` +
       `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
       `from ${fmt(line[0])} to ${fmt(line[1])}. Final parameters: ${run.final.params.join(", ")}; ` +
