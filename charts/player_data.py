@@ -41,6 +41,7 @@ from charts.tracks import (
     rounded,
     track,
     tracked,
+    went_downhill,
 )
 from charts.views import (
     Axes,
@@ -270,7 +271,8 @@ def _own_frame(t: Tracked, drawing: Drawing, framing: Framing) -> tuple[Drawing,
     (:func:`charts.tracks.escaping`): the zig-zag of a run that blows up, where the
     shared frame would show its first step leaving it.
     """
-    if framing.grid is None or track(t, drawing).data["path"]["exit"] is None:
+    # A run that went downhill is in the shared frame's cover: it never leaves it.
+    if framing.grid is None or went_downhill(t) or track(t, drawing).data["path"]["exit"] is None:
         return drawing, None
     f = framing
     cover = escaping(t, drawing.optimum)
