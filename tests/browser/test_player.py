@@ -231,6 +231,7 @@ def test_the_fix_offered_for_a_divergence_works_at_the_first_click(page: Page) -
 
 def test_a_diverging_rate_is_marked_and_shows_no_nan(page: Page) -> None:
     open_app(page)
+    _state(page)  # drawn: a key pressed before then is not the player's yet
     scrubber = _rate_scrubber(page)
     scrubber.focus()
     page.keyboard.press("End")
