@@ -8,9 +8,11 @@ without asking the server. The views are declared here (:mod:`charts.views`);
 each run is a track (:func:`charts.tracks.track`) with its model line at each
 frame epoch and its own loss curve and axes as a patch of the loss view.
 
-The surface is the same for every learning rate: it is built once over a grid
-that covers every run that did not diverge, and carries a content key so the
-browser redraws the 3D scene only when it really changed.
+The surface is shared by the learning rates: it is built once over a grid that
+covers every run that went downhill, and carries a content key so the browser
+redraws the 3D scene only when it really changed. A run that climbs out of it (one
+that blows up, or a schedule's large first rate swinging out) brings a frame of
+its own, holding its start, the optimum and its first escaping steps.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypedDict
+from typing import NamedTuple, Protocol, TypedDict
 
 import numpy as np
 
@@ -34,10 +36,12 @@ from charts.tracks import (
     RunData,
     Tracked,
     cover,
+    escaping,
     loss_range,
     rounded,
     track,
     tracked,
+    went_downhill,
 )
 from charts.views import (
     Axes,
@@ -100,12 +104,15 @@ class PlayerView:
 
 @dataclass(frozen=True)
 class Detail:
-    """How much the player draws: epoch stops, data points, curve points, grid points per axis."""
+    """How much the player draws: epoch stops, data points, curve points, grid points per axis
+    (of the shared frame and of a run's own)."""
 
     max_frames: int = 60
     max_points: int = 1000
     curve_points: int = 120
     grid: int = 40
+    #: Grid points per axis of a run's own frame (one per escaping run: kept lighter).
+    frame_grid: int = 30
 
 
 @dataclass(frozen=True)
@@ -136,13 +143,38 @@ class PlayerProblem(Protocol):
     true_intercept: float | None
 
 
+class Frame(TypedDict):
+    """A run's own map and surface (whole view specs) and their content key."""
+
+    key: str
+    views: dict
+
+
 class LadderRun(RunData):
     """A ladder run as the browser reads it: its track, its model line's ends at each frame
-    epoch (``steps.line``), its final parameters and loss in words, and its own part of
-    the loss view (``figures.loss``, a patch: see :mod:`charts.views`)."""
+    epoch (``steps.line``), its final parameters and loss in words, its own part of
+    the loss view (``figures.loss``, a patch: see :mod:`charts.views`), and its own
+    ``frame`` when its path leaves the shared one (else None)."""
 
     final: dict
     figures: dict
+    frame: Frame | None
+
+
+class Framing(NamedTuple):
+    """What a landscape's frame is drawn from: the loss, its optimum, the axes drawn and
+    every parameter's name, their titles, the path's look, whether other parameters are
+    held, and the grid of a run's own frame (None: no run gets one, as in a window set
+    by hand)."""
+
+    loss: QuadraticLoss
+    fit: Fit
+    axes: tuple[int, ...]
+    names: list[str]
+    titles: Axes
+    look: Look
+    held: bool
+    grid: int | None
 
 
 class LadderBody(TypedDict):
@@ -205,9 +237,15 @@ def player_data(
     drawing = Drawing(ls, frames, float(fit.loss), log, detail.curve_points, PATH_POINTS, False)
     labels = _labels(ls.names, problem, view, strip.rule_name)
     line = FeatureLine.of(np.asarray(problem.X, dtype=np.float64), view.feature)
+    titles = Axes(labels["params"], labels["sceneParams"], loss_title(loss.l2, loss.convention))
+    own_grid = None if view.window is not None else detail.frame_grid
+    look = Look(labels["rule"], style.DESCENT)
+    framing = Framing(loss, fit, axes, names, titles, look, labels["heldOthers"], own_grid)
     # On the gap axis the optimum is the floor itself: no line to draw.
     optimum = None if log else _finite_or_none(float(fit.loss))
-    surface, views = _views(ls, labels, problem, line, view.feature, detail.max_points, optimum)
+    surface, views = landscape_views(ls, titles, [look], framing.held)
+    views["fit"] = _fit_view(problem, view.feature, line, labels, detail.max_points)
+    views["loss"] = _loss_view(labels, optimum)
     return {
         "rates": [float(rate) for rate in rates],
         # The epochs each run may take (the epoch axis ends at the ladder's longest run).
@@ -221,19 +259,26 @@ def player_data(
         "lossOptimum": _finite_or_none(float(fit.loss)),
         "surface": surface,
         "views": views,
-        "runs": [_ladder_run(t, drawing, line, problem.test_loss, names) for t in shown],
+        "runs": [_ladder_run(t, drawing, line, problem.test_loss, framing) for t in shown],
     }
 
 
-def _views(ls, labels, problem: PlayerProblem, line, feature, most, optimum) -> tuple:
-    """The landscape's views (of the loss itself, on either loss axis), the fit and the loss."""
-    title = loss_title(problem.loss.l2, problem.loss.convention)
-    axis = Axes(labels["params"], labels["sceneParams"], title)
-    look = Look(labels["rule"], style.DESCENT)
-    surface, views = landscape_views(ls, axis, [look], labels["heldOthers"])
-    views["fit"] = _fit_view(problem, feature, line, labels, most)
-    views["loss"] = _loss_view(labels, optimum)
-    return surface, views
+def _own_frame(t: Tracked, drawing: Drawing, framing: Framing) -> tuple[Drawing, Frame | None]:
+    """``drawing`` in a frame of ``t``'s own when its path leaves the shared one, and that
+    frame's views; else ``drawing`` as it is and None.
+
+    The frame holds the run's start, the optimum and its first escaping steps
+    (:func:`charts.tracks.escaping`): the zig-zag of a run that blows up, where the
+    shared frame would show its first step leaving it.
+    """
+    # A run that went downhill is in the shared frame's cover: it never leaves it.
+    if framing.grid is None or went_downhill(t) or track(t, drawing).data["path"]["exit"] is None:
+        return drawing, None
+    f = framing
+    cover = escaping(t, drawing.optimum)
+    ls = landscape(f.loss, f.fit, f.axes, f.names, cover, f.grid)
+    surface, views = landscape_views(ls, f.titles, [f.look], f.held)
+    return drawing._replace(ls=ls), {"key": surface["key"], "views": views}
 
 
 def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> dict:
@@ -365,11 +410,12 @@ def _loss_view(labels: dict, optimum: float | None) -> dict:
     }
 
 
-def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, names) -> LadderRun:
-    """``t``'s track with its model line, final parameters and loss view patch."""
+def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, framing) -> LadderRun:
+    """``t``'s track with its model line, final parameters, loss view patch and own frame."""
     run, last, kept = t
+    drawing, frame = _own_frame(t, drawing, framing)
     drawn = track(t, drawing)
-    data: LadderRun = {**drawn.data, "final": {}, "figures": {}}
+    data: LadderRun = {**drawn.data, "final": {}, "figures": {}, "frame": frame}
     h = run.history
     ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in h.rows(data["steps"]["e"])]
     data["steps"]["line"] = rounded(ends)
@@ -396,7 +442,9 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, name
     }
     final = kept.theta[-1]
     data["final"] = {
-        "params": [f"{label(name)} = {value(v)}" for name, v in zip(names, final, strict=True)],
+        "params": [
+            f"{label(name)} = {value(v)}" for name, v in zip(framing.names, final, strict=True)
+        ],
         "loss": value(float(h.loss[last])),
     }
     return data

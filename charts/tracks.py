@@ -134,17 +134,43 @@ def cover(runs: Sequence[Tracked], downhill_only: bool) -> np.ndarray:
     """The parameters a landscape's grid must hold, ``(k, n_params)``: every start, and
     each run's points that have not blown up (:func:`charts.landscape.within_bowl`).
 
-    ``downhill_only`` leaves out runs that diverged or ended above their start: a ladder
-    holds many such rates, and their paths are cut at the grid's edge instead of
-    stretching it.
+    ``downhill_only`` leaves out runs that diverged or ever climbed above their start (a
+    step schedule's large first rate swings out before its steps bring it back): a ladder
+    holds many such rates, and a frame stretched to hold their swings would leave every
+    other run a corner of it, its path hidden behind the bowl's near wall in 3D. Their
+    paths leave that frame; each such run gets a frame of its own (:func:`escaping`).
     """
     kept = [
         within_bowl(t.kept.theta, t.run.history.loss[t.kept.epoch])
         for t in runs
-        if not downhill_only
-        or (not t.run.diverged and t.run.history.loss[t.last] <= t.run.history.loss[0])
+        if not downhill_only or went_downhill(t)
     ]
     return np.vstack([t.kept.theta[:1] for t in runs] + kept)
+
+
+def went_downhill(t: Tracked) -> bool:
+    """True when ``t``'s run did not diverge and its loss never rose above its start."""
+    losses = t.run.history.loss[t.kept.epoch]
+    return not t.run.diverged and bool(np.all(losses <= losses[0]))
+
+
+#: A run's own frame holds its points up to this multiple of its starting gap L − L*
+#: (ten times as far from the optimum, in a quadratic bowl) ...
+ESCAPE_GAP = 100.0
+#: ... and at least this many of its first steps, however fast it blows up.
+ESCAPE_STEPS = 2
+
+
+def escaping(t: Tracked, optimum: float) -> np.ndarray:
+    """The parameters a frame of ``t``'s own must hold, ``(k, n_params)``: its start and its
+    first steps away, up to :data:`ESCAPE_GAP` times its starting gap above the
+    ``optimum`` loss, and at least :data:`ESCAPE_STEPS` steps; a run that blows up
+    leaves that frame a few steps later, the way its path points.
+    """
+    gaps = t.run.history.loss[t.kept.epoch] - optimum
+    within = np.flatnonzero(~(gaps <= ESCAPE_GAP * max(gaps[0], 0.0)))
+    count = within[0] if within.size else gaps.size
+    return t.kept.theta[: max(count, ESCAPE_STEPS + 1)]
 
 
 class Drawing(NamedTuple):

@@ -231,6 +231,7 @@ def test_the_fix_offered_for_a_divergence_works_at_the_first_click(page: Page) -
 
 def test_a_diverging_rate_is_marked_and_shows_no_nan(page: Page) -> None:
     open_app(page)
+    _state(page)  # drawn: a key pressed before then is not the player's yet
     scrubber = _rate_scrubber(page)
     scrubber.focus()
     page.keyboard.press("End")
@@ -395,25 +396,98 @@ def test_the_status_gives_the_scheduled_rate_and_a_one_rate_band_says_its_rate(p
     shot(page, "player-step-schedule")
 
 
-def test_a_run_that_left_the_map_is_said_to_be_off_it_where_the_status_says(page: Page) -> None:
+#: How many pixels of view ``view`` have the descent path's colour (#D55E00), counted in the
+#: image plotly.js renders of it (the 3D scene included, from its camera: what a person sees).
+PATH_PIXELS = """async (view) => {
+  const gd = document.querySelector(`.dh-${view} .dh-graph`);
+  const url = await window.Plotly.toImage(
+    gd, {format: 'png', width: gd.clientWidth, height: gd.clientHeight});
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [img.width, img.height];
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - 0xd5) < 40 && Math.abs(d[i + 1] - 0x5e) < 40 && d[i + 2] < 60) n += 1;
+  }
+  return n;
+}"""
+#: The map's and the 3D scene's x ranges, and the map path's symbols.
+FRAMES = """() => {
+  const gd = (name) => document.querySelector(`.dh-${name} .dh-graph`);
+  return {
+    map: gd('map')._fullLayout.xaxis.range,
+    surface: gd('surface')._fullLayout.scene.xaxis.range,
+    symbols: gd('map').data.find((t) => t.uid === 'path-0').marker.symbol,
+    points3d: gd('surface').data.find((t) => t.uid === 'path-0').x.length,
+  };
+}"""
+
+
+def test_a_run_that_blows_up_zig_zags_in_a_frame_of_its_own_and_leaves_it_marked(page: Page):
+    """Clear bowl at η 1.2: the map and the 3D view drew one step leaving the frame; in a
+    frame of the run's own they draw its growing zig-zag, then an arrow where it left."""
     open_app(page, "/?learning_rate=1.2")
     _state(page)
     caption = main(page).locator(".dh-map .dh-alt")
     expect(caption).to_contain_text("off the map")
-    expect(caption).to_contain_text("left the frame at epoch 1, heading toward larger w")
+    expect(caption).to_contain_text(
+        "left the frame at epoch 8, heading toward smaller w (x) and smaller b (intercept)"
+    )
     status = main(page).locator(".dh-status").inner_text()
     # The place the caption gives is the place the status line gives at the epoch shown.
     assert "w (x) = -162" in status and "(-162, -2130), off the map" in caption.inner_text()
-    symbols = page.evaluate(
-        "() => document.querySelector('.dh-map .dh-graph').data"
-        ".find((t) => t.uid === 'path-0').marker.symbol"
-    )
-    assert symbols[-1] == "arrow", symbols
+    drawn = page.evaluate(FRAMES)
+    assert drawn["symbols"] == ["circle"] * 8 + ["arrow"], drawn
+    assert drawn["points3d"] == 9, drawn
+    assert drawn["map"] == pytest.approx(drawn["surface"], rel=1e-3), drawn
+    assert page.evaluate(PATH_PIXELS, "surface") > 150
     # The fit view's line is far below the data: it says so instead of showing nothing.
     off = main(page).get_by_test_id("player-off-fit")
     expect(off).to_be_visible()
     expect(off).to_contain_text("off the chart, below it")
+    # The loss axis stays the one every rate shares; the words say how high the loss went.
+    high = main(page).get_by_test_id("player-off-loss")
+    expect(high).to_be_visible()
+    expect(high).to_have_text(
+        "The loss runs off the top of the chart at epoch 5 and reaches 4.6e6 at epoch 22; "
+        "at epoch 22 it is 4.6e6."
+    )
     shot(page, "player_fit_off_chart")
+    # Scrubbed to a rate that stays in the bowl, the shared frame comes back, and leaving again.
+    scrubber = _rate_scrubber(page)
+    scrubber.focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowLeft")
+    shared = _wait_for(page, "s.rate === 0.7")
+    page.wait_for_function(f"() => ({FRAMES})().map[1] < 3", polling=100, timeout=30_000)
+    calm = page.evaluate(FRAMES)
+    assert calm["map"] == pytest.approx([-0.6, 2.6], abs=0.1), calm
+    page.wait_for_function(f"() => ({FRAMES})().surface[1] < 3", polling=100, timeout=30_000)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    _wait_for(page, f"s.rateIndex === {shared['rateIndex'] + 2}")
+    page.wait_for_function(
+        f"() => {{ const f = ({FRAMES})(); return f.map[1] > 3 && f.surface[1] > 3; }}",
+        polling=100,
+        timeout=30_000,
+    )
+    assert page.evaluate(FRAMES)["symbols"][-1] == "arrow"
+
+
+def test_a_step_schedule_draws_the_path_on_the_3d_surface(page: Page) -> None:
+    """Its η₀ = 1 swing out had widened the frame every rate shares: the bowl's near wall hid
+    the run shown at η₀ 0.05 in 3D (76 points, none seen)."""
+    open_app(page, "/?learning_rate=0.05&epochs=300&schedule=step")
+    _state(page)
+    drawn = page.evaluate(FRAMES)
+    assert drawn["points3d"] == 76 and drawn["surface"][1] < 3, drawn
+    assert page.evaluate(PATH_PIXELS, "surface") > 150
+    shot(page, "player_step_schedule_3d")
 
 
 def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(page: Page) -> None:

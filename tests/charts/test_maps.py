@@ -10,6 +10,7 @@ from core.data import BUNDLED, PRESETS, bundled, preset
 from core.metrics import train_test_split
 from core.settings import Settings
 from core.stability import stability
+from core.sweep import sweep
 from tests.charts.test_player_data import data_of
 from ui.settings import LEARNING_RATES
 
@@ -117,22 +118,71 @@ def test_badly_conditioned_raw_data_is_not_drawn_as_a_band() -> None:
     assert "scaleanchor" not in body["views"]["map"]["layout"]["yaxis"]
 
 
-def test_a_run_that_blows_up_is_drawn_to_the_frame_s_edge_and_says_where_it_went() -> None:
+def test_a_run_that_blows_up_is_drawn_in_a_frame_holding_its_first_escaping_steps() -> None:
+    """Clear bowl at η 1.2: in the shared frame the path left after one step; in its own
+    frame it zig-zags across the optimum, each swing longer, then leaves with an arrow."""
     bowl = Opened("preset", "clear_bowl")
     rates = (0.05, 1.2)
     with pytest.warns(Warning, match="diverged"):
         runs = [bowl.run(rate) for rate in rates]
     body = data_of(bowl, runs, rates=rates)
-    (x0, x1), (y0, y1) = _frame(body)
     calm, wild = body["runs"]
-    assert calm["path"]["exit"] is None
+    assert calm["frame"] is None and calm["path"]["exit"] is None
     assert calm["steps"]["at"][-1] == pytest.approx([calm["path"]["x"][-1], calm["path"]["y"][-1]])
+    own = {"views": wild["frame"]["views"]}
+    (x0, x1), (y0, y1) = _frame(own)
+    assert _frame(own, "surface") == _frame(own)
+    contour = next(t for t in own["views"]["map"]["data"] if t["type"] == "contour")
+    assert [contour["x"][0], contour["x"][-1], contour["y"][0], contour["y"][-1]] == [
+        x0,
+        x1,
+        y0,
+        y1,
+    ]
     out = wild["path"]["exit"]
-    assert out == {"i": 1, "e": 1.0, "heading": "larger w (x) and larger b (intercept)"}
-    # The exit is on the frame's edge; the run's place at its last epoch is its final one.
+    assert out["i"] >= 6, out
+    # The path drawn is the run's own parameters, epoch by epoch, up to where it leaves.
+    h, opt_b = runs[1].history, body["surface"]["optimum"][1]
+    drawn = np.array([wild["path"]["x"][: out["i"]], wild["path"]["y"][: out["i"]]]).T
+    # (rounded to five digits of the frame's span)
+    expected = np.array([h.coef[: out["i"], 0], h.intercept[: out["i"]]]).T
+    assert drawn == pytest.approx(expected, abs=1e-3)
+    ox, oy = body["surface"]["optimum"]
+    assert x0 < ox < x1 and y0 < oy < y1
+    # A zig-zag: each step crosses the optimum's b and lands farther from it than the last.
+    off = h.intercept[1 : out["i"]] - opt_b
+    assert np.all(np.sign(off[1:]) == -np.sign(off[:-1])) and np.all(np.diff(abs(off)) > 0)
+    # The exit is on the frame's edge, the way the run went; its last place is off the map.
     ex, ey = wild["path"]["x"][out["i"]], wild["path"]["y"][out["i"]]
     assert x0 <= ex <= x1 and y0 <= ey <= y1 and (ex in (x0, x1) or ey in (y0, y1))
+    assert out["heading"] == "smaller w (x) and smaller b (intercept)"
+    assert h.intercept[out["i"]] < y0 and h.coef[out["i"], 0] < drawn[-1, 0]
     w, b = wild["steps"]["at"][-1]
     assert wild["steps"]["e"][-1] == wild["lastFinite"] == 22
     assert [w, b] == pytest.approx([runs[1].coef[0], runs[1].intercept], rel=1e-4)
     assert not (x0 <= w <= x1 and y0 <= b <= y1)
+
+
+def test_a_step_schedules_swing_out_does_not_widen_the_frame_every_rate_shares() -> None:
+    """Step decay at η₀ = 1 on the clear bowl climbs to twice its starting loss before the
+    step halves it; the frame the other rates share stays theirs (it was 2.4× wider, its
+    near wall hiding η₀ = 0.05's path in 3D), and the swing is drawn in a frame of its own."""
+    bowl = Opened("preset", "clear_bowl")
+    rates = (0.05, 0.5, 1.0)
+    bodies = {}
+    for schedule in ("constant", "step"):
+        runs = sweep(bowl.X, bowl.y, rates, Settings(epochs=300, schedule=schedule))
+        bodies[schedule] = data_of(bowl, runs, rates=rates)
+    step = bodies["step"]
+    swing = step["runs"][-1]
+    assert (
+        swing["stop"] == "max_epochs"
+        and max(swing["steps"]["loss"]) > 2 * swing["steps"]["loss"][0]
+    )
+    assert _frame(step) == _frame(bodies["constant"])
+    assert [run["frame"] is None for run in step["runs"]] == [True, True, False]
+    (x0, x1), (y0, y1) = _frame({"views": swing["frame"]["views"]})
+    path = swing["path"]
+    assert path["exit"] is None and path["e"][-1] == 300
+    assert x0 <= min(path["x"]) and max(path["x"]) <= x1
+    assert y0 <= min(path["y"]) and max(path["y"]) <= y1

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { epochCounter, frameState, markerSizes, offChart, placeWords } from "../../ui/player/frames.js";
+import {
+  epochCounter, frameState, lossOffChart, markerSizes, offChart, placeWords,
+} from "../../ui/player/frames.js";
 
 const run = {
   lastFinite: 40,
@@ -67,4 +69,19 @@ test("offChart says where a line that left the chart is, and nothing while any o
   assert.equal(offChart([-3, 5], [-2, 4], fmt), "");
   assert.equal(offChart([-1, 1], [-2, 4], fmt), "");
   assert.equal(offChart([Number.NaN, 1], [-2, 4], fmt), "");
+});
+
+test("lossOffChart says where a loss that blew up left the chart and how high it went", () => {
+  const fmt = (x) => String(Number(x.toPrecision(3)));
+  const curve = { x: [0, 1, 2, 3, 4, 22], y: [2.6, 2.6, 5.1, 10.1, 20, 4604700] };
+  assert.equal(lossOffChart(curve, [0, 19.5], false, { e: 2, v: 5.1 }, fmt),
+    "The loss runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22.");
+  assert.equal(lossOffChart(curve, [0, 19.5], false, { e: 22, v: 4604700 }, fmt),
+    "The loss runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22; " +
+    "at epoch 22 it is 4600000.");
+  // A log axis's range is in decades, and it draws L − L*.
+  assert.equal(lossOffChart(curve, [0, 1.2], true, { e: 3, v: 10.1 }, fmt),
+    "L − L* runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22.");
+  assert.equal(lossOffChart(curve, [0, 7], true, { e: 3, v: 10.1 }, fmt), "");
+  assert.equal(lossOffChart({ x: [0, 1], y: [2.6, 1.2] }, [0, 2.7], false, { e: 1, v: 1.2 }, fmt), "");
 });

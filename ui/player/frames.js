@@ -49,3 +49,20 @@ export function placeWords(run, st, fmt) {
     left: `; it left the frame at epoch ${exit.e}, heading toward ${exit.heading}`,
   };
 }
+
+// What the loss view says when the run's loss `curve` ({x: epochs, y: values as the axis
+// draws them}) rises above the chart's y `range` (in decades on a `log` axis): where it
+// left, how high it goes, and, when the epoch shown (`shown`: {e, v}) is up there too, its
+// value. The axis stays the one every rate is drawn on; the words give the size. "" when
+// the whole curve is on the chart.
+export function lossOffChart(curve, range, log, shown, fmt) {
+  const top = log ? 10 ** range[1] : range[1];
+  const above = (v) => Number.isFinite(v) && v > top;
+  const first = curve.y.findIndex(above);
+  if (first < 0) return "";
+  const high = curve.y.reduce((at, v, i) => (Number.isFinite(v) && v > curve.y[at] ? i : at), first);
+  const what = log ? "L − L*" : "The loss";
+  const words = `${what} runs off the top of the chart at epoch ${fmt(curve.x[first])} and ` +
+    `reaches ${fmt(curve.y[high])} at epoch ${fmt(curve.x[high])}`;
+  return above(shown.v) ? `${words}; at epoch ${fmt(shown.e)} it is ${fmt(shown.v)}.` : `${words}.`;
+}

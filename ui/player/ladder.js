@@ -3,7 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter, offChart, placeWords } from "./frames.js";
+import { epochCounter, lossOffChart, offChart, placeWords } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -183,6 +183,17 @@ export class Ladder extends Stage {
     return this.runsShown()[0].figures[name] || {};
   }
 
+  // A run whose path leaves the shared frame brings a map and a surface of its own.
+  spec(name) {
+    const own = this.runsShown()[0].frame;
+    return (own && own.views[name]) || this.body.views[name];
+  }
+
+  landKey() {
+    const own = this.runsShown()[0].frame;
+    return own ? own.key : this.body.surface.key;
+  }
+
   // Show rate `rateIndex` at frame `frame` in every view, in place.
   show(rateIndex, frame) {
     if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
@@ -192,10 +203,12 @@ export class Ladder extends Stage {
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
     const states = this.states(frame);
+    const reframed = this.landKey() !== this.surfaceKey;
     const jobs = [
-      this.move(["fit", "map", "surface"], states),
+      this.move(reframed ? ["fit"] : ["fit", "map", "surface"], states),
       changedRate ? this.react("loss", states) : this.move(["loss"], states),
     ];
+    if (reframed) jobs.push(this.drawLandscape([], states));
     this.describe(this.runsShown()[0], states[0]);
     return Promise.all(jobs);
   }
@@ -240,6 +253,11 @@ export class Ladder extends Stage {
     const off = offChart(line, b.views.fit.layout.yaxis.range, fmt);
     v.fit.off.hidden = !off;
     v.fit.off.textContent = off;
+    const lossView = run.figures.loss;
+    const shown = { e: run.steps.e[st.step], v: run.steps.drawn[st.step] };
+    const high = lossOffChart(lossView.data.train, lossView.layout.yaxis.range, b.labels.logLoss, shown, fmt);
+    v.loss.off.hidden = !high;
+    v.loss.off.textContent = high;
     v.fit.alt.textContent = `Fit: ${lbl.target} against ${lbl.feature}, the data as points, ` +
       `the closed-form line dashed and the model's line at epoch ${st.epoch} (η = ${rate}) ` +
       `from ${fmt(line[0])} to ${fmt(line[1])}. Final parameters: ${run.final.params.join(", ")}; ` +

@@ -28,7 +28,8 @@ export const SCHEMA = {
     "labels.logLoss", "budget", "runs[].epochsRun",
     "runs[].steps.rate",
     "labels.words.target", "labels.words.feature", "views.fit.data", "views.fit.layout",
-    "runs[].steps.line", "runs[].final.params", "runs[].final.loss", "runs[].figures.loss"],
+    "runs[].steps.line", "runs[].final.params", "runs[].final.loss", "runs[].figures.loss",
+    "runs[].frame"],
   race: [...LANDSCAPE, ...TRACK, "labels.logLoss", "runs[].name"],
 };
 

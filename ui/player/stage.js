@@ -116,6 +116,15 @@ export class Stage {
     return {};
   }
 
+  // The spec of view `name`, and the content key of the landscape's views (map, surface).
+  spec(name) {
+    return this.body.views[name];
+  }
+
+  landKey() {
+    return this.body.surface.key;
+  }
+
   // Where each run shown is at frame `frame`.
   states(frame) {
     return this.runsShown().map((run) => frameState(this.body.frames, run, frame));
@@ -128,7 +137,7 @@ export class Stage {
 
   // Draw view `name` anew from its spec, its moving traces at `states`.
   react(name, states) {
-    const spec = this.body.views[name];
+    const spec = this.spec(name);
     const fig = figure(spec, moving(spec.data, this.runsShown(), states), this.patch(name));
     return this.Plotly.react(this.el.views[name].gd, fig.data, this.sized(name, fig.layout), CONFIG);
   }
@@ -138,7 +147,7 @@ export class Stage {
     const jobs = [];
     for (const name of names) {
       const { gd } = this.el.views[name];
-      const spec = this.body.views[name];
+      const spec = this.spec(name);
       if (!spec || !gd.data) continue;
       const [update, indices] = restyleArgs(gd.data, moving(spec.data, this.runsShown(), states));
       if (indices.length) jobs.push(this.Plotly.restyle(gd, update, indices));
@@ -149,15 +158,16 @@ export class Stage {
   // Build the map and, a frame later (the flat views reach the screen first; the 3D scene
   // takes longest), the surface, when their spec changed; else move their paths.
   async drawLandscape(jobs, states) {
-    const sf = this.body.surface;
-    if (sf.key !== this.surfaceKey || !this.el.views.map.gd.data) {
+    const key = this.landKey();
+    if (key !== this.surfaceKey || !this.el.views.map.gd.data) {
+      this.surfaceKey = key;
       jobs.push(this.react("map", states));
-      if (sf.plane) {
+      if (this.body.surface.plane) {
         await Promise.all(jobs);
         await nextFrame();
-        jobs.push(this.react("surface", states));
+        // Unless a later call took over, the surface of what is shown now.
+        if (this.surfaceKey === key) jobs.push(this.react("surface", this.states(this.frameIndex)));
       }
-      this.surfaceKey = sf.key;
     } else {
       jobs.push(this.move(["map", "surface"], states));
     }
