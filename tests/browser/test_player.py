@@ -454,8 +454,7 @@ def test_a_run_that_blows_up_zig_zags_in_a_frame_of_its_own_and_leaves_it_marked
     high = main(page).get_by_test_id("player-off-loss")
     expect(high).to_be_visible()
     expect(high).to_have_text(
-        "The loss runs off the top of the chart at epoch 5 and reaches 4.6e6 at epoch 22; "
-        "at epoch 22 it is 4.6e6."
+        "The loss runs off the top of the chart at epoch 5 and reaches 4.6e6 at epoch 22."
     )
     shot(page, "player_fit_off_chart")
     # Scrubbed to a rate that stays in the bowl, the shared frame comes back, and leaving again.

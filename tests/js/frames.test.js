@@ -77,8 +77,10 @@ test("lossOffChart says where a loss that blew up left the chart and how high it
   assert.equal(lossOffChart(curve, [0, 19.5], false, { e: 2, v: 5.1 }, fmt),
     "The loss runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22.");
   assert.equal(lossOffChart(curve, [0, 19.5], false, { e: 22, v: 4604700 }, fmt),
+    "The loss runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22.");
+  assert.equal(lossOffChart(curve, [0, 19.5], false, { e: 3, v: 20 }, fmt),
     "The loss runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22; " +
-    "at epoch 22 it is 4600000.");
+    "at epoch 3 it is 20.");
   // A log axis's range is in decades, and it draws L − L*.
   assert.equal(lossOffChart(curve, [0, 1.2], true, { e: 3, v: 10.1 }, fmt),
     "L − L* runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22.");

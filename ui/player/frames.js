@@ -64,5 +64,6 @@ export function lossOffChart(curve, range, log, shown, fmt) {
   const what = log ? "L − L*" : "The loss";
   const words = `${what} runs off the top of the chart at epoch ${fmt(curve.x[first])} and ` +
     `reaches ${fmt(curve.y[high])} at epoch ${fmt(curve.x[high])}`;
-  return above(shown.v) ? `${words}; at epoch ${fmt(shown.e)} it is ${fmt(shown.v)}.` : `${words}.`;
+  const elsewhere = above(shown.v) && shown.e !== curve.x[high];
+  return elsewhere ? `${words}; at epoch ${fmt(shown.e)} it is ${fmt(shown.v)}.` : `${words}.`;
 }
