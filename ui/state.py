@@ -43,6 +43,20 @@ CONTEXT = "_context"
 RACE_COUNT = "race_count"
 RACE_TOLERANCE = "race_tol"
 RACE_NOTE = "race_note"
+#: The challenge whose starting settings were last opened (its key or link text), and why
+#: the last challenge asked for could not be opened.
+CHALLENGE_OPENED = "_challenge_opened"
+CHALLENGE_ERROR = "_challenge_error"
+#: The Challenges page's maker: the goal a teacher picks, its thresholds, what to keep, words.
+MAKER_OPEN = "open_maker"
+MAKER_GOAL = "maker_goal"
+MAKER_WITHIN = "maker_within"
+MAKER_BY = "maker_by"
+MAKER_SHARE = "maker_share"
+MAKER_NORM = "maker_norm"
+MAKER_KEEP = "maker_keep"
+MAKER_TITLE = "maker_title"
+MAKER_TEXT = "maker_text"
 
 
 def race_key(i: int, field: str) -> str:

@@ -1,0 +1,120 @@
+"""The Challenges page: a link opens a challenge, the goal is checked live, the path walks on."""
+
+from streamlit.testing.v1 import AppTest
+
+from core.challenges import CHALLENGES, from_link
+from tests.app.helpers import APP, TIMEOUT, assert_fine
+from ui.challenges import PATH
+from ui.state import MAKER_GOAL, MAKER_OPEN, MAKER_TITLE
+
+PAGE = "pages/challenges.py"
+
+
+def open_challenge(query: dict) -> AppTest:
+    """A fresh session opened on the Challenges page with ``query`` as its query string."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = dict(query)
+    at.switch_page(PAGE)
+    at.run()
+    assert_fine(at)
+    return at
+
+
+def link(at: AppTest) -> dict:
+    """The query string the page wrote back to the address bar."""
+    return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def numbers(at: AppTest) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_a_challenge_link_opens_unsolved_and_a_setting_solves_it_live():
+    at = open_challenge({"challenge": "standardize"})
+    assert at.session_state["preset"] == "badly_scaled"
+    assert at.session_state["learning_rate"] == 0.1
+    assert at.subheader[0].value == "Fix it without touching the rate"
+    assert at.info[0].value.startswith("Not yet")
+    assert not at.success
+    assert numbers(at)["Final loss"] == "diverged"
+
+    at.toggle(key="standardize").set_value(True).run()
+    assert_fine(at)
+    assert at.success[0].value.startswith("Solved")
+    assert numbers(at) == {
+        "Arrived and stayed from epoch": "20",
+        "Final loss": "less than 0.0001 % above L*",
+        "Learning rate η": "0.1",
+    }
+    assert link(at)["solved"] == "standardize"
+    assert link(at)["challenge"] == "standardize"
+
+
+def test_changing_a_kept_setting_is_not_a_solution():
+    at = open_challenge({"challenge": "standardize"})
+    at.toggle(key="standardize").set_value(True).run()
+    at.number_input(key="rate_typed").set_value(0.5).run()
+    assert_fine(at)
+    assert not at.success
+    assert at.info[0].value.startswith("That would solve it")
+    assert "keeps the learning rate as it starts" in at.info[0].value
+
+
+def test_next_and_previous_walk_the_path_opening_each_challenges_start():
+    at = open_challenge({"challenge": PATH[0]})
+    assert at.caption[0].value.startswith(f"Challenge 1 of {len(PATH)}")
+    at.button[1].click().run()  # Next →
+    assert_fine(at)
+    second = CHALLENGES[PATH[1]]
+    assert at.subheader[0].value == second.title
+    assert at.session_state["preset"] == second.data.name
+    assert at.session_state["learning_rate"] == second.start.learning_rate
+    assert at.session_state["epochs"] == second.start.epochs
+    at.button[0].click().run()  # ← Previous
+    assert_fine(at)
+    assert at.subheader[0].value == CHALLENGES[PATH[0]].title
+    assert at.session_state["learning_rate"] == CHALLENGES[PATH[0]].start.learning_rate
+
+
+def test_progress_travels_in_the_link_and_shows_on_the_path():
+    at = open_challenge({"solved": "ridge,tame_divergence,nope"})
+    assert f"**2 of {len(PATH)} solved.**" in at.markdown[0].value
+    at.button(key=f"open_{PATH[2]}").click().run()
+    assert_fine(at)
+    assert link(at)["challenge"] == PATH[2]
+    assert link(at)["solved"] == "tame_divergence,ridge"
+
+
+def test_a_learners_link_reopens_with_the_learners_settings():
+    at = open_challenge({"challenge": "adagrad", "learning_rate": "0.5", "optimizer": "adagrad"})
+    assert at.session_state["learning_rate"] == 0.5
+    assert at.success[0].value.startswith("Solved")
+
+
+def test_a_tampered_link_is_refused_with_a_message_and_the_path_shows():
+    at = open_challenge({"challenge": "c1.eyJrZXkiOiIifQ.0000000000"})
+    assert "changed or cut short" in at.error[0].value
+    assert "challenge" not in link(at)
+    assert at.button(key=f"open_{PATH[0]}")
+
+
+def test_a_teachers_challenge_made_on_the_page_opens_from_its_link_alone():
+    at = open_challenge({"challenge": "tame_divergence"})
+    at.session_state[MAKER_OPEN] = True
+    at.run()
+    at.radio(key=MAKER_GOAL).set_value("beat").run()
+    at.text_input(key=MAKER_TITLE).set_value("Beat η = 1.5 *fast*").run()
+    assert_fine(at)
+    made = at.code[0].value
+    text = made.split("challenge=", 1)[1]
+    assert from_link(text).goal.rival.learning_rate == 1.5
+
+    opened = open_challenge({"challenge": text})
+    assert opened.subheader[0].value == "Beat η \\= 1\\.5 \\*fast\\*"  # shown as typed
+    assert opened.caption[0].value.startswith("A challenge made with Downhill")
+    assert opened.session_state["learning_rate"] == 1.5
+    assert opened.info[0].value.startswith("Not yet")
+    opened.number_input(key="rate_typed").set_value(0.5).run()
+    assert_fine(opened)
+    assert opened.success[0].value.startswith("Solved")
+    assert "solved" not in link(opened), "a teacher's challenge is not on the built-in path"
