@@ -103,6 +103,15 @@ def _percent(share: float) -> str:
     return f"{100 * share:.3g} %"
 
 
+def gap_percent(gap: float) -> str:
+    """A relative gap above :math:`L^*` as a short percentage ("diverged" for ``inf``)."""
+    if not math.isfinite(gap):
+        return "diverged"
+    if gap < 1e-6:
+        return "< 0.0001 %"
+    return f"{100 * gap:,.0f} %" if gap >= 10 else f"{100 * gap:.3g} %"
+
+
 def gap_text(gap: float) -> str:
     """How far a loss is above :math:`L^*`, given its relative gap (``inf``: diverged)."""
     if not math.isfinite(gap):

@@ -32,7 +32,7 @@ from core.challenges import (
     Outcome,
     Shrink,
     check,
-    gap_text,
+    gap_percent,
     to_link,
 )
 from core.settings import MAX_EPOCHS
@@ -76,16 +76,13 @@ def _overview() -> None:
     )
     for number, key in enumerate(challenges.PATH, start=1):
         challenge = CHALLENGES[key]
-        mark = "✅" if key in done else "⬜"
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        title, idea = md_text(challenge.title), md_text(challenge.idea)
-        left.markdown(f"{mark} **{number}. {title}** · {idea}")
-        right.button(
-            "Open",
+        st.button(
+            f"{number}. {md_text(challenge.title)} · {md_text(challenge.idea)}",
             key=f"open_{key}",
+            icon=":material/check_circle:" if key in done else ":material/circle:",
             on_click=challenges.go_to,
             args=(state, key),
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -109,33 +106,28 @@ def _navigation(challenge: Challenge) -> None:
     path = challenges.PATH
     done = challenges.solved(state)
     at = path.index(challenge.key) if challenge.key in path else None
-    cols = st.columns(4)
-    cols[0].button(
+    row = st.container(horizontal=True)
+    row.button(
         "← Previous",
         on_click=challenges.go_to,
         args=(state, path[at - 1] if at else ""),
         disabled=not at,
-        use_container_width=True,
     )
     following = path[at + 1] if at is not None and at + 1 < len(path) else None
-    cols[1].button(
+    row.button(
         "Next →",
         on_click=challenges.go_to,
         args=(state, following or ""),
         disabled=following is None,
-        use_container_width=True,
         type="primary" if challenge.key in done else "secondary",
     )
-    cols[2].button(
+    row.button(
         "Start again",
         on_click=challenges.restart,
         args=(state,),
-        use_container_width=True,
         help="Open this challenge's data and starting settings again.",
     )
-    cols[3].button(
-        "All challenges", on_click=challenges.go_to, args=(state, ""), use_container_width=True
-    )
+    row.button("All challenges", on_click=challenges.go_to, args=(state, ""))
     st.caption(
         f"Progress: {len(done)} of {len(path)} solved "
         + "".join("●" if key in done else "○" for key in path)
@@ -145,12 +137,21 @@ def _navigation(challenge: Challenge) -> None:
 
 def _numbers(outcome: Outcome) -> None:
     """The run's numbers against the goal: when it arrived, its final gap, its rate."""
-    cols = st.columns(3)
-    cols[0].metric(
-        "Arrived and stayed from epoch", "—" if outcome.epochs is None else f"{outcome.epochs:,}"
+    row = st.container(horizontal=True, gap="medium")
+    epochs = "—" if outcome.epochs is None else f"{outcome.epochs:,}"
+    row.metric(
+        "Arrived at epoch",
+        epochs,
+        help="The epoch from which the loss stays in the goal's band.",
+        width="content",
     )
-    cols[1].metric("Final loss", gap_text(outcome.gap), help="(L − L*)/L* at the run's last epoch.")
-    cols[2].metric("Learning rate η", f"{outcome.rate:.4g}")
+    row.metric(
+        "Final loss above L*",
+        gap_percent(outcome.gap),
+        help="(L − L*)/L* at the run's last epoch.",
+        width="content",
+    )
+    row.metric("Learning rate η", f"{outcome.rate:.4g}", width="content")
 
 
 def _verdict(challenge: Challenge, run) -> Outcome:
@@ -267,7 +268,10 @@ except ValueError as wrong:
     st.error(f"These settings cannot run: {md_text(str(wrong))}", icon=":material/error:")
     _navigation(chosen)
     st.stop()
-_verdict(chosen, shown)
+try:
+    _verdict(chosen, shown)
+except OverBudget as over:
+    st.warning(f"The rival's run was not started. {over}", icon=":material/hourglass_disabled:")
 _navigation(chosen)
 _player()
 _maker(shown)

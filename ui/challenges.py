@@ -71,6 +71,9 @@ def resolve(text: str) -> Challenge:
         challenge = replace(challenge, key="")
     try:
         opening_state(challenge)
+        if isinstance(challenge.goal, Beat):
+            for key, value in state_of(challenge.goal.rival).items():
+                SCHEMA[key].check(value)
     except ValueError as error:
         raise LinkError(f"This challenge link cannot be opened: {error}.") from None
     return challenge
