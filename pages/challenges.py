@@ -119,7 +119,6 @@ def _navigation(challenge: Challenge) -> None:
         on_click=challenges.go_to,
         args=(state, following or ""),
         disabled=following is None,
-        type="primary" if challenge.key in done else "secondary",
     )
     row.button(
         "Start again",
