@@ -37,6 +37,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -58,8 +59,9 @@ MIN_WITHIN = 1e-9
 #: The longest title and text a link may carry, in characters.
 MAX_TITLE = 80
 MAX_TEXT = 600
-#: The longest link text read at all.
+#: The longest link text read at all, and the most JSON its body may inflate to.
 MAX_LINK = 6000
+MAX_JSON = 64 * 1024
 #: The link's version prefix, and the checksum's length in hex digits (40 bits).
 VERSION = "c1"
 CHECK_DIGITS = 10
@@ -568,8 +570,17 @@ def goal_to_dict(goal: Goal) -> dict[str, Any]:
     """A goal as plain JSON values, its kind included (a rival as its settings' record)."""
     values = {f.name: getattr(goal, f.name) for f in dataclasses.fields(goal)}
     if isinstance(goal, Beat):
-        values["rival"] = goal.rival.to_dict()
+        values["rival"] = settings_dict(goal.rival)
     return {"kind": goal.kind, **values}
+
+
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    """The fields of ``settings`` that differ from :class:`~core.settings.Settings`' defaults.
+
+    :meth:`Settings.from_dict <core.settings.Settings.from_dict>` reads it back whole.
+    """
+    default = Settings().to_dict()
+    return {name: value for name, value in settings.to_dict().items() if value != default[name]}
 
 
 def goal_from_dict(values: Mapping[str, Any]) -> Goal:
@@ -590,7 +601,7 @@ def to_dict(challenge: Challenge) -> dict[str, Any]:
         "idea": challenge.idea,
         "text": challenge.text,
         "data": {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items()},
-        "start": challenge.start.to_dict(),
+        "start": settings_dict(challenge.start),
         "goal": goal_to_dict(challenge.goal),
         "keep": list(challenge.keep),
     }
@@ -651,13 +662,25 @@ def _checksum(payload: bytes) -> str:
 
 
 def to_link(challenge: Challenge) -> str:
-    """The challenge as link text: ``c1.<base64 of its JSON>.<checksum>``.
+    """The challenge as link text: ``c1.<its JSON, deflated, in base64>.<checksum>``.
 
-    URL-safe as it stands (letters, digits, ``-``, ``_`` and dots).
+    URL-safe as it stands (letters, digits, ``-``, ``_`` and dots). The checksum is
+    taken over the JSON itself.
     """
     payload = json.dumps(to_dict(challenge), separators=(",", ":"), sort_keys=True).encode()
-    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    body = base64.urlsafe_b64encode(zlib.compress(payload, 9)).decode().rstrip("=")
     return f"{VERSION}.{body}.{_checksum(payload)}"
+
+
+def _payload(body: str) -> bytes:
+    """The JSON a link's body holds, at most :data:`MAX_JSON` bytes; b"" when it holds none."""
+    try:
+        packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        inflate = zlib.decompressobj()
+        payload = inflate.decompress(packed, MAX_JSON)
+    except (binascii.Error, ValueError, zlib.error):
+        return b""
+    return payload if inflate.eof and not inflate.unconsumed_tail else b""
 
 
 def from_link(text: str) -> Challenge:
@@ -675,12 +698,7 @@ def from_link(text: str) -> Challenge:
     if not text.startswith(f"{VERSION}."):
         raise LinkError("This is not a challenge link Downhill made (its text is not c1.….…).")
     parts = text.split(".")
-    payload = b""
-    if len(parts) == 3:
-        try:
-            payload = base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        except (binascii.Error, ValueError):
-            payload = b""
+    payload = _payload(parts[1]) if len(parts) == 3 else b""
     if not payload or _checksum(payload) != parts[-1]:
         raise LinkError(
             "This challenge link was changed or cut short since it was made (its checksum "

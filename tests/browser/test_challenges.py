@@ -75,3 +75,31 @@ def test_the_guided_path_reads_on_a_phone(page: Page) -> None:
     assert page.evaluate(SIDEWAYS) <= 0
     shot(page, "challenge_phone_path")
     assert_healthy(page)
+
+
+def test_a_teachers_link_opens_the_challenge_it_was_made_of(page: Page) -> None:
+    page.set_viewport_size(PROJECTOR)
+    open_app(page, "/challenges?challenge=tame_divergence", title="Challenges")
+    main(page).get_by_text("Make a challenge from this page (for teachers)").click()
+    settle(page, "Challenges")
+    main(page).get_by_text("Beat this run").click()
+    settle(page, "Challenges")
+    code = main(page).locator('[data-testid="stCode"]')
+    expect(code).to_contain_text("/challenges?challenge=c1.", timeout=SETTLE_MS)
+    made = code.inner_text().strip()
+    assert made.startswith(page.url.split("/challenges")[0]), made
+    shot(page, "challenge_maker")
+
+    page.goto(made)
+    settle(page, "Challenges")
+    expect(main(page).get_by_text("A challenge made with Downhill")).to_be_visible()
+    expect(main(page).get_by_text(re.compile(r"Not yet:"))).to_be_visible()
+    typed = sidebar(page).get_by_role("spinbutton", name="or type a rate")
+    typed.fill("0.5")
+    typed.press("Enter")
+    settle(page, "Challenges")
+    expect(
+        main(page).get_by_text(re.compile(r"^Solved:\W*the run arrives at epoch 10"))
+    ).to_be_visible(timeout=SETTLE_MS)
+    assert metric(page, "Learning rate η") == "0.5"
+    assert_healthy(page)

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import json
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -143,7 +144,7 @@ def test_every_built_in_challenge_reads_back_from_its_link(key):
 def _link_of(values: dict) -> str:
     """A link for ``values`` with a checksum that matches, as anyone can make one."""
     payload = json.dumps(values).encode()
-    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    body = base64.urlsafe_b64encode(zlib.compress(payload)).decode().rstrip("=")
     return f"c1.{body}.{hashlib.sha256(payload).hexdigest()[:10]}"
 
 
@@ -156,6 +157,13 @@ def test_a_link_changed_by_one_character_is_refused():
             from_link(bad)
     with pytest.raises(LinkError, match="not a challenge link"):
         from_link("hello")
+
+
+def test_a_link_that_inflates_past_its_limit_is_refused():
+    bomb = zlib.compress(b" " * (10 * 2**20), 9)  # 10 MiB of spaces in about 10 kB
+    body = base64.urlsafe_b64encode(bomb[:4000]).decode().rstrip("=")
+    with pytest.raises(LinkError, match="changed or cut short"):
+        from_link(f"c1.{body}.0000000000")
 
 
 @pytest.mark.parametrize(
