@@ -10,6 +10,7 @@ functions take the session state as a mapping.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, MutableMapping
 from dataclasses import replace
 from typing import Any
@@ -52,8 +53,11 @@ def opening_state(challenge: Challenge) -> dict[str, Any]:
     return state
 
 
+@functools.lru_cache(maxsize=64)
 def resolve(text: str) -> Challenge:
     """The challenge ``text`` names: a built-in key, or a challenge link.
+
+    Kept for the last 64 texts: every rerun asks again, and a link's checks read its data.
 
     Raises
     ------

@@ -1,14 +1,18 @@
 """The Challenges page: a link opens a challenge, the goal is checked live, the path walks on."""
 
+import dataclasses
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.challenges import CHALLENGES, from_link
+from core.challenges import CHALLENGES, MAX_TEXT, MAX_TITLE, from_link, to_link
 from tests.app.helpers import APP, TIMEOUT, assert_fine
+from tests.hostile_names import HOSTILE
 from tests.ui.test_challenges import SOLUTIONS
 from ui.challenges import PATH
 from ui.settings import state_of
 from ui.state import MAKER_GOAL, MAKER_OPEN, MAKER_TITLE
+from ui.text import md_text
 
 PAGE = "pages/challenges.py"
 
@@ -138,3 +142,14 @@ def test_the_page_checks_the_run_it_plays_as_the_engine_does(key):
     assert at.success, [i.value for i in at.info]
     assert numbers(at)["Arrived at epoch"] == f"{epoch:,}"
     assert link(at)["solved"] == key
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_teachers_title_and_words_are_shown_as_typed(name):
+    words = HOSTILE[name]
+    made = dataclasses.replace(
+        CHALLENGES["tame_divergence"], key="", title=words[:MAX_TITLE], text=words[:MAX_TEXT]
+    )
+    at = open_challenge({"challenge": to_link(made)})
+    assert at.subheader[0].value == md_text(made.title)
+    assert md_text(made.text) in [m.value for m in at.markdown]
