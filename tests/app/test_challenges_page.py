@@ -153,3 +153,31 @@ def test_a_teachers_title_and_words_are_shown_as_typed(name):
     at = open_challenge({"challenge": to_link(made)})
     assert at.subheader[0].value == md_text(made.title)
     assert md_text(made.text) in [m.value for m in at.markdown]
+
+
+def test_other_data_is_said_and_start_again_brings_the_challenge_back():
+    at = open_challenge({"challenge": "standardize"})
+    at.selectbox(key="preset").set_value("clear_bowl").run()
+    assert_fine(at)
+    assert "other data than this challenge" in at.warning[0].value
+    assert not at.metric
+    assert at.session_state["learning_rate"] != 0.1, "new data opens on its own settings"
+    at.button[2].click().run()  # Start again
+    assert_fine(at)
+    assert at.session_state["preset"] == "badly_scaled"
+    assert at.session_state["learning_rate"] == 0.1
+    assert at.info[0].value.startswith("Not yet")
+    # Other data opened afterwards gets its own settings again, as with any link.
+    at.selectbox(key="preset").set_value("clear_bowl").run()
+    assert at.session_state["learning_rate"] != 0.1
+
+
+def test_next_opens_every_challenge_on_its_own_start_along_the_whole_path():
+    at = open_challenge({"challenge": PATH[0]})
+    for key in PATH[1:]:
+        at.button[1].click().run()  # Next →
+        assert_fine(at)
+        start = state_of(CHALLENGES[key].start)
+        assert {name: at.session_state[name] for name in start} == start, key
+        assert at.info and not at.success, key
+    assert at.button[1].disabled, "the last challenge has no next"
