@@ -267,7 +267,7 @@ class FastRate:
     def describe(self) -> str:
         """The goal as one sentence."""
         return (
-            f"Find a rate of at least {self.share:.0%} of the stable limit at which the run "
+            f"Find a rate of at least {_percent(self.share)} of the stable limit at which the run "
             f"still converges: arriving {_band(self.within)} and staying."
         )
 
@@ -284,7 +284,9 @@ class FastRate:
                 self.within,
             )
         rate, share = settings.learning_rate, settings.learning_rate / limit.rate
-        where = f"η = {rate:.4g} is {share:.1%} of the limit {limit.formula} = {limit.rate:.4g}"
+        where = (
+            f"η = {rate:.4g} is {_percent(share)} of the limit {limit.formula} = {limit.rate:.4g}"
+        )
         epoch = seen.arrived(self.within)
         if epoch is None:
             return _outcome(
@@ -294,7 +296,7 @@ class FastRate:
             return _outcome(
                 seen,
                 False,
-                f"Converges, but {where}: the goal is {self.share:.0%}. Go higher.",
+                f"Converges, but {where}: the goal is {_percent(self.share)}. Go higher.",
                 self.within,
             )
         return _outcome(

@@ -162,13 +162,16 @@ def on_its_data(challenge: Challenge, problem_key) -> bool:
     )
 
 
+def _rival(challenge: Challenge, key: ProblemKey, upload, run: Run) -> Run | None:
+    """The rival's run on the same problem as ``run``, for a :class:`~core.challenges.Beat`."""
+    if not isinstance(challenge.goal, Beat):
+        return None
+    return compute.run_descent(key, upload, challenge.goal.rival_for(run.settings))
+
+
 def seen(challenge: Challenge, ctx, run: Run) -> Seen:
     """What the goal is checked on: ``run`` on the page's problem, and a rival's run."""
-    rival = None
-    if isinstance(challenge.goal, Beat):
-        rival = compute.run_descent(
-            ctx.problem_key, ctx.upload, challenge.goal.rival_for(run.settings)
-        )
+    rival = _rival(challenge, ctx.problem_key, ctx.upload, run)
     return Seen(run, float(ctx.problem.fit.loss), ctx.spectrum, rival)
 
 
@@ -182,13 +185,15 @@ def problem_key(challenge: Challenge, settings: Settings) -> ProblemKey:
 
 
 def outcome_of(challenge: Challenge, settings: Settings) -> Outcome:
-    """The challenge checked on a run with ``settings`` on its data, as the page checks it."""
+    """The challenge checked on a single run with ``settings`` on its data.
+
+    The page checks the run its player shows, one of a sweep of rates; a single run
+    with the same settings is the same run (the tests check both).
+    """
     key = problem_key(challenge, settings)
     problem = compute.problem(key, None)
     run = compute.run_descent(key, None, settings)
     stability = problem.stability
     spectrum = stability.standardized if run.settings.standardize else stability.raw
-    rival = None
-    if isinstance(challenge.goal, Beat):
-        rival = compute.run_descent(key, None, challenge.goal.rival_for(run.settings))
+    rival = _rival(challenge, key, None, run)
     return check(challenge, Seen(run, float(problem.fit.loss), spectrum, rival))
