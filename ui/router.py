@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import sidebar
+from ui import challenges, sidebar
 from ui.state import CONTEXT, URL_PROBLEMS, init_state, sync_url
 from ui.text import md_text
 
@@ -28,6 +28,7 @@ def _pages() -> list:
         st.Page("pages/descent.py", title="Descent", icon=":material/show_chart:", default=True),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+        st.Page("pages/challenges.py", title="Challenges", icon=":material/flag:"),
     ]
 
 
@@ -36,6 +37,9 @@ def route() -> None:
     # The settings first (they may come from a shared link), so a presentation opens with
     # the sidebar folded away; setting the page up draws nothing, so it may follow.
     init_state()
+    # A challenge named by the link or a button opens its data and settings before the
+    # sidebar draws them, as a shared link's do.
+    challenges.open_pending(st.session_state)
     st.set_page_config(
         page_title="Downhill",
         page_icon=str(FAVICON),

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from core import LOSSES, MAX_EPOCHS
+from core.challenges import CHALLENGES
 from core.data import BUNDLED, DEFAULT_PRESET, PRESET_NAMES, PRESETS
 from core.optimizers import HYPERPARAMETERS, RULES
 from core.schedules import PARAMETERS as SCHEDULE_PARAMETERS
@@ -324,6 +325,15 @@ SETTINGS: tuple[Setting, ...] = (
         "last digits of the descent show; the words still give the loss itself.",
         widget="toggle",
     ),
+    Setting(
+        "challenge",
+        "",
+        "text",
+        "Challenge",
+        "A built-in challenge's key, or the text of a challenge link.",
+        choices=tuple(CHALLENGES),
+    ),
+    Setting("solved", "", "text", "Solved", "The built-in challenges solved, by key."),
     _number("window_x_from", 0.0, -1e6, 1e6, "x from"),
     _number("window_x_to", 50.0, -1e6, 1e6, "x to"),
     _number("window_y_from", 0.0, -1e6, 1e6, "y from"),

@@ -54,6 +54,20 @@ RACE_MAX_RUNS = 6
 RACE_FIELDS = ("optimizer", "learning_rate", "batch_mode", "batch_size", "schedule", "standardize")
 #: The race's defaults: arrived within 1e-3 of the optimum's loss, the loss gap on a log axis.
 RACE_DEFAULTS = {RACE_TOLERANCE: 1e-3, RACE_LOG_LOSS: True, RACE_LOG_EPOCHS: False}
+#: The challenge whose starting settings were last opened (its key or link text), and why
+#: the last challenge asked for could not be opened.
+CHALLENGE_OPENED = "_challenge_opened"
+CHALLENGE_ERROR = "_challenge_error"
+#: The Challenges page's maker: the goal a teacher picks, its thresholds, what to keep, words.
+MAKER_OPEN = "open_maker"
+MAKER_GOAL = "maker_goal"
+MAKER_WITHIN = "maker_within"
+MAKER_BY = "maker_by"
+MAKER_SHARE = "maker_share"
+MAKER_NORM = "maker_norm"
+MAKER_KEEP = "maker_keep"
+MAKER_TITLE = "maker_title"
+MAKER_TEXT = "maker_text"
 
 
 def race_key(i: int, field: str) -> str:

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.helpers import APP, TIMEOUT
 from ui.settings import SCHEMA, SETTINGS
 
-PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py")
+PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py", "pages/challenges.py")
 REPAIRED = "The link was repaired."
 BROKEN = "Something went wrong"
 

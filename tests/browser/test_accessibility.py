@@ -33,6 +33,9 @@ PAGES = {
     "descent": ("/", "Descent"),
     "compare": ("/compare", "Compare"),
     "learn": ("/learn", "Learn"),
+    # The guided path, and one challenge with its goal, verdict, numbers and player.
+    "challenges": ("/challenges", "Challenges"),
+    "challenge": ("/challenges?challenge=standardize", "Challenges"),
     # Every widget of the data generator, each with its help text.
     "descent-generate": ("/?data_source=generate", "Descent"),
     # A rate past the stability limit: the red badge, the warning and the diverged player.
