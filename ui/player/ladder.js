@@ -3,10 +3,11 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter, offChart, placeWords } from "./frames.js";
+import { epochCounter, frameState, offChart, placeWords } from "./frames.js";
 import { watchSlider } from "./follow.js";
-import { nextFrame } from "./library.js";
+import { afterPaint, nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
+import { Pacer } from "./pacer.js";
 import { enlarge, narrowScene } from "./present.js";
 import { Stage } from "./stage.js";
 import { drawZones, fitZoneWords } from "./zones.js";
@@ -32,6 +33,13 @@ export class Ladder extends Stage {
     this.headerSelected = null;
     this.sidebarIndex = null;
     this.pointer = false;
+    // While a scrubber moves, each view follows at its own pace (the flat views every frame,
+    // the 3D scene as fast as it redraws), and all end on the last position.
+    this.pacer = new Pacer(
+      (name, target, drawn) => this.drawView(name, target, drawn),
+      (fn) => requestAnimationFrame(fn),
+      (id) => cancelAnimationFrame(id),
+    );
     const { rate, use } = this.el;
     this.listen(rate, "pointerdown", () => (this.pointer = true));
     this.listen(rate, "input", () => this.show(Number(rate.value), this.frameIndex));
@@ -61,6 +69,11 @@ export class Ladder extends Stage {
 
   step(frame) {
     return this.show(this.rateIndex, frame);
+  }
+
+  destroy() {
+    this.pacer.stop();
+    super.destroy();
   }
 
   commit() {
@@ -94,6 +107,7 @@ export class Ladder extends Stage {
   async build(selected) {
     const body = this.body;
     this.pause();
+    this.pacer.stop();
     this.setEpochControl();
     const { rate } = this.el;
     rate.max = String(body.rates.length - 1);
@@ -109,6 +123,8 @@ export class Ladder extends Stage {
     await nextFrame();
     await this.drawLandscape([this.react("loss", states)], states);
     this.describe(this.runsShown()[0], states[0]);
+    this.pacer.drawnAt(LADDER_VIEWS, { rate: selected, frame: this.frameIndex });
+    this.root.dataset.settled = "1";
     this.root.dataset.drawn = "1";
     this.showView(this.shown);
   }
@@ -179,25 +195,37 @@ export class Ladder extends Stage {
     return [this.body.runs[this.rateIndex]];
   }
 
-  patch(name) {
-    return this.runsShown()[0].figures[name] || {};
+  patch(name, runs = this.runsShown()) {
+    return runs[0].figures[name] || {};
   }
 
-  // Show rate `rateIndex` at frame `frame` in every view, in place.
+  // Show rate `rateIndex` at frame `frame`: the words at once, every view in place at its
+  // own pace. Resolves once every view shows it (or a later position).
   show(rateIndex, frame) {
     if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
-    const changedRate = rateIndex !== this.rateIndex;
     this.rateIndex = rateIndex;
     this.frameIndex = frame;
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
-    const states = this.states(frame);
-    const jobs = [
-      this.move(["fit", "map", "surface"], states),
-      changedRate ? this.react("loss", states) : this.move(["loss"], states),
-    ];
-    this.describe(this.runsShown()[0], states[0]);
-    return Promise.all(jobs);
+    this.describe(this.runsShown()[0], this.states(frame)[0]);
+    // The root says whether every view shows the last position yet.
+    this.root.dataset.settled = "0";
+    const shown = this.pacer.want(LADDER_VIEWS, { rate: rateIndex, frame });
+    shown.finally(() => {
+      if (this.pacer.idle()) this.root.dataset.settled = "1";
+    }).catch(() => null);
+    return shown;
+  }
+
+  // Draw view `name` at `target` ({rate, frame}), from `drawn` (where it is): the loss view
+  // anew for another rate (its curves are the run's), else only its moving traces. The 3D
+  // scene after the flat views' frame is painted, and done once its own frame is.
+  drawView(name, target, drawn) {
+    const runs = [this.body.runs[target.rate]];
+    const states = runs.map((run) => frameState(this.body.frames, run, target.frame));
+    if (name === "loss" && (!drawn || drawn.rate !== target.rate)) return this.react(name, states, runs);
+    if (name !== "surface") return this.move([name], states, runs);
+    return afterPaint().then(() => this.move([name], states, runs)).then(nextFrame);
   }
 
   // ---- words: the controls' values and each chart's text alternative ----

@@ -126,21 +126,22 @@ export class Stage {
     return layout;
   }
 
-  // Draw view `name` anew from its spec, its moving traces at `states`.
-  react(name, states) {
+  // Draw view `name` anew from its spec, its moving traces at `states` of `runs`.
+  react(name, states, runs = this.runsShown()) {
     const spec = this.body.views[name];
-    const fig = figure(spec, moving(spec.data, this.runsShown(), states), this.patch(name));
+    const fig = figure(spec, moving(spec.data, runs, states), this.patch(name, runs));
     return this.Plotly.react(this.el.views[name].gd, fig.data, this.sized(name, fig.layout), CONFIG);
   }
 
-  // Move the moving traces of the views `names` (those drawn) to `states`, found by uid.
-  move(names, states) {
+  // Move the moving traces of the views `names` (those drawn) to `states` of `runs`, found
+  // by uid.
+  move(names, states, runs = this.runsShown()) {
     const jobs = [];
     for (const name of names) {
       const { gd } = this.el.views[name];
       const spec = this.body.views[name];
       if (!spec || !gd.data) continue;
-      const [update, indices] = restyleArgs(gd.data, moving(spec.data, this.runsShown(), states));
+      const [update, indices] = restyleArgs(gd.data, moving(spec.data, runs, states));
       if (indices.length) jobs.push(this.Plotly.restyle(gd, update, indices));
     }
     return Promise.all(jobs);
