@@ -14,18 +14,20 @@ VIEWS = ("fit", "loss", "map", "surface")
 
 # Drag the scrubber `control` ("rate" or "epoch") for `ms` milliseconds, then stop at `stop`
 # (a stop of the slider; null: where the drag is). Counts, per view, the animation frames in
-# which it was drawn (a Plotly `afterplot`: the graph redrawn with new data).
+# which it was drawn (Plotly's `afterplot`: the graph drawn anew, or `animated`: its moving
+# traces drawn again).
 DRAG_JS = """
 async ({ control, ms, stop }) => {
   const root = document.querySelector('.dh-player');
   const slider = root.querySelector(control === 'rate' ? '.dh-rate' : '.dh-epoch');
   const names = ['fit', 'loss', 'map', 'surface'];
+  const EVENTS = ['plotly_afterplot', 'plotly_animated'];
   const drawn = Object.fromEntries(names.map((n) => [n, 0]));
   const fresh = new Set();
   const listeners = names.map((n) => {
     const gd = root.querySelector(`.dh-${n} .dh-graph`);
     const listener = () => fresh.add(n);
-    if (gd.on) gd.on('plotly_afterplot', listener);
+    if (gd.on) for (const event of EVENTS) gd.on(event, listener);
     return [gd, listener];
   });
   const max = Number(slider.max);
@@ -58,7 +60,7 @@ async ({ control, ms, stop }) => {
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const settledMs = performance.now() - ended;
   for (const [gd, listener] of listeners) {
-    if (gd.removeListener) gd.removeListener('plotly_afterplot', listener);
+    if (gd.removeListener) for (const event of EVENTS) gd.removeListener(event, listener);
   }
   return { seconds, frames, drawn, value: last, settledMs };
 }
@@ -103,3 +105,9 @@ def set_scrubber(page: Page, control: str, value: int) -> None:
 def views_state(page: Page) -> dict[str, str | None]:
     """Each view's traces and layout as JSON (None for a view not drawn)."""
     return page.evaluate(VIEWS_STATE_JS)
+
+
+def flat_pixels(page: Page) -> dict[str, bytes]:
+    """A screenshot of each flat view (fit, loss, map) as it is on screen."""
+    graph = ".dh-player .dh-{} .dh-graph"
+    return {name: page.locator(graph.format(name)).screenshot() for name in VIEWS[:-1]}

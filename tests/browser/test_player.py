@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.drag import VIEWS, drag, set_scrubber, views_state
+from tests.browser.drag import (
+    VIEWS,
+    drag,
+    flat_pixels,
+    set_scrubber,
+    views_state,
+)
 from tests.browser.helpers import (
     PLAYER_STATE,
     SETTLE_MS,
@@ -437,7 +443,8 @@ def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     page: Page, control: str
 ) -> None:
     """While a scrubber is dragged each view draws at its own pace and skips positions; when
-    the drag ends, every view's traces and layout are exactly those of one step to the end."""
+    the drag ends, every view's traces and layout are exactly those of one step to the end,
+    and the flat views look the same."""
     open_app(page)
     assert_charts_drawn(page)
     end = int(page.locator(f".dh-player .dh-{control}").get_attribute("max")) // 3
@@ -445,9 +452,10 @@ def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     assert dragged["value"] == end
     # Every view moved during the drag.
     assert dragged["frames"] > 1 and all(dragged["drawn"][name] for name in VIEWS), dragged
-    after_drag = views_state(page)
+    after_drag, shown = views_state(page), flat_pixels(page)
     open_app(page)
     assert_charts_drawn(page)
     set_scrubber(page, control, end)
     assert views_state(page) == after_drag
+    assert flat_pixels(page) == shown
     expect(page.locator(f".dh-player .dh-{control}")).to_have_value(str(end))
