@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { epochCounter, frameState, markerSizes, offChart, placeWords } from "../../ui/player/frames.js";
+import { epochCounter, frameState, markerSizes, offChart, placeWords, unmoved } from "../../ui/player/frames.js";
 
 const run = {
   lastFinite: 40,
@@ -67,4 +67,12 @@ test("offChart says where a line that left the chart is, and nothing while any o
   assert.equal(offChart([-3, 5], [-2, 4], fmt), "");
   assert.equal(offChart([-1, 1], [-2, 4], fmt), "");
   assert.equal(offChart([Number.NaN, 1], [-2, 4], fmt), "");
+});
+
+test("a view is unmoved when what it draws is the same: the step, or a path's count", () => {
+  const a = { step: 3, count: 6 };
+  assert.equal(unmoved("fit", a, { step: 3, count: 7 }), true);
+  assert.equal(unmoved("loss", a, { step: 4, count: 6 }), false);
+  assert.equal(unmoved("map", a, { step: 4, count: 6 }), true);
+  assert.equal(unmoved("surface", a, { step: 3, count: 7 }), false);
 });

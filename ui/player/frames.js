@@ -49,3 +49,9 @@ export function placeWords(run, st, fmt) {
     left: `; it left the frame at epoch ${exit.e}, heading toward ${exit.heading}`,
   };
 }
+
+// Whether view `name` shows the same at states `before` and `after` of one run: the fit line
+// and the loss mark move with the step, a path with its count of points.
+export function unmoved(name, before, after) {
+  return name === "map" || name === "surface" ? before.count === after.count : before.step === after.step;
+}

@@ -3,7 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter, frameState, offChart, placeWords } from "./frames.js";
+import { epochCounter, frameState, offChart, placeWords, unmoved } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { afterPaint, nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -223,7 +223,10 @@ export class Ladder extends Stage {
   drawView(name, target, drawn) {
     const runs = [this.body.runs[target.rate]];
     const states = runs.map((run) => frameState(this.body.frames, run, target.frame));
-    if (name === "loss" && (!drawn || drawn.rate !== target.rate)) return this.react(name, states, runs);
+    const sameRun = drawn && drawn.rate === target.rate;
+    if (name === "loss" && !sameRun) return this.react(name, states, runs);
+    // Past a run's end, or between two of its steps, a view may have nothing to move.
+    if (sameRun && unmoved(name, frameState(this.body.frames, runs[0], drawn.frame), states[0])) return null;
     if (name !== "surface") return this.move([name], states, runs);
     return afterPaint().then(() => this.move([name], states, runs)).then(nextFrame);
   }
