@@ -19,7 +19,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.bench_rerun import BARE_PAGE
 from benchmarks.report import Row
-from tests.browser.drag import VIEWS, drag
+from tests.browser.drag import VIEWS, drag, set_scrubber
 from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
 
 SUITE = "Live tweaking in Chromium (Descent page against a bare slider + Plotly line page)"
@@ -195,7 +195,13 @@ def _drag_rows(browser, app: Page, app_url: str) -> list[Row]:
     """Painted frames a second of each view while each scrubber is dragged, and the 3D
     view's repaint against the bare 3D scene's, measured before and after the drags."""
     before = _floor_ms(browser, app_url)
-    drags = {control: drag(app, control, DRAG_MS) for control in ("rate", "epoch")}
+    rate = int(app.locator(".dh-player .dh-rate").input_value())
+    # Each drag from the scrubber's start: the rates from the smallest, then the epochs of
+    # the page's own rate from epoch 0, so every view has a path to move along.
+    set_scrubber(app, "rate", 0)
+    drags = {"rate": drag(app, "rate", DRAG_MS, stop=rate)}
+    set_scrubber(app, "epoch", 0)
+    drags["epoch"] = drag(app, "epoch", DRAG_MS)
     floor = (before + _floor_ms(browser, app_url)) / 2
     rows = [Row("bare 3D scene: path restyle -> repainted (median)", floor, "ms")]
     for control, done in drags.items():
