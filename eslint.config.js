@@ -3,7 +3,7 @@
 import js from "@eslint/js";
 
 const browser = Object.fromEntries([
-  "window", "document", "requestAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
+  "window", "document", "requestAnimationFrame", "cancelAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
   "MutationObserver", "TextDecoder", "Element", "AbortController", "structuredClone",
 ].map((name) => [name, "readonly"]));
 
@@ -25,7 +25,7 @@ export default [
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
-      globals: { TextEncoder: "readonly", process: "readonly", URL: "readonly" },
+      globals: { TextEncoder: "readonly", process: "readonly", URL: "readonly", setTimeout: "readonly" },
     },
   },
 ];

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from benchmarks.bench_rerun import BARE_PAGE
 from benchmarks.report import Row
+from tests.browser.drag import VIEWS, drag, set_scrubber
 from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
 
 SUITE = "Live tweaking in Chromium (Descent page against a bare slider + Plotly line page)"
@@ -86,6 +87,48 @@ PRESS_JS = (
 #: Once CHANGED_JS said yes: milliseconds from the key press to the painted change.
 ELAPSED_JS = "window.__paintedAt - window.__pressedAt"
 
+#: Milliseconds of each scrubber drag, and of the bare 3D scene's repaints.
+DRAG_MS = 3000
+#: What a drag's views and the bare 3D scene are held to.
+FLAT_FPS_GOAL = 30
+FLOOR_GOAL = 1.3
+
+# The bare 3D scene: a surface and a 300-point path, 620 x 480 px at plotGlPixelRatio 1, its
+# path restyled and the frame showing it painted, again and again for `ms` milliseconds.
+# Milliseconds of each repaint.
+FLOOR_HTML = """<!doctype html><html><body style="margin:0">
+<div id="floor" style="width:620px;height:480px"></div><script src="{plotly}"></script>
+</body></html>"""
+FLOOR_JS = """
+async (ms) => {
+  const P = window.Plotly;
+  const gd = document.getElementById('floor');
+  const grid = Array.from({ length: 40 }, (_, i) => i / 39 * 2 - 1);
+  const z = grid.map((y) => grid.map((x) => x * x + 3 * y * y));
+  const path = (k) => {
+    const s = Array.from({ length: 300 }, (_, i) => i / 299);
+    const x = s.map((t) => (1 - t) * Math.cos(8 * t + k / 10));
+    const y = s.map((t) => (1 - t) * Math.sin(8 * t + k / 10));
+    return { x, y, z: x.map((a, i) => a * a + 3 * y[i] * y[i] + 0.05) };
+  };
+  const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const line = { type: 'scatter3d', mode: 'lines+markers', marker: { size: 3 }, ...path(0) };
+  await P.newPlot(gd, [{ type: 'surface', x: grid, y: grid, z, showscale: false }, line],
+    { width: 620, height: 480, margin: { l: 0, r: 0, t: 0, b: 0 } }, { plotGlPixelRatio: 1 });
+  await painted();
+  const times = [];
+  const start = performance.now();
+  for (let k = 1; performance.now() - start < ms; k++) {
+    const t0 = performance.now();
+    const p = path(k);
+    await P.restyle(gd, { x: [p.x], y: [p.y], z: [p.z] }, [1]);
+    await painted();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+"""
+
 IDLE_JS = """
 () => !document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"], ' +
                               '[data-testid="stSkeleton"], [data-testid="stSpinner"]')
@@ -136,6 +179,45 @@ def _count_sent(page: Page) -> list[int]:
 
     page.on("websocket", watch)
     return sent
+
+
+def _floor_ms(browser, app_url: str) -> float:
+    """Median milliseconds of the bare 3D scene's repaint after a path restyle."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_content(FLOOR_HTML.format(plotly=f"{app_url}/app/static/plotly.min.js"))
+    page.wait_for_function("() => window.Plotly !== undefined", timeout=TIMEOUT_MS)
+    times = page.evaluate(FLOOR_JS, DRAG_MS)
+    page.close()
+    return statistics.median(times)
+
+
+def _drag_rows(browser, app: Page, app_url: str) -> list[Row]:
+    """Painted frames a second of each view while each scrubber is dragged, and the 3D
+    view's repaint against the bare 3D scene's, measured before and after the drags."""
+    before = _floor_ms(browser, app_url)
+    rate = int(app.locator(".dh-player .dh-rate").input_value())
+    # Each drag from the scrubber's start: the rates from the smallest, then the epochs of
+    # the page's own rate from epoch 0, so every view has a path to move along.
+    set_scrubber(app, "rate", 0)
+    drags = {"rate": drag(app, "rate", DRAG_MS, stop=rate)}
+    set_scrubber(app, "epoch", 0)
+    drags["epoch"] = drag(app, "epoch", DRAG_MS)
+    floor = (before + _floor_ms(browser, app_url)) / 2
+    rows = [Row("bare 3D scene: path restyle -> repainted (median)", floor, "ms")]
+    for control, done in drags.items():
+        fps = {name: done["drawn"][name] / done["seconds"] for name in VIEWS}
+        rows.append(
+            Row(f"{control} scrubber dragged {DRAG_MS / 1000:g} s: frames", done["frames"], "")
+        )
+        for name in VIEWS[:-1]:
+            rows.append(Row(f"  {name} view painted", fps[name], "fps", f">= {FLAT_FPS_GOAL}"))
+        rows.append(Row("  3D view painted", fps["surface"], "fps"))
+        repaint = 1000 / fps["surface"] if fps["surface"] else float("inf")
+        rows.append(
+            Row("  3D repaint against the bare scene's", repaint / floor, "x", f"<= {FLOOR_GOAL}x")
+        )
+        rows.append(Row("  drag end -> every view at its last position", done["settledMs"], "ms"))
+    return rows
 
 
 def _measure(browser, app_url: str, bare_url: str) -> list[Row]:
@@ -213,6 +295,7 @@ def _measure(browser, app_url: str, bare_url: str) -> list[Row]:
             "<= 2x",
         ),
         Row("websocket frames sent while scrubbing", frames, "frames", "0"),
+        *_drag_rows(browser, app, app_url),
     ]
 
 

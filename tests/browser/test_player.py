@@ -7,6 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.drag import (
+    VIEWS,
+    drag,
+    flat_pixels,
+    set_scrubber,
+    views_state,
+)
 from tests.browser.helpers import (
     PLAYER_STATE,
     SETTLE_MS,
@@ -502,3 +509,26 @@ def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(pag
     )
     assert ranges[0] == pytest.approx(ranges[1], rel=1e-6), ranges
     shot(page, "player_engel_map")
+
+
+@pytest.mark.parametrize("control", ["rate", "epoch"])
+def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
+    page: Page, control: str
+) -> None:
+    """While a scrubber is dragged each view draws at its own pace and skips positions; when
+    the drag ends, every view's traces and layout are exactly those of one step to the end,
+    and the flat views look the same."""
+    open_app(page)
+    assert_charts_drawn(page)
+    end = int(page.locator(f".dh-player .dh-{control}").get_attribute("max")) // 3
+    dragged = drag(page, control, 1500, stop=end)
+    assert dragged["value"] == end
+    # Every view moved during the drag.
+    assert dragged["frames"] > 1 and all(dragged["drawn"][name] for name in VIEWS), dragged
+    after_drag, shown = views_state(page), flat_pixels(page)
+    open_app(page)
+    assert_charts_drawn(page)
+    set_scrubber(page, control, end)
+    assert views_state(page) == after_drag
+    assert flat_pixels(page) == shown
+    expect(page.locator(f".dh-player .dh-{control}")).to_have_value(str(end))

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  epochCounter, frameState, lossOffChart, markerSizes, offChart, placeWords,
+  epochCounter, frameState, lossOffChart, markerSizes, offChart, placeWords, unmoved,
 } from "../../ui/player/frames.js";
 
 const run = {
@@ -86,4 +86,12 @@ test("lossOffChart says where a loss that blew up left the chart and how high it
     "L − L* runs off the top of the chart at epoch 4 and reaches 4600000 at epoch 22.");
   assert.equal(lossOffChart(curve, [0, 7], true, { e: 3, v: 10.1 }, fmt), "");
   assert.equal(lossOffChart({ x: [0, 1], y: [2.6, 1.2] }, [0, 2.7], false, { e: 1, v: 1.2 }, fmt), "");
+});
+
+test("a view is unmoved when what it draws is the same: the step, or a path's count", () => {
+  const a = { step: 3, count: 6 };
+  assert.equal(unmoved("fit", a, { step: 3, count: 7 }), true);
+  assert.equal(unmoved("loss", a, { step: 4, count: 6 }), false);
+  assert.equal(unmoved("map", a, { step: 4, count: 6 }), true);
+  assert.equal(unmoved("surface", a, { step: 3, count: 7 }), false);
 });

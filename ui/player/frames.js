@@ -67,3 +67,9 @@ export function lossOffChart(curve, range, log, shown, fmt) {
   const elsewhere = above(shown.v) && shown.e !== curve.x[high];
   return elsewhere ? `${words}; at epoch ${fmt(shown.e)} it is ${fmt(shown.v)}.` : `${words}.`;
 }
+
+// Whether view `name` shows the same at states `before` and `after` of one run: the fit line
+// and the loss mark move with the step, a path with its count of points.
+export function unmoved(name, before, after) {
+  return name === "map" || name === "surface" ? before.count === after.count : before.step === after.step;
+}

@@ -3,10 +3,11 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
-import { epochCounter, lossOffChart, offChart, placeWords } from "./frames.js";
+import { epochCounter, frameState, lossOffChart, offChart, placeWords, unmoved } from "./frames.js";
 import { watchSlider } from "./follow.js";
-import { nextFrame } from "./library.js";
+import { afterPaint, nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
+import { Pacer } from "./pacer.js";
 import { enlarge, narrowScene } from "./present.js";
 import { Stage } from "./stage.js";
 import { drawZones, fitZoneWords } from "./zones.js";
@@ -32,6 +33,13 @@ export class Ladder extends Stage {
     this.headerSelected = null;
     this.sidebarIndex = null;
     this.pointer = false;
+    // While a scrubber moves, each view follows at its own pace (the flat views every frame,
+    // the 3D scene as fast as it redraws), and all end on the last position.
+    this.pacer = new Pacer(
+      (name, target, drawn) => this.drawView(name, target, drawn),
+      (fn) => requestAnimationFrame(fn),
+      (id) => cancelAnimationFrame(id),
+    );
     const { rate, use } = this.el;
     this.listen(rate, "pointerdown", () => (this.pointer = true));
     this.listen(rate, "input", () => this.show(Number(rate.value), this.frameIndex));
@@ -63,6 +71,11 @@ export class Ladder extends Stage {
     return this.show(this.rateIndex, frame);
   }
 
+  destroy() {
+    this.pacer.stop();
+    super.destroy();
+  }
+
   commit() {
     if (!this.body || this.rateIndex === this.sidebarIndex) return;
     this.sidebarIndex = this.rateIndex;
@@ -78,7 +91,7 @@ export class Ladder extends Stage {
       this.follow = header.follow || null;
       if (Boolean(header.present) !== this.presenting) {
         this.present(Boolean(header.present));
-        this.surfaceKey = null;  // the 3D scene is laid out again, in its new size
+        this.landDrawn = { map: null, surface: null };  // laid out again, in their new size
         return this.build(header.selected);
       }
       if (fresh) return this.build(header.selected);
@@ -94,6 +107,7 @@ export class Ladder extends Stage {
   async build(selected) {
     const body = this.body;
     this.pause();
+    this.pacer.stop();
     this.setEpochControl();
     const { rate } = this.el;
     rate.max = String(body.rates.length - 1);
@@ -109,6 +123,8 @@ export class Ladder extends Stage {
     await nextFrame();
     await this.drawLandscape([this.react("loss", states)], states);
     this.describe(this.runsShown()[0], states[0]);
+    this.pacer.drawnAt(LADDER_VIEWS, { rate: selected, frame: this.frameIndex });
+    this.root.dataset.settled = "1";
     this.root.dataset.drawn = "1";
     this.showView(this.shown);
   }
@@ -179,38 +195,55 @@ export class Ladder extends Stage {
     return [this.body.runs[this.rateIndex]];
   }
 
-  patch(name) {
-    return this.runsShown()[0].figures[name] || {};
+  patch(name, runs = this.runsShown()) {
+    return runs[0].figures[name] || {};
   }
 
   // A run whose path leaves the shared frame brings a map and a surface of its own.
-  spec(name) {
-    const own = this.runsShown()[0].frame;
+  spec(name, runs = this.runsShown()) {
+    const own = runs[0].frame;
     return (own && own.views[name]) || this.body.views[name];
   }
 
-  landKey() {
-    const own = this.runsShown()[0].frame;
+  landKey(runs = this.runsShown()) {
+    const own = runs[0].frame;
     return own ? own.key : this.body.surface.key;
   }
 
-  // Show rate `rateIndex` at frame `frame` in every view, in place.
+  // Show rate `rateIndex` at frame `frame`: the words at once, every view in place at its
+  // own pace. Resolves once every view shows it (or a later position).
   show(rateIndex, frame) {
     if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
-    const changedRate = rateIndex !== this.rateIndex;
     this.rateIndex = rateIndex;
     this.frameIndex = frame;
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
-    const states = this.states(frame);
-    const reframed = this.landKey() !== this.surfaceKey;
-    const jobs = [
-      this.move(reframed ? ["fit"] : ["fit", "map", "surface"], states),
-      changedRate ? this.react("loss", states) : this.move(["loss"], states),
-    ];
-    if (reframed) jobs.push(this.drawLandscape([], states));
-    this.describe(this.runsShown()[0], states[0]);
-    return Promise.all(jobs);
+    this.describe(this.runsShown()[0], this.states(frame)[0]);
+    // The root says whether every view shows the last position yet.
+    this.root.dataset.settled = "0";
+    const shown = this.pacer.want(LADDER_VIEWS, { rate: rateIndex, frame });
+    shown.finally(() => {
+      if (this.pacer.idle()) this.root.dataset.settled = "1";
+    }).catch(() => null);
+    return shown;
+  }
+
+  // Draw view `name` at `target` ({rate, frame}), from `drawn` (where it is): the loss view
+  // anew for another rate (its curves are the run's), else only its moving traces. The 3D
+  // scene after the flat views' frame is painted, and done once its own frame is.
+  drawView(name, target, drawn) {
+    const runs = [this.body.runs[target.rate]];
+    const states = runs.map((run) => frameState(this.body.frames, run, target.frame));
+    const sameRun = drawn && drawn.rate === target.rate;
+    if (name === "loss" && !sameRun) return this.react(name, states, runs);
+    if (name === "surface" && !this.body.surface.plane) return null;  // a curve: no 3D scene
+    // A run that left the shared frame is drawn in a map and a surface of its own.
+    const anew = name in this.landDrawn && this.landKey(runs) !== this.landDrawn[name];
+    // Past a run's end, or between two of its steps, a view may have nothing to move.
+    if (!anew && sameRun && unmoved(name, frameState(this.body.frames, runs[0], drawn.frame), states[0])) return null;
+    const draw = () => (anew ? this.react(name, states, runs) : this.move([name], states, runs));
+    if (name !== "surface") return draw();
+    return afterPaint().then(draw).then(nextFrame);
   }
 
   // ---- words: the controls' values and each chart's text alternative ----

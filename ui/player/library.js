@@ -36,3 +36,8 @@ export function loadPlotly(src) {
 export function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
+
+// Resolves in a task after the current one: in an animation frame, after that frame's paint.
+export function afterPaint() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

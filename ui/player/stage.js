@@ -38,7 +38,9 @@ export class Stage {
       };
     }
     this.key = null;
+    // The landscape wanted last, and the one each of its views shows.
     this.surfaceKey = null;
+    this.landDrawn = { map: null, surface: null };
     this.playing = false;
     this.queue = Promise.resolve();
     const { play, epoch, speed } = this.el;
@@ -116,7 +118,8 @@ export class Stage {
     return {};
   }
 
-  // The spec of view `name`, and the content key of the landscape's views (map, surface).
+  // The spec of view `name` for `runs`, and the content key of the landscape's views (map,
+  // surface) they are drawn in.
   spec(name) {
     return this.body.views[name];
   }
@@ -135,21 +138,23 @@ export class Stage {
     return layout;
   }
 
-  // Draw view `name` anew from its spec, its moving traces at `states`.
-  react(name, states) {
-    const spec = this.spec(name);
-    const fig = figure(spec, moving(spec.data, this.runsShown(), states), this.patch(name));
+  // Draw view `name` anew from its spec, its moving traces at `states` of `runs`.
+  react(name, states, runs = this.runsShown()) {
+    const spec = this.spec(name, runs);
+    const fig = figure(spec, moving(spec.data, runs, states), this.patch(name, runs));
+    if (name in this.landDrawn) this.landDrawn[name] = this.landKey(runs);
     return this.Plotly.react(this.el.views[name].gd, fig.data, this.sized(name, fig.layout), CONFIG);
   }
 
-  // Move the moving traces of the views `names` (those drawn) to `states`, found by uid.
-  move(names, states) {
+  // Move the moving traces of the views `names` (those drawn) to `states` of `runs`, found
+  // by uid.
+  move(names, states, runs = this.runsShown()) {
     const jobs = [];
     for (const name of names) {
       const { gd } = this.el.views[name];
-      const spec = this.spec(name);
+      const spec = this.spec(name, runs);
       if (!spec || !gd.data) continue;
-      const [update, indices] = restyleArgs(gd.data, moving(spec.data, this.runsShown(), states));
+      const [update, indices] = restyleArgs(gd.data, moving(spec.data, runs, states));
       if (indices.length) jobs.push(this.Plotly.restyle(gd, update, indices));
     }
     return Promise.all(jobs);
@@ -159,17 +164,16 @@ export class Stage {
   // takes longest), the surface, when their spec changed; else move their paths.
   async drawLandscape(jobs, states) {
     const key = this.landKey();
-    if (key !== this.surfaceKey || !this.el.views.map.gd.data) {
-      this.surfaceKey = key;
-      jobs.push(this.react("map", states));
-      if (this.body.surface.plane) {
-        await Promise.all(jobs);
-        await nextFrame();
-        // Unless a later call took over, the surface of what is shown now.
-        if (this.surfaceKey === key) jobs.push(this.react("surface", this.states(this.frameIndex)));
-      }
-    } else {
-      jobs.push(this.move(["map", "surface"], states));
+    this.surfaceKey = key;
+    const anew = (name) => key !== this.landDrawn[name] || !this.el.views[name].gd.data;
+    jobs.push(anew("map") ? this.react("map", states) : this.move(["map"], states));
+    if (!anew("surface")) {
+      jobs.push(this.move(["surface"], states));
+    } else if (this.body.surface.plane) {
+      await Promise.all(jobs);
+      await nextFrame();
+      // Unless a later call took over, the surface of what is shown now.
+      if (this.surfaceKey === key) jobs.push(this.react("surface", this.states(this.frameIndex)));
     }
     await Promise.all(jobs);
   }
