@@ -7,6 +7,8 @@ Shared by the browser tests (what a drag leaves drawn) and ``python -m benchmark
 
 from __future__ import annotations
 
+import json
+
 from playwright.sync_api import Page
 
 #: The player's views, in the order the benchmark reports them.
@@ -102,9 +104,14 @@ def set_scrubber(page: Page, control: str, value: int) -> None:
     page.evaluate(SET_JS, {"control": control, "value": value})
 
 
-def views_state(page: Page) -> dict[str, str | None]:
-    """Each view's traces and layout as JSON (None for a view not drawn)."""
-    return page.evaluate(VIEWS_STATE_JS)
+def views_state(page: Page) -> dict[str, dict | None]:
+    """Each view's traces and layout (None for a view not drawn), read from their JSON: the
+    same content compares equal whatever order Plotly wrote its keys in (a view drawn anew
+    for a run's own frame and back writes its axes' keys in another order)."""
+    return {
+        name: None if text is None else json.loads(text)
+        for name, text in page.evaluate(VIEWS_STATE_JS).items()
+    }
 
 
 def flat_pixels(page: Page) -> dict[str, bytes]:
