@@ -196,7 +196,12 @@ class Student:
         files = asyncio.create_task(asyncio.to_thread(self._fetch_files))
         address = self.url.replace("http", "ws", 1) + "/_stcore/stream"
         self.socket = await websockets.connect(
-            address, subprotocols=["streamlit"], origin=self.url, max_size=None
+            address,
+            subprotocols=["streamlit"],
+            origin=self.url,
+            max_size=None,
+            # No pings of its own: a busy server answers them late, and a browser sends none.
+            ping_interval=None,
         )
         self.reader = asyncio.create_task(self._read())
         await self.socket.send(self.recording.opening)
