@@ -5,6 +5,7 @@ import js from "@eslint/js";
 const browser = Object.fromEntries([
   "window", "document", "requestAnimationFrame", "cancelAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
   "MutationObserver", "TextDecoder", "Element", "AbortController", "structuredClone",
+  "fetch", "Response", "DecompressionStream", "Blob", "URL",
 ].map((name) => [name, "readonly"]));
 
 export default [

@@ -44,7 +44,7 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     header, body = player_data(app)
     assert body["rates"] == list(LEARNING_RATES)
     assert body["rates"][header["selected"]] == app.session_state["learning_rate"] == 0.05
-    assert header["plotly"] == "/app/static/plotly.min.js"
+    assert header["plotly"] == "/app/static/plotly.min.js.gz"
     # The player follows the sidebar's slider: its widget key, and each run's stop on it.
     assert header["follow"] == {
         "key": "rate_ladder",
@@ -54,7 +54,7 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     assert metric(app, "Epochs run") == f"{run['epochsRun']:,}"
     final = float(app.table[0].value.loc["w (x)", "gradient descent"])
     assert run["final"]["params"][0] == f"w (x) = {final:.3g}"
-    assert (Path(APP).parent / "static" / "plotly.min.js").is_file()
+    assert (Path(APP).parent / "static" / "plotly.min.js.gz").is_file()
 
 
 def test_a_new_rate_moves_the_selection_and_sends_the_header_alone(app):
@@ -121,19 +121,25 @@ def test_other_settings_rebuild_the_body(app):
     assert body["frames"][-1] == 120
 
 
-def test_plotly_js_is_copied_once_and_replaced_when_it_differs(tmp_path):
+def test_plotly_js_is_gzipped_once_and_again_when_it_differs(tmp_path):
+    import gzip
+
     from ui.player import ensure_plotly_js
 
     source = tmp_path / "plotly.min.js"
-    source.write_text("first")
+    source.write_text("first " * 100)
     static = tmp_path / "static"
     target = ensure_plotly_js(static, source)
-    assert target.read_text() == "first"
+    assert target.name == "plotly.min.js.gz"
+    assert gzip.decompress(target.read_bytes()) == source.read_bytes()
+    assert len(target.read_bytes()) < len(source.read_bytes()) / 4, "it is compressed"
     written = target.stat().st_mtime_ns
     assert ensure_plotly_js(static, source).stat().st_mtime_ns == written
     source.write_text("second")
-    assert ensure_plotly_js(static, source).read_text() == "second"
-    assert [p.name for p in static.iterdir()] == ["plotly.min.js"], "no temporary file is left"
+    assert gzip.decompress(ensure_plotly_js(static, source).read_bytes()) == b"second"
+    target.write_bytes(b"not gzip at all")
+    assert gzip.decompress(ensure_plotly_js(static, source).read_bytes()) == b"second"
+    assert [p.name for p in static.iterdir()] == [target.name], "no temporary file is left"
 
 
 def test_a_typed_rate_off_the_ladder_is_the_run_shown(app):
