@@ -5,6 +5,7 @@ import js from "@eslint/js";
 const browser = Object.fromEntries([
   "window", "document", "requestAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
   "MutationObserver", "TextDecoder", "Element", "AbortController", "structuredClone",
+  "TextEncoder", "Blob", "URL", "Image", "XMLSerializer", "VideoEncoder", "VideoFrame",
 ].map((name) => [name, "readonly"]));
 
 export default [

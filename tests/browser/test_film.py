@@ -1,0 +1,87 @@
+"""The player's downloads for slides: the playback as a WebM video and as a GIF, read back with
+``ffprobe`` (Debian's ffmpeg, installed for the tests by ``scripts/setup-dev.sh``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import ARTIFACTS, REPO, assert_charts_drawn, main, open_app, shot
+
+pytestmark = pytest.mark.browser
+
+#: How long a frame of playback lasts at each speed, as the player's own code says.
+PLAY_MS = {
+    int(speed): int(ms)
+    for speed, ms in re.findall(
+        r"(\d+): (\d+)",
+        re.search(r"PLAY_MS = \{([^}]*)\}", (REPO / "ui/player/stage.js").read_text()).group(1),
+    )
+}
+
+
+def _ffmpeg() -> tuple[str, str]:
+    found = shutil.which("ffprobe"), shutil.which("ffmpeg")
+    if None in found:
+        pytest.skip("ffprobe and ffmpeg read the downloads back: `bash scripts/setup-dev.sh`")
+    return found
+
+
+def _probe(ffprobe: str, path: Path) -> dict:
+    done = subprocess.run(
+        [ffprobe, "-v", "error", "-count_frames", "-show_entries",
+         "stream=codec_name,width,height,nb_read_frames:format=format_name,duration",
+         "-of", "json", str(path)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    probed = json.loads(done.stdout)
+    return {**probed["streams"][0], **probed["format"]}
+
+
+def _download(page: Page, button: str, target: Path) -> Path:
+    player = main(page).locator(".dh-player")
+    with page.expect_download(timeout=300_000) as download:
+        player.get_by_role("button", name=button).click()
+        expect(player.get_by_role("button", name="Cancel")).to_be_visible()
+    download.value.save_as(target)
+    expect(player.get_by_test_id("player-record-note")).to_contain_text("Downloaded")
+    return target
+
+
+def _frames(ffmpeg: str, path: Path, name: str) -> list[Path]:
+    folder = ARTIFACTS / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-i", str(path), str(folder / "frame%03d.png")],
+        check=True, timeout=300,
+    )  # fmt: skip
+    return sorted(folder.glob("frame*.png"))
+
+
+def test_the_playback_downloads_as_a_video_and_a_gif_of_every_frame(page: Page, tmp_path) -> None:
+    ffprobe, ffmpeg = _ffmpeg()
+    open_app(page)
+    assert_charts_drawn(page)
+    player = main(page).locator(".dh-player")
+    player.get_by_label("playback speed").select_option("2")
+    frames = int(player.locator(".dh-epoch").get_attribute("max")) + 1
+    video = _probe(ffprobe, _download(page, "Download video (WebM)", tmp_path / "film.webm"))
+    shot(page, "film-downloaded")
+    assert "webm" in video["format_name"].split(","), video
+    assert (video["codec_name"], video["width"], video["height"]) == ("vp8", 1280, 720), video
+    assert int(video["nb_read_frames"]) == frames, (video, frames)
+    assert float(video["duration"]) == pytest.approx(frames * PLAY_MS[2] / 1000, abs=0.002)
+    pictures = _frames(ffmpeg, tmp_path / "film.webm", "film-webm")
+    assert len(pictures) == frames
+    gif = _probe(ffprobe, _download(page, "GIF", tmp_path / "film.gif"))
+    assert (gif["format_name"], gif["codec_name"]) == ("gif", "gif"), gif
+    assert (gif["width"], gif["height"]) == (1280, 720), gif
+    assert int(gif["nb_read_frames"]) == frames, (gif, frames)
+    assert len(_frames(ffmpeg, tmp_path / "film.gif", "film-gif")) == frames
