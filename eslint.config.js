@@ -26,7 +26,7 @@ export default [
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
-      globals: { TextEncoder: "readonly", process: "readonly", URL: "readonly" },
+      globals: { TextEncoder: "readonly", TextDecoder: "readonly", process: "readonly", URL: "readonly" },
     },
   },
 ];

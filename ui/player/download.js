@@ -3,8 +3,9 @@
 // browser (WebCodecs' VP8 encoder and this folder's WebM and GIF writers; nothing is fetched).
 // A film has a budget known before it starts: at most LIMITS.frames frames and LIMITS.bytes.
 
-import { FILM, Film, filmFrames } from "./filming.js";
+import { Film } from "./filming.js";
 import { CLEAR, GIF_END, delays, gifFrame, gifHead, indexed, palette } from "./gif.js";
+import { FILM, filmFrames } from "./reel.js";
 import { PLAY_MS } from "./stage.js";
 import { webm } from "./webm.js";
 

@@ -5,34 +5,11 @@
 import { fmt } from "./format.js";
 import { epochCounter, frameState } from "./frames.js";
 import { CONFIG } from "./library.js";
+import { FILM, tiles } from "./reel.js";
 import { figure, moving, restyleArgs } from "./views.js";
 
-export const FILM = { width: 1280, height: 720, caption: 44 };
-
-// Where each of `count` views goes in a `width` x `height` frame below the caption: two to a
-// row, an odd last one centred.
-export function tiles(count, width, height, top) {
-  const columns = count > 1 ? 2 : 1;
-  const rows = Math.ceil(count / columns);
-  const w = Math.floor(width / columns);
-  const h = Math.floor((height - top) / rows);
-  return Array.from({ length: count }, (_, i) => {
-    const row = Math.floor(i / columns);
-    const alone = row === rows - 1 && count % columns === 1 && columns > 1;
-    const x = alone ? Math.floor((width - w) / 2) : (i % columns) * w;
-    return { x, y: top + row * h, width: w, height: h };
-  });
-}
-
-// Indices of the frames a film of at most `cap` frames shows out of `count`: all of them, or
-// every k-th (and the last) when there are more.
-export function filmFrames(count, cap) {
-  const stride = Math.max(1, Math.ceil(count / cap));
-  const picks = [];
-  for (let i = 0; i < count; i += stride) picks.push(i);
-  if (picks[picks.length - 1] !== count - 1) picks[picks.length - 1] = count - 1;
-  return picks;
-}
+// A tile is wide and short, and the 3D scene is fitted to its height: seen from closer.
+const TILE_EYE = { x: 1.2, y: -1.2, z: 0.6 };
 
 // An <img> of an <svg> of the page (Plotly's layers: their look is in attributes, not CSS).
 async function svgImage(svg) {
@@ -78,7 +55,9 @@ export class Film {
       const spec = this.body.views[name];
       const fig = figure(spec, moving(spec.data, this.runs, this.states(0)), stage.patch(name));
       const { width, height } = this.tiles[i];
-      return [name, { data: fig.data, layout: { ...stage.sized(name, fig.layout), width, height, autosize: false } }];
+      const layout = { ...stage.sized(name, fig.layout), width, height, autosize: false };
+      if (layout.scene && names.length > 1) layout.scene.camera = { ...layout.scene.camera, eye: TILE_EYE };
+      return [name, { data: fig.data, layout }];
     }));
   }
 
