@@ -13,7 +13,16 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import ARTIFACTS, REPO, assert_charts_drawn, main, open_app, shot
+from tests.browser.helpers import (
+    ARTIFACTS,
+    PLAYER_STATE,
+    REPO,
+    SETTLE_MS,
+    assert_charts_drawn,
+    main,
+    open_app,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -127,3 +136,22 @@ def test_a_film_under_way_can_be_cancelled_and_leaves_nothing_behind(page: Page)
     expect(player.get_by_role("button", name="Cancel")).to_be_hidden()
     expect(player.get_by_role("button", name="GIF")).to_be_enabled()
     assert downloads == []
+
+
+def test_presenting_films_the_view_shown_alone_in_presentation_sizes(page: Page, tmp_path) -> None:
+    ffprobe, ffmpeg = _ffmpeg()
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page, "/?present=1")
+    page.wait_for_function(f"() => ({PLAYER_STATE})() !== null", polling=100, timeout=SETTLE_MS)
+    player = main(page).locator(".dh-player")
+    player.get_by_role("button", name="3D surface").click()
+    expect(player).to_have_attribute("data-view", "surface")
+    frames = int(player.locator(".dh-epoch").get_attribute("max")) + 1
+    video = _probe(ffprobe, _download(page, "Download video (WebM)", tmp_path / "surface.webm"))
+    assert (video["width"], video["height"], int(video["nb_read_frames"])) == (1280, 720, frames)
+    assert float(video["duration"]) == pytest.approx(frames * PLAY_MS[1] / 1000, abs=0.002)
+    pictures = _frames(ffmpeg, tmp_path / "surface.webm", "film-present-surface")
+    # One view fills the frame: the scene (shaded, not white) reaches both halves of it.
+    last = _pixels(ffmpeg, pictures[-1])
+    shaded = (last.max(axis=2) - last.min(axis=2)) > 30
+    assert shaded[:, :640].mean() > 0.02 and shaded[:, 640:].mean() > 0.02, shaded.mean()

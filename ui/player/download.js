@@ -16,9 +16,8 @@ const KEY_MS = 2000;
 const RECORD_HTML = `
   <button type="button" class="dh-record-webm">Download video (WebM)</button>
   <button type="button" class="dh-record-gif">GIF</button>
-  <progress class="dh-record-progress" max="1" value="0" hidden></progress>
-  <button type="button" class="dh-record-cancel" hidden>Cancel</button>
-  <span class="dh-record-note" data-testid="player-record-note" role="status"></span>`;
+  <progress class="dh-record-progress" max="1" value="0" aria-label="filming the playback" hidden></progress>
+  <button type="button" class="dh-record-cancel" hidden>Cancel</button>`;
 
 const NOTE = `${FILM.width} × ${FILM.height}, every frame of playback at the speed chosen ` +
   `(at most ${LIMITS.frames} frames, ${LIMITS.bytes / 1024 / 1024} MB)`;
@@ -146,18 +145,26 @@ function save(blob, name, root) {
   setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }
 
-// The buttons, progress and cancel of downloads, after the playback controls of `stage` (a
-// Ladder). A film under way stops when cancelled or when the player is destroyed.
+// The buttons, progress and cancel of downloads, at the end of the playback controls of `stage`
+// (a Ladder), and under them a note of the film's size and budget, then of its progress (not
+// while presenting: the view keeps the screen). A film under way stops when cancelled or when
+// the player is destroyed.
 export function mountDownloads(stage) {
-  const box = document.createElement("div");
-  box.className = "dh-controls dh-record";
+  const box = document.createElement("span");
+  box.className = "dh-record";
   box.setAttribute("role", "group");
   box.setAttribute("aria-label", "download the playback");
   box.innerHTML = RECORD_HTML;
-  stage.q(".dh-controls").after(box);
+  const playback = stage.q(".dh-controls");
+  playback.appendChild(box);
+  const note = document.createElement("p");
+  note.className = "dh-record-note";
+  note.dataset.testid = "player-record-note";
+  note.setAttribute("role", "status");
+  playback.after(note);
   const q = (s) => box.querySelector(s);
   const el = { webm: q(".dh-record-webm"), gif: q(".dh-record-gif"), bar: q(".dh-record-progress"),
-    cancel: q(".dh-record-cancel"), note: q(".dh-record-note") };
+    cancel: q(".dh-record-cancel"), note };
   el.note.textContent = NOTE;
   const canEncode = typeof VideoEncoder === "function";
   if (!canEncode) el.webm.title = "Video needs the page served over https (or from this computer)";
