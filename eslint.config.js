@@ -5,7 +5,8 @@ import js from "@eslint/js";
 const browser = Object.fromEntries([
   "window", "document", "requestAnimationFrame", "cancelAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
   "MutationObserver", "TextDecoder", "Element", "AbortController", "structuredClone",
-  "fetch", "Response", "DecompressionStream", "Blob", "URL",
+  "fetch", "Response", "DecompressionStream", "TextEncoder", "Blob", "URL", "Image",
+  "XMLSerializer", "VideoEncoder", "VideoFrame",
 ].map((name) => [name, "readonly"]));
 
 export default [
@@ -26,7 +27,10 @@ export default [
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
-      globals: { TextEncoder: "readonly", process: "readonly", URL: "readonly", setTimeout: "readonly" },
+      globals: {
+        TextEncoder: "readonly", TextDecoder: "readonly", process: "readonly", URL: "readonly",
+        setTimeout: "readonly",
+      },
     },
   },
 ];

@@ -129,7 +129,9 @@ FOCUS = """() => {
     visible: el.matches(':focus-visible'),
   };
 }"""
-PLAYER_CONTROLS = ("dh-play", "dh-epoch", "dh-speed", "dh-rate")
+PLAYER_CONTROLS = (
+    "dh-play", "dh-epoch", "dh-speed", "dh-record-webm", "dh-record-gif", "dh-rate"
+)  # fmt: skip
 
 
 def _tab_to(page: Page, cls: str, limit: int = 80) -> dict:
@@ -163,6 +165,8 @@ def test_the_player_works_from_the_keyboard(page: Page) -> None:
     assert [focused["label"] for focused in reached][1:] == [
         "epoch",
         "playback speed",
+        "Download video (WebM)",
+        "GIF",
         "learning rate (scrub; Enter or release sets the sidebar)",
     ]
 
@@ -171,9 +175,9 @@ def test_the_player_works_from_the_keyboard(page: Page) -> None:
     page.keyboard.press("ArrowLeft")
     expect(player).to_have_attribute("data-rate-index", str(rate_before - 1))
 
-    # The epoch scrubber, back two stops, moves by arrow keys and Home.
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Shift+Tab")
+    # The epoch scrubber, back four stops (the downloads, the speed), moves by arrow keys and Home.
+    for _ in range(4):
+        page.keyboard.press("Shift+Tab")
     assert "dh-epoch" in page.evaluate(FOCUS)["cls"]
     last = int(player.get_attribute("data-epoch"))
     page.keyboard.press("Home")

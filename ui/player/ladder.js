@@ -3,6 +3,7 @@
 // releasing it (or Enter, or the button) sets the sidebar's rate.
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
+import { mountDownloads } from "./download.js";
 import { epochCounter, frameState, lossOffChart, offChart, placeWords, unmoved } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { afterPaint, nextFrame } from "./library.js";
@@ -59,6 +60,7 @@ export class Ladder extends Stage {
     }
     this.listen(document, "keydown", (event) => this.onKey(event));
     this.keep(new ResizeObserver(() => this.fitZoneWords())).observe(this.el.zones);
+    mountDownloads(this);
     this.follow = null;
     this.keep(watchSlider(() => (this.body && this.root.dataset.drawn === "1" ? this.follow : null), (index) => {
       if (index === this.rateIndex) return;

@@ -9,7 +9,8 @@ import { CONFIG, nextFrame, loadPlotly } from "./library.js";
 import { checked, unpack } from "./protocol.js";
 import { figure, moving, restyleArgs } from "./views.js";
 
-const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
+// Milliseconds between frames of playback, by speed (a film's frames last as long).
+export const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
 
 export class Stage {
   constructor(parent, html, names) {
