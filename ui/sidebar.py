@@ -27,7 +27,7 @@ from ui.settings import (
     nearest_rate,
     run_settings,
 )
-from ui.specs import ProblemKey, x_range
+from ui.specs import DataSpec, ProblemKey, x_range
 from ui.state import (
     OPENED_FOR,
     OPENED_NOTE,
@@ -44,6 +44,7 @@ from ui.state import (
     UPLOAD_TABLE,
     URL_KEYS,
     URL_PROBLEMS,
+    forget_columns,
 )
 from ui.text import md_name, md_text
 from ui.widgets import draw, section
@@ -180,6 +181,21 @@ def _x_range_note(low: float, high: float, drawn: tuple[float, float]) -> str:
 
 #: Why the reader left a column out, as the sidebar says it.
 _SKIPPED = {"text": "not numeric", "mostly empty": "mostly empty", "row index": "a row index"}
+
+
+def _columns_follow_the_data(spec: DataSpec) -> None:
+    """Other data opens on its own target and features.
+
+    Columns of the data before are not carried into the next, even where it has
+    columns of the same names (Correlated features' x1, x2 would have left out the
+    three-features example's x3). New generator settings are the same data: columns
+    picked by hand there stay, as they do for a new draw of the same rows.
+    """
+    s = st.session_state
+    if OPENED_FOR in s:
+        before = s[OPENED_FOR][0]
+        if (before.source, before.name) != (spec.source, spec.name):
+            forget_columns(s)
 
 
 def _fit_columns(dataset: Dataset) -> str | None:
@@ -402,6 +418,7 @@ def render() -> Context:
         chosen = data_choice.choose(s)
         if chosen.problem:
             st.error(md_text(chosen.problem), icon=":material/error:")
+        _columns_follow_the_data(chosen.spec)
         target, features = _column_widgets(chosen.dataset)
         _open_new_data(chosen, target, features)
         st.header("Model", divider="gray")

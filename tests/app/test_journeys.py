@@ -4,7 +4,7 @@ A hypothesis ``RuleBasedStateMachine`` drives one AppTest session the way a
 teacher or a learner would: choose an example, a dataset, generated data or an
 upload (a messy CSV: semicolons, decimal commas, a missing cell, an id column);
 change the rate, the rule, the batch mode, the loss convention, the epochs, the
-schedule; switch standardizing; visit Compare and Learn, and change a run of its
+schedule; switch standardizing; visit Compare, Learn and Challenges, and change a run of its
 race there. After every step:
 
 - no page shows an error;
@@ -36,7 +36,7 @@ from ui.settings import SCHEMA
 from ui.state import RACE_COUNT, RACE_FIELDS, RATE_TYPED, race_key
 
 JOURNEYS = int(os.environ.get("DOWNHILL_JOURNEYS", "3"))
-PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py")
+PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py", "pages/challenges.py")
 #: Data small enough that a step costs about a second (the big tutorials run 100,000 epochs).
 QUICK_PRESETS = tuple(k for k in PRESETS if k not in ("tutorial_400_points",))
 QUICK_BUNDLED = tuple(k for k in BUNDLED if k in ("stackloss", "engel", "anscombe"))
@@ -254,4 +254,18 @@ def test_a_race_changed_by_hand_travels_in_its_link():
     journey.race_a_rate(1, 0.3)
     journey.choose_rule("adam")
     assert link_of(journey.at)["race2"] == "momentum,0.3"
+    journey.the_page_is_what_its_link_opens()
+
+
+def test_the_next_example_opens_on_its_own_features_after_generated_data():
+    # Found by the machine: generated data, Correlated features (x1, x2), Adam by hand, then
+    # the three-features example kept x1, x2 and dropped its x3.
+    journey = Journey()
+    journey.open_app()
+    journey.generate()
+    journey.generate()
+    journey.choose_example("correlated")
+    journey.choose_rule("adam")
+    journey.choose_example("three_features")
+    assert journey.at.session_state["features"] == ["x1", "x2", "x3"]
     journey.the_page_is_what_its_link_opens()
