@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -436,3 +437,11 @@ class RssSampler(threading.Thread):
         self._stop_event.set()
         self.join(timeout=5)
         return self.peak
+
+
+def moved_past(early: dict) -> str:
+    """A condition on the player's state ``s``: a later epoch than ``early``'s, with every view
+    moved from where it was then. Each view follows at its own pace, so the 3D scene may skip
+    a frame the flat views drew; waiting on this, a check of every view cannot race them."""
+    gone = json.dumps(early["moving"])
+    return f"s.epoch > {early['epoch']} && s.moving.every((m, i) => m !== {gone}[i])"

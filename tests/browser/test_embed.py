@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import re
 import threading
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from tests.browser.helpers import (
     Server,
     line_csv,
     main,
+    moved_past,
     settle,
     shot,
     sidebar,
@@ -106,10 +106,7 @@ def test_the_readme_snippet_plays_the_player_inside_a_course_page(page: Page, co
     assert state(frame)["label"] == "300 / 300"
     main(frame).get_by_role("button", name="Play").click()
     early = playing(frame, "s.epoch > 0 && s.epoch < 150")
-    # Each view at its own pace: the 3D scene may skip a frame the flat views drew.
-    gone = json.dumps(early["moving"])
-    everywhere = f"s.moving.every((m, i) => m !== {gone}[i])"
-    later = playing(frame, f"s.epoch > {early['epoch']} && {everywhere}")
+    later = playing(frame, moved_past(early))
     moved = [b != a for b, a in zip(early["moving"], later["moving"], strict=True)]
     assert all(moved), f"views that did not move (fit, loss, surface, map): {moved}"
     shot(page, "embed-playing")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -23,6 +22,7 @@ from tests.browser.helpers import (
     frames_sent,
     learning_rate_slider,
     main,
+    moved_past,
     open_app,
     settle,
     shot,
@@ -271,10 +271,7 @@ def test_playback_moves_every_view_together(page: Page) -> None:
     assert before["label"] == "300 / 300", before["label"]
     main(page).get_by_role("button", name="Play").click()
     early = _wait_for(page, "s.epoch > 0 && s.epoch < 150")
-    # Each view at its own pace: the 3D scene may skip a frame the flat views drew.
-    gone = json.dumps(early["moving"])
-    everywhere = f"s.moving.every((m, i) => m !== {gone}[i])"
-    later = _wait_for(page, f"s.epoch > {early['epoch']} && {everywhere}")
+    later = _wait_for(page, moved_past(early))
     moved = [b != a for b, a in zip(early["moving"], later["moving"], strict=True)]
     assert all(moved), f"views that did not move (fit, loss, surface, map): {moved}"
     main(page).get_by_role("button", name="Pause").click()
