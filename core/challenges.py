@@ -40,6 +40,7 @@ import math
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -188,10 +189,29 @@ class Outcome:
     rate: float
 
 
-def _outcome(seen: Seen, solved: bool, sentence: str, within: float) -> Outcome:
-    return Outcome(
-        solved, sentence, seen.arrived(within), seen.gap(), seen.run.settings.learning_rate
-    )
+class _Banded:
+    """What every goal shares: it is met by a run that arrives in its band and stays.
+
+    A goal says what else it asks of a run that arrives (:meth:`_judge`), and may say more
+    than :func:`_not_there` about a run that does not (:meth:`_not_yet`).
+    """
+
+    within: float
+
+    def check(self, seen: Seen) -> Outcome:
+        """The goal checked on the run ``seen``: not there yet, there but short, or solved."""
+        epoch = seen.arrived(self.within)
+        if epoch is None:
+            solved, sentence = False, f"Not yet: {self._not_yet(seen)}."
+        else:
+            solved, sentence = self._judge(seen, epoch)
+        return Outcome(solved, sentence, epoch, seen.gap(), seen.run.settings.learning_rate)
+
+    def _not_yet(self, seen: Seen) -> str:
+        return _not_there(seen, self.within)
+
+    def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
+        raise NotImplementedError
 
 
 def _not_there(seen: Seen, within: float) -> str:
@@ -216,7 +236,7 @@ def _last_outside(seen: Seen, within: float) -> int:
 
 
 @dataclass(frozen=True)
-class Arrive:
+class Arrive(_Banded):
     """Arrive within ``within`` of :math:`L^*` and stay there, by epoch ``by``."""
 
     within: float = 0.01
@@ -231,26 +251,17 @@ class Arrive:
         """The goal as one sentence."""
         return f"Arrive {_band(self.within)} and stay there, by epoch {self.by:,}."
 
-    def check(self, seen: Seen) -> Outcome:
-        """Solved when the run stays in the band from epoch ``by`` or earlier."""
-        epoch = seen.arrived(self.within)
-        if epoch is None:
-            return _outcome(seen, False, f"Not yet: {_not_there(seen, self.within)}.", self.within)
+    def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
         if epoch > self.by:
-            return _outcome(
-                seen,
-                False,
+            return False, (
                 f"Close: the run arrives at epoch {epoch:,}, {epoch - self.by:,} epochs later "
-                f"than the goal's {self.by:,}.",
-                self.within,
+                f"than the goal's {self.by:,}."
             )
-        return _outcome(
-            seen, True, f"Solved: the run arrives at epoch {epoch:,} and stays.", self.within
-        )
+        return True, f"Solved: the run arrives at epoch {epoch:,} and stays."
 
 
 @dataclass(frozen=True)
-class FastRate:
+class FastRate(_Banded):
     """Arrive and stay at a rate of at least ``share`` of the rule's stable limit."""
 
     share: float = 0.9
@@ -272,40 +283,44 @@ class FastRate:
         )
 
     def check(self, seen: Seen) -> Outcome:
-        """Solved when the run stays in the band at a rate of at least ``share`` of the limit."""
-        settings = seen.run.settings
-        limit = rule_limit(seen.spectrum, settings.optimizer, settings.optimizer_params)
-        if limit.rate is None or not math.isfinite(limit.rate):
-            return _outcome(
-                seen,
+        """The goal checked on the run ``seen``; a rule with no closed-form limit cannot meet it."""
+        settings, limit = seen.run.settings, self._limit(seen).rate
+        if limit is None or not math.isfinite(limit):
+            return Outcome(
                 False,
                 f"{RULE_NAMES[settings.optimizer]} has no closed-form limit: choose a rule "
                 "that has one (gradient descent, momentum or Nesterov).",
-                self.within,
+                seen.arrived(self.within),
+                seen.gap(),
+                settings.learning_rate,
             )
-        rate, share = settings.learning_rate, settings.learning_rate / limit.rate
-        where = (
+        return super().check(seen)
+
+    @staticmethod
+    def _limit(seen: Seen):
+        settings = seen.run.settings
+        return rule_limit(seen.spectrum, settings.optimizer, settings.optimizer_params)
+
+    def _where(self, seen: Seen) -> tuple[float, str]:
+        """The rate's share of the limit, and a clause that says it."""
+        limit, rate = self._limit(seen), seen.run.settings.learning_rate
+        share = rate / limit.rate
+        return share, (
             f"η = {rate:.4g} is {_percent(share)} of the limit {limit.formula} = {limit.rate:.4g}"
         )
-        epoch = seen.arrived(self.within)
-        if epoch is None:
-            return _outcome(
-                seen, False, f"Not yet: {where}, and {_not_there(seen, self.within)}.", self.within
-            )
+
+    def _not_yet(self, seen: Seen) -> str:
+        return f"{self._where(seen)[1]}, and {_not_there(seen, self.within)}"
+
+    def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
+        share, where = self._where(seen)
         if share < self.share:
-            return _outcome(
-                seen,
-                False,
-                f"Converges, but {where}: the goal is {_percent(self.share)}. Go higher.",
-                self.within,
-            )
-        return _outcome(
-            seen, True, f"Solved: {where}, and the run arrives at epoch {epoch:,}.", self.within
-        )
+            return False, f"Converges, but {where}: the goal is {_percent(self.share)}. Go higher."
+        return True, f"Solved: {where}, and the run arrives at epoch {epoch:,}."
 
 
 @dataclass(frozen=True)
-class Beat:
+class Beat(_Banded):
     """Arrive and stay sooner than the ``rival`` run does on the same data."""
 
     rival: Settings
@@ -334,42 +349,37 @@ class Beat:
         )
 
     def check(self, seen: Seen) -> Outcome:
-        """Solved when the run stays in the band from an earlier epoch than the rival's.
+        """The goal checked on the run ``seen`` and the rival's run beside it.
 
         A rival that never arrives within its own epochs is beaten by any run that
         arrives within those epochs.
         """
         if seen.rival is None:
             raise ValueError("a Beat goal is checked with the rival's run")
-        mine, theirs = seen.arrived(self.within), seen.arrived(self.within, seen.rival)
-        budget = self.rival.epochs
-        rival_words = (
-            f"the rival arrives at epoch {theirs:,}"
-            if theirs is not None
-            else f"the rival does not arrive in its {budget:,} epochs"
-        )
-        if mine is None:
-            return _outcome(
-                seen,
+        return super().check(seen)
+
+    def _rival_words(self, seen: Seen) -> str:
+        theirs = seen.arrived(self.within, seen.rival)
+        if theirs is None:
+            return f"the rival does not arrive in its {self.rival.epochs:,} epochs"
+        return f"the rival arrives at epoch {theirs:,}"
+
+    def _not_yet(self, seen: Seen) -> str:
+        return f"{_not_there(seen, self.within)}; {self._rival_words(seen)}"
+
+    def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
+        theirs = seen.arrived(self.within, seen.rival)
+        deadline = self.rival.epochs if theirs is None else theirs - 1
+        if epoch > deadline:
+            return (
                 False,
-                f"Not yet: {_not_there(seen, self.within)}; {rival_words}.",
-                self.within,
+                f"Not yet: the run arrives at epoch {epoch:,}, and {self._rival_words(seen)}.",
             )
-        deadline = budget if theirs is None else theirs - 1
-        if mine > deadline:
-            return _outcome(
-                seen,
-                False,
-                f"Not yet: the run arrives at epoch {mine:,}, and {rival_words}.",
-                self.within,
-            )
-        return _outcome(
-            seen, True, f"Solved: the run arrives at epoch {mine:,}; {rival_words}.", self.within
-        )
+        return True, f"Solved: the run arrives at epoch {epoch:,}; {self._rival_words(seen)}."
 
 
 @dataclass(frozen=True)
-class Shrink:
+class Shrink(_Banded):
     r"""Arrive and stay with the weights' length :math:`\lVert w \rVert_2` at most ``norm``."""
 
     norm: float
@@ -390,25 +400,13 @@ class Shrink:
             f"{_band(self.within)} of its own loss and staying."
         )
 
-    def check(self, seen: Seen) -> Outcome:
-        """Solved when the run stays in the band and its final weights are short enough."""
+    def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
         length = float(np.linalg.norm(seen.run.coef))
-        epoch = seen.arrived(self.within)
-        if epoch is None:
-            return _outcome(seen, False, f"Not yet: {_not_there(seen, self.within)}.", self.within)
         if length > self.norm:
-            return _outcome(
-                seen,
-                False,
-                f"Arrives at epoch {epoch:,}, but ‖w‖ = {length:.4g}, above {self.norm:.4g}.",
-                self.within,
+            return False, (
+                f"Arrives at epoch {epoch:,}, but ‖w‖ = {length:.4g}, above {self.norm:.4g}."
             )
-        return _outcome(
-            seen,
-            True,
-            f"Solved: ‖w‖ = {length:.4g} and the run arrives at epoch {epoch:,}.",
-            self.within,
-        )
+        return True, f"Solved: ‖w‖ = {length:.4g} and the run arrives at epoch {epoch:,}."
 
 
 Goal = Arrive | FastRate | Beat | Shrink
@@ -621,12 +619,14 @@ def _text(name: str, value, most: int) -> str:
     return " ".join(value.split())
 
 
-def from_dict(values: Mapping[str, Any]) -> Challenge:
+def from_dict(values: Mapping[str, Any], *, against_data: bool = True) -> Challenge:
     """The challenge :func:`to_dict` wrote, every field checked as a typed setting is.
 
     The settings (the start's and a rival's) are checked against the data they run
     on (:meth:`core.settings.Settings.checked`), so a challenge that is read back
-    runs as any settings typed by hand would.
+    runs as any settings typed by hand would. ``against_data=False`` leaves that check
+    out, for the built-in set read as the app starts (opening every data set then
+    would cost each process its memory; the tests check them against their data).
 
     Raises
     ------
@@ -640,10 +640,11 @@ def from_dict(values: Mapping[str, Any]) -> Challenge:
     data = DataRef(**_mapping("data", values["data"]))
     start = Settings.from_dict(_mapping("start", values["start"]))
     goal = goal_from_dict(_mapping("goal", values["goal"]))
-    n_rows, n_features = data.shape()
-    start.checked(n_rows, n_features)
-    if isinstance(goal, Beat):
-        goal.rival.checked(n_rows, n_features)
+    if against_data:
+        n_rows, n_features = data.shape()
+        start.checked(n_rows, n_features)
+        if isinstance(goal, Beat):
+            goal.rival.checked(n_rows, n_features)
     keep = values["keep"]
     if not isinstance(keep, list) or not all(isinstance(name, str) for name in keep):
         raise ValueError("keep must be a list of setting names.")
@@ -712,178 +713,16 @@ def from_link(text: str) -> Challenge:
         raise LinkError(f"This challenge link cannot be opened: {error}") from None
 
 
-def _built_in(key, title, idea, text, data, start, goal, keep=()) -> Challenge:
-    source, _, name = data.partition(":")
-    return Challenge(key, title, idea, text, DataRef(source, name), start, goal, tuple(keep))
+#: Where the built-in challenges are kept, as :func:`to_dict` writes them.
+BUILT_IN = Path(__file__).with_name("data") / "challenges.json"
+
+
+def _built_ins() -> dict[str, Challenge]:
+    """The built-in challenges, in the order of the guided path, each read as a link's is."""
+    records = json.loads(BUILT_IN.read_text(encoding="utf-8"))
+    read = (from_dict(record, against_data=False) for record in records)
+    return {challenge.key: challenge for challenge in read}
 
 
 #: The built-in challenges, in the order of the guided path.
-CHALLENGES: dict[str, Challenge] = {
-    challenge.key: challenge
-    for challenge in (
-        _built_in(
-            "tame_divergence",
-            "Tame a diverging run",
-            "Rate and divergence",
-            "At η = 1.5 every step overshoots the bottom of the bowl by more than it "
-            "started, and the loss explodes. Find a rate that lands in the bowl within "
-            "50 epochs.",
-            "preset:clear_bowl",
-            Settings(learning_rate=1.5, epochs=300),
-            Arrive(within=0.01, by=50),
-        ),
-        _built_in(
-            "too_timid",
-            "Too timid",
-            "Rate and divergence",
-            "A rate of 0.001 is safe, and useless: after 300 epochs the loss is still far "
-            "above the optimum. Keep plain gradient descent and arrive within 60 epochs.",
-            "preset:three_features",
-            Settings(learning_rate=0.001, epochs=300),
-            Arrive(within=0.01, by=60),
-            keep=("optimizer",),
-        ),
-        _built_in(
-            "edge_of_stability",
-            "The edge of stability",
-            "Rate and divergence",
-            "Seattle's temperatures diverge at η = 0.011. The badge in the sidebar gives the "
-            "largest stable rate, 2/λmax: find a rate of at least 90 % of it that still "
-            "converges.",
-            "preset:tutorial_temperatures",
-            Settings(learning_rate=0.011, epochs=3000),
-            FastRate(share=0.9, within=0.01),
-            keep=("optimizer", "standardize"),
-        ),
-        _built_in(
-            "read_the_surface",
-            "Start at the bottom",
-            "Reading the surface",
-            "At η = 1e-6 the run hardly moves, so wherever it starts is where it ends. Read "
-            "the bottom of the bowl off the surface or the map, and start there: the initial "
-            "weight and bias are under “Start and stop”.",
-            "preset:clear_bowl",
-            Settings(learning_rate=1e-6, epochs=300),
-            Arrive(within=0.1, by=0),
-            keep=("optimizer", "learning_rate", "epochs", "schedule"),
-        ),
-        _built_in(
-            "half_mse",
-            "Same rate, half the loss",
-            "The ½·MSE convention",
-            "η = 0.1 diverges on these five points with the loss MSE = (1/n)·Σ errors². Many "
-            "courses descend on half of it: without changing the rate, make the run converge "
-            "within 1,000 epochs.",
-            "preset:tutorial_5_points",
-            Settings(learning_rate=0.1, epochs=1000),
-            Arrive(within=0.01, by=1000),
-            keep=("optimizer", "learning_rate", "standardize", "schedule", "batch_size"),
-        ),
-        _built_in(
-            "standardize",
-            "Fix it without touching the rate",
-            "Conditioning and standardization",
-            "x runs from 0 to 100 while the intercept's column is all ones: the bowl is a "
-            "thin trench, and η = 0.1 is far past its limit. Keep the rate and make the run "
-            "arrive within 100 epochs.",
-            "preset:badly_scaled",
-            Settings(learning_rate=0.1, epochs=300),
-            Arrive(within=0.01, by=100),
-            keep=("learning_rate",),
-        ),
-        _built_in(
-            "momentum_overshoot",
-            "Too much momentum",
-            "Momentum",
-            "With β = 0.99 the ball keeps 99 % of its speed and swings through the bowl for "
-            "hundreds of epochs. Keep the rate and find a β that settles within 100 epochs.",
-            "preset:clear_bowl",
-            Settings(optimizer="momentum", optimizer_params={"beta": 0.99}, learning_rate=0.1),
-            Arrive(within=0.01, by=100),
-            keep=("optimizer", "learning_rate"),
-        ),
-        _built_in(
-            "momentum_valley",
-            "Through the valley",
-            "Momentum",
-            "Correlated features make a long, narrow valley that plain descent crawls along. "
-            "Momentum with β = 0 is plain descent: keep the rate and find a β that arrives "
-            "within 0.1 % of L* sooner than plain descent does.",
-            "preset:correlated",
-            Settings(optimizer="momentum", optimizer_params={"beta": 0.0}, learning_rate=0.3),
-            Beat(rival=Settings(learning_rate=0.3, epochs=300), within=0.001),
-            keep=("optimizer", "learning_rate", "epochs", "standardize"),
-        ),
-        _built_in(
-            "adam_rate",
-            "Adam's steps are the rate",
-            "Adam and AdaGrad",
-            "Adam divides each step by the gradient's own size, so a step is about η long "
-            "wherever the run is: at η = 0.001 it needs thousands of epochs to cross the bowl. "
-            "Keep Adam and arrive within 100 epochs.",
-            "preset:clear_bowl",
-            Settings(optimizer="adam", learning_rate=0.001, epochs=300),
-            Arrive(within=0.01, by=100),
-            keep=("optimizer",),
-        ),
-        _built_in(
-            "adam_scaling",
-            "Adam on a badly scaled bowl",
-            "Adam and AdaGrad",
-            "On raw features plain descent must stay below 2/λmax ≈ 3e-4 and crawls. Adam "
-            "scales each direction by its own gradient: without standardizing, make Adam "
-            "arrive before plain descent at its best safe rate does.",
-            "preset:badly_scaled",
-            Settings(optimizer="adam", learning_rate=1e-4, epochs=300),
-            Beat(rival=Settings(learning_rate=1.5e-4, epochs=300), within=0.01),
-            keep=("optimizer", "standardize", "epochs"),
-        ),
-        _built_in(
-            "adagrad",
-            "AdaGrad runs out of steam",
-            "Adam and AdaGrad",
-            "AdaGrad divides each step by the square root of every squared gradient so far, "
-            "so its steps only shrink: at η = 0.01 it stalls far from the bottom. Keep AdaGrad "
-            "and arrive within 100 epochs.",
-            "preset:clear_bowl",
-            Settings(optimizer="adagrad", learning_rate=0.01, epochs=300),
-            Arrive(within=0.01, by=100),
-            keep=("optimizer",),
-        ),
-        _built_in(
-            "mini_batch",
-            "Noise of small batches",
-            "Mini-batch noise",
-            "Batches of 8 rows give each step a noisy gradient, and at η = 0.5 the run jitters "
-            "around the bottom without settling. Keep the batch size and get within 1 % of L* "
-            "to stay, within 300 epochs.",
-            "preset:clear_bowl",
-            Settings(learning_rate=0.5, epochs=300, batch_size=8),
-            Arrive(within=0.01, by=300),
-            keep=("batch_size", "optimizer", "epochs"),
-        ),
-        _built_in(
-            "schedule",
-            "Quiet the noise with a schedule",
-            "Schedules",
-            "One row at a time at η = 0.1 the run never stops jittering: 0.2 % of L* is out of "
-            "reach at a constant rate. Keep the starting rate and the batch, and let a "
-            "schedule lower the rate as the run goes.",
-            "preset:clear_bowl",
-            Settings(learning_rate=0.1, epochs=300, batch_size=1),
-            Arrive(within=0.002, by=300),
-            keep=("learning_rate", "batch_size", "optimizer", "epochs"),
-        ),
-        _built_in(
-            "ridge",
-            "Shrink the weights",
-            "L2 regularization",
-            "Least squares puts ‖w‖ ≈ 6.2 on these three features. An L2 penalty λ₂‖w‖² "
-            "pulls the weights toward zero: find a strength that ends with ‖w‖ at most 5, "
-            "the run still arriving at its own optimum.",
-            "preset:three_features",
-            Settings(learning_rate=0.5, epochs=300, standardize=True),
-            Shrink(norm=5.0, within=0.01),
-        ),
-    )
-}
+CHALLENGES: dict[str, Challenge] = _built_ins()

@@ -41,6 +41,9 @@ CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP {CLASS_HOST} 127.0.0.1",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
+#: A classroom projector's screen, and a phone's.
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
 #: Milliseconds to wait for a rerun (a fit, a page switch) to finish; the CI boxes are slow.
 SETTLE_MS = 120_000
 

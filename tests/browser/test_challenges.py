@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    PHONE,
+    PROJECTOR,
     SETTLE_MS,
     assert_healthy,
     main,
@@ -20,8 +22,6 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1280, "height": 720}
-PHONE = {"width": 390, "height": 844}
 #: How far the main block reaches sideways past what fits on screen.
 SIDEWAYS = """() => {
   const block = document.querySelector('[data-testid="stMainBlockContainer"]');

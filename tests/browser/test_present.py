@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    PHONE,
     PLAYER_STATE,
+    PROJECTOR,
     SETTLE_MS,
     assert_healthy,
     main,
@@ -20,8 +22,6 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
-PROJECTOR = {"width": 1280, "height": 720}
-PHONE = {"width": 390, "height": 844}
 REGIMES = ("smooth", "oscillates", "diverges")
 
 # The font size (px) a chart's SVG text is drawn at, read from the element the browser shows.

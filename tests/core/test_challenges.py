@@ -138,6 +138,7 @@ def test_the_built_in_set_covers_the_ideas_of_a_course():
 
 @pytest.mark.parametrize("key", sorted(CHALLENGES))
 def test_every_built_in_challenge_reads_back_from_its_link(key):
+    # Read from its link, a built-in is checked against its data, as the app's start skips.
     assert from_link(to_link(CHALLENGES[key])) == CHALLENGES[key]
 
 
