@@ -186,6 +186,11 @@ class Pins(NamedTuple):
         tracks = self.tracks if drawing is None else [track(t, drawing) for t in self.runs]
         return [(look, t.data["path"]) for look, t in zip(self.looks, tracks, strict=True)]
 
+    def downhill_curves(self) -> list[np.ndarray]:
+        """The loss curves of the pins that went downhill: the loss axis holds them (a pin
+        that blew up would flatten the live run's curve; it runs off the top instead)."""
+        return [d.curve_v for t, d in zip(self.runs, self.tracks, strict=True) if went_downhill(t)]
+
     def end(self) -> int:
         """The last epoch any pinned run reached (0 without pins)."""
         return max((t.run.epochs_run for t in self.runs), default=0)
@@ -474,7 +479,7 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, fram
     ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in h.rows(data["steps"]["e"])]
     data["steps"]["line"] = rounded(ends)
     data["steps"]["rate"] = _rates_at(run, data["steps"]["e"])
-    curves = [drawn.curve_v, *(pin.curve_v for pin in framing.pins.tracks)]
+    curves = [drawn.curve_v, *framing.pins.downhill_curves()]
     end = max(run.epochs_run, framing.pins.end(), 1)
     patch = {
         "train": {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)},

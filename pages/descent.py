@@ -151,7 +151,7 @@ def _pin_controls() -> None:
     if why:
         reason.caption(why)
     for i, pin in enumerate(pins.pin_settings(state, n_rows)):
-        name, remove = st.columns([8, 1], vertical_alignment="center")
+        name, remove, _ = st.columns([3, 1, 6], vertical_alignment="center")
         name.markdown(pins.label(i, pin))
         remove.button(
             "",
