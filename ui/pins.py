@@ -44,7 +44,10 @@ def live_fields(state: Mapping) -> dict[str, Any]:
 
 
 def pin_settings(state: Mapping, n_rows: int) -> tuple[Settings, ...]:
-    """Each pin's run settings: its own fields over the sidebar's."""
+    """Each pin's run settings: its own fields over the sidebar's (none while a link's pins
+    wait for their data, see :func:`follow_the_data`)."""
+    if PINS_FOR not in state:
+        return ()
     return tuple(run_settings(ChainMap(pin, state), n_rows) for pin in pins_of(state))
 
 
@@ -74,13 +77,17 @@ def remove_pin(state: MutableMapping, i: int) -> None:
         state[PINS] = pins[:i] + pins[i + 1 :]
 
 
-def follow_the_data(state: MutableMapping, owner: Any) -> None:
+def follow_the_data(state: MutableMapping, owner: Any, *, chosen: bool = True) -> None:
     """Clear the pins when ``owner`` (the problem and the standardizing they are drawn on)
     is not the one they were pinned on, leaving :data:`CLEARED` to be said.
 
-    A session's first run takes the link's pins for its own problem.
+    The first data a session opens takes the link's pins. ``chosen`` is False while the
+    page shows other data than the chosen (an upload not made yet): a link's pins then
+    wait, not drawn, for their data (a link to an upload, until the file is uploaded again).
     """
     held = state.get(PINS_FOR)
+    if held is None and not chosen:
+        return
     state[PINS_FOR] = owner
     if held is not None and held != owner and pins_of(state):
         state[PINS] = []

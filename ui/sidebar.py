@@ -426,7 +426,8 @@ def render() -> Context:
         key = ProblemKey.of(s, chosen.spec, target, features)
         # Pinned runs are drawn on this problem's surface, from this start: other data, a
         # model or standardizing changes the runs they would be compared with.
-        pins.follow_the_data(s, (key, bool(s["standardize"])))
+        owner = (key, bool(s["standardize"]))
+        pins.follow_the_data(s, owner, chosen=chosen.spec.source == s["data_source"])
         prob = compute.problem(key, chosen.upload)
         if prob.split_note:
             st.caption(prob.split_note)

@@ -175,3 +175,36 @@ def test_pinned_runs_share_the_sweep_budget(app, monkeypatch):
     assert asked[1] == asked[0] + 3
     assert len(fewer) == len(whole) - 3
     assert np.all(np.isin(fewer, whole))
+
+
+def test_a_link_to_an_upload_keeps_its_pins_until_the_file_is_uploaded_again():
+    csv = ("a,b\n" + "".join(f"{i},{3 * i + 1 + (i % 3) * 0.1}\n" for i in range(30))).encode()
+    first = open_page()
+    first.selectbox(key="data_source").set_value("upload").run()
+    first.file_uploader(key="upload_file").set_value(("mine.csv", csv, "text/csv")).run()
+    first.button(key="pin_run").click().run()
+    assert_fine(first)
+    link, shown = query(first), listed(first)
+    assert len(shown) == 1 and "pin1" in link
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = link
+    at.run()
+    assert_fine(at)
+    assert listed(at) == [] and not pinned(at)  # the example is shown meanwhile: not theirs
+    assert query(at)["pin1"] == link["pin1"]  # the link still holds them
+    at.file_uploader(key="upload_file").set_value(("mine.csv", csv, "text/csv")).run()
+    assert_fine(at)
+    assert listed(at) == shown
+    assert CLEARED not in [i.value for i in at.info]
+
+
+def test_choosing_an_upload_not_made_yet_clears_pins_of_the_data_before(app):
+    app.button(key="pin_run").click().run()
+    app.selectbox(key="data_source").set_value("bundled").run()
+    assert app.session_state[PINS] == []
+    app.button(key="pin_run").click().run()
+    app.selectbox(key="data_source").set_value("upload").run()  # the example is shown
+    assert_fine(app)
+    assert app.session_state[PINS] == []
+    assert CLEARED in [i.value for i in app.info]
