@@ -12,10 +12,12 @@ from tests.browser.helpers import (
     SETTLE_MS,
     assert_healthy,
     learning_rate_slider,
+    line_csv,
     main,
     open_app,
     settle,
     shot,
+    upload,
 )
 
 pytestmark = pytest.mark.browser
@@ -24,7 +26,8 @@ pytestmark = pytest.mark.browser
 PINNED = """() => {
   const root = document.querySelector('.dh-player');
   if (!root || root.dataset.drawn !== '1' || root.dataset.settled !== '1') return null;
-  return Object.fromEntries(['fit', 'loss', 'surface', 'map'].map((view) => {
+  const views = ['fit', 'loss', 'map', ...(root.dataset.plane === 'true' ? ['surface'] : [])];
+  return Object.fromEntries(views.map((view) => {
     const gd = root.querySelector(`.dh-${view} .dh-graph`);
     const pins = (gd.data || []).filter((t) => (t.uid || '').startsWith('pin-'));
     const legend = Array.from(gd.querySelectorAll('.legendtext')).map((e) => e.textContent);
@@ -45,12 +48,13 @@ def _listed(page: Page):
     return main(page).get_by_role("paragraph").filter(has_text=re.compile(f"^{LABEL}$"))
 
 
-def _pinned(page: Page, rate: str) -> dict:
+def _pinned(page: Page, rate: str | None = None) -> dict:
     """The pinned traces once every view shows the pin and the live run is at ``rate``."""
+    at = "true" if rate is None else f"v.rate === '{rate}'"
     page.wait_for_function(
         f"""() => {{
           const s = ({PINNED})();
-          return s && Object.values(s).every((v) => v.names.length === 1 && v.rate === '{rate}');
+          return s && Object.values(s).every((v) => v.names.length === 1 && {at});
         }}""",
         polling=100,
         timeout=SETTLE_MS,
@@ -99,3 +103,34 @@ def test_a_pinned_run_stays_in_every_view_and_travels_with_the_link(page: Page) 
         assert_healthy(other)
     finally:
         shared.close()
+
+
+#: Each kind of data a person can choose, opened by its link ("upload": sent as a file).
+CHOICES = {
+    "example with three features": "/?preset=three_features",
+    "real dataset": "/?data_source=bundled&bundled=engel",
+    "generated": "/?data_source=generate&gen_features=2&gen_coef=2,-1",
+    "one parameter (a curve, no surface)": "/?fit_intercept=0",
+    "upload": "upload",
+}
+
+
+@pytest.mark.parametrize("path", CHOICES.values(), ids=CHOICES)
+def test_a_pin_is_drawn_on_every_data_choice(page: Page, path: str) -> None:
+    if path == "upload":
+        open_app(page)
+        upload(page, "mine.csv", line_csv("size", "price", 3.0, 50.0))
+        settle(page)
+    else:
+        open_app(page, path)
+    main(page).get_by_role("button", name="Pin this run").click()
+    settle(page)
+    views = _pinned(page)
+    plane = page.evaluate("() => document.querySelector('.dh-player').dataset.plane") == "true"
+    assert sorted(views) == sorted(["fit", "loss", "map", *(["surface"] if plane else [])])
+    assert plane != (path == CHOICES["one parameter (a curve, no surface)"])
+    for name, view in views.items():
+        assert len(view["names"]) == 1 and view["names"][0].startswith("Pin 1 · "), name
+        assert view["names"][0] in view["legend"], name
+        assert view["points"][0] >= 2, name
+    assert_healthy(page)
