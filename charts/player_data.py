@@ -277,6 +277,7 @@ def player_data(
     frames = frame_epochs(max(run.epochs_run for run in runs), detail.max_frames)
     drawing = Drawing(ls, frames, float(fit.loss), log, detail.curve_points, PATH_POINTS, False)
     labels = _labels(ls.names, problem, view, strip.rule_name)
+    labels["pins"] = [look.name for look, _ in pins]
     line = FeatureLine.of(np.asarray(problem.X, dtype=np.float64), view.feature)
     titles = Axes(labels["params"], labels["sceneParams"], loss_title(loss.l2, loss.convention))
     own_grid = None if view.window is not None else detail.frame_grid

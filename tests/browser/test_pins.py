@@ -86,6 +86,9 @@ def test_a_pinned_run_stays_in_every_view_and_travels_with_the_link(page: Page) 
     settle(page)
     views = _pinned(page, "0.07")
     _assert_pin_in_every_view(views)
+    for view in views:  # what a screen reader says of each chart names the pin too
+        alt = main(page).locator(f".dh-player .dh-{view} .dh-alt")
+        expect(alt).to_contain_text(f"Also drawn, faint and static: {LABEL}.")
     expect(main(page).get_by_role("button", name="Pin this run")).to_be_enabled()
     assert re.search(r"[?&]pin1=gd%2C0\.05(&|$)", page.url), page.url
     assert_healthy(page)
