@@ -208,3 +208,20 @@ def test_choosing_an_upload_not_made_yet_clears_pins_of_the_data_before(app):
     assert_fine(app)
     assert app.session_state[PINS] == []
     assert CLEARED in [i.value for i in app.info]
+
+
+def test_a_pin_that_cannot_run_here_is_said_and_the_others_are_drawn():
+    # The sidebar's cosine floor is above the first pin's starting rate: the engine refuses it.
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = {
+        "schedule": "cosine",
+        "min_lr": "0.001",
+        "pin1": "gd,1e-05,full,32,cosine",
+        "pin2": "adam,0.1",
+    }
+    at.run()
+    assert_fine(at)
+    (note,) = [w.value for w in at.warning]
+    assert note.startswith("Pin 1 is not drawn")
+    assert "min" in note and "lr must be a number in" in note
+    assert [t["name"] for t in pinned(at, "loss")] == ["Pin 2 · Adam η=0.1"]
