@@ -220,6 +220,39 @@ def _drag_rows(browser, app: Page, app_url: str) -> list[Row]:
     return rows
 
 
+#: Three pinned runs, drawn whole in every view: static, they must not slow a scrubber.
+PINNED = "/?pin1=gd,0.01&pin2=momentum,0.05&pin3=gd,0.3"
+#: Drags of each page, taking turns.
+PIN_DRAGS = 3
+
+
+def _pinned_rows(fresh_page, app_url: str) -> list[Row]:
+    """Painted frames a second of each view while the rate scrubber is dragged, with three
+    pinned runs against none, as ratios of medians (the pins' traces are never restyled).
+
+    The two pages stay open and take turns, so a busy moment of the machine falls on both.
+    """
+    pages = {"none": fresh_page(), "pinned": fresh_page()}
+    for name, path in (("none", "/"), ("pinned", PINNED)):
+        _load_ms(pages[name], app_url + path, False)
+    fps = {name: {view: [] for view in VIEWS} for name in pages}
+    for _ in range(PIN_DRAGS):
+        for name, page in pages.items():
+            _settle(page)
+            set_scrubber(page, "rate", 0)
+            done = drag(page, "rate", DRAG_MS)
+            for view in VIEWS:
+                fps[name][view].append(done["drawn"][view] / done["seconds"])
+    for page in pages.values():
+        page.context.close()
+    median = {name: {v: statistics.median(f) for v, f in by.items()} for name, by in fps.items()}
+    return [
+        Row(f"rate drag with three pins: {view} view fps against none", ratio, "x", ">= 0.8x")
+        for view in VIEWS
+        for ratio in [median["pinned"][view] / median["none"][view] if median["none"][view] else 0]
+    ]
+
+
 def _measure(browser, app_url: str, bare_url: str) -> list[Row]:
     def fresh_page() -> Page:
         context = browser.new_context(viewport=VIEWPORT)
@@ -296,6 +329,7 @@ def _measure(browser, app_url: str, bare_url: str) -> list[Row]:
         ),
         Row("websocket frames sent while scrubbing", frames, "frames", "0"),
         *_drag_rows(browser, app, app_url),
+        *_pinned_rows(fresh_page, app_url),
     ]
 
 

@@ -13,6 +13,9 @@ covers every run that went downhill, and carries a content key so the browser
 redraws the 3D scene only when it really changed. A run that climbs out of it (one
 that blows up, or a schedule's large first rate swinging out) brings a frame of
 its own, holding its start, the optimum and its first escaping steps.
+
+Pinned runs are drawn in every view (their paths on the surface and the map, their
+loss curves, their final fit lines), whole and static: the browser never moves them.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from charts.text import label, plotly_text, scene_text
 from charts.tracks import (
     Drawing,
     RunData,
+    Track,
     Tracked,
     cover,
     escaping,
@@ -51,6 +55,7 @@ from charts.views import (
     landscape_views,
     layout,
     marks_trace,
+    pin_trace,
 )
 from core import Fit, QuadraticLoss, Run
 from core.schedules import learning_rates
@@ -161,11 +166,41 @@ class LadderRun(RunData):
     frame: Frame | None
 
 
+class Pins(NamedTuple):
+    """Pinned runs as the views draw them: each one's look (legend entry and colour), its
+    run cut at its last finite epoch, and its track on the shared frame."""
+
+    looks: tuple[Look, ...] = ()
+    runs: tuple[Tracked, ...] = ()
+    tracks: tuple[Track, ...] = ()
+
+    @classmethod
+    def of(cls, pins: Sequence[tuple[Look, Run]], drawing: Drawing, fit_intercept: bool) -> Pins:
+        """``pins`` (look and run each) tracked on ``drawing``'s landscape."""
+        runs = tuple(tracked([run for _, run in pins], fit_intercept))
+        looks = tuple(look for look, _ in pins)
+        return cls(looks, runs, tuple(track(t, drawing) for t in runs))
+
+    def paths(self, drawing: Drawing | None = None) -> list[tuple[Look, dict]]:
+        """Each pin's look and path, on the shared frame or on ``drawing``'s landscape."""
+        tracks = self.tracks if drawing is None else [track(t, drawing) for t in self.runs]
+        return [(look, t.data["path"]) for look, t in zip(self.looks, tracks, strict=True)]
+
+    def downhill_curves(self) -> list[np.ndarray]:
+        """The loss curves of the pins that went downhill: the loss axis holds them (a pin
+        that blew up would flatten the live run's curve; it runs off the top instead)."""
+        return [d.curve_v for t, d in zip(self.runs, self.tracks, strict=True) if went_downhill(t)]
+
+    def end(self) -> int:
+        """The last epoch any pinned run reached (0 without pins)."""
+        return max((t.run.epochs_run for t in self.runs), default=0)
+
+
 class Framing(NamedTuple):
     """What a landscape's frame is drawn from: the loss, its optimum, the axes drawn and
     every parameter's name, their titles, the path's look, whether other parameters are
-    held, and the grid of a run's own frame (None: no run gets one, as in a window set
-    by hand)."""
+    held, the grid of a run's own frame (None: no run gets one, as in a window set by
+    hand), and the pinned runs drawn in every frame."""
 
     loss: QuadraticLoss
     fit: Fit
@@ -175,6 +210,7 @@ class Framing(NamedTuple):
     look: Look
     held: bool
     grid: int | None
+    pins: Pins = Pins()
 
 
 class LadderBody(TypedDict):
@@ -201,8 +237,9 @@ def player_data(
     strip: RateStrip = RateStrip(),
     *,
     detail: Detail = Detail(),
+    pins: Sequence[tuple[Look, Run]] = (),
 ) -> LadderBody:
-    """The player's data for ``runs``, one per learning rate in ``rates``.
+    """The player's data for ``runs``, one per learning rate in ``rates``, and ``pins``.
 
     Parameters
     ----------
@@ -215,6 +252,9 @@ def player_data(
         losses (a held-out one draws test curves), the optimum, the true line if known.
     view, strip, detail : PlayerView, RateStrip, Detail
         What the views show, what the rate scrubber says, how much is drawn.
+    pins : sequence of (Look, Run)
+        Pinned runs on the same data, each with its legend entry and colour: drawn whole
+        and static in every view, and held by the shared frame when they went downhill.
 
     Returns
     -------
@@ -232,20 +272,24 @@ def player_data(
     names = parameter_names(problem.feature_names, loss.fit_intercept)
     axes = checked_axes(default_axes(loss) if view.axes is None else view.axes, loss.n_params)
     shown = tracked(runs, loss.fit_intercept)
-    ls = landscape(loss, fit, axes, names, cover(shown, True), detail.grid, view.window)
+    held = [*shown, *tracked([run for _, run in pins], loss.fit_intercept)]
+    ls = landscape(loss, fit, axes, names, cover(held, True), detail.grid, view.window)
     frames = frame_epochs(max(run.epochs_run for run in runs), detail.max_frames)
     drawing = Drawing(ls, frames, float(fit.loss), log, detail.curve_points, PATH_POINTS, False)
     labels = _labels(ls.names, problem, view, strip.rule_name)
+    labels["pins"] = [look.name for look, _ in pins]
     line = FeatureLine.of(np.asarray(problem.X, dtype=np.float64), view.feature)
     titles = Axes(labels["params"], labels["sceneParams"], loss_title(loss.l2, loss.convention))
     own_grid = None if view.window is not None else detail.frame_grid
     look = Look(labels["rule"], style.DESCENT)
-    framing = Framing(loss, fit, axes, names, titles, look, labels["heldOthers"], own_grid)
+    pinned = Pins.of(pins, drawing, loss.fit_intercept)
+    framing = Framing(loss, fit, axes, names, titles, look, labels["heldOthers"], own_grid, pinned)
     # On the gap axis the optimum is the floor itself: no line to draw.
     optimum = None if log else _finite_or_none(float(fit.loss))
-    surface, views = landscape_views(ls, titles, [look], framing.held)
+    surface, views = landscape_views(ls, titles, [look], framing.held, pinned.paths())
     views["fit"] = _fit_view(problem, view.feature, line, labels, detail.max_points)
     views["loss"] = _loss_view(labels, optimum)
+    _draw_pins(views, pinned, line)
     return {
         "rates": [float(rate) for rate in rates],
         # The epochs each run may take (the epoch axis ends at the ladder's longest run).
@@ -277,8 +321,24 @@ def _own_frame(t: Tracked, drawing: Drawing, framing: Framing) -> tuple[Drawing,
     f = framing
     cover = escaping(t, drawing.optimum)
     ls = landscape(f.loss, f.fit, f.axes, f.names, cover, f.grid)
-    surface, views = landscape_views(ls, f.titles, [f.look], f.held)
-    return drawing._replace(ls=ls), {"key": surface["key"], "views": views}
+    own = drawing._replace(ls=ls)
+    surface, views = landscape_views(ls, f.titles, [f.look], f.held, f.pins.paths(own))
+    return own, {"key": surface["key"], "views": views}
+
+
+def _draw_pins(views: dict, pins: Pins, line: FeatureLine) -> None:
+    """Each pinned run's loss curve (under the moving mark) and its final fit line (under the
+    live run's line) in ``views``."""
+    curves, lines = [], []
+    for i, (look, t, drawn) in enumerate(zip(pins.looks, pins.runs, pins.tracks, strict=True)):
+        h = t.run.history
+        row = h.kept_upto(t.last)[-1]
+        ends = line.ends(h.coef[row], h.intercept[row])
+        curve = {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)}
+        curves.append(pin_trace(i, look, curve))
+        lines.append(pin_trace(i, look, {"x": rounded(ends["x"]), "y": rounded(ends["y"])}))
+    views["loss"]["data"][-1:-1] = curves
+    views["fit"]["data"][-1:-1] = lines
 
 
 def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> dict:
@@ -420,10 +480,11 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, fram
     ends = [line.ends(h.coef[r], h.intercept[r])["y"] for r in h.rows(data["steps"]["e"])]
     data["steps"]["line"] = rounded(ends)
     data["steps"]["rate"] = _rates_at(run, data["steps"]["e"])
-    curves = [drawn.curve_v]
+    curves = [drawn.curve_v, *framing.pins.downhill_curves()]
+    end = max(run.epochs_run, framing.pins.end(), 1)
     patch = {
         "train": {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)},
-        "closed-form": {"x": [0, max(run.epochs_run, 1)]},
+        "closed-form": {"x": [0, end]},
     }
     if test_loss is not None and not drawing.log_loss:
         held = test_loss.value(kept.theta)
@@ -436,7 +497,7 @@ def _ladder_run(t: Tracked, drawing: Drawing, line: FeatureLine, test_loss, fram
         "data": patch,
         "layout": {
             "title": {"text": title},
-            "xaxis": {"range": [0, max(run.epochs_run, 1)]},
+            "xaxis": {"range": [0, end]},
             "yaxis": {"range": loss_range(curves, drawing.optimum, drawing.log_loss)},
         },
     }

@@ -24,6 +24,10 @@ INK = "#222222"
 #: One colour per run on the Compare page, in order.
 RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#000000")
 
+#: One colour per pinned run on the Descent page, none of them the live run's or a line's
+#: the views already draw (closed form, true line, test loss).
+PIN_COLORS = ("#56B4E9", "#E69F00", "#000000")
+
 #: Pale at the bottom of the bowl, so every path colour stays visible where paths end.
 LANDSCAPE_COLORSCALE = [
     [0.0, "#ffffff"],

@@ -9,6 +9,8 @@ which it finds by their ``uid``, never by their position:
 - ``marks``: the loss of each run shown at the shown epoch;
 - ``line``: the model's line in the fit view.
 
+Pinned runs (``pin-<i>``) are static: drawn whole with the spec, never moved.
+
 A spec's moving traces hold no points; a run's own parts of a view that change with the
 run shown (the Descent page's loss curve and axes) come with the run as a *patch*,
 ``{"data": {uid: properties}, "layout": {...}}``, merged into the spec.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import NamedTuple, TypedDict
 
 import numpy as np
@@ -34,6 +37,10 @@ PATH_CURRENT = {False: 13, True: 8}
 HELD = " · others at the optimum"
 #: The closed-form loss as a dashed line on a loss chart.
 CLOSED_FORM_LINE = {"color": style.CLOSED_FORM, "width": 2, "dash": "dash"}
+#: A pinned run's lines: dash-dotted (the closed form is dashed, the true line dotted) and
+#: faint, so the live run stays in front.
+PIN_DASH = "dashdot"
+PIN_OPACITY = 0.7
 
 
 class ViewSpec(TypedDict):
@@ -97,6 +104,23 @@ def path_trace(i: int, look: Look, scene: bool) -> dict:
     return trace
 
 
+def pin_trace(i: int, look: Look, points: dict) -> dict:
+    """Pinned run ``i``'s static line through ``points`` (``x``, ``y``, and ``z`` on the
+    surface): its path, its loss curve or its final fit line, with its legend entry."""
+    scene = "z" in points
+    return {
+        "type": "scatter3d" if scene else "scatter",
+        "uid": f"pin-{i}",
+        "mode": "lines",
+        **points,
+        "name": look.name,
+        "legendgroup": f"pin-{i}",
+        "opacity": PIN_OPACITY,
+        "line": {"color": look.color, "width": 5 if scene else 3, "dash": PIN_DASH},
+        "hovertemplate": f"{look.name}<br>%{{x:.4g}}, %{{y:.4g}}<extra></extra>",
+    }
+
+
 def marks_trace(colors: list[str], size: int, hovertemplate: str) -> dict:
     """The moving ``marks``: each shown run's loss at the shown epoch, a ringed dot."""
     return {
@@ -145,20 +169,33 @@ class Surface(TypedDict):
 
 
 def landscape_views(
-    ls: Landscape, axes: Axes, looks: list[Look], held: bool
+    ls: Landscape, axes: Axes, looks: list[Look], held: bool, pins: Sequence[tuple] = ()
 ) -> tuple[Surface, dict]:
     """The contour ``map`` (a curve for one parameter) and, for a plane, the 3D ``surface``,
     with an empty path per look; ``held`` says the other parameters sit at the optimum.
 
+    ``pins`` are pinned runs as ``(look, path)``, each path (``x``, ``y``, ``z``) as
+    :func:`charts.tracks.track` draws it on ``ls``: drawn whole and static.
+
     Returns the landscape as the browser reads it and the views' specs (:class:`ViewSpec`).
     """
     views = _landscape_views(ls, axes, looks, held)
-    key = hashlib.sha1(json.dumps(views).encode()).hexdigest()[:16]
+    camera = _content_key(views)
+    for i, (look, path) in enumerate(pins):
+        views["map"]["data"].append(pin_trace(i, look, {"x": path["x"], "y": path["y"]}))
+        if ls.is_plane:
+            points = {"x": path["x"], "y": path["y"], "z": path["z"]}
+            views["surface"]["data"].append(pin_trace(i, look, points))
+    key = _content_key(views)
     if ls.is_plane:
-        # The camera a person turned stays while the surface does.
-        views["surface"]["layout"]["uirevision"] = key
+        # The camera a person turned stays while the surface does (pinning keeps it too).
+        views["surface"]["layout"]["uirevision"] = camera
     at = ls.optimum()
     return {"plane": ls.is_plane, "optimum": rounded([at.x[0], at.y[0]]), "key": key}, views
+
+
+def _content_key(views: dict) -> str:
+    return hashlib.sha1(json.dumps(views).encode()).hexdigest()[:16]
 
 
 def _landscape_views(ls: Landscape, axes: Axes, looks: list[Look], held: bool) -> dict:

@@ -13,9 +13,9 @@ from core.advice import ARRIVED, converged
 from core.budget import OverBudget
 from core.data import PRESETS
 from core.verdict import verdict
-from ui import compute, downloads, player, rate_curve, router, tables, tutorial, views
+from ui import compute, downloads, pins, player, rate_curve, router, tables, tutorial, views
 from ui.settings import surface_window
-from ui.state import OPENED_NOTE
+from ui.state import OPENED_NOTE, PINS, PINS_NOTE
 from ui.text import full_names, md_name, md_text
 from ui.widgets import draw, section
 
@@ -33,13 +33,17 @@ st.caption(
 # Lines that come and go sit in containers that are always drawn, so the player keeps its
 # place on the page: moved, the browser would re-create it (and ask for its data again).
 opened = st.session_state.get(OPENED_NOTE)
+cleared = st.session_state.pop(PINS_NOTE, None)
 with st.container():
     if opened:
         st.caption(opened)
+    if cleared:
+        st.info(cleared, icon=":material/push_pin:")
 player.preload()
+pinned, pin_notes = player.pinned_runs(ctx, pins.pin_settings(st.session_state, len(problem.y)))
 
 try:
-    run = player.runs_for(ctx, settings)[1]
+    run = player.runs_for(ctx, settings, len(pinned))[1]
 except OverBudget as error:
     st.warning(f"This run was not started. {error}", icon=":material/hourglass_disabled:")
     st.stop()
@@ -104,8 +108,8 @@ with st.container():
         if run.stop_reason == "converged":
             _stopped_by_tolerance()
 
-# The player comes first, where a 1366 × 768 screen shows it; its view pickers sit below it.
-player_place, pickers_place = st.container(), st.container()
+# The player comes first, where a 1366 × 768 screen shows it; its view pickers and pins below.
+player_place, pickers_place, pins_place = st.container(), st.container(), st.container()
 present = draw("present", pickers_place)
 names = parameter_names(problem.feature_names, settings.fit_intercept)
 view = pickers_place.columns([1, 1, 1, 1])
@@ -125,7 +129,49 @@ axes = (
 log_loss = draw("log_loss", view[3])
 window, window_problem = surface_window(st.session_state)
 with player_place:
-    player.render(ctx, settings, PlayerView(axes, feature, log_loss, window), present=present)
+    player.render(
+        ctx, settings, PlayerView(axes, feature, log_loss, window), present=present, pins=pinned
+    )
+
+
+def _pin_controls() -> None:
+    """Pin this run (or why not), and each pin with its settings and a button to remove it."""
+    state, n_rows = st.session_state, len(problem.y)
+    why = pins.refusal(state, n_rows)
+    button, reason = st.columns([1, 3], vertical_alignment="center")
+    button.button(
+        "Pin this run",
+        key="pin_run",
+        icon=":material/push_pin:",
+        on_click=pins.add_pin,
+        args=(state, n_rows),
+        disabled=why is not None,
+        help="Keep this run drawn, faint, in every view beside the live one (up to three).",
+    )
+    if why:
+        reason.caption(why)
+    for i, pin in enumerate(pins.pin_settings(state, n_rows)):
+        name, remove, _ = st.columns([3, 1, 6], vertical_alignment="center")
+        name.markdown(pins.label(i, pin))
+        remove.button(
+            "",
+            key=f"unpin_{i}",
+            icon=":material/close:",
+            help=f"Remove pin {i + 1}",
+            on_click=pins.remove_pin,
+            args=(state, i),
+        )
+    for note in pin_notes:
+        st.warning(md_text(note), icon=":material/hourglass_disabled:")
+    if state.get(PINS):
+        st.caption(
+            "A pin keeps its rule, rate, batch and schedule; the rest (epochs, start, seed, "
+            "the rule's parameters) follows the sidebar, as the live run's does."
+        )
+
+
+with pins_place:
+    _pin_controls()
 st.caption(
     "Press ▶ to watch the descent, drag the epoch slider to any epoch, or scrub the learning "
     "rate to see every rate's run at once; releasing it (or Enter) sets the sidebar's rate. "
@@ -137,7 +183,7 @@ if ctx.upload is not None:
 box = section("Loss against the learning rate", "open_rate_curve")
 if box is not None:
     with box:
-        rate_curve.render(ctx, settings)
+        rate_curve.render(ctx, settings, len(pinned))
 
 
 def _article() -> None:

@@ -29,19 +29,24 @@ import json
 import os
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import plotly
 import streamlit as st
 
+from charts import style
 from charts.labels import parameter_names
 from charts.player_data import PlayerView, RateStrip, player_data
 from charts.race import race_data
+from charts.views import Look
+from core.budget import OverBudget
 from core.schedules import checked_parameters
 from core.settings import Settings
 from core.verdict import verdict
 from ui import compute
+from ui.pins import label
 from ui.settings import LEARNING_RATES, SCHEMA, nearest_rate
 from ui.state import RATE_LADDER
 from ui.store import cached
@@ -142,12 +147,13 @@ _component = st.components.v2.component(
 )
 
 
-def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
+def rate_ladder(settings: Settings, problem, pins: int = 0) -> tuple[tuple[float, ...], int]:
     """The rates the player can switch between, and the index of the settings' rate.
 
     The whole ladder of the learning-rate control when a sweep of it stays
     within :data:`SWEEP_UPDATES` updates and the server's budget; otherwise the
-    stops around the current rate that do. A typed rate that is not a stop
+    stops around the current rate that do. Each of ``pins`` pinned runs counts as one
+    more run of the sweep, so the ladder leaves room for them. A typed rate that is not a stop
     joins the ladder, so the run shown is always the run at the settings' own rate.
     Stops the schedule refuses (below a cosine schedule's final rate, say) are left
     out, as the engine would not run them.
@@ -155,8 +161,8 @@ def rate_ladder(settings: Settings, problem) -> tuple[tuple[float, ...], int]:
     rate = settings.learning_rate
     ladder = _ladder_for(settings.schedule, settings.schedule_params) or (rate,)
     per_run = max(1, settings.updates(len(problem.y)))
-    fits = compute.most_rates(problem, settings, len(ladder))
-    count = max(1, min(len(ladder), SWEEP_UPDATES // per_run, fits))
+    fits = compute.most_rates(problem, settings, len(ladder) + pins) - pins
+    count = max(1, min(len(ladder), SWEEP_UPDATES // per_run - pins, fits))
     at = ladder.index(nearest_rate(rate, ladder))
     start = min(max(0, at - count // 2), len(ladder) - count)
     rates = ladder[start : start + count]
@@ -188,19 +194,21 @@ def _use_rate() -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(ctx, settings: Settings, view: PlayerView, *, present: bool = False) -> None:
+def render(ctx, settings: Settings, view: PlayerView, *, present: bool = False, pins=()) -> None:
     """Draw the player for the page's problem and settings (runs from the ladder's sweep).
 
     ``view`` says what the views show (surface axes and window, the fit's feature, the
     loss axis). ``present`` shows one view at a time, wide and in large type, for a
-    projector (the header carries it, so switching it sends no body).
+    projector (the header carries it, so switching it sends no body). ``pins`` are the
+    pinned runs (:func:`pinned_runs`), drawn static in every view.
     """
-    rates, selected = rate_ladder(settings, ctx.problem)
+    rates, selected = rate_ladder(settings, ctx.problem, len(pins))
     base = replace(settings, learning_rate=0.0)
+    held = tuple((look, pinned) for look, pinned, _ in pins)
     body = _kept(
         "body",
-        (ctx.problem_key, base, rates, view),
-        lambda: _body(ctx.problem_key, ctx.upload, base, rates, view, ctx.spectrum),
+        (ctx.problem_key, base, rates, view, held),
+        lambda: _body(ctx.problem_key, ctx.upload, base, rates, view, ctx.spectrum, held, pins),
     )
     header = {
         "mode": "ladder",
@@ -290,13 +298,14 @@ def _browser_holds(element: str, key: str) -> bool:
     return holds
 
 
-def runs_for(ctx, settings: Settings):
-    """The ladder's runs for these settings (cached) and the one at the settings' rate.
+def runs_for(ctx, settings: Settings, pins: int = 0):
+    """The ladder's runs for these settings (cached) and the one at the settings' rate,
+    leaving room in the budget for ``pins`` pinned runs.
 
     The runs stay in the server's one byte-bounded store, not in the session, so a
     class of sessions holds each sweep once and never more than the store allows.
     """
-    rates, selected = rate_ladder(settings, ctx.problem)
+    rates, selected = rate_ladder(settings, ctx.problem, pins)
     runs = compute.sweep_runs(ctx.problem_key, ctx.upload, settings, rates)
     return runs, runs[selected]
 
@@ -333,11 +342,35 @@ class _Body:
         self.key = hashlib.sha1(self.data).hexdigest()[:16]
 
 
+def pinned_runs(ctx, pins: Sequence[Settings]) -> tuple[list[tuple], list[str]]:
+    """Each pinned run as ``(look, settings, run)``, from the cache, and why any is not drawn.
+
+    A pin is one more run of the live run's size, checked against the server's budget
+    before it starts like every run; one that does not fit, or whose settings cannot run
+    (a tampered link's), is left out and said.
+    """
+    drawn, notes = [], []
+    for i, settings in enumerate(pins):
+        look = Look(label(i, settings), style.PIN_COLORS[i % len(style.PIN_COLORS)])
+        try:
+            drawn.append(
+                (look, settings, compute.run_descent(ctx.problem_key, ctx.upload, settings))
+            )
+        except OverBudget as error:
+            notes.append(f"Pin {i + 1} is not drawn: it was not started. {error}")
+        except ValueError as error:
+            notes.append(f"Pin {i + 1} is not drawn: its settings cannot run ({error}).")
+    return drawn, notes
+
+
 @cached()
-def _body(problem_key, _upload, settings, rates, view: PlayerView, _spectrum) -> _Body:
+def _body(problem_key, _upload, settings, rates, view: PlayerView, _spectrum, pins, _runs) -> _Body:
+    """The player's body; ``pins`` (look and settings each) key the pinned ``_runs``."""
     problem = compute.problem(problem_key, _upload)
     runs = compute.sweep_runs(problem_key, _upload, settings, rates)
-    return _Body(player_data(runs, rates, problem, view, rate_strip(_spectrum, settings, runs)))
+    strip = rate_strip(_spectrum, settings, runs)
+    drawn = [(look, run) for look, _, run in _runs]
+    return _Body(player_data(runs, rates, problem, view, strip, pins=drawn))
 
 
 def rate_strip(spectrum, settings: Settings, runs) -> RateStrip:

@@ -40,9 +40,10 @@ def _use_point(key: str) -> None:
         return  # not a rate: nothing the browser sends may change the settings
 
 
-def render(ctx, settings: Settings) -> None:
-    """Draw the rate curve of the ladder the player holds, and say what it shows."""
-    runs, _ = player.runs_for(ctx, settings)
+def render(ctx, settings: Settings, pins: int = 0) -> None:
+    """Draw the rate curve of the ladder the player holds (beside ``pins`` pinned runs), and
+    say what it shows."""
+    runs, _ = player.runs_for(ctx, settings, pins)
     loss = ctx.problem.loss
     marks = RateMarks(
         current=settings.learning_rate,

@@ -17,7 +17,7 @@ from core import Spectrum
 from core.data import BUNDLED, MAX_UPLOAD_BYTES, PRESETS, Dataset, Table
 from core.settings import Settings
 from core.verdict import verdict
-from ui import compute, data_choice, opening
+from ui import compute, data_choice, opening, pins
 from ui.compute import Problem
 from ui.limits import server_budget
 from ui.settings import (
@@ -424,6 +424,10 @@ def render() -> Context:
         st.header("Model", divider="gray")
         _model_widgets(own_split=opening.preset_run(chosen.spec) is not None)
         key = ProblemKey.of(s, chosen.spec, target, features)
+        # Pinned runs are drawn on this problem's surface, from this start: other data, a
+        # model or standardizing changes the runs they would be compared with.
+        owner = (key, bool(s["standardize"]))
+        pins.follow_the_data(s, owner, chosen=chosen.spec.source == s["data_source"])
         prob = compute.problem(key, chosen.upload)
         if prob.split_note:
             st.caption(prob.split_note)

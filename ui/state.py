@@ -54,6 +54,13 @@ RACE_MAX_RUNS = 6
 RACE_FIELDS = ("optimizer", "learning_rate", "batch_mode", "batch_size", "schedule", "standardize")
 #: The race's defaults: arrived within 1e-3 of the optimum's loss, the loss gap on a log axis.
 RACE_DEFAULTS = {RACE_TOLERANCE: 1e-3, RACE_LOG_LOSS: True, RACE_LOG_EPOCHS: False}
+#: The Descent page's pinned runs (each its own :data:`RACE_FIELDS`, the rest the sidebar's),
+#: the data they belong to, and the line saying they were cleared for other data.
+PINS = "_pins"
+PINS_FOR = "_pins_for"
+PINS_NOTE = "_pins_note"
+#: Most pinned runs.
+MAX_PINS = 3
 #: The challenge whose starting settings were last opened (its key or link text), and why
 #: the last challenge asked for could not be opened.
 CHALLENGE_OPENED = "_challenge_opened"
@@ -84,34 +91,44 @@ _RACE_URL = {
 }
 
 
-def _run_text(state: Mapping, i: int) -> str:
-    """Run ``i``'s own fields as ``adam,0.2``: in :data:`RACE_FIELDS` order, trailing defaults
-    left out."""
-    parts = [SCHEMA[field].encode(state[race_key(i, field)]) for field in RACE_FIELDS]
+def run_text(run: Mapping[str, Any]) -> str:
+    """A run's own fields (:data:`RACE_FIELDS`) as link text, ``adam,0.2``: in that order,
+    trailing defaults left out. The race's runs and the Descent page's pins share it."""
+    parts = [SCHEMA[field].encode(run[field]) for field in RACE_FIELDS]
     defaults = [SCHEMA[field].encode(SCHEMA[field].default) for field in RACE_FIELDS]
     while len(parts) > 2 and parts[-1] == defaults[len(parts) - 1]:
         parts.pop()
     return ",".join(parts)
 
 
-def _run_of(text: str) -> dict[str, Any]:
-    """The fields a ``race1=…`` parameter stands for; ValueError when one is not valid."""
+def run_of(text: str, *, stops_only: bool = True) -> dict[str, Any]:
+    """The fields :func:`run_text` wrote as ``text``; ValueError when one is not valid.
+
+    ``stops_only``: the rate must be a stop of the rate control (a race's runs pick their
+    rate from it; a pin keeps whatever rate was typed).
+    """
     parts = text.split(",")
     if not 2 <= len(parts) <= len(RACE_FIELDS):
         raise ValueError(text)
     run = {field: SCHEMA[field].default for field in RACE_FIELDS}
     given = zip(RACE_FIELDS, parts, strict=False)
     run.update({field: SCHEMA[field].parse(part) for field, part in given})
-    if run["learning_rate"] not in LEARNING_RATES:
+    if stops_only and run["learning_rate"] not in LEARNING_RATES:
         raise ValueError(f"{run['learning_rate']} is not a stop of the race's rate control")
     return run
+
+
+def _race_run(state: Mapping, i: int) -> dict[str, Any]:
+    return {field: state[race_key(i, field)] for field in RACE_FIELDS}
 
 
 def race_query(state: Mapping) -> dict[str, str]:
     """The race as URL text once it exists: its runs, and what differs from its defaults."""
     if RACE_COUNT not in state:
         return {}
-    query = {_RACE_RUN.format(i + 1): _run_text(state, i) for i in range(state[RACE_COUNT])}
+    query = {
+        _RACE_RUN.format(i + 1): run_text(_race_run(state, i)) for i in range(state[RACE_COUNT])
+    }
     for key, default in RACE_DEFAULTS.items():
         value = state.get(key, default)
         if value != default:
@@ -133,7 +150,7 @@ def race_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str
         if name not in params:
             break
         try:
-            run = _run_of(str(params[name]))
+            run = run_of(str(params[name]))
         except (ValueError, TypeError, OverflowError):
             invalid.append(name)
             continue
@@ -164,15 +181,43 @@ def _race_option(key: str, default: Any, text: str) -> Any:
     return tolerance
 
 
+#: A pin's URL parameter: ``pin1=momentum,0.02`` … (the race's run codec).
+_PIN = "pin{}"
+
+
+def pins_query(state: Mapping) -> dict[str, str]:
+    """The pinned runs as URL text: ``pin1``, ``pin2``, … each in the race's run codec."""
+    return {_PIN.format(i + 1): run_text(pin) for i, pin in enumerate(state.get(PINS, ()))}
+
+
+def pins_from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The pins a link holds, as session values, and the names of parameters not valid.
+
+    A pin that is not valid is left out (and named), so the other pins still open.
+    """
+    pins: list[dict[str, Any]] = []
+    invalid: list[str] = []
+    for i in range(MAX_PINS):
+        name = _PIN.format(i + 1)
+        if name not in params:
+            continue
+        try:
+            pins.append(run_of(str(params[name]), stops_only=False))
+        except (ValueError, TypeError, OverflowError):
+            invalid.append(name)
+    return ({PINS: pins} if pins else {}), invalid
+
+
 def init_state() -> None:
     """Give every setting a value: the URL's on a session's first run, else the default."""
     if _URL_READ not in st.session_state:
         params = st.query_params.to_dict()
         values, invalid = from_query(params)
         race, race_invalid = race_from_query(params)
-        for key, value in (values | race).items():
+        pins, pins_invalid = pins_from_query(params)
+        for key, value in (values | race | pins).items():
             st.session_state[key] = value
-        invalid += race_invalid
+        invalid += race_invalid + pins_invalid
         st.session_state[URL_PROBLEMS] = (
             [f"Not valid, so reset to the default: {', '.join(invalid)}."] if invalid else []
         )
@@ -191,6 +236,7 @@ def forget_columns(state: MutableMapping) -> None:
 
 def sync_url() -> None:
     """Write the current settings to the URL, so the address bar is a shareable link."""
-    wanted = to_query(st.session_state) | race_query(st.session_state)
+    state = st.session_state
+    wanted = to_query(state) | race_query(state) | pins_query(state)
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)

@@ -4,14 +4,15 @@ A hypothesis ``RuleBasedStateMachine`` drives one AppTest session the way a
 teacher or a learner would: choose an example, a dataset, generated data or an
 upload (a messy CSV: semicolons, decimal commas, a missing cell, an id column);
 change the rate, the rule, the batch mode, the loss convention, the epochs, the
-schedule; switch standardizing; visit Compare, Learn and Challenges, and change a run of its
-race there. After every step:
+schedule; switch standardizing; pin the run on the Descent page and unpin one; visit Compare,
+Learn and Challenges, and change a run of its race there. After every step:
 
 - no page shows an error;
 - the page equals a fresh session opened from the page's own link: the same
   settings and the same numbers (a shared link or a reload gives what was seen;
   a link carries the settings, not an uploaded file, so with an upload the fresh
-  session uploads the same file again, as whoever opens the link does);
+  session uploads the same file again, as whoever opens the link does), the race and the
+  pinned runs included;
 - right after data is chosen, every setting of the run equals that choice
   opened fresh (nothing of the data before carries over).
 
@@ -33,7 +34,7 @@ from core.schedules import REGISTRY as SCHEDULES
 from tests.app.helpers import APP, TIMEOUT
 from ui.opening import OPENED_KEYS
 from ui.settings import SCHEMA
-from ui.state import RACE_COUNT, RACE_FIELDS, RATE_TYPED, race_key
+from ui.state import PINS, RACE_COUNT, RACE_FIELDS, RATE_TYPED, race_key
 
 JOURNEYS = int(os.environ.get("DOWNHILL_JOURNEYS", "3"))
 PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py", "pages/challenges.py")
@@ -84,6 +85,11 @@ def race_of(at: AppTest) -> dict:
         for i in range(count)
         for field in RACE_FIELDS
     }
+
+
+def pins_of(at: AppTest) -> list[dict]:
+    """The Descent page's pinned runs as the session holds them (none: an empty list)."""
+    return at.session_state[PINS] if PINS in at.session_state else []  # noqa: SIM401 (no .get)
 
 
 def said_of(at: AppTest) -> list[str]:
@@ -184,6 +190,19 @@ class Journey(RuleBasedStateMachine):
         self.visit("pages/compare.py")
         self.at.select_slider(key=race_key(run, "learning_rate")).set_value(rate).run()
 
+    @rule()
+    def pin(self):
+        self.visit("pages/descent.py")
+        button = self.at.button(key="pin_run")
+        if not button.disabled:
+            button.click().run()
+
+    @rule(i=st.integers(0, 2))
+    def unpin(self, i):
+        self.visit("pages/descent.py")
+        if f"unpin_{i}" in {button.key for button in self.at.button}:
+            self.at.button(key=f"unpin_{i}").click().run()
+
     @rule(page=st.sampled_from(PAGES))
     def visit(self, page):
         self.page = page
@@ -198,6 +217,7 @@ class Journey(RuleBasedStateMachine):
         assert_drawn(fresh)
         assert settings_of(fresh) == settings_of(self.at)
         assert numbers_of(fresh) == numbers_of(self.at)
+        assert pins_of(fresh) == pins_of(self.at)
         if self.page == "pages/compare.py":
             assert race_of(fresh) == race_of(self.at)
             assert said_of(fresh) == said_of(self.at)
@@ -268,4 +288,21 @@ def test_the_next_example_opens_on_its_own_features_after_generated_data():
     journey.choose_rule("adam")
     journey.choose_example("three_features")
     assert journey.at.session_state["features"] == ["x1", "x2", "x3"]
+    journey.the_page_is_what_its_link_opens()
+
+
+def test_pins_travel_in_the_link_and_leave_with_their_data():
+    journey = Journey()
+    journey.open_app()
+    journey.pin()
+    journey.type_rate(0.3)
+    journey.choose_rule("adam")
+    journey.pin()
+    assert [pin["optimizer"] for pin in pins_of(journey.at)] == ["gd", "adam"]
+    journey.the_page_is_what_its_link_opens()
+    journey.unpin(0)
+    journey.visit("pages/compare.py")
+    journey.the_page_is_what_its_link_opens()
+    journey.choose_example("correlated")
+    assert pins_of(journey.at) == []
     journey.the_page_is_what_its_link_opens()

@@ -42,6 +42,8 @@ PAGES = {
     "descent-diverging": ("/?learning_rate=10.0", "Descent"),
     # The projector's view: one chart at a time, the sidebar collapsed, the view switch shown.
     "descent-present": ("/?present=1", "Descent"),
+    # Three pinned runs: the pin button disabled with its reason, each pin's remove button.
+    "descent-pins": ("/?pin1=gd,0.01&pin2=momentum,0.05&pin3=gd,0.3", "Descent"),
 }
 
 AXE_RUN = """

@@ -9,6 +9,7 @@ import pytest
 
 from charts.player_data import Detail, PlayerView, RateStrip, player_data
 from charts.tracks import rounded
+from charts.views import Look
 from tests.charts.conftest import Problem
 
 RATES = (0.01, 0.1, 0.5, 1.5)  # the line problem's stable limit is about 0.36: two diverge
@@ -40,12 +41,13 @@ def data_of(problem: Problem, runs, rates=RATES, **options) -> dict:
         "fit": problem.fit,
     }
     named |= {key: options.pop(key, None) for key in ("test_loss", "true_coef", "true_intercept")}
+    pins = options.pop("pins", ())
     view, strip, detail = (
         kind(**{f.name: options.pop(f.name) for f in fields(kind) if f.name in options})
         for kind in (PlayerView, RateStrip, Detail)
     )
     assert not options, f"not an option of the player: {options}"
-    out = player_data(runs, rates, Drawn(**named), view, strip, detail=detail)
+    out = player_data(runs, rates, Drawn(**named), view, strip, detail=detail, pins=pins)
     # What the browser gets: strict JSON, so NaN or infinity anywhere fails here.
     return json.loads(json.dumps(out, allow_nan=False))
 
@@ -320,3 +322,75 @@ def test_a_view_keys_the_cache_by_what_it_shows() -> None:
     assert PlayerView((0, 1), 0, True, window) != PlayerView((0, 1), 0, False, window)
     with pytest.raises(AttributeError):
         PlayerView().feature = 1  # type: ignore[misc]
+
+
+PIN = Look("Pin 1 · GD η=0.01", "#56B4E9")
+BLOWN = Look("Pin 2 · GD η=1.5", "#E69F00")
+
+
+def pinned(data: dict, view: str) -> list[dict]:
+    return [t for t in data["views"][view]["data"] if t.get("uid", "").startswith("pin-")]
+
+
+@pytest.fixture(scope="module")
+def with_pins(line_problem, runs):
+    """The ladder with two pins: the slowest rate's run (also on the ladder) and one blown up."""
+    return data_of(line_problem, runs, pins=[(PIN, runs[0]), (BLOWN, runs[-1])])
+
+
+def test_a_pin_is_drawn_whole_in_every_view_with_its_legend_entry(with_pins, data) -> None:
+    for view in ("fit", "loss", "surface", "map"):
+        drawn = pinned(with_pins, view)
+        assert [t["name"] for t in drawn] == [PIN.name, BLOWN.name], view
+        assert [t["line"]["color"] for t in drawn] == [PIN.color, BLOWN.color]
+        assert all(t["line"]["dash"] == "dashdot" and t["opacity"] < 1 for t in drawn)
+        # Nothing of a pin moves: no trace the player restyles is a pin's.
+        assert not any(t.get("uid", "").startswith(("path-", "marks", "line")) for t in drawn)
+    assert not any(pinned(data, view) for view in ("fit", "loss", "surface", "map"))
+
+
+def test_a_pinned_path_is_its_own_run_path_on_the_shared_frame(with_pins, data) -> None:
+    """The slowest rate went downhill inside the frame: pinned, it is drawn as the ladder
+    draws that run's path, and the frame and its view keys stay as they were."""
+    own = data["runs"][0]["path"]
+    on_map, on_surface = pinned(with_pins, "map")[0], pinned(with_pins, "surface")[0]
+    assert (on_map["x"], on_map["y"]) == (own["x"], own["y"])
+    assert on_surface["z"] == own["z"]
+    assert with_pins["views"]["map"]["layout"]["xaxis"] == data["views"]["map"]["layout"]["xaxis"]
+    assert with_pins["surface"]["key"] != data["surface"]["key"]  # the browser draws it anew
+    camera = with_pins["views"]["surface"]["layout"]["uirevision"]
+    assert camera == data["views"]["surface"]["layout"]["uirevision"]  # a turned camera stays
+
+
+def test_a_blown_up_pin_stops_where_its_path_leaves_the_frame(with_pins, data, runs) -> None:
+    drawn = pinned(with_pins, "map")[1]
+    ranges = [with_pins["views"]["map"]["layout"][axis]["range"] for axis in ("xaxis", "yaxis")]
+    last = (drawn["x"][-1], drawn["y"][-1])
+    assert 2 <= len(drawn["x"]) < runs[-1].diverged_at
+    assert any(
+        v == pytest.approx(end) for v, span in zip(last, ranges, strict=True) for end in span
+    )
+    # In the frame of its own the ladder gives that run, the pin is drawn as the run's path.
+    own = with_pins["runs"][-1]
+    on_own = [t for t in own["frame"]["views"]["map"]["data"] if t.get("uid") == "pin-1"]
+    assert (on_own[0]["x"], on_own[0]["y"]) == (own["path"]["x"], own["path"]["y"])
+    # Its loss runs off the top: the live run's loss axis is not stretched to hold it.
+    for shown, before in zip(with_pins["runs"], data["runs"], strict=True):
+        assert loss_range(shown) == loss_range(before)
+
+
+def test_a_pin_draws_its_final_line_and_its_loss_curve(with_pins, runs, line_problem) -> None:
+    run = runs[0]
+    w, b = run.history.coef[-1, 0], run.history.intercept[-1]
+    x = np.array([line_problem.X.min(), line_problem.X.max()])
+    line = pinned(with_pins, "fit")[0]
+    assert line["x"] == pytest.approx(x, rel=1e-4)
+    assert line["y"] == pytest.approx(w * x + b, rel=1e-4)
+    loss = pinned(with_pins, "loss")[0]
+    epochs = np.asarray(loss["x"], dtype=int)
+    expected = [mse(line_problem, run.history.coef[e, 0], run.history.intercept[e]) for e in epochs]
+    assert loss["y"] == pytest.approx(expected, rel=1e-4)
+    assert epochs[0] == 0 and epochs[-1] == run.epochs_run
+    # The live run's marker stays on top: it is the loss view's last trace.
+    assert with_pins["views"]["loss"]["data"][-1]["uid"] == "marks"
+    assert with_pins["views"]["fit"]["data"][-1]["uid"] == "line"

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  epochCounter, frameState, lossOffChart, markerSizes, offChart, placeWords, unmoved,
+  epochCounter, frameState, lossOffChart, markerSizes, offChart, pinnedWords, placeWords, unmoved,
 } from "../../ui/player/frames.js";
 
 const run = {
@@ -94,4 +94,13 @@ test("a view is unmoved when what it draws is the same: the step, or a path's co
   assert.equal(unmoved("loss", a, { step: 4, count: 6 }), false);
   assert.equal(unmoved("map", a, { step: 4, count: 6 }), true);
   assert.equal(unmoved("surface", a, { step: 3, count: 7 }), false);
+});
+
+test("a chart's text alternative names the pinned runs drawn in it, and nothing without pins", () => {
+  assert.equal(pinnedWords([]), "");
+  assert.equal(pinnedWords(undefined), "");
+  assert.equal(
+    pinnedWords(["Pin 1 · GD η=0.05", "Pin 2 · Adam η=0.1"]),
+    " Also drawn, faint and static: Pin 1 · GD η=0.05; Pin 2 · Adam η=0.1.",
+  );
 });

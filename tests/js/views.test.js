@@ -59,3 +59,13 @@ test("merged merges objects and replaces arrays and values", () => {
     { a: { b: 1, c: [3] }, d: 1, e: 2 });
   assert.equal(merged(1, undefined), 1);
 });
+
+test("a pinned run's trace is static: never filled, never restyled, drawn as its spec says", () => {
+  const pin = { type: "scatter", uid: "pin-0", mode: "lines", x: [0, 1, 2], y: [3, 2, 1], name: "Pin 1" };
+  const pinned = { ...spec, data: [...spec.data, pin] };
+  const fills = moving(pinned.data, [run], [{ count: 2, step: 1 }]);
+  assert.deepEqual(Object.keys(fills).sort(), ["marks", "path-0"]);
+  const [, indices] = restyleArgs(pinned.data, fills);
+  assert.deepEqual(indices, [1, 2]);
+  assert.deepEqual(figure(pinned, fills).data[3], pin);
+});

@@ -73,3 +73,10 @@ export function lossOffChart(curve, range, log, shown, fmt) {
 export function unmoved(name, before, after) {
   return name === "map" || name === "surface" ? before.count === after.count : before.step === after.step;
 }
+
+// What a chart's text alternative adds for the pinned runs drawn in it (their legend entries):
+// "" without pins.
+export function pinnedWords(pins) {
+  if (!pins || !pins.length) return "";
+  return ` Also drawn, faint and static: ${pins.join("; ")}.`;
+}

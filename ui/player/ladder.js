@@ -4,7 +4,7 @@
 
 import { fmt, grouped, lossWords, rateWords } from "./format.js";
 import { mountDownloads } from "./download.js";
-import { epochCounter, frameState, lossOffChart, offChart, placeWords, unmoved } from "./frames.js";
+import { epochCounter, frameState, lossOffChart, offChart, pinnedWords, placeWords, unmoved } from "./frames.js";
 import { watchSlider } from "./follow.js";
 import { afterPaint, nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
@@ -308,5 +308,7 @@ export class Ladder extends Stage {
       `${fmt(b.surface.optimum[1])}).`;
     v.map.alt.textContent = `Contour map of the loss over ${params}, with the same path, now at ` +
       `${here}${left}; the optimum is the star; stopped: ${verdict}.`;
+    const pinned = pinnedWords(b.labels.pins);
+    for (const name of Object.keys(v)) v[name].alt.textContent += pinned;
   }
 }

@@ -25,7 +25,7 @@ const LANDSCAPE = ["frames", "labels.words.params", "surface.plane", "surface.op
   "surface.key", "views.loss.data", "views.loss.layout", "views.map.data", "views.map.layout"];
 export const SCHEMA = {
   ladder: [...LANDSCAPE, ...TRACK, "rates", "regimes", "limit", "lossOptimum", "style.regimes",
-    "labels.logLoss", "budget", "runs[].epochsRun",
+    "labels.logLoss", "labels.pins", "budget", "runs[].epochsRun",
     "runs[].steps.rate",
     "labels.words.target", "labels.words.feature", "views.fit.data", "views.fit.layout",
     "runs[].steps.line", "runs[].final.params", "runs[].final.loss", "runs[].figures.loss",
