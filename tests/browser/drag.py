@@ -17,7 +17,8 @@ VIEWS = ("fit", "loss", "map", "surface")
 # Drag the scrubber `control` ("rate" or "epoch") for `ms` milliseconds, then stop at `stop`
 # (a stop of the slider; null: where the drag is). Counts, per view, the animation frames in
 # which it was drawn (Plotly's `afterplot`: the graph drawn anew, or `animated`: its moving
-# traces drawn again).
+# traces drawn again; for a flat view also any change to its SVG, and for the 3D scene any
+# draw call on its WebGL context: the player may redraw a view itself while a scrubber moves).
 DRAG_JS = """
 async ({ control, ms, stop }) => {
   const root = document.querySelector('.dh-player');
@@ -32,6 +33,23 @@ async ({ control, ms, stop }) => {
     if (gd.on) for (const event of EVENTS) gd.on(event, listener);
     return [gd, listener];
   });
+  const observers = names.filter((n) => n !== 'surface').map((n) => {
+    const observer = new MutationObserver(() => fresh.add(n));
+    observer.observe(root.querySelector(`.dh-${n} .dh-graph`),
+      { subtree: true, childList: true, attributes: true });
+    return observer;
+  });
+  const canvas = root.querySelector('.dh-surface .gl-container canvas');
+  const gl = canvas && ['webgl', 'webgl2', 'experimental-webgl']
+    .map((kind) => canvas.getContext(kind)).find(Boolean);
+  const calls = gl ? ['drawArrays', 'drawElements'].map((call) => {
+    const own = gl[call];
+    gl[call] = function (...args) {
+      fresh.add('surface');
+      return own.apply(this, args);
+    };
+    return [call, own];
+  }) : [];
   const max = Number(slider.max);
   let value = Number(slider.value);
   let way = value >= max ? -1 : 1;
@@ -54,6 +72,8 @@ async ({ control, ms, stop }) => {
     };
     requestAnimationFrame(tick);
   });
+  for (const observer of observers) observer.disconnect();
+  for (const [call, own] of calls) gl[call] = own;
   const seconds = (performance.now() - start) / 1000;
   const last = stop === null ? value : stop;
   if (last !== value) move(last);

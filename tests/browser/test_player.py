@@ -512,6 +512,16 @@ def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(pag
     shot(page, "player_engel_map")
 
 
+#: What is left of the sketches drawn while a scrubber moved: sketch groups, traces of
+#: Plotly's hidden under one, a 3D scene holding sketched paths.
+SKETCHES_LEFT = """() => [
+  ...Array.from(document.querySelectorAll('.dh-player .dh-sketch'), () => 'sketch'),
+  ...Array.from(document.querySelectorAll('.dh-player g.trace'))
+    .filter((g) => g.style.visibility === 'hidden').map(() => 'hidden trace'),
+  ...Array.from(document.querySelectorAll('.dh-player [data-sketched]'), () => '3D sketch'),
+]"""
+
+
 @pytest.mark.parametrize("control", ["rate", "epoch"])
 def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     page: Page, control: str
@@ -527,6 +537,8 @@ def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     # Every view moved during the drag.
     assert dragged["frames"] > 1 and all(dragged["drawn"][name] for name in VIEWS), dragged
     after_drag, shown = views_state(page), flat_pixels(page)
+    # The sketches drawn while it moved are gone: each view shows Plotly's own traces.
+    assert page.evaluate(SKETCHES_LEFT) == [], "a view still shows the sketch of a drag"
     open_app(page)
     assert_charts_drawn(page)
     set_scrubber(page, control, end)

@@ -3,25 +3,41 @@
 // before, and then draws whatever is latest by then. A fast view (the flat charts) follows
 // every frame; a slow one (the 3D scene) skips the positions that went by while it drew, and
 // never holds the others back. Once the scrubber stops, every view ends on its last position.
+// While positions stream in (a position asked before the last was drawn), a view may draw a
+// quick sketch instead; a frame with no new position then draws it exactly.
 // No DOM: the frame scheduler is given, and node tests it.
 
+// What a draw returns (or resolves to) when it only sketched the position.
+export const SKETCHED = "sketched";
+
 export class Pacer {
-  // `draw(name, target, drawn)` draws view `name` at `target` (`drawn`: what it shows now,
-  // null when unknown) and may return a promise of being done; `frame(fn)` calls `fn` in
-  // the next animation frame and returns an id that `cancel(id)` takes.
-  constructor(draw, frame, cancel) {
+  // `draw(name, target, drawn, quick)` draws view `name` at `target` (`drawn`: what it was
+  // last drawn exactly at, null when unknown; `quick`: it may sketch, returning SKETCHED)
+  // and may return a promise of being done; `frame(fn)` calls `fn` in the next animation
+  // frame and returns an id that `cancel(id)` takes. `rest` ({name: fraction}) lets a view
+  // rest that fraction of its last draw's time before it draws again, so that the others get
+  // the frames a slow view would take (the 3D scene's redraw holds the whole page's frame);
+  // `now()` is the clock, in milliseconds.
+  constructor(draw, frame, cancel, { rest = {}, now = () => performance.now() } = {}) {
     this.draw = draw;
     this.frame = frame;
     this.cancel = cancel;
+    this.rest = rest;
+    this.now = now;
     this.views = new Map();
     this.waiters = [];
     this.id = null;
     this.failure = null;
+    // Positions asked so far, and whether the last came while another was still drawn.
+    this.asked = 0;
+    this.quick = false;
   }
 
   // Views `names` are to show `target` (a fresh object for each position). Resolves once
   // every view shows the latest position asked of it.
   want(names, target) {
+    this.quick = !this.idle();
+    this.asked += 1;
     for (const name of names) this.view(name).wanted = target;
     if (this.id === null) this.id = this.frame(() => this.tick());
     return this.settled();
@@ -29,42 +45,68 @@ export class Pacer {
 
   // Views `names` show `target` already (drawn anew from it): nothing is waiting.
   drawnAt(names, target) {
-    for (const name of names) Object.assign(this.view(name), { wanted: target, drawn: target });
+    for (const name of names) {
+      Object.assign(this.view(name), { wanted: target, drawn: target, exact: target });
+    }
     this.check();
   }
 
   view(name) {
-    if (!this.views.has(name)) this.views.set(name, { wanted: null, drawn: null, busy: false });
+    if (!this.views.has(name)) {
+      const view = { wanted: null, drawn: null, exact: null, busy: false, asked: 0, ready: 0 };
+      this.views.set(name, view);
+    }
     return this.views.get(name);
   }
 
   tick() {
     this.id = null;
     for (const [name, view] of this.views) {
-      if (view.busy || view.wanted === view.drawn) continue;
-      const target = view.wanted;
-      const drawn = view.drawn;
-      view.busy = true;
-      let done;
-      try {
-        done = Promise.resolve(this.draw(name, target, drawn));
-      } catch (error) {
-        done = Promise.reject(error);
+      if (view.busy || this.shows(view)) continue;
+      if (this.now() < view.ready) {
+        if (this.id === null) this.id = this.frame(() => this.tick());
+        continue;
       }
-      done
-        .catch((error) => (this.failure = error))
-        .then(() => {
-          Object.assign(view, { busy: false, drawn: target });
-          if (view.wanted !== target && this.id === null) this.id = this.frame(() => this.tick());
-          this.check();
-        });
+      // A sketch is drawn exactly once a frame went by without a new position.
+      if (view.wanted !== view.drawn) this.start(name, view, this.quick);
+      else if (view.asked === this.asked) this.start(name, view, false);
     }
     this.check();
   }
 
+  start(name, view, quick) {
+    const target = view.wanted;
+    const began = this.now();
+    view.busy = true;
+    view.asked = this.asked;
+    let done;
+    try {
+      done = Promise.resolve(this.draw(name, target, view.exact, quick));
+    } catch (error) {
+      done = Promise.reject(error);
+    }
+    done
+      .then((result) => Object.assign(view, result === SKETCHED ? {} : { exact: target }))
+      .catch((error) => {
+        this.failure = error;
+        view.exact = target;
+      })
+      .then(() => {
+        const ready = this.now() + (this.rest[name] || 0) * (this.now() - began);
+        Object.assign(view, { busy: false, drawn: target, ready });
+        if (!this.shows(view) && this.id === null) this.id = this.frame(() => this.tick());
+        this.check();
+      });
+  }
+
+  // True when `view` shows, exactly, the latest position asked of it.
+  shows(view) {
+    return !view.busy && view.wanted === view.drawn && view.drawn === view.exact;
+  }
+
   // True when every view shows the latest position asked of it.
   idle() {
-    return Array.from(this.views.values()).every((v) => !v.busy && v.wanted === v.drawn);
+    return Array.from(this.views.values()).every((v) => this.shows(v));
   }
 
   settled() {
@@ -90,7 +132,7 @@ export class Pacer {
   stop() {
     if (this.id !== null) this.cancel(this.id);
     this.id = null;
-    for (const view of this.views.values()) view.wanted = view.drawn;
+    for (const view of this.views.values()) Object.assign(view, { wanted: view.drawn, exact: view.drawn });
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.resolve();

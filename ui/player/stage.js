@@ -7,6 +7,7 @@
 import { frameState } from "./frames.js";
 import { CONFIG, nextFrame, loadPlotly } from "./library.js";
 import { checked, unpack } from "./protocol.js";
+import { unsketch, unsketch3d } from "./sketch.js";
 import { figure, moving, restyleArgs } from "./views.js";
 
 // Milliseconds between frames of playback, by speed (a film's frames last as long).
@@ -139,8 +140,16 @@ export class Stage {
     return layout;
   }
 
+  // Remove the sketch of view `name`, if any: its graph shows what Plotly holds.
+  unsketch(name) {
+    const { gd } = this.el.views[name];
+    if (gd.dataset.sketched) unsketch3d(gd);
+    if (gd.querySelector(".dh-sketch")) unsketch(gd);
+  }
+
   // Draw view `name` anew from its spec, its moving traces at `states` of `runs`.
   react(name, states, runs = this.runsShown()) {
+    this.unsketch(name);
     const spec = this.spec(name, runs);
     const fig = figure(spec, moving(spec.data, runs, states), this.patch(name, runs));
     if (name in this.landDrawn) this.landDrawn[name] = this.landKey(runs);
@@ -155,6 +164,7 @@ export class Stage {
       const { gd } = this.el.views[name];
       const spec = this.spec(name, runs);
       if (!spec || !gd.data) continue;
+      this.unsketch(name);
       const [update, indices] = restyleArgs(gd.data, moving(spec.data, runs, states));
       if (indices.length) jobs.push(this.Plotly.restyle(gd, update, indices));
     }
