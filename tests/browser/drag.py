@@ -23,7 +23,8 @@ DRAG_JS = """
 async ({ control, ms, stop }) => {
   const root = document.querySelector('.dh-player');
   const slider = root.querySelector(control === 'rate' ? '.dh-rate' : '.dh-epoch');
-  const names = ['fit', 'loss', 'map', 'surface'];
+  // The views this player has (the Compare page's has no fit view).
+  const names = ['fit', 'loss', 'map', 'surface'].filter((n) => root.querySelector(`.dh-${n}`));
   const EVENTS = ['plotly_afterplot', 'plotly_animated'];
   const drawn = Object.fromEntries(names.map((n) => [n, 0]));
   const fresh = new Set();
@@ -108,6 +109,16 @@ async ({ control, value }) => {
 """
 
 
+#: What is left of the sketches drawn while a scrubber moved: sketch groups, traces of
+#: Plotly's hidden under one, a 3D scene holding sketched paths.
+SKETCHES_LEFT_JS = """() => [
+  ...Array.from(document.querySelectorAll('.dh-player .dh-sketch'), () => 'sketch'),
+  ...Array.from(document.querySelectorAll('.dh-player g.trace'))
+    .filter((g) => g.style.visibility === 'hidden').map(() => 'hidden trace'),
+  ...Array.from(document.querySelectorAll('.dh-player [data-sketched]'), () => '3D sketch'),
+]"""
+
+
 def drag(page: Page, control: str, ms: float, stop: int | None = None) -> dict:
     """Drag scrubber ``control`` for ``ms`` milliseconds, ending at ``stop`` (None: where the
     drag is), until every view shows the end.
@@ -134,7 +145,12 @@ def views_state(page: Page) -> dict[str, dict | None]:
     }
 
 
-def flat_pixels(page: Page) -> dict[str, bytes]:
-    """A screenshot of each flat view (fit, loss, map) as it is on screen."""
+def sketches_left(page: Page) -> list[str]:
+    """What is left, once a drag ended, of the sketches drawn while it went on (nothing)."""
+    return page.evaluate(SKETCHES_LEFT_JS)
+
+
+def flat_pixels(page: Page, names: tuple[str, ...] = VIEWS[:-1]) -> dict[str, bytes]:
+    """A screenshot of each flat view ``names`` (fit, loss, map) as it is on screen."""
     graph = ".dh-player .dh-{} .dh-graph"
-    return {name: page.locator(graph.format(name)).screenshot() for name in VIEWS[:-1]}
+    return {name: page.locator(graph.format(name)).screenshot() for name in names}

@@ -12,6 +12,7 @@ from tests.browser.drag import (
     drag,
     flat_pixels,
     set_scrubber,
+    sketches_left,
     views_state,
 )
 from tests.browser.helpers import (
@@ -512,16 +513,6 @@ def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(pag
     shot(page, "player_engel_map")
 
 
-#: What is left of the sketches drawn while a scrubber moved: sketch groups, traces of
-#: Plotly's hidden under one, a 3D scene holding sketched paths.
-SKETCHES_LEFT = """() => [
-  ...Array.from(document.querySelectorAll('.dh-player .dh-sketch'), () => 'sketch'),
-  ...Array.from(document.querySelectorAll('.dh-player g.trace'))
-    .filter((g) => g.style.visibility === 'hidden').map(() => 'hidden trace'),
-  ...Array.from(document.querySelectorAll('.dh-player [data-sketched]'), () => '3D sketch'),
-]"""
-
-
 @pytest.mark.parametrize("control", ["rate", "epoch"])
 def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     page: Page, control: str
@@ -538,7 +529,7 @@ def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     assert dragged["frames"] > 1 and all(dragged["drawn"][name] for name in VIEWS), dragged
     after_drag, shown = views_state(page), flat_pixels(page)
     # The sketches drawn while it moved are gone: each view shows Plotly's own traces.
-    assert page.evaluate(SKETCHES_LEFT) == [], "a view still shows the sketch of a drag"
+    assert sketches_left(page) == [], "a view still shows the sketch of a drag"
     open_app(page)
     assert_charts_drawn(page)
     set_scrubber(page, control, end)

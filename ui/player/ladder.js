@@ -6,23 +6,16 @@ import { fmt, grouped, lossWords, rateWords } from "./format.js";
 import { mountDownloads } from "./download.js";
 import { epochCounter, frameState, lossOffChart, offChart, placeWords, unmoved } from "./frames.js";
 import { watchSlider } from "./follow.js";
-import { afterPaint, nextFrame } from "./library.js";
+import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
-import { Pacer, SKETCHED } from "./pacer.js";
 import { enlarge, narrowScene } from "./present.js";
-import { sketch, sketch3d } from "./sketch.js";
 import { Stage } from "./stage.js";
-import { figure, moving } from "./views.js";
 import { drawZones, fitZoneWords } from "./zones.js";
 
 // Keys there are for the focused control itself (sliders, lists, text): ← → leave them be.
 const OWN_ARROWS = 'input, select, textarea, [contenteditable="true"], [role="slider"], ' +
   '[role="radio"], [role="tab"], [role="option"], [role="combobox"], [role="listbox"], ' +
   '[role="menu"], [role="menuitem"], [role="spinbutton"], [role="grid"], [role="gridcell"]';
-
-// The 3D scene's rest after each redraw while a scrubber moves, as a fraction of the redraw's
-// time: measured with `python -m benchmarks browser` against a bare 3D scene's redraw.
-export const SCENE_REST = 0.3;
 
 export class Ladder extends Stage {
   constructor(parent) {
@@ -40,15 +33,6 @@ export class Ladder extends Stage {
     this.headerSelected = null;
     this.sidebarIndex = null;
     this.pointer = false;
-    // While a scrubber moves, each view follows at its own pace (the flat views every frame,
-    // the 3D scene as fast as it redraws, resting a little after each redraw so the flat
-    // views get frames too), and all end on the last position.
-    this.pacer = new Pacer(
-      (name, target, drawn, quick) => this.drawView(name, target, drawn, quick),
-      (fn) => requestAnimationFrame(fn),
-      (id) => cancelAnimationFrame(id),
-      { rest: { surface: SCENE_REST } },
-    );
     const { rate, use } = this.el;
     this.listen(rate, "pointerdown", () => (this.pointer = true));
     this.listen(rate, "input", () => this.show(Number(rate.value), this.frameIndex));
@@ -79,11 +63,6 @@ export class Ladder extends Stage {
 
   step(frame) {
     return this.show(this.rateIndex, frame);
-  }
-
-  destroy() {
-    this.pacer.stop();
-    super.destroy();
   }
 
   commit() {
@@ -229,27 +208,18 @@ export class Ladder extends Stage {
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
     this.describe(this.runsShown()[0], this.states(frame)[0]);
-    // The root says whether every view shows the last position yet.
-    this.root.dataset.settled = "0";
-    const shown = this.pacer.want(LADDER_VIEWS, { rate: rateIndex, frame });
-    shown.finally(() => {
-      if (this.pacer.idle()) this.root.dataset.settled = "1";
-    }).catch(() => null);
-    return shown;
+    return this.pace(LADDER_VIEWS, { rate: rateIndex, frame });
   }
 
   // Draw view `name` at `target` ({rate, frame}), from `drawn` (where it was last drawn
-  // exactly): a flat view sketched when `quick` allows and its axes stay, else the loss view
-  // anew for another rate (its curves are the run's), else only its moving traces. The 3D
-  // scene after the flat views' frame is painted while a scrubber moves (`quick`), in the
-  // same frame as theirs for a single step; done once its own frame is painted.
+  // exactly): sketched when `quick` allows and its axes stay, else the loss view anew for
+  // another rate (its curves are the run's), else only its moving traces.
   drawView(name, target, drawn, quick) {
     const runs = [this.body.runs[target.rate]];
     const states = runs.map((run) => frameState(this.body.frames, run, target.frame));
     if (name === "surface" && !this.body.surface.plane) return null;  // a curve: no 3D scene
-    if (quick && this.sketched(name, runs, states, drawn)) {
-      return name === "surface" ? nextFrame().then(() => SKETCHED) : SKETCHED;
-    }
+    const sketched = quick && this.keepsAxes(name, runs, drawn) && this.sketchView(name, runs, states);
+    if (sketched) return sketched;
     this.unsketch(name);
     const sameRun = drawn && drawn.rate === target.rate;
     if (name === "loss" && !sameRun) return this.react(name, states, runs);
@@ -257,28 +227,19 @@ export class Ladder extends Stage {
     const anew = name in this.landDrawn && this.landKey(runs) !== this.landDrawn[name];
     // Past a run's end, or between two of its steps, a view may have nothing to move.
     if (!anew && sameRun && unmoved(name, frameState(this.body.frames, runs[0], drawn.frame), states[0])) return null;
-    const draw = () => (anew ? this.react(name, states, runs) : this.move([name], states, runs));
-    if (name !== "surface") return draw();
-    return (quick ? afterPaint().then(draw) : draw()).then(nextFrame);
+    return this.exactly(name, quick, () => (anew ? this.react(name, states, runs) : this.move([name], states, runs)));
   }
 
-  // Sketch flat view `name` at `states` of `runs` over what it was last drawn exactly at,
-  // `drawn`, when the view keeps its axes there. True when it did.
-  sketched(name, runs, states, drawn) {
+  // Whether view `name` drawn exactly at `drawn` has the axes it has for `runs`: the same
+  // frame of the landscape, the same loss axes and curves.
+  keepsAxes(name, runs, drawn) {
     if (!drawn) return false;
-    if (name in this.landDrawn && this.landKey(runs) !== this.landDrawn[name]) return false;
-    const patch = this.patch(name, runs);
-    if (name === "loss" && drawn.rate !== this.body.runs.indexOf(runs[0])) {
-      const was = this.patch(name, [this.body.runs[drawn.rate]]);
-      const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-      if (!same(patch.layout, was.layout) || !same(Object.keys(patch.data), Object.keys(was.data))) return false;
-    }
-    const spec = this.spec(name, runs);
-    const fills = moving(spec.data, runs, states);
-    const uids = new Set([...Object.keys(fills), ...Object.keys(patch.data || {})]);
-    const traces = figure(spec, fills, patch).data.filter((t) => uids.has(t.uid));
-    const { gd } = this.el.views[name];
-    return name === "surface" ? sketch3d(gd, traces) : sketch(gd, traces);
+    if (name in this.landDrawn) return this.landKey(runs) === this.landDrawn[name];
+    if (name !== "loss") return true;
+    const now = this.patch(name, runs);
+    const was = this.patch(name, [this.body.runs[drawn.rate]]);
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    return same(now.layout, was.layout) && same(Object.keys(now.data), Object.keys(was.data));
   }
 
   // ---- words: the controls' values and each chart's text alternative ----

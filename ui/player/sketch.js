@@ -132,7 +132,8 @@ export function sketch(gd, traces) {
     const { group, full, xa, ya } = groups[i];
     const px = (v) => xa.c2p(v);
     const py = (v) => ya.c2p(v);
-    const shown = trace.visible !== false && trace.visible !== "legendonly";
+    // A trace hidden (from the legend, say) stays hidden.
+    const shown = trace.visible !== false && full.visible === true;
     drawLine(group, shown ? trace : { ...trace, x: [], y: [] }, full, px, py);
     drawDots(group, shown ? trace : { ...trace, x: [] }, px, py);
   });
@@ -160,6 +161,7 @@ export function sketch3d(gd, traces) {
   if (!scene || fulls.some((full) => !full || !scene.traces[full.uid])) return false;
   traces.forEach((trace, i) => {
     const full = fulls[i];
+    if (full.visible !== true) return;
     const marker = { ...full.marker, size: (trace.marker || {}).size ?? full.marker.size };
     scene.traces[full.uid].update({ ...full, x: trace.x, y: trace.y, z: trace.z, marker });
   });
