@@ -56,8 +56,9 @@ def _state(page: Page) -> dict:
 
 
 def _wait_for(page: Page, condition: str) -> dict:
+    """The player's state once ``condition`` holds and every view shows it exactly."""
     page.wait_for_function(
-        f"() => {{ const s = ({PLAYER_STATE})(); return s && ({condition}); }}",
+        f"() => {{ const s = ({PLAYER_STATE})(); return s && s.settled && ({condition}); }}",
         polling=50,
         timeout=30_000,
     )

@@ -155,35 +155,44 @@ test("once a frame goes by without a new position, the sketch is drawn exactly",
   assert.equal(draws.length, 4, "nothing more to draw");
 });
 
-test("a view given a rest waits that fraction of its last draw's time before the next", async () => {
+test("a view given a rest waits that fraction of its last draw's time while a drag goes on", async () => {
   const frames = [];
   const clock = { now: 0 };
   const pending = [];
   const draws = [];
-  const draw = (name, target) => {
-    draws.push([name, target.at, clock.now]);
+  const draw = (name, target, drawn, quick) => {
+    draws.push([name, target.at, clock.now, quick]);
     return name === "surface" ? new Promise((resolve) => pending.push(resolve)) : undefined;
   };
   const pacer = new Pacer(draw, (fn) => frames.push(fn) - 1, () => null, {
     rest: { surface: 0.5 }, now: () => clock.now,
   });
-  const frame = async (ms = 16) => {
-    clock.now += ms;
+  const frame = async () => {
+    clock.now += 16;
     for (const fn of frames.splice(0)) fn();
     await new Promise((resolve) => setTimeout(resolve, 0));
   };
+  const finish = async (ms) => {
+    clock.now += ms;
+    pending.shift()();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  };
+  const surface = () => draws.filter(([n]) => n === "surface").map(([, at, t]) => [at, t]);
   pacer.drawnAt(["fit", "surface"], { at: 0 });
   pacer.want(["fit", "surface"], { at: 1 });
-  await frame();  // t = 16: both start; the surface takes 100 ms
-  clock.now += 100;
-  pending.shift()();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  pacer.want(["fit", "surface"], { at: 2 });
-  await frame(); // t = 132: the surface rests until 116 + 50
-  await frame(); // t = 148
-  assert.deepEqual(draws.filter(([n]) => n === "surface").map(([, at]) => at), [1]);
-  assert.deepEqual(draws.filter(([n]) => n === "fit").map(([, at]) => at), [1, 2]);
-  await frame(); // t = 164
-  await frame(); // t = 180: rested
-  assert.deepEqual(draws.filter(([n]) => n === "surface"), [["surface", 1, 16], ["surface", 2, 180]]);
+  await frame();  // t = 16: both draw; the surface takes 100 ms, and rests until 116 + 50
+  await finish(100);
+  for (const at of [2, 3, 4, 5]) {
+    pacer.want(["fit", "surface"], { at });
+    await frame();  // t = 132, 148, 164, 180
+  }
+  assert.deepEqual(surface(), [[1, 16], [5, 180]]);
+  assert.deepEqual(draws.filter(([n]) => n === "fit").map(([, at]) => at), [1, 2, 3, 4, 5]);
+  // Once the drag stops, a resting view draws its last position at once, exactly.
+  await finish(100);  // t = 280: rests until 330
+  pacer.want(["fit", "surface"], { at: 6 });
+  await frame();  // t = 296: resting
+  await frame();  // t = 312: no new position
+  assert.deepEqual(surface(), [[1, 16], [5, 180], [6, 312]]);
+  assert.equal(draws[draws.length - 1][3], false);
 });

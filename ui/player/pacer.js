@@ -3,12 +3,16 @@
 // before, and then draws whatever is latest by then. A fast view (the flat charts) follows
 // every frame; a slow one (the 3D scene) skips the positions that went by while it drew, and
 // never holds the others back. Once the scrubber stops, every view ends on its last position.
-// While positions stream in (a position asked before the last was drawn), a view may draw a
-// quick sketch instead; a frame with no new position then draws it exactly.
+// While positions stream in (a position asked before the last was drawn, or soon after it),
+// a view may draw a quick sketch instead; the first frame with no new position draws every
+// view exactly, at once.
 // No DOM: the frame scheduler is given, and node tests it.
 
 // What a draw returns (or resolves to) when it only sketched the position.
 export const SKETCHED = "sketched";
+// Milliseconds within which a position follows the one before as part of one movement (a
+// drag, a key held down), not a step of its own.
+export const STREAM_MS = 100;
 
 export class Pacer {
   // `draw(name, target, drawn, quick)` draws view `name` at `target` (`drawn`: what it was
@@ -28,18 +32,23 @@ export class Pacer {
     this.waiters = [];
     this.id = null;
     this.failure = null;
-    // Positions asked so far, and whether the last came while another was still drawn.
+    // Positions asked so far (and by the last frame), when the last was, and whether it
+    // came while positions stream in.
     this.asked = 0;
+    this.seen = 0;
+    this.askedAt = -Infinity;
     this.quick = false;
   }
 
   // Views `names` are to show `target` (a fresh object for each position). Resolves once
   // every view shows the latest position asked of it.
   want(names, target) {
-    this.quick = !this.idle();
+    const now = this.now();
+    this.quick = !this.idle() || now - this.askedAt < STREAM_MS;
+    this.askedAt = now;
     this.asked += 1;
     for (const name of names) this.view(name).wanted = target;
-    if (this.id === null) this.id = this.frame(() => this.tick());
+    this.again();
     return this.settled();
   }
 
@@ -53,7 +62,7 @@ export class Pacer {
 
   view(name) {
     if (!this.views.has(name)) {
-      const view = { wanted: null, drawn: null, exact: null, busy: false, asked: 0, ready: 0 };
+      const view = { wanted: null, drawn: null, exact: null, busy: false, ready: 0 };
       this.views.set(name, view);
     }
     return this.views.get(name);
@@ -61,24 +70,26 @@ export class Pacer {
 
   tick() {
     this.id = null;
+    // A new position since the last frame: a movement goes on. Else it stopped, and every
+    // view draws its last position exactly, without resting.
+    const moving = this.asked !== this.seen;
+    this.seen = this.asked;
     for (const [name, view] of this.views) {
       if (view.busy || this.shows(view)) continue;
-      if (this.now() < view.ready) {
-        if (this.id === null) this.id = this.frame(() => this.tick());
-        continue;
-      }
-      // A sketch is drawn exactly once a frame went by without a new position.
-      if (view.wanted !== view.drawn) this.start(name, view, this.quick);
-      else if (view.asked === this.asked) this.start(name, view, false);
+      if (moving && (view.wanted === view.drawn || this.now() < view.ready)) this.again();
+      else this.start(name, view, moving && this.quick);
     }
     this.check();
+  }
+
+  again() {
+    if (this.id === null) this.id = this.frame(() => this.tick());
   }
 
   start(name, view, quick) {
     const target = view.wanted;
     const began = this.now();
     view.busy = true;
-    view.asked = this.asked;
     let done;
     try {
       done = Promise.resolve(this.draw(name, target, view.exact, quick));
@@ -94,7 +105,7 @@ export class Pacer {
       .then(() => {
         const ready = this.now() + (this.rest[name] || 0) * (this.now() - began);
         Object.assign(view, { busy: false, drawn: target, ready });
-        if (!this.shows(view) && this.id === null) this.id = this.frame(() => this.tick());
+        if (!this.shows(view)) this.again();
         this.check();
       });
   }
