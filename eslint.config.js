@@ -6,7 +6,7 @@ const browser = Object.fromEntries([
   "window", "document", "requestAnimationFrame", "cancelAnimationFrame", "setTimeout", "clearTimeout", "ResizeObserver",
   "MutationObserver", "TextDecoder", "Element", "AbortController", "structuredClone",
   "fetch", "Response", "DecompressionStream", "TextEncoder", "Blob", "URL", "Image",
-  "XMLSerializer", "VideoEncoder", "VideoFrame",
+  "XMLSerializer", "VideoEncoder", "VideoFrame", "CSS", "performance",
 ].map((name) => [name, "readonly"]));
 
 export default [

@@ -17,12 +17,14 @@ VIEWS = ("fit", "loss", "map", "surface")
 # Drag the scrubber `control` ("rate" or "epoch") for `ms` milliseconds, then stop at `stop`
 # (a stop of the slider; null: where the drag is). Counts, per view, the animation frames in
 # which it was drawn (Plotly's `afterplot`: the graph drawn anew, or `animated`: its moving
-# traces drawn again).
+# traces drawn again; for a flat view also any change to its SVG, and for the 3D scene any
+# draw call on its WebGL context: the player may redraw a view itself while a scrubber moves).
 DRAG_JS = """
 async ({ control, ms, stop }) => {
   const root = document.querySelector('.dh-player');
   const slider = root.querySelector(control === 'rate' ? '.dh-rate' : '.dh-epoch');
-  const names = ['fit', 'loss', 'map', 'surface'];
+  // The views this player has (the Compare page's has no fit view).
+  const names = ['fit', 'loss', 'map', 'surface'].filter((n) => root.querySelector(`.dh-${n}`));
   const EVENTS = ['plotly_afterplot', 'plotly_animated'];
   const drawn = Object.fromEntries(names.map((n) => [n, 0]));
   const fresh = new Set();
@@ -32,6 +34,23 @@ async ({ control, ms, stop }) => {
     if (gd.on) for (const event of EVENTS) gd.on(event, listener);
     return [gd, listener];
   });
+  const observers = names.filter((n) => n !== 'surface').map((n) => {
+    const observer = new MutationObserver(() => fresh.add(n));
+    observer.observe(root.querySelector(`.dh-${n} .dh-graph`),
+      { subtree: true, childList: true, attributes: true });
+    return observer;
+  });
+  const canvas = root.querySelector('.dh-surface .gl-container canvas');
+  const gl = canvas && ['webgl', 'webgl2', 'experimental-webgl']
+    .map((kind) => canvas.getContext(kind)).find(Boolean);
+  const calls = gl ? ['drawArrays', 'drawElements'].map((call) => {
+    const own = gl[call];
+    gl[call] = function (...args) {
+      fresh.add('surface');
+      return own.apply(this, args);
+    };
+    return [call, own];
+  }) : [];
   const max = Number(slider.max);
   let value = Number(slider.value);
   let way = value >= max ? -1 : 1;
@@ -54,6 +73,8 @@ async ({ control, ms, stop }) => {
     };
     requestAnimationFrame(tick);
   });
+  for (const observer of observers) observer.disconnect();
+  for (const [call, own] of calls) gl[call] = own;
   const seconds = (performance.now() - start) / 1000;
   const last = stop === null ? value : stop;
   if (last !== value) move(last);
@@ -88,6 +109,16 @@ async ({ control, value }) => {
 """
 
 
+#: What is left of the sketches drawn while a scrubber moved: sketch groups, traces of
+#: Plotly's hidden under one, a 3D scene holding sketched paths.
+SKETCHES_LEFT_JS = """() => [
+  ...Array.from(document.querySelectorAll('.dh-player .dh-sketch'), () => 'sketch'),
+  ...Array.from(document.querySelectorAll('.dh-player g.trace'))
+    .filter((g) => g.style.visibility === 'hidden').map(() => 'hidden trace'),
+  ...Array.from(document.querySelectorAll('.dh-player [data-sketched]'), () => '3D sketch'),
+]"""
+
+
 def drag(page: Page, control: str, ms: float, stop: int | None = None) -> dict:
     """Drag scrubber ``control`` for ``ms`` milliseconds, ending at ``stop`` (None: where the
     drag is), until every view shows the end.
@@ -114,7 +145,12 @@ def views_state(page: Page) -> dict[str, dict | None]:
     }
 
 
-def flat_pixels(page: Page) -> dict[str, bytes]:
-    """A screenshot of each flat view (fit, loss, map) as it is on screen."""
+def sketches_left(page: Page) -> list[str]:
+    """What is left, once a drag ended, of the sketches drawn while it went on (nothing)."""
+    return page.evaluate(SKETCHES_LEFT_JS)
+
+
+def flat_pixels(page: Page, names: tuple[str, ...] = VIEWS[:-1]) -> dict[str, bytes]:
+    """A screenshot of each flat view ``names`` (fit, loss, map) as it is on screen."""
     graph = ".dh-player .dh-{} .dh-graph"
-    return {name: page.locator(graph.format(name)).screenshot() for name in VIEWS[:-1]}
+    return {name: page.locator(graph.format(name)).screenshot() for name in names}

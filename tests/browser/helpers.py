@@ -379,6 +379,9 @@ PLAYER_STATE = """
     plane: root.dataset.plane === 'true',
     playing: root.querySelector('.dh-play').getAttribute('aria-label') === 'Pause',
     label: root.querySelector('.dh-epoch-value').textContent,
+    // Every view shows the last position exactly (not a sketch of it, drawn while a
+    // scrubber moves): what the graphs hold is what they show.
+    settled: root.dataset.settled !== '0',
     moving,
     types: views.map(gd => (gd._fullData || []).map(t => t.type)).flat(),
   };

@@ -7,6 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.drag import drag, flat_pixels, set_scrubber, sketches_left, views_state
 from tests.browser.helpers import SETTLE_MS, assert_healthy, frames_sent, main, open_app, shot
 
 pytestmark = pytest.mark.browser
@@ -100,4 +101,28 @@ def test_stochastic_runs_are_drawn_update_by_update(page: Page) -> None:
     state = _state(page)
     full, stochastic = (json.loads(state["map"][i]) for i in (0, 2))
     assert len(stochastic[0]) > len(full[0]), "one point per update, not per epoch"
+    assert_healthy(page)
+
+
+def test_a_drag_of_the_race_ends_with_every_view_as_one_step_to_its_end_draws_it(
+    page: Page,
+) -> None:
+    """The race follows a drag of its epoch scrubber at each view's own pace, like the
+    Descent page's player, and ends exactly where one step to the same epoch does."""
+    open_app(page, "/compare", "Compare")
+    _state(page)
+    end = int(page.locator(".dh-player .dh-epoch").get_attribute("max")) // 3
+    set_scrubber(page, "epoch", 0)
+    dragged = drag(page, "epoch", 1500, stop=end)
+    assert dragged["value"] == end
+    assert dragged["frames"] > 1, dragged
+    assert all(dragged["drawn"][name] for name in ("loss", "map", "surface")), dragged
+    assert sketches_left(page) == [], "a view still shows the sketch of a drag"
+    after_drag, shown = views_state(page), flat_pixels(page, ("loss", "map"))
+    assert _state(page)["epoch"] > 0
+    open_app(page, "/compare", "Compare")
+    _state(page)
+    set_scrubber(page, "epoch", end)
+    assert views_state(page) == after_drag
+    assert flat_pixels(page, ("loss", "map")) == shown
     assert_healthy(page)

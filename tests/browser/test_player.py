@@ -12,6 +12,7 @@ from tests.browser.drag import (
     drag,
     flat_pixels,
     set_scrubber,
+    sketches_left,
     views_state,
 )
 from tests.browser.helpers import (
@@ -55,8 +56,9 @@ def _state(page: Page) -> dict:
 
 
 def _wait_for(page: Page, condition: str) -> dict:
+    """The player's state once ``condition`` holds and every view shows it exactly."""
     page.wait_for_function(
-        f"() => {{ const s = ({PLAYER_STATE})(); return s && ({condition}); }}",
+        f"() => {{ const s = ({PLAYER_STATE})(); return s && s.settled && ({condition}); }}",
         polling=50,
         timeout=30_000,
     )
@@ -527,6 +529,8 @@ def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
     # Every view moved during the drag.
     assert dragged["frames"] > 1 and all(dragged["drawn"][name] for name in VIEWS), dragged
     after_drag, shown = views_state(page), flat_pixels(page)
+    # The sketches drawn while it moved are gone: each view shows Plotly's own traces.
+    assert sketches_left(page) == [], "a view still shows the sketch of a drag"
     open_app(page)
     assert_charts_drawn(page)
     set_scrubber(page, control, end)

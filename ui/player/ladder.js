@@ -6,9 +6,8 @@ import { fmt, grouped, lossWords, rateWords } from "./format.js";
 import { mountDownloads } from "./download.js";
 import { epochCounter, frameState, lossOffChart, offChart, pinnedWords, placeWords, unmoved } from "./frames.js";
 import { watchSlider } from "./follow.js";
-import { afterPaint, nextFrame } from "./library.js";
+import { nextFrame } from "./library.js";
 import { LADDER_HTML, LADDER_VIEWS, PRESENT_VIEWS } from "./markup.js";
-import { Pacer } from "./pacer.js";
 import { enlarge, narrowScene } from "./present.js";
 import { Stage } from "./stage.js";
 import { drawZones, fitZoneWords } from "./zones.js";
@@ -34,13 +33,6 @@ export class Ladder extends Stage {
     this.headerSelected = null;
     this.sidebarIndex = null;
     this.pointer = false;
-    // While a scrubber moves, each view follows at its own pace (the flat views every frame,
-    // the 3D scene as fast as it redraws), and all end on the last position.
-    this.pacer = new Pacer(
-      (name, target, drawn) => this.drawView(name, target, drawn),
-      (fn) => requestAnimationFrame(fn),
-      (id) => cancelAnimationFrame(id),
-    );
     const { rate, use } = this.el;
     this.listen(rate, "pointerdown", () => (this.pointer = true));
     this.listen(rate, "input", () => this.show(Number(rate.value), this.frameIndex));
@@ -71,11 +63,6 @@ export class Ladder extends Stage {
 
   step(frame) {
     return this.show(this.rateIndex, frame);
-  }
-
-  destroy() {
-    this.pacer.stop();
-    super.destroy();
   }
 
   commit() {
@@ -221,31 +208,38 @@ export class Ladder extends Stage {
     this.el.rate.value = String(rateIndex);
     this.el.epoch.value = String(frame);
     this.describe(this.runsShown()[0], this.states(frame)[0]);
-    // The root says whether every view shows the last position yet.
-    this.root.dataset.settled = "0";
-    const shown = this.pacer.want(LADDER_VIEWS, { rate: rateIndex, frame });
-    shown.finally(() => {
-      if (this.pacer.idle()) this.root.dataset.settled = "1";
-    }).catch(() => null);
-    return shown;
+    return this.pace(LADDER_VIEWS, { rate: rateIndex, frame });
   }
 
-  // Draw view `name` at `target` ({rate, frame}), from `drawn` (where it is): the loss view
-  // anew for another rate (its curves are the run's), else only its moving traces. The 3D
-  // scene after the flat views' frame is painted, and done once its own frame is.
-  drawView(name, target, drawn) {
+  // Draw view `name` at `target` ({rate, frame}), from `drawn` (where it was last drawn
+  // exactly): sketched when `quick` allows and its axes stay, else the loss view anew for
+  // another rate (its curves are the run's), else only its moving traces.
+  drawView(name, target, drawn, quick) {
     const runs = [this.body.runs[target.rate]];
     const states = runs.map((run) => frameState(this.body.frames, run, target.frame));
+    if (name === "surface" && !this.body.surface.plane) return null;  // a curve: no 3D scene
+    const sketched = quick && this.keepsAxes(name, runs, drawn) && this.sketchView(name, runs, states);
+    if (sketched) return sketched;
+    this.unsketch(name);
     const sameRun = drawn && drawn.rate === target.rate;
     if (name === "loss" && !sameRun) return this.react(name, states, runs);
-    if (name === "surface" && !this.body.surface.plane) return null;  // a curve: no 3D scene
     // A run that left the shared frame is drawn in a map and a surface of its own.
     const anew = name in this.landDrawn && this.landKey(runs) !== this.landDrawn[name];
     // Past a run's end, or between two of its steps, a view may have nothing to move.
     if (!anew && sameRun && unmoved(name, frameState(this.body.frames, runs[0], drawn.frame), states[0])) return null;
-    const draw = () => (anew ? this.react(name, states, runs) : this.move([name], states, runs));
-    if (name !== "surface") return draw();
-    return afterPaint().then(draw).then(nextFrame);
+    return this.exactly(name, quick, () => (anew ? this.react(name, states, runs) : this.move([name], states, runs)));
+  }
+
+  // Whether view `name` drawn exactly at `drawn` has the axes it has for `runs`: the same
+  // frame of the landscape, the same loss axes and curves.
+  keepsAxes(name, runs, drawn) {
+    if (!drawn) return false;
+    if (name in this.landDrawn) return this.landKey(runs) === this.landDrawn[name];
+    if (name !== "loss") return true;
+    const now = this.patch(name, runs);
+    const was = this.patch(name, [this.body.runs[drawn.rate]]);
+    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+    return same(now.layout, was.layout) && same(Object.keys(now.data), Object.keys(was.data));
   }
 
   // ---- words: the controls' values and each chart's text alternative ----

@@ -3,6 +3,7 @@
 
 import { fmt, lossWords } from "./format.js";
 import { RACE_HTML, RACE_VIEWS } from "./markup.js";
+import { unmoved } from "./frames.js";
 import { Stage } from "./stage.js";
 import { restyleArgs } from "./views.js";
 
@@ -24,12 +25,15 @@ export class Race extends Stage {
   async build() {
     const b = this.body;
     this.pause();
+    this.pacer.stop();
     this.setEpochControl();
     this.root.classList.toggle("dh-curve", !b.surface.plane);
     const states = this.states(this.frameIndex);
     await this.drawLandscape([this.react("loss", states)], states);
     this.linkLegend();
     this.describe(states);
+    this.pacer.drawnAt(RACE_VIEWS, { frame: this.frameIndex });
+    this.root.dataset.settled = "1";
     this.root.dataset.drawn = "1";
   }
 
@@ -57,10 +61,23 @@ export class Race extends Stage {
     if (!this.body || this.root.dataset.drawn !== "1") return Promise.resolve();
     this.frameIndex = frame;
     this.el.epoch.value = String(frame);
-    const states = this.states(frame);
-    const moved = this.move(["loss", "map", "surface"], states);
-    this.describe(states);
-    return moved;
+    this.describe(this.states(frame));
+    return this.pace(RACE_VIEWS, { frame });
+  }
+
+  // Draw view `name` at `target` ({frame}), from `drawn` (where it was last drawn exactly):
+  // sketched when `quick` allows, else its moving traces (a run hidden from the legend stays
+  // hidden either way).
+  drawView(name, target, drawn, quick) {
+    if (name === "surface" && !this.body.surface.plane) return null;  // a curve: no 3D scene
+    const runs = this.runsShown();
+    const states = this.states(target.frame);
+    const sketched = quick && drawn && this.sketchView(name, runs, states);
+    if (sketched) return sketched;
+    this.unsketch(name);
+    const before = drawn && this.states(drawn.frame);
+    if (before && states.every((st, i) => unmoved(name, before[i], st))) return null;
+    return this.exactly(name, quick, () => this.move([name], states));
   }
 
   describe(states) {

@@ -5,12 +5,18 @@
 // `destroy` removes them all.
 
 import { frameState } from "./frames.js";
-import { CONFIG, nextFrame, loadPlotly } from "./library.js";
+import { CONFIG, afterPaint, nextFrame, loadPlotly } from "./library.js";
+import { Pacer, SKETCHED } from "./pacer.js";
 import { checked, unpack } from "./protocol.js";
+import { sketch, sketch3d, unsketch, unsketch3d } from "./sketch.js";
 import { figure, moving, restyleArgs } from "./views.js";
 
 // Milliseconds between frames of playback, by speed (a film's frames last as long).
 export const PLAY_MS = { 1: 150, 2: 75, 4: 35 };
+// The 3D scene's rest after each redraw while a scrubber moves, as a fraction of the redraw's
+// time, so that the flat views get frames too: measured with `python -m benchmarks browser`,
+// the 3D view against a bare 3D scene's redraw.
+export const SCENE_REST = 0.6;
 
 export class Stage {
   constructor(parent, html, names) {
@@ -44,6 +50,15 @@ export class Stage {
     this.landDrawn = { map: null, surface: null };
     this.playing = false;
     this.queue = Promise.resolve();
+    // While a scrubber moves, each view follows at its own pace (the flat views every frame,
+    // the 3D scene as fast as it redraws, resting a little after each redraw), and all end
+    // exactly on the last position.
+    this.pacer = new Pacer(
+      (name, target, drawn, quick) => this.drawView(name, target, drawn, quick),
+      (fn) => requestAnimationFrame(fn),
+      (id) => cancelAnimationFrame(id),
+      { rest: { surface: SCENE_REST } },
+    );
     const { play, epoch, speed } = this.el;
     this.listen(play, "click", () => (this.playing ? this.pause() : this.play()));
     this.listen(epoch, "input", () => {
@@ -69,6 +84,7 @@ export class Stage {
   // Remove everything this player added to the page: listeners, observers, timers, graphs.
   destroy() {
     this.destroyed = true;
+    this.pacer.stop();
     this.pause();
     this.aborter.abort();
     for (const observer of this.observers) observer.disconnect();
@@ -139,8 +155,16 @@ export class Stage {
     return layout;
   }
 
+  // Remove the sketch of view `name`, if any: its graph shows what Plotly holds.
+  unsketch(name) {
+    const { gd } = this.el.views[name];
+    if (gd.dataset.sketched) unsketch3d(gd);
+    if (gd.querySelector(".dh-sketch")) unsketch(gd);
+  }
+
   // Draw view `name` anew from its spec, its moving traces at `states` of `runs`.
   react(name, states, runs = this.runsShown()) {
+    this.unsketch(name);
     const spec = this.spec(name, runs);
     const fig = figure(spec, moving(spec.data, runs, states), this.patch(name, runs));
     if (name in this.landDrawn) this.landDrawn[name] = this.landKey(runs);
@@ -155,10 +179,43 @@ export class Stage {
       const { gd } = this.el.views[name];
       const spec = this.spec(name, runs);
       if (!spec || !gd.data) continue;
+      this.unsketch(name);
       const [update, indices] = restyleArgs(gd.data, moving(spec.data, runs, states));
       if (indices.length) jobs.push(this.Plotly.restyle(gd, update, indices));
     }
     return Promise.all(jobs);
+  }
+
+  // Every view of `names` to `target` at its own pace; the root says whether every view
+  // shows it yet. Resolves once every view shows it (or a later position).
+  pace(names, target) {
+    this.root.dataset.settled = "0";
+    const shown = this.pacer.want(names, target);
+    shown.finally(() => {
+      if (this.pacer.idle()) this.root.dataset.settled = "1";
+    }).catch(() => null);
+    return shown;
+  }
+
+  // Sketch view `name` at `states` of `runs` (see sketch.js): SKETCHED (for the 3D scene, a
+  // promise of it once its frame is painted) when it did, else null.
+  sketchView(name, runs, states) {
+    const spec = this.spec(name, runs);
+    const patch = this.patch(name, runs);
+    const fills = moving(spec.data, runs, states);
+    const uids = new Set([...Object.keys(fills), ...Object.keys(patch.data || {})]);
+    const traces = figure(spec, fills, patch).data.filter((t) => uids.has(t.uid));
+    const { gd } = this.el.views[name];
+    if (name !== "surface") return sketch(gd, traces) ? SKETCHED : null;
+    return sketch3d(gd, traces) ? nextFrame().then(() => SKETCHED) : null;
+  }
+
+  // Draw view `name` exactly with `draw`: the 3D scene after the flat views' frame is painted
+  // while a scrubber moves (`quick`), in the same frame as theirs for a single step, and done
+  // once its own frame is painted.
+  exactly(name, quick, draw) {
+    if (name !== "surface") return draw();
+    return (quick ? afterPaint().then(draw) : draw()).then(nextFrame);
   }
 
   // Build the map and, a frame later (the flat views reach the screen first; the 3D scene
