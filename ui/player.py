@@ -244,7 +244,7 @@ def render(ctx, settings: Settings, view: PlayerView, *, present: bool = False) 
     loss axis). ``present`` shows one view at a time, wide and in large type, for a
     projector (the header carries it, so switching it sends no body).
     """
-    rates, selected = rate_ladder(settings, ctx.problem)
+    rates, selected = _ladder(ctx, settings)
     base = replace(settings, learning_rate=0.0)
     body = _kept(
         "body",
@@ -345,9 +345,14 @@ def runs_for(ctx, settings: Settings):
     The runs stay in the server's one byte-bounded store, not in the session, so a
     class of sessions holds each sweep once and never more than the store allows.
     """
-    rates, selected = rate_ladder(settings, ctx.problem)
+    rates, selected = _ladder(ctx, settings)
     runs = compute.sweep_runs(ctx.problem_key, ctx.upload, settings, rates)
     return runs, runs[selected]
+
+
+def _ladder(ctx, settings: Settings) -> tuple[tuple[float, ...], int]:
+    """:func:`rate_ladder`, worked out once a run: the page and the player both ask for it."""
+    return _kept("ladder", (ctx.problem_key, settings), lambda: rate_ladder(settings, ctx.problem))
 
 
 def _kept(name: str, key: tuple, make):
