@@ -21,6 +21,7 @@ from benchmarks.bench_rerun import BARE_PAGE
 from benchmarks.report import Row
 from tests.browser.drag import VIEWS, drag, set_scrubber
 from tests.browser.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, start_server
+from ui.player import PLOTLY_JS
 
 SUITE = "Live tweaking in Chromium (Descent page against a bare slider + Plotly line page)"
 
@@ -97,7 +98,7 @@ FLOOR_GOAL = 1.3
 # path restyled and the frame showing it painted, again and again for `ms` milliseconds.
 # Milliseconds of each repaint.
 FLOOR_HTML = """<!doctype html><html><body style="margin:0">
-<div id="floor" style="width:620px;height:480px"></div><script src="{plotly}"></script>
+<div id="floor" style="width:620px;height:480px"></div>
 </body></html>"""
 FLOOR_JS = """
 async (ms) => {
@@ -181,20 +182,25 @@ def _count_sent(page: Page) -> list[int]:
     return sent
 
 
-def _floor_ms(browser, app_url: str) -> float:
-    """Median milliseconds of the bare 3D scene's repaint after a path restyle."""
+def _floor_ms(browser) -> float:
+    """Median milliseconds of the bare 3D scene's repaint after a path restyle.
+
+    plotly.js comes from the installed plotly package: the app's server holds it gzipped
+    only, for the player to unpack.
+    """
     page = browser.new_page(viewport=VIEWPORT)
-    page.set_content(FLOOR_HTML.format(plotly=f"{app_url}/app/static/plotly.min.js"))
+    page.set_content(FLOOR_HTML)
+    page.add_script_tag(path=PLOTLY_JS)
     page.wait_for_function("() => window.Plotly !== undefined", timeout=TIMEOUT_MS)
     times = page.evaluate(FLOOR_JS, DRAG_MS)
     page.close()
     return statistics.median(times)
 
 
-def _drag_rows(browser, app: Page, app_url: str) -> list[Row]:
+def _drag_rows(browser, app: Page) -> list[Row]:
     """Painted frames a second of each view while each scrubber is dragged, and the 3D
     view's repaint against the bare 3D scene's, measured before and after the drags."""
-    before = _floor_ms(browser, app_url)
+    before = _floor_ms(browser)
     rate = int(app.locator(".dh-player .dh-rate").input_value())
     # Each drag from the scrubber's start: the rates from the smallest, then the epochs of
     # the page's own rate from epoch 0, so every view has a path to move along.
@@ -202,7 +208,7 @@ def _drag_rows(browser, app: Page, app_url: str) -> list[Row]:
     drags = {"rate": drag(app, "rate", DRAG_MS, stop=rate)}
     set_scrubber(app, "epoch", 0)
     drags["epoch"] = drag(app, "epoch", DRAG_MS)
-    floor = (before + _floor_ms(browser, app_url)) / 2
+    floor = (before + _floor_ms(browser)) / 2
     rows = [Row("bare 3D scene: path restyle -> repainted (median)", floor, "ms")]
     for control, done in drags.items():
         fps = {name: done["drawn"][name] / done["seconds"] for name in VIEWS}
@@ -295,7 +301,7 @@ def _measure(browser, app_url: str, bare_url: str) -> list[Row]:
             "<= 2x",
         ),
         Row("websocket frames sent while scrubbing", frames, "frames", "0"),
-        *_drag_rows(browser, app, app_url),
+        *_drag_rows(browser, app),
     ]
 
 
