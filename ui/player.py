@@ -1,8 +1,9 @@
 """The Descent page's player: four views drawn and played back in the browser.
 
-A ``st.components.v2`` component (``ui/player/player.js`` and ``player.css``)
-draws the fit, the loss curve, the 3D loss surface and its contour map with
-plotly.js and updates them in place. It uses the plotly.js already on the page
+A ``st.components.v2`` component (the modules of ``ui/player/``, joined into one
+file of ``static/`` that the browser fetches once, and ``player.css``) draws the fit,
+the loss curve, the 3D loss surface and its contour map with plotly.js and updates
+them in place. It uses the plotly.js already on the page
 (Streamlit's chart bundle) when there is one, else this app's copy served gzipped from
 ``static/`` and unpacked by the browser; either way no other host is asked. It receives
 every rate of a learning-rate ladder at once, so the rate scrubber, the epoch scrubber and
@@ -74,9 +75,7 @@ def ensure_plotly_js(static: Path = STATIC, source: Path = PLOTLY_JS) -> Path:
     The server sends files of ``static/`` through its gzip layer, which compresses
     them again for every request: 0.2 s of the server's CPU for each browser that
     opens the page. A ``.gz`` file goes out as it is (``application/gzip``), and the
-    player unpacks it in the browser. Written under a name of this process and
-    thread, then renamed, so a browser never loads half a file and two servers
-    starting at once cannot clash.
+    player unpacks it in the browser.
     """
     target = static / f"{source.name}.gz"
     wanted = source.read_bytes()
@@ -84,10 +83,21 @@ def ensure_plotly_js(static: Path = STATIC, source: Path = PLOTLY_JS) -> Path:
         with gzip.open(target, "rb") as held, contextlib.suppress(OSError, EOFError):
             if held.read() == wanted:
                 return target
-    static.mkdir(parents=True, exist_ok=True)
-    temporary = static / f".{target.name}.{os.getpid()}.{threading.get_ident()}"
+    return write_static(target, gzip.compress(wanted, compresslevel=9, mtime=0))
+
+
+def write_static(target: Path, data: bytes) -> Path:
+    """Write ``data`` as ``target`` (a file of ``static/``) unless it holds them already.
+
+    Written under a name of this process and thread, then renamed, so a browser never
+    loads half a file and two servers starting at once cannot clash.
+    """
+    if target.exists() and target.read_bytes() == data:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.{os.getpid()}.{threading.get_ident()}"
     try:
-        temporary.write_bytes(gzip.compress(wanted, compresslevel=9, mtime=0))
+        temporary.write_bytes(data)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
@@ -139,9 +149,48 @@ def joined_module(folder: Path = HERE, entry: str = "index.js") -> str:
     return "\n".join(parts)
 
 
+def module_file(static: Path = STATIC) -> Path:
+    """Write the player's joined module into ``static``, named by its content; its path.
+
+    Streamlit sends a component's inline ``js`` with the element on every rerun (80 KB
+    here, for each rate change). The element's own ``js`` only imports this file, which
+    the browser fetches once and keeps; a new version of the player gets a new name.
+    """
+    code = joined_module().encode()
+    return write_static(static / f"player.{hashlib.sha1(code).hexdigest()[:12]}.js", code)
+
+
+#: The element's own ``js``: runs the player's module from ``static/`` once it has loaded
+#: (calls made before that run then, the latest last), and says so if it cannot load.
+LOADER = """
+const loading = import(new URL(%s, document.baseURI).href);
+let player = null;
+loading.then((module) => { player = module.default; }, () => null);
+export default function (component) {
+  if (player) return player(component);
+  let cleanup = null;
+  let gone = false;
+  loading.then(
+    (module) => { if (!gone) cleanup = module.default(component); },
+    () => { component.parentElement.textContent = "The player could not load: reload the page."; },
+  );
+  return () => { gone = true; if (cleanup) cleanup(); };
+}
+"""
+
+
+def _base_url() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+def _module_url() -> str:
+    return f"{_base_url()}app/static/{module_file().name}"
+
+
 _component = st.components.v2.component(
     "downhill_player",
-    js=joined_module(),
+    js=LOADER % json.dumps(_module_url()),
     css=(HERE / "player.css").read_text(encoding="utf-8"),
     isolate_styles=False,
 )
@@ -202,7 +251,7 @@ def render(ctx, settings: Settings, view: PlayerView, *, present: bool = False, 
     projector (the header carries it, so switching it sends no body). ``pins`` are the
     pinned runs (:func:`pinned_runs`), drawn static in every view.
     """
-    rates, selected = rate_ladder(settings, ctx.problem, len(pins))
+    rates, selected = _ladder(ctx, settings, len(pins))
     base = replace(settings, learning_rate=0.0)
     held = tuple((look, pinned) for look, pinned, _ in pins)
     body = _kept(
@@ -305,9 +354,18 @@ def runs_for(ctx, settings: Settings, pins: int = 0):
     The runs stay in the server's one byte-bounded store, not in the session, so a
     class of sessions holds each sweep once and never more than the store allows.
     """
-    rates, selected = rate_ladder(settings, ctx.problem, pins)
+    rates, selected = _ladder(ctx, settings, pins)
     runs = compute.sweep_runs(ctx.problem_key, ctx.upload, settings, rates)
     return runs, runs[selected]
+
+
+def _ladder(ctx, settings: Settings, pins: int) -> tuple[tuple[float, ...], int]:
+    """:func:`rate_ladder`, worked out once a run: the page and the player both ask for it."""
+    return _kept(
+        "ladder",
+        (ctx.problem_key, settings, pins),
+        lambda: rate_ladder(settings, ctx.problem, pins),
+    )
 
 
 def _kept(name: str, key: tuple, make):
@@ -327,11 +385,6 @@ def _kept(name: str, key: tuple, make):
 def _memory() -> dict:
     """The player's one session entry: kept results, and what each element was last sent."""
     return st.session_state.setdefault(MEMORY, {})
-
-
-def _base_url() -> str:
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/" if base else "/"
 
 
 class _Body:

@@ -142,6 +142,19 @@ def test_plotly_js_is_gzipped_once_and_again_when_it_differs(tmp_path):
     assert [p.name for p in static.iterdir()] == [target.name], "no temporary file is left"
 
 
+def test_the_player_element_imports_its_module_from_static_instead_of_carrying_it(app, tmp_path):
+    from ui.player import joined_module, module_file
+
+    path = module_file(tmp_path)
+    assert path.read_text(encoding="utf-8") == joined_module()
+    assert module_file(tmp_path) == path, "the same module keeps its name"
+    players = [e for e in app.main if getattr(e, "type", None) == "bidi_component"]
+    assert players
+    for player in players:
+        assert f"app/static/{path.name}" in player.proto.js_content
+        assert len(player.proto.js_content) < 2_000 < len(joined_module()) // 10
+
+
 def test_a_typed_rate_off_the_ladder_is_the_run_shown(app):
     app.number_input(key="rate_typed").set_value(0.99).run()
     assert not app.exception

@@ -118,9 +118,10 @@ def _writes_to_disk(tree: ast.AST) -> list[str]:
     return found
 
 
-#: The one function of the app code that writes a file, and why it is no upload: it copies
-#: plotly.js from the installed plotly package into static/, for the player to load.
-STATIC_ASSET_WRITERS = {("ui/player.py", "ensure_plotly_js")}
+#: The one function of the app code that writes a file, and why it is no upload: it writes
+#: the player's own files into static/ (plotly.js from the installed plotly package, and the
+#: player's module), for the browser to load.
+STATIC_ASSET_WRITERS = {("ui/player.py", "write_static")}
 
 
 @pytest.mark.parametrize("path", APP_CODE, ids=lambda p: str(p.relative_to(REPO)))
