@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import SETTLE_MS, assert_healthy, open_app
+from tests.browser.helpers import SETTLE_MS, assert_healthy, open_app, settle
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +15,11 @@ TOAST = '[data-testid="stToast"]'
 
 
 def test_a_repeated_feature_in_a_link_is_repaired_and_the_reload_is_clean(page: Page) -> None:
-    open_app(page, "/compare?features=x,x", title="Compare")
+    # The note is a toast, which leaves after a few seconds: look for it as the page opens,
+    # before waiting for the page to settle (on a loaded machine that can outlast the toast).
+    page.goto("/compare?features=x,x")
     expect(page.locator(TOAST)).to_contain_text("The link was repaired", timeout=SETTLE_MS)
+    settle(page, "Compare")
     assert_healthy(page)
     expect(page).to_have_url(re.compile(r"[?&]features=x(&|$)"))
 
