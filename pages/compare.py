@@ -17,7 +17,7 @@ from ui.limits import server_budget
 from ui.settings import LEARNING_RATES, OPTIMIZER_KEYS
 from ui.store import cached
 from ui.text import full_names, md_name, md_text
-from ui.widgets import draw
+from ui.widgets import draw, remove_button
 
 
 def _plain(settings: Settings, standardize: bool) -> Settings:
@@ -97,14 +97,8 @@ def _run_widgets(i: int) -> None:
     count = state[race.COUNT]
     head, close = st.columns([5, 1], vertical_alignment="center")
     head.markdown(f"**Run {i + 1}**")
-    close.button(
-        "",
-        key=f"race_{i}_remove",
-        icon=":material/close:",
-        help=f"Remove run {i + 1}",
-        on_click=race.remove_run,
-        args=(state, i),
-        disabled=count <= 1,
+    remove_button(
+        close, f"race_{i}_remove", f"run {i + 1}", race.remove_run, (state, i), disabled=count <= 1
     )
     for field in race.FIELDS:
         own_key = race.key(i, field)

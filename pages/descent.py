@@ -17,7 +17,7 @@ from ui import compute, downloads, pins, player, rate_curve, router, tables, tut
 from ui.settings import surface_window
 from ui.state import OPENED_NOTE, PINS, PINS_NOTE
 from ui.text import full_names, md_name, md_text
-from ui.widgets import draw, section
+from ui.widgets import draw, remove_button, section
 
 ctx = router.context()
 problem = ctx.problem
@@ -153,14 +153,7 @@ def _pin_controls() -> None:
     for i, pin in enumerate(pins.pin_settings(state, n_rows)):
         name, remove, _ = st.columns([3, 1, 6], vertical_alignment="center")
         name.markdown(pins.label(i, pin))
-        remove.button(
-            "",
-            key=f"unpin_{i}",
-            icon=":material/close:",
-            help=f"Remove pin {i + 1}",
-            on_click=pins.remove_pin,
-            args=(state, i),
-        )
+        remove_button(remove, f"unpin_{i}", f"pin {i + 1}", pins.remove_pin, (state, i))
     for note in pin_notes:
         st.warning(md_text(note), icon=":material/hourglass_disabled:")
     if state.get(PINS):

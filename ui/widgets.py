@@ -56,3 +56,18 @@ def section(label: str, key: str, where: Any = st, *, expanded: bool = False):
     """
     box = where.expander(label, expanded=expanded, key=key, on_change="rerun")
     return box if box.open else None
+
+
+def remove_button(
+    where: Any, key: str, what: str, on_click, args: tuple, *, disabled=False
+) -> None:
+    """A × button in ``where`` that removes ``what`` (a pin, a race's run) by ``on_click``."""
+    where.button(
+        "",
+        key=key,
+        icon=":material/close:",
+        help=f"Remove {what}",
+        on_click=on_click,
+        args=args,
+        disabled=disabled,
+    )
