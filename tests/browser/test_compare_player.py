@@ -36,6 +36,8 @@ RACE_STATE = """
     map: paths('map'),
     surface: paths('surface'),
     status: root.querySelector('.dh-status').textContent,
+    // What the graphs hold is what they show (not a sketch drawn while a key is held).
+    settled: root.dataset.settled !== '0',
   };
 }
 """
@@ -44,6 +46,13 @@ RACE_STATE = """
 def _state(page: Page) -> dict:
     page.wait_for_function(f"() => ({RACE_STATE})() !== null", timeout=SETTLE_MS)
     return page.evaluate(RACE_STATE)
+
+
+def _wait_for(page: Page, condition: str) -> None:
+    """Wait until the race's state `s` meets `condition` (a JavaScript expression)."""
+    page.wait_for_function(
+        f"() => {{ const s = ({RACE_STATE})(); return s && {condition}; }}", timeout=SETTLE_MS
+    )
 
 
 def test_one_scrubber_moves_every_run_in_every_view_without_the_server(page: Page) -> None:
@@ -57,14 +66,14 @@ def test_one_scrubber_moves_every_run_in_every_view_without_the_server(page: Pag
     page.wait_for_timeout(300)
     sent[0] = 0
     page.keyboard.press("Home")
-    page.wait_for_function(f"() => ({RACE_STATE})().epoch === 0", timeout=SETTLE_MS)
+    _wait_for(page, "s.epoch === 0 && s.settled")
     start = _state(page)
     for key in ("map", "surface"):
         assert all(a != b for a, b in zip(before[key], start[key], strict=True)), key
     assert start["marks"] != before["marks"]
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => ({RACE_STATE})().epoch > 0", timeout=SETTLE_MS)
+    _wait_for(page, "s.epoch > 0 && s.settled")
     moved = _state(page)
     assert all(a != b for a, b in zip(start["map"], moved["map"], strict=True))
     page.wait_for_timeout(500)
@@ -80,10 +89,7 @@ def test_playback_and_the_modebar_are_there(page: Page) -> None:
     race = main(page).locator(".dh-race")
     before = _state(page)
     race.get_by_role("button", name="Play").click()
-    page.wait_for_function(
-        f"() => {{ const s = ({RACE_STATE})(); return s && s.epoch > 0 && s.epoch < 300; }}",
-        timeout=SETTLE_MS,
-    )
+    _wait_for(page, "s.epoch > 0 && s.epoch < 300")
     assert _state(page)["map"] != before["map"]
     loss = race.locator(".dh-loss")
     loss.hover()
@@ -94,10 +100,7 @@ def test_playback_and_the_modebar_are_there(page: Page) -> None:
 def test_stochastic_runs_are_drawn_update_by_update(page: Page) -> None:
     open_app(page, "/compare", "Compare")
     main(page).get_by_role("button", name="Batch vs mini-batch vs stochastic").click()
-    page.wait_for_function(
-        f"() => {{ const s = ({RACE_STATE})(); return s && s.status.includes('stochastic'); }}",
-        timeout=SETTLE_MS,
-    )
+    _wait_for(page, "s.status.includes('stochastic') && s.settled")
     state = _state(page)
     full, stochastic = (json.loads(state["map"][i]) for i in (0, 2))
     assert len(stochastic[0]) > len(full[0]), "one point per update, not per epoch"
