@@ -75,8 +75,8 @@ st.caption(
 
 player.preload()
 st.markdown("**Quick races** (rates derived from this data's curvature)")
-for column, (name, text) in zip(
-    st.columns(len(race.PRESET_LABELS)), race.PRESET_LABELS.items(), strict=True
+for column, (name, (text, _)) in zip(
+    st.columns(len(race.PRESETS)), race.PRESETS.items(), strict=True
 ):
     column.button(
         text,

@@ -54,12 +54,8 @@ COUNT, NOTE, TOLERANCE, LOG_LOSS, LOG_EPOCHS = (
 )
 FIELDS, MAX_RUNS = RACE_FIELDS, RACE_MAX_RUNS
 
-PRESET_LABELS = {
-    "optimizers": "GD vs momentum vs Adam",
-    "rates": "Rate too small / right / too large",
-    "batches": "Batch vs mini-batch vs stochastic",
-    "scaling": "Raw vs standardized features",
-}
+#: What a quick race starts: its runs' settings, and a note when one is off.
+Preset = tuple[list[dict], str | None]
 
 
 @dataclass(frozen=True)
@@ -177,65 +173,85 @@ def _checked(data: RaceData) -> tuple[float | None, bool, str | None]:
     )
 
 
-def preset_runs(name: str, data: RaceData) -> tuple[list[dict], str | None]:
-    """The runs of preset ``name`` (see :data:`PRESET_LABELS`), and a note when one is off.
+def _optimizers(data: RaceData, good: float, std: bool, note: str | None) -> Preset:
+    return [
+        _run("gd", good, standardize=std),
+        _run("momentum", good, standardize=std),
+        _run("adam", adam_rate(data), standardize=std),
+    ], note
+
+
+def _rates(data: RaceData, good: float, std: bool, note: str | None) -> Preset:
+    spectrum = data.spectrum(std)
+    small = _rate_below(good)
+    large = diverging_rate(spectrum)
+    notes = [note] if note else []
+    if large is None:
+        large = LEARNING_RATES[-1]
+        notes.append(
+            f"Even the largest rate on the control ({large:g}) is below this data's stable "
+            f"limit 2/λmax = {spectrum.max_stable_lr:.3g}, so no rate here diverges."
+        )
+    if small is None:
+        small = good
+        notes.append(f"No stop of the control lies below {good:g}, the slowest rate here.")
+    return [
+        _run("gd", small, standardize=std),
+        _run("gd", good, standardize=std),
+        _run("gd", large, standardize=std),
+    ], " ".join(notes) or None
+
+
+def _batches(data: RaceData, good: float, std: bool, note: str | None) -> Preset:
+    size = min(32, max(2, data.n_rows // 4))
+    return [
+        _run("gd", good, standardize=std),
+        _run("gd", nearest_rate(good / 10), "mini", size, standardize=std),
+        _run("gd", nearest_rate(good / 100), "stochastic", standardize=std),
+    ], note
+
+
+def _scaling(data: RaceData, good: float, std: bool, note: str | None) -> Preset:
+    raw_rate = data.working_rate(False)
+    scaled = data.working_rate(True) or stable_rate(data.spectrum(True))
+    raw_note = None
+    if raw_rate is None:
+        raw_rate = stable_rate(data.spectrum(False))
+        raw_note = (
+            f"No rate on the control converges on the raw features (2/λmax = "
+            f"{data.spectrum(False).max_stable_lr:.3g}): that is what standardizing fixes."
+        )
+    return [
+        _run("gd", raw_rate, standardize=False),
+        _run("gd", raw_rate, standardize=True),
+        _run("gd", scaled, standardize=True),
+    ], raw_note
+
+
+#: The quick races, each its button's label and how it picks its runs on the data given:
+#: ``(data, a rate seen to converge, standardized?, a note) -> (runs, note)``.
+PRESETS: dict[str, tuple[str, Callable[..., Preset]]] = {
+    "optimizers": ("GD vs momentum vs Adam", _optimizers),
+    "rates": ("Rate too small / right / too large", _rates),
+    "batches": ("Batch vs mini-batch vs stochastic", _batches),
+    "scaling": ("Raw vs standardized features", _scaling),
+}
+
+
+def preset_runs(name: str, data: RaceData) -> Preset:
+    """The runs of preset ``name`` (see :data:`PRESETS`), and a note when one is off.
 
     "Right" rates are ones the engine ran on this data and saw converge
     (``data.working_rate``); "too large" is a stop above the stable limit of the
     space the runs descend in. When no stop works on raw features the race runs on
     standardized ones and the note says why; the runs of a race always differ.
     """
+    if name not in PRESETS:
+        raise ValueError(f"Unknown race preset {name!r}; choose one of: {', '.join(PRESETS)}.")
     good, std, note = _checked(data)
-    spectrum = data.spectrum(std)
     if good is None:
-        good = stable_rate(spectrum)
-    if name == "optimizers":
-        return [
-            _run("gd", good, standardize=std),
-            _run("momentum", good, standardize=std),
-            _run("adam", adam_rate(data), standardize=std),
-        ], note
-    if name == "rates":
-        small = _rate_below(good)
-        large = diverging_rate(spectrum)
-        notes = [note] if note else []
-        if large is None:
-            large = LEARNING_RATES[-1]
-            notes.append(
-                f"Even the largest rate on the control ({large:g}) is below this data's stable "
-                f"limit 2/λmax = {spectrum.max_stable_lr:.3g}, so no rate here diverges."
-            )
-        if small is None:
-            small = good
-            notes.append(f"No stop of the control lies below {good:g}, the slowest rate here.")
-        return [
-            _run("gd", small, standardize=std),
-            _run("gd", good, standardize=std),
-            _run("gd", large, standardize=std),
-        ], " ".join(notes) or None
-    if name == "batches":
-        size = min(32, max(2, data.n_rows // 4))
-        return [
-            _run("gd", good, standardize=std),
-            _run("gd", nearest_rate(good / 10), "mini", size, standardize=std),
-            _run("gd", nearest_rate(good / 100), "stochastic", standardize=std),
-        ], note
-    if name == "scaling":
-        raw_rate = data.working_rate(False)
-        scaled = data.working_rate(True) or stable_rate(data.spectrum(True))
-        raw_note = None
-        if raw_rate is None:
-            raw_rate = stable_rate(data.spectrum(False))
-            raw_note = (
-                f"No rate on the control converges on the raw features (2/λmax = "
-                f"{data.spectrum(False).max_stable_lr:.3g}): that is what standardizing fixes."
-            )
-        return [
-            _run("gd", raw_rate, standardize=False),
-            _run("gd", raw_rate, standardize=True),
-            _run("gd", scaled, standardize=True),
-        ], raw_note
-    raise ValueError(f"Unknown race preset {name!r}; choose one of: {', '.join(PRESET_LABELS)}.")
+        good = stable_rate(data.spectrum(std))
+    return PRESETS[name][1](data, good, std, note)
 
 
 def _write_run(state: MutableMapping, i: int, run: Mapping[str, Any]) -> None:

@@ -79,7 +79,23 @@ class DataSpec:
 
 @dataclass(frozen=True)
 class ProblemKey:
-    """The regression a page shows: the data, its columns, the split, the model and its loss."""
+    """The regression a page shows: the data, its columns, the split, the model and its loss.
+
+    Attributes
+    ----------
+    data : DataSpec
+    target : str
+        The column fitted, as the data names it.
+    features : tuple of str
+        The columns it is fitted from, in the order the model's weights take.
+    test_fraction : float
+        The share of rows held out of training, ``[0, 0.9]``.
+    fit_intercept : bool
+    l2 : float
+        Ridge strength, as :class:`core.settings.Settings` takes it.
+    loss : {"mse", "half_mse"}
+        The loss convention (:data:`core.objective.LOSSES`).
+    """
 
     data: DataSpec
     target: str

@@ -22,6 +22,15 @@ def open_page(page: str = "pages/descent.py") -> AppTest:
     return at
 
 
+def open_link(query: dict, page: str = "pages/descent.py") -> AppTest:
+    """A fresh session opened on ``page`` with ``query`` as its query string, run once."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = dict(query)
+    if page != "pages/descent.py":
+        at.switch_page(page)
+    return at.run()
+
+
 def assert_fine(at: AppTest) -> None:
     """The page ran to its end without an exception."""
     assert not at.exception, at.exception

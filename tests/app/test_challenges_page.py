@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.challenges import CHALLENGES, MAX_TEXT, MAX_TITLE, from_link, to_link
-from tests.app.helpers import APP, TIMEOUT, assert_fine
+from tests.app.helpers import assert_fine, open_link
 from tests.hostile_names import HOSTILE
 from tests.ui.test_challenges import SOLUTIONS
 from ui.challenges import PATH
@@ -19,10 +19,7 @@ PAGE = "pages/challenges.py"
 
 def open_challenge(query: dict) -> AppTest:
     """A fresh session opened on the Challenges page with ``query`` as its query string."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = dict(query)
-    at.switch_page(PAGE)
-    at.run()
+    at = open_link(query, PAGE)
     assert_fine(at)
     return at
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import APP, TIMEOUT, assert_fine, open_page
+from tests.app.helpers import APP, TIMEOUT, assert_fine, open_link, open_page
 from ui import race
 from ui.settings import LEARNING_RATES
 
@@ -223,15 +223,16 @@ def test_rate_race_on_engel_runs_three_different_rates_and_the_right_one_converg
 
 
 def test_a_race_link_opens_its_runs_tolerance_and_axes():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {
-        "race1": "adam,0.2",
-        "race2": "gd,0.05,mini,16,step,1",
-        "race_tol": "0.01",
-        "race_log": "0",
-        "race_log_epochs": "1",
-    }
-    at.switch_page("pages/compare.py").run()
+    at = open_link(
+        {
+            "race1": "adam,0.2",
+            "race2": "gd,0.05,mini,16,step,1",
+            "race_tol": "0.01",
+            "race_log": "0",
+            "race_log_epochs": "1",
+        },
+        "pages/compare.py",
+    )
     assert_fine(at)
     assert at.session_state["race_count"] == 2
     assert run_keys(at, 0) == {
@@ -264,9 +265,9 @@ def test_a_race_link_opens_its_runs_tolerance_and_axes():
     ["warp,0.1", "gd,0.123", "gd", "gd,0.1,full,32,constant,1,extra", "gd,nan", "gd,0.1,mini,0"],
 )
 def test_a_tampered_race_run_is_named_and_the_rest_of_the_race_opens(bad):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"race1": "adam,0.2", "race2": bad, "race3": "gd,0.05", "race_tol": "7"}
-    at.switch_page("pages/compare.py").run()
+    at = open_link(
+        {"race1": "adam,0.2", "race2": bad, "race3": "gd,0.05", "race_tol": "7"}, "pages/compare.py"
+    )
     assert_fine(at)
     assert [t.value for t in at.toast] == [
         "The link was repaired. Not valid, so reset to the default: race2, race_tol."

@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.optimizers import RULES
 from core.schedules import REGISTRY as SCHEDULES
-from tests.app.helpers import APP, TIMEOUT
+from tests.app.helpers import APP, TIMEOUT, open_link
 from ui.state import RATE_TYPED, START_AND_STOP
 from ui.text import md_text
 
@@ -129,9 +129,7 @@ def test_settings_that_cannot_run_get_a_message(app):
 
 def opened_from(query: dict) -> AppTest:
     """A new session opened from a link carrying ``query``."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params.update(query)
-    at.run()
+    at = open_link(query)
     assert not at.exception
     return at
 
@@ -436,9 +434,7 @@ def test_a_tolerance_stop_far_from_the_optimum_says_stopped_not_converged(app):
 def test_a_final_rate_above_the_ladder_s_low_stops_still_runs(schedule):
     # The player sweeps the ladder; its stops below the schedule's final rate cannot run
     # and once broke the page ("cosine min_lr must be ... [0, 1e-08]") at η = 0.05.
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"schedule": schedule, "min_lr": "0.001"}
-    at.run()
+    at = open_link({"schedule": schedule, "min_lr": "0.001"})
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.session_state["learning_rate"] == 0.05

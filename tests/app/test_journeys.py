@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from core.data import BUNDLED, PRESETS
 from core.optimizers import RULES
 from core.schedules import REGISTRY as SCHEDULES
-from tests.app.helpers import APP, TIMEOUT
+from tests.app.helpers import APP, TIMEOUT, open_link
 from ui.opening import OPENED_KEYS
 from ui.settings import SCHEMA
 from ui.state import PINS, RACE_COUNT, RACE_FIELDS, RATE_TYPED, race_key
@@ -63,10 +63,7 @@ def opened(query: dict[str, str], page: str) -> AppTest:
 
     A link to uploaded data opens without the file; the person uploads it again.
     """
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = dict(query)
-    at.switch_page(page)
-    at.run()
+    at = open_link(query, page)
     if query.get("data_source") == "upload":
         at.file_uploader(key="upload_file").set_value(FILE).run()
     return at

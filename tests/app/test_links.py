@@ -17,20 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import APP, TIMEOUT
+from tests.app.helpers import open_link
 from ui.settings import SCHEMA, SETTINGS
 
 PAGES = ("pages/descent.py", "pages/compare.py", "pages/learn.py", "pages/challenges.py")
 REPAIRED = "The link was repaired."
 BROKEN = "Something went wrong"
-
-
-def open_link(query: dict, page: str) -> AppTest:
-    """A fresh session opened on ``page`` with ``query`` as its query string."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = dict(query)
-    at.switch_page(page)
-    return at.run()
 
 
 def assert_drawn(at: AppTest) -> None:

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import descend
-from tests.app.helpers import APP, TIMEOUT, assert_fine, open_page
+from tests.app.helpers import assert_fine, open_link, open_page
 from ui import compute, pins, player
 from ui.player import MEMORY
 from ui.settings import run_settings
@@ -95,18 +95,14 @@ def test_a_pin_stays_through_rate_changes_up_to_three_and_unpins(app):
 
 
 def test_a_link_opens_its_pins_and_writes_them_back():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"pin1": "momentum,0.02", "pin2": "gd,0.1,mini,16"}
-    at.run()
+    at = open_link({"pin1": "momentum,0.02", "pin2": "gd,0.1,mini,16"})
     assert_fine(at)
     assert listed(at) == ["Pin 1 · Momentum η=0.02", "Pin 2 · GD η=0.1 · batch 16"]
     assert [t["name"] for t in pinned(at, "surface")] == listed(at)
     written = query(at)
     assert (written["pin1"], written["pin2"]) == ("momentum,0.02", "gd,0.1,mini,16")
 
-    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    again.query_params = written
-    again.run()
+    again = open_link(written)
     assert_fine(again)
     assert again.session_state[PINS] == at.session_state[PINS]
     assert not again.toast
@@ -114,9 +110,7 @@ def test_a_link_opens_its_pins_and_writes_them_back():
 
 @pytest.mark.parametrize("bad", ["warp,0.1", "gd", "gd,nan", "gd,0.1,mini,0", "gd,1e9"])
 def test_a_tampered_pin_is_named_and_the_other_pins_open(bad):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"pin1": "adam,0.2", "pin2": bad, "pin3": "gd,0.05"}
-    at.run()
+    at = open_link({"pin1": "adam,0.2", "pin2": bad, "pin3": "gd,0.05"})
     assert_fine(at)
     assert [t.value for t in at.toast] == [
         "The link was repaired. Not valid, so reset to the default: pin2."
@@ -187,9 +181,7 @@ def test_a_link_to_an_upload_keeps_its_pins_until_the_file_is_uploaded_again():
     link, shown = query(first), listed(first)
     assert len(shown) == 1 and "pin1" in link
 
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = link
-    at.run()
+    at = open_link(link)
     assert_fine(at)
     assert listed(at) == [] and not pinned(at)  # the example is shown meanwhile: not theirs
     assert query(at)["pin1"] == link["pin1"]  # the link still holds them
@@ -212,14 +204,14 @@ def test_choosing_an_upload_not_made_yet_clears_pins_of_the_data_before(app):
 
 def test_a_pin_that_cannot_run_here_is_said_and_the_others_are_drawn():
     # The sidebar's cosine floor is above the first pin's starting rate: the engine refuses it.
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {
-        "schedule": "cosine",
-        "min_lr": "0.001",
-        "pin1": "gd,1e-05,full,32,cosine",
-        "pin2": "adam,0.1",
-    }
-    at.run()
+    at = open_link(
+        {
+            "schedule": "cosine",
+            "min_lr": "0.001",
+            "pin1": "gd,1e-05,full,32,cosine",
+            "pin2": "adam,0.1",
+        }
+    )
     assert_fine(at)
     (note,) = [w.value for w in at.warning]
     assert note.startswith("Pin 1 is not drawn")

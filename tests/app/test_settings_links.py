@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.optimizers import RULES
 from core.schedules import REGISTRY as SCHEDULES
-from tests.app.helpers import APP, TIMEOUT
+from tests.app.helpers import APP, TIMEOUT, open_link
 from ui.settings import SCHEMA, SETTINGS
 from ui.state import RATE_TYPED, START_AND_STOP, URL_PROBLEMS
 
@@ -72,9 +72,7 @@ def test_a_setting_set_by_its_widget_opens_the_same_from_the_link(key, value):
     # A default stays out of the link, and a new session starts from it anyway.
     assert link.get(key) == (None if value == SCHEMA[key].default else SCHEMA[key].encode(value))
 
-    opened = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    opened.query_params = link
-    opened.run()
+    opened = open_link(link)
     assert not opened.exception, opened.exception
     assert opened.session_state[key] == value
     assert not opened.session_state[URL_PROBLEMS]

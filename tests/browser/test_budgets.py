@@ -15,20 +15,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import (
-    ARTIFACTS,
-    SETTLE_MS,
-    VIEWPORT,
-    RssSampler,
-    Server,
-    main,
-    page_text,
-    settle,
-    shot,
-    sidebar,
-    start_server,
-    upload,
-)
+from tests.browser import helpers
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +34,16 @@ def wide_csv(rows: int = 200, columns: int = 500) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def capped_server() -> Iterator[Server]:
-    with start_server(ARTIFACTS / "streamlit_capped.log", address_space=ADDRESS_SPACE) as server:
+def capped_server() -> Iterator[helpers.Server]:
+    with helpers.start_server(
+        helpers.ARTIFACTS / "streamlit_capped.log", address_space=ADDRESS_SPACE
+    ) as server:
         yield server
 
 
 @pytest.fixture
-def capped_page(browser: Browser, capped_server: Server) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, base_url=capped_server.url)
+def capped_page(browser: Browser, capped_server: helpers.Server) -> Iterator[Page]:
+    context = browser.new_context(viewport=helpers.VIEWPORT, base_url=capped_server.url)
     context.set_default_timeout(ANSWER_SECONDS * 1000)
     page = context.new_page()
     yield page
@@ -63,35 +52,39 @@ def capped_page(browser: Browser, capped_server: Server) -> Iterator[Page]:
 
 def _answered(page: Page) -> str:
     """The page's text once it shows a run or says why none was started."""
-    answer = main(page).get_by_text("Epochs run").or_(main(page).get_by_text("was not started"))
+    answer = (
+        helpers.main(page)
+        .get_by_text("Epochs run")
+        .or_(helpers.main(page).get_by_text("was not started"))
+    )
     expect(answer.first).to_be_visible(timeout=ANSWER_SECONDS * 1000)
-    settle(page, timeout=ANSWER_SECONDS * 1000)
-    return page_text(page)
+    helpers.settle(page, timeout=ANSWER_SECONDS * 1000)
+    return helpers.page_text(page)
 
 
 @pytest.mark.parametrize("columns", [500, 51])
 def test_a_wide_upload_with_many_epochs_and_a_diverging_rate_answers_within_budget(
-    columns: int, capped_page: Page, capped_server: Server
+    columns: int, capped_page: Page, capped_server: helpers.Server
 ) -> None:
     """500 columns: more features than the server fits at once; 51: the heaviest it runs."""
     page = capped_page
-    sampler = RssSampler(capped_server.process.pid)
+    sampler = helpers.RssSampler(capped_server.process.pid)
     sampler.start()
     try:
-        page.goto("/?data_source=upload&epochs=100000")
-        settle(page, timeout=SETTLE_MS)
+        page.goto("/?data_source=helpers.upload&epochs=100000")
+        helpers.settle(page, timeout=helpers.SETTLE_MS)
         started = time.monotonic()
-        upload(page, "wide.csv", wide_csv(columns=columns))
+        helpers.upload(page, "wide.csv", wide_csv(columns=columns))
         _answered(page)
         opened = time.monotonic() - started
-        typed = sidebar(page).get_by_role("spinbutton", name="or type a rate")
+        typed = helpers.sidebar(page).get_by_role("spinbutton", name="or type a rate")
         typed.fill("0.7")
         started = time.monotonic()
         typed.press("Enter")
-        expect(sidebar(page).get_by_text("η = 0.7", exact=False).first).to_be_visible()
+        expect(helpers.sidebar(page).get_by_text("η = 0.7", exact=False).first).to_be_visible()
         text = _answered(page)
         diverged = time.monotonic() - started
-        shot(page, f"budget_wide_upload_{columns}")
+        helpers.shot(page, f"budget_wide_upload_{columns}")
     finally:
         peak = sampler.stop()
     assert opened < ANSWER_SECONDS and diverged < ANSWER_SECONDS, (opened, diverged)
@@ -100,6 +93,6 @@ def test_a_wide_upload_with_many_epochs_and_a_diverging_rate_answers_within_budg
     assert "Epochs run" in text or "was not started" in text
     assert capped_server.process.poll() is None, capped_server.log_tail()
     print(
-        f"wide upload: opened {opened:.1f} s, diverging rate {diverged:.1f} s, "
+        f"wide helpers.upload: opened {opened:.1f} s, diverging rate {diverged:.1f} s, "
         f"peak RSS {peak / 2**20:.0f} MiB"
     )

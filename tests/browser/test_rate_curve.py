@@ -7,15 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import (
-    SETTLE_MS,
-    assert_healthy,
-    learning_rate_slider,
-    main,
-    open_app,
-    settle,
-    shot,
-)
+from tests.browser import helpers
 
 pytestmark = pytest.mark.browser
 
@@ -44,13 +36,13 @@ HOVERED = "([gd, rate]) => (gd._hoverdata || []).some(point => point.x === rate)
 
 def open_curve(page: Page) -> None:
     """Open the section under the player and wait for its chart."""
-    main(page).get_by_text(TITLE, exact=True).first.click()
-    settle(page, "Descent")
-    expect(chart(page)).to_be_visible(timeout=SETTLE_MS)
+    helpers.main(page).get_by_text(TITLE, exact=True).first.click()
+    helpers.settle(page, "Descent")
+    expect(chart(page)).to_be_visible(timeout=helpers.SETTLE_MS)
 
 
 def chart(page: Page):
-    return main(page).locator(".js-plotly-plot", has_text=TITLE)
+    return helpers.main(page).locator(".js-plotly-plot", has_text=TITLE)
 
 
 def click_rate(page: Page, rate: float) -> str:
@@ -67,29 +59,35 @@ def click_rate(page: Page, rate: float) -> str:
 
 
 def test_clicking_a_point_on_the_rate_curve_sets_the_rate(page: Page):
-    open_app(page)
+    helpers.open_app(page)
     open_curve(page)
     text = chart(page).inner_text()
     assert not re.search(r"NaN|Infinity|undefined", text), text
     assert "diverged" in text and "your rate η = 0.05" in text
-    shot(page, "rate-curve")
+    helpers.shot(page, "rate-curve")
     assert click_rate(page, 0.3) == "smooth"
-    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.3", timeout=SETTLE_MS)
-    settle(page, "Descent")
-    expect(chart(page)).to_contain_text("your rate η = 0.3", timeout=SETTLE_MS)
+    expect(helpers.learning_rate_slider(page)).to_have_attribute(
+        "aria-valuetext", "0.3", timeout=helpers.SETTLE_MS
+    )
+    helpers.settle(page, "Descent")
+    expect(chart(page)).to_contain_text("your rate η = 0.3", timeout=helpers.SETTLE_MS)
     # A diverged rate is a point too: choosing it shows what divergence looks like.
     assert click_rate(page, 3.0).startswith("diverged")
-    expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "3", timeout=SETTLE_MS)
-    settle(page, "Descent")
-    expect(main(page).get_by_text(re.compile("The run diverged"))).to_be_visible()
-    shot(page, "rate-curve-diverged")
-    assert_healthy(page)
+    expect(helpers.learning_rate_slider(page)).to_have_attribute(
+        "aria-valuetext", "3", timeout=helpers.SETTLE_MS
+    )
+    helpers.settle(page, "Descent")
+    expect(helpers.main(page).get_by_text(re.compile("The run diverged"))).to_be_visible()
+    helpers.shot(page, "rate-curve-diverged")
+    helpers.assert_healthy(page)
 
 
 def test_a_mini_batch_curve_shows_its_noise_band(page: Page):
-    open_app(page, "/?batch_mode=mini")
+    helpers.open_app(page, "/?batch_mode=mini")
     open_curve(page)
     expect(chart(page)).to_contain_text("noise band")
-    expect(main(page).get_by_text(re.compile("Grey band: each mini-batch run"))).to_be_visible()
-    shot(page, "rate-curve-mini-batch")
-    assert_healthy(page)
+    expect(
+        helpers.main(page).get_by_text(re.compile("Grey band: each mini-batch run"))
+    ).to_be_visible()
+    helpers.shot(page, "rate-curve-mini-batch")
+    helpers.assert_healthy(page)
