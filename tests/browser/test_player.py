@@ -514,21 +514,38 @@ def test_a_badly_conditioned_map_fills_its_frame_and_says_it_is_not_to_scale(pag
     shot(page, "player_engel_map")
 
 
-@pytest.mark.parametrize("control", ["rate", "epoch"])
+def _frame_ranges(views: dict) -> list:
+    """The axis ranges of the frame the map and the 3D scene are drawn in."""
+    scene = views["surface"]["layout"]["scene"]
+    return [views["map"]["layout"][axis]["range"] for axis in ("xaxis", "yaxis")] + [
+        scene[axis]["range"] for axis in ("xaxis", "yaxis")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("control", "part"),
+    [("rate", 3), ("epoch", 3), ("rate", 1)],
+    ids=["rate", "epoch", "rate-ending-in-a-frame-of-its-own"],
+)
 def test_a_drag_ends_with_every_view_as_one_step_to_its_end_draws_it(
-    page: Page, control: str
+    page: Page, control: str, part: int
 ) -> None:
-    """While a scrubber is dragged each view draws at its own pace and skips positions; when
-    the drag ends, every view's traces and layout are exactly those of one step to the end,
-    and the flat views look the same."""
+    """While a scrubber is dragged each view draws at its own pace and skips positions
+    (a rate whose run has a frame of its own sketched in the frame shown); when the drag ends
+    (a third of the way along, or on the largest rate, whose run blows up into a frame of its
+    own), every view's traces and layout are exactly those of one step to the end, and the
+    flat views look the same."""
     open_app(page)
     assert_charts_drawn(page)
-    end = int(page.locator(f".dh-player .dh-{control}").get_attribute("max")) // 3
+    end = int(page.locator(f".dh-player .dh-{control}").get_attribute("max")) // part
+    shared = _frame_ranges(views_state(page))
     dragged = drag(page, control, 1500, stop=end)
     assert dragged["value"] == end
     # Every view moved during the drag.
     assert dragged["frames"] > 1 and all(dragged["drawn"][name] for name in VIEWS), dragged
     after_drag, shown = views_state(page), flat_pixels(page)
+    # The largest rate's map and 3D scene are drawn in its own frame, the others' in the shared.
+    assert (_frame_ranges(after_drag) != shared) == (control == "rate" and part == 1)
     # The sketches drawn while it moved are gone: each view shows Plotly's own traces.
     assert sketches_left(page) == [], "a view still shows the sketch of a drag"
     open_app(page)

@@ -212,34 +212,26 @@ export class Ladder extends Stage {
   }
 
   // Draw view `name` at `target` ({rate, frame}), from `drawn` (where it was last drawn
-  // exactly): sketched when `quick` allows and its axes stay, else the loss view anew for
-  // another rate (its curves are the run's), else only its moving traces.
+  // exactly): sketched when `quick` allows, in the axes and the frame of the landscape the
+  // view shows (a run's own frame, its own loss axes, are drawn once the scrubber rests:
+  // drawn anew they would hold every frame of a drag for the time of a whole figure), else
+  // the loss view anew for another rate (its curves are the run's), else only its moving
+  // traces.
   drawView(name, target, drawn, quick) {
     const runs = [this.body.runs[target.rate]];
     const states = runs.map((run) => frameState(this.body.frames, run, target.frame));
     if (name === "surface" && !this.body.surface.plane) return null;  // a curve: no 3D scene
-    const sketched = quick && this.keepsAxes(name, runs, drawn) && this.sketchView(name, runs, states);
+    const sketched = quick && drawn && this.sketchView(name, runs, states);
     if (sketched) return sketched;
     this.unsketch(name);
     const sameRun = drawn && drawn.rate === target.rate;
     if (name === "loss" && !sameRun) return this.react(name, states, runs);
-    // A run that left the shared frame is drawn in a map and a surface of its own.
+    // A run that left the shared frame is drawn in a map and a surface of its own, the 3D
+    // scene's (the longest draw of all) once the flat views' frame is painted.
     const anew = name in this.landDrawn && this.landKey(runs) !== this.landDrawn[name];
     // Past a run's end, or between two of its steps, a view may have nothing to move.
     if (!anew && sameRun && unmoved(name, frameState(this.body.frames, runs[0], drawn.frame), states[0])) return null;
-    return this.exactly(name, quick, () => (anew ? this.react(name, states, runs) : this.move([name], states, runs)));
-  }
-
-  // Whether view `name` drawn exactly at `drawn` has the axes it has for `runs`: the same
-  // frame of the landscape, the same loss axes and curves.
-  keepsAxes(name, runs, drawn) {
-    if (!drawn) return false;
-    if (name in this.landDrawn) return this.landKey(runs) === this.landDrawn[name];
-    if (name !== "loss") return true;
-    const now = this.patch(name, runs);
-    const was = this.patch(name, [this.body.runs[drawn.rate]]);
-    const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-    return same(now.layout, was.layout) && same(Object.keys(now.data), Object.keys(was.data));
+    return this.exactly(name, quick || anew, () => (anew ? this.react(name, states, runs) : this.move([name], states, runs)));
   }
 
   // ---- words: the controls' values and each chart's text alternative ----

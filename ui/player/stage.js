@@ -211,11 +211,11 @@ export class Stage {
   }
 
   // Draw view `name` exactly with `draw`: the 3D scene after the flat views' frame is painted
-  // while a scrubber moves (`quick`), in the same frame as theirs for a single step, and done
-  // once its own frame is painted.
-  exactly(name, quick, draw) {
+  // when `later` (while a scrubber moves, or when the scene is built anew), else in the same
+  // frame as theirs, and done once its own frame is painted.
+  exactly(name, later, draw) {
     if (name !== "surface") return draw();
-    return (quick ? afterPaint().then(draw) : draw()).then(nextFrame);
+    return (later ? afterPaint().then(draw) : draw()).then(nextFrame);
   }
 
   // Build the map and, a frame later (the flat views reach the screen first; the 3D scene
