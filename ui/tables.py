@@ -12,6 +12,7 @@ import pandas as pd
 
 from charts.labels import parameter_names
 from core import Metrics, Run, Stability, predict, regression_metrics
+from core.advice import converged
 from ui.compute import Problem
 from ui.settings import OPTIMIZER_LABELS
 from ui.text import md_name
@@ -26,8 +27,8 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
     """Final parameters beside the closed form and, for generated data, the truth.
 
     Each reads to 6 significant digits, so a coefficient of 7e-07 reads so, not 0.0000.
-    For ``st.table``, whose cells are Markdown and do not wrap a long word: the feature
-    names in the row labels are shortened and escaped (:func:`ui.text.md_name`).
+    Its labels are Markdown (:func:`markdown_table`), where a long word does not wrap: the
+    feature names in the row labels are shortened and escaped (:func:`ui.text.md_name`).
     """
     fit_intercept = run.fit_intercept
     columns = {
@@ -42,6 +43,59 @@ def parameters_table(run: Run, problem: Problem) -> pd.DataFrame:
         ]
     labels = parameter_names([md_name(name) for name in problem.feature_names], fit_intercept)
     return pd.DataFrame(columns, index=labels).map(lambda v: f"{v:.6g}")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table for ``st.markdown``: its index first, its columns
+    right-aligned.
+
+    A Markdown table is drawn by the page's Markdown renderer, where ``st.table`` needs a
+    browser to fetch eight more script files and the server to send the frame as Arrow.
+    Labels and cells are Markdown: a name from people's data goes in escaped
+    (:func:`ui.text.md_name`), whose ``\\|`` stays inside its cell; the rest is ours and
+    holds no ``|`` or line break.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Labels and cells as the strings to show.
+
+    Returns
+    -------
+    str
+        GitHub-flavoured Markdown: a header row (the index's name, then the columns), the
+        alignment row, and one row per row of ``frame``.
+    """
+    header = [str(frame.index.name or ""), *map(str, frame.columns)]
+    align = ["---", *("---:" for _ in frame.columns)]
+    rows = [
+        [str(label), *map(str, cells)]
+        for label, cells in zip(frame.index, frame.to_numpy(), strict=True)
+    ]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in (header, align, *rows))
+
+
+#: The run table's row, and how it says why a run stopped.
+THIS_RUN = "this run"
+STOPPED = {"max_epochs": "all epochs", "converged": "converged", "diverged": "diverged"}
+
+
+def run_table(run: Run, best_loss: float) -> pd.DataFrame:
+    """Epochs run, final loss, the optimum's loss ``best_loss`` and why the run stopped.
+
+    A tolerance stop away from the optimum reads "tolerance met", not "converged"
+    (:func:`core.advice.converged`).
+    """
+    stop = STOPPED[run.stop_reason]
+    if run.stop_reason == "converged" and not converged(run, best_loss):
+        stop = "tolerance met"
+    rows = {
+        "Epochs run": f"{run.epochs_run:,}",
+        "Final loss": f"{run.history.loss[-1]:.6g}",
+        "Optimum loss": f"{best_loss:.6g}",
+        "Stopped because": stop,
+    }
+    return pd.DataFrame([rows], index=[THIS_RUN])
 
 
 def metrics_of(problem: Problem, coef: np.ndarray, intercept: float) -> dict[str, Metrics]:

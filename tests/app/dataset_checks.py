@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.advice import ARRIVED
 from core.data import BUNDLED, PRESETS
-from tests.app.helpers import APP
+from tests.app.helpers import APP, stated
 from ui.settings import LEARNING_RATES
 from ui.state import RATE_TYPED
 
@@ -62,12 +62,12 @@ def _main_text(at: AppTest) -> str:
         *_texts(main.markdown),
         *_texts(main.caption),
     ]
-    parts += [f"{m.label}: {m.value}" for m in main.metric]
+    parts += [f"{label}: {value}" for label, value in stated(at).items()]
     return "\n".join(parts)
 
 
 def _metric(at: AppTest, label: str) -> str | None:
-    return next((m.value for m in at.main.metric if m.label == label), None)
+    return stated(at).get(label)
 
 
 def _number(text: str | None) -> float:

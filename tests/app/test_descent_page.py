@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.optimizers import RULES
 from core.schedules import REGISTRY as SCHEDULES
-from tests.app.helpers import APP, TIMEOUT, open_link
+from tests.app.helpers import APP, TIMEOUT, markdown_tables, open_link, stated, table_with
 from ui.state import RATE_TYPED, START_AND_STOP
 from ui.text import md_text
 
@@ -20,20 +20,19 @@ def app():
 
 def frame(at, column):
     """The first table shown with ``column`` (a static table or a data frame)."""
-    shown = [*at.table, *at.dataframe]
-    return next(df.value for df in shown if column in df.value.columns)
+    shown = [*markdown_tables(at), *(df.value for df in at.dataframe)]
+    return next(df for df in shown if column in df.columns)
 
 
 def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    return stated(at)[label]
 
 
 def test_default_page_shows_the_run_and_the_closed_form(app):
     assert app.title[0].value == "Descent"
     assert metric(app, "Epochs run") == "300"
     assert not app.error
-    frames = [df.value for df in app.table]
-    params = frames[0].astype(float)
+    params = table_with(app, "closed form").astype(float)
     assert list(params.columns) == ["gradient descent", "closed form", "true"]
     assert params.loc["w (x)", "gradient descent"] == pytest.approx(
         params.loc["w (x)", "closed form"], rel=1e-2
@@ -42,7 +41,7 @@ def test_default_page_shows_the_run_and_the_closed_form(app):
 
 
 def parameter(app, row, column):
-    return float(app.table[0].value.loc[row, column])
+    return float(table_with(app, "closed form").loc[row, column])
 
 
 def test_changing_the_rate_changes_the_results(app):
@@ -158,7 +157,7 @@ def test_uploading_a_csv_fits_its_columns(app):
     upload(app, "mine.csv", ("height;weight;label\n" + rows).encode())
     assert app.session_state["target"] == "weight"
     assert app.session_state["features"] == ["height"]
-    assert "w (height)" in app.table[0].value.index
+    assert "w (height)" in table_with(app, "closed form").index
     assert any("left out: label (not numeric)" in c.value for c in app.sidebar.caption)
 
 
@@ -176,12 +175,12 @@ def test_the_sidebar_says_why_each_column_was_left_out(app):
 def test_a_broken_upload_says_why_and_keeps_the_previous_data(app):
     good = "a,b\n" + "\n".join(f"{i},{3 * i}" for i in range(10))
     upload(app, "good.csv", good.encode())
-    assert "w (a)" in app.table[0].value.index
+    assert "w (a)" in table_with(app, "closed form").index
     app.file_uploader(key="upload_file").set_value(("bad.csv", b"\x00\x01\x02binary", "text/csv"))
     app.run()
     assert not app.exception
     assert any(md_text("bad.csv") in e.value for e in app.sidebar.error)
-    assert "w (a)" in app.table[0].value.index
+    assert "w (a)" in table_with(app, "closed form").index
 
 
 def test_a_run_over_the_servers_budget_is_not_started_and_says_what_to_lower(app):
@@ -191,7 +190,7 @@ def test_a_run_over_the_servers_budget_is_not_started_and_says_what_to_lower(app
     assert not app.exception
     said = next(w.value for w in app.warning if "was not started" in w.value)
     assert "this server allows" in said and "lower the epochs to" in said
-    assert not app.metric
+    assert not stated(app)
     app.number_input(key="epochs").set_value(100).run()
     assert metric(app, "Epochs run") == "100"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import APP, TIMEOUT, assert_fine
+from tests.app.helpers import APP, TIMEOUT, assert_fine, markdown_tables, table_with
 from tests.hostile_names import FILE_NAME, HOSTILE, LEFT_OUT, TARGET, hostile_csv
 from ui.text import full_names, md_name, md_text
 
@@ -32,7 +32,9 @@ def shown(at: AppTest) -> list[str]:
         w.label for kind in ("number_input", "selectbox", "multiselect") for w in getattr(at, kind)
     ]
     tables = [
-        str(label) for table in at.table for label in [*table.value.index, *table.value.columns]
+        str(label)
+        for table in [*(t.value for t in at.table), *markdown_tables(at)]
+        for label in [*table.index, *table.columns]
     ]
     return [*texts, *labels, *[m.label for m in at.metric], *tables]
 
@@ -84,7 +86,7 @@ def test_the_sidebar_names_the_left_out_column_escaped(descent):
 
 
 def test_the_parameters_table_and_the_prediction_inputs_escape_names(descent):
-    index = list(descent.table[0].value.index)
+    index = list(table_with(descent, "closed form").index)
     assert [label.split(" (", 1)[1][:-1] for label in index[:-1]] == list(map(md_name, FEATURES))
     descent.session_state["open_predict"] = True
     descent.run()

@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from core.data import BUNDLED, PRESETS
 from core.optimizers import RULES
 from core.schedules import REGISTRY as SCHEDULES
-from tests.app.helpers import APP, TIMEOUT, open_link
+from tests.app.helpers import APP, TIMEOUT, open_link, stated
 from ui.opening import OPENED_KEYS
 from ui.settings import SCHEMA
 from ui.state import PINS, RACE_COUNT, RACE_FIELDS, RATE_TYPED, race_key
@@ -100,8 +100,8 @@ def run_of(at: AppTest) -> dict:
 
 
 def numbers_of(at: AppTest) -> list[tuple[str, str]]:
-    """What the page states as numbers: its metrics, label and value."""
-    return [(m.label, m.value) for m in at.metric]
+    """What the page states as numbers, label and value: its metrics and its run table."""
+    return list(stated(at).items())
 
 
 def assert_drawn(at: AppTest) -> None:

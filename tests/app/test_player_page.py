@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import stated, table_with
 from ui.settings import LEARNING_RATES
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -29,7 +30,7 @@ def player_data(at: AppTest) -> tuple[dict, dict]:
 
 
 def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    return stated(at)[label]
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_the_player_gets_every_rate_and_shows_the_sidebars(app):
     }
     run = body["runs"][header["selected"]]
     assert metric(app, "Epochs run") == f"{run['epochsRun']:,}"
-    final = float(app.table[0].value.loc["w (x)", "gradient descent"])
+    final = float(table_with(app, "closed form").loc["w (x)", "gradient descent"])
     assert run["final"]["params"][0] == f"w (x) = {final:.3g}"
     assert (Path(APP).parent / "static" / "plotly.min.js.gz").is_file()
 

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import APP, TIMEOUT, assert_fine
+from tests.app.helpers import APP, TIMEOUT, assert_fine, table_with
 from ui.compute import parse_upload
 from ui.state import UPLOAD_DIGEST, UPLOAD_NAME, UPLOAD_TABLE
 
@@ -34,7 +34,7 @@ def uploaded(content: bytes) -> AppTest:
 
 def weights(at: AppTest) -> list[str]:
     """The parameters table's weight rows, ``w₁ (c0)``..."""
-    return [name for name in at.table[0].value.index if name.startswith("w")]
+    return [name for name in table_with(at, "closed form").index if name.startswith("w")]
 
 
 @pytest.mark.parametrize("n_columns", [60, 20_000], ids=["60-columns", "20000-columns"])

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from ui.tables import THIS_RUN
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
@@ -290,6 +292,23 @@ def metric(page: Page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def run_number(page: Page, label: str) -> str:
+    """The Descent page's figure ``label`` of this run (its run table, ``ui.tables.run_table``)."""
+    table = (
+        main(page)
+        .locator('[data-testid="stMarkdownContainer"] table')
+        .filter(has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$")))
+        .first
+    )
+    table.wait_for(state="attached", timeout=SETTLE_MS)
+    header, row = table.evaluate(
+        """table => Array.from(table.querySelectorAll('tr')).slice(0, 2).map(
+            row => Array.from(row.children).map(cell => cell.textContent.trim()))"""
+    )
+    assert row[0] == THIS_RUN, row
+    return row[header.index(label)]
+
+
 def grid(page: Page, heading: str) -> list[list[str]]:
     """Rows (header first) of the table under the bold ``heading``, read from its cells."""
     column = (
@@ -297,7 +316,8 @@ def grid(page: Page, heading: str) -> list[list[str]]:
         .locator('[data-testid="stColumn"]')
         .filter(has=page.locator("strong", has_text=re.compile(f"^{re.escape(heading)}$")))
     )
-    table = column.locator('[data-testid="stTable"] table').first
+    # A Markdown table under a bold title in the same element, or an st.table below one.
+    table = column.locator("table").first
     table.wait_for(state="attached", timeout=SETTLE_MS)
     return table.evaluate(
         """table => Array.from(table.querySelectorAll('tr')).map(

@@ -21,9 +21,9 @@ from tests.browser.helpers import (
     chart_titles,
     learning_rate_slider,
     main,
-    metric,
     open_app,
     parameter_rows,
+    run_number,
     settle,
     shot,
     sidebar,
@@ -43,8 +43,8 @@ def test_default_page_renders_every_chart(page: Page) -> None:
         alternative = main(page).locator(f".dh-{name} figcaption")
         expect(alternative).to_contain_text("stopped" if name != "surface" else "optimum")
     for label in ("Epochs run", "Final loss", "Optimum loss", "Stopped because"):
-        assert metric(page, label), label
-    assert metric(page, "Epochs run") == "300"
+        assert run_number(page, label), label
+    assert run_number(page, "Epochs run") == "300"
     rows = parameter_rows(page)
     assert set(rows) == {"w (x)", "b (intercept)"}, rows
     assert_healthy(page)
@@ -60,7 +60,7 @@ def test_changing_the_learning_rate_changes_the_run(page: Page) -> None:
     slider = learning_rate_slider(page)
     expect(slider).to_have_attribute("aria-valuetext", "0.05")
     before = parameter_rows(page)
-    loss_before = metric(page, "Final loss")
+    loss_before = run_number(page, "Final loss")
     slider.focus()
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
@@ -71,7 +71,7 @@ def test_changing_the_learning_rate_changes_the_run(page: Page) -> None:
     assert after.keys() == before.keys()
     assert after["w (x)"][0] != before["w (x)"][0], (before, after)
     assert after["w (x)"][1] == before["w (x)"][1], "the closed form must not move"
-    assert metric(page, "Final loss") != loss_before
+    assert run_number(page, "Final loss") != loss_before
     assert_charts_drawn(page)
     assert_healthy(page)
     shot(page, "learning_rate_0.02")
@@ -114,7 +114,7 @@ def test_diverging_rate_warns_and_still_draws(page: Page) -> None:
     expect(sidebar(page).get_by_text("will diverge")).to_be_visible()
     assert_charts_drawn(page)
     expect(chart_titles(page, r"^Loss · diverged at epoch \d+$")).to_have_count(1)
-    assert metric(page, "Stopped because") == "diverged"
+    assert run_number(page, "Stopped because") == "diverged"
     assert_healthy(page)
     shot(page, "diverged")
 
@@ -142,7 +142,7 @@ def test_shared_link_reopens_the_same_run(page: Page) -> None:
     expect(sidebar(page).get_by_role("combobox", name="Update rule")).to_have_value("Adam")
     expect(learning_rate_slider(page)).to_have_attribute("aria-valuetext", "0.2")
     expect(sidebar(page).get_by_label("Epochs", exact=True)).to_have_value("120")
-    assert metric(page, "Epochs run") == "120"
+    assert run_number(page, "Epochs run") == "120"
     assert page.evaluate(PLAYER_STATE)["label"] == "120 / 120"
     assert_healthy(page)
     shot(page, "shared_link")

@@ -103,15 +103,17 @@ def probe(browser: Browser) -> Iterator[tuple[Page, Server, list[str]]]:
 
 
 #: Where each kind of text sits: Markdown, caption, alert, input label, metric label, the
-#: table's row label and cell.
+#: table's row label and cell, the Markdown table's row label and cell.
 PLACES = [
-    '[data-testid="stMarkdown"] [data-testid="stMarkdownContainer"]',
+    '[data-testid="stMarkdown"] [data-testid="stMarkdownContainer"]:not(:has(table))',
     '[data-testid="stCaptionContainer"]',
     '[data-testid="stAlertContentError"]',
     '[data-testid="stNumberInput"] [data-testid="stWidgetLabel"]',
     '[data-testid="stMetricLabel"]',
     '[data-testid="stTable"] tbody th',
     '[data-testid="stTable"] tbody td',
+    '[data-testid="stMarkdownContainer"] table tbody td:first-child',
+    '[data-testid="stMarkdownContainer"] table tbody td:nth-child(2)',
 ]
 
 READ_PROBE = """([keys, places, markup]) => keys.map(key => {
@@ -133,7 +135,8 @@ def test_every_kind_of_streamlit_text_shows_each_name_as_typed(probe) -> None:
         name = plain(NAMES[item["key"]])
         texts = [[plain(text) for text in place] for place in item["texts"]]
         assert texts == [[f"{item['key']}: {name}"]] + [[name]] * (len(PLACES) - 1), texts
-        assert item["markup"] == [] and item["strong"] == [item["key"]], item
+        # One table: the Markdown table the probe draws; a name made into markup adds more.
+        assert item["markup"] == ["TABLE"] and item["strong"] == [item["key"]], item
 
 
 def test_every_plotly_text_shows_each_name_as_typed(probe) -> None:

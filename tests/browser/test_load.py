@@ -63,13 +63,24 @@ async def _settle(page: Page, title: str = "Descent") -> None:
     )
 
 
+#: The run table's "Epochs run" (``ui.tables.run_table``: a header row, then this run's).
+EPOCHS_RUN_JS = """() => {
+  const table = Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"] table'))
+    .find(t => Array.from(t.querySelectorAll('th'))
+      .some(c => c.textContent.trim() === 'Epochs run'));
+  const [header, row] = Array.from(table.querySelectorAll('tr')).slice(0, 2).map(
+    r => Array.from(r.children).map(cell => cell.textContent.trim()));
+  return row[header.indexOf('Epochs run')];
+}"""
+
+
 async def _parameters(page: Page) -> dict[str, list[str]]:
     rows = await page.evaluate(
         """() => {
           const column = Array.from(document.querySelectorAll('[data-testid="stColumn"]'))
             .find(c => Array.from(c.querySelectorAll('strong'))
               .some(s => s.textContent.trim() === 'Parameters'));
-          const table = column && column.querySelector('[data-testid="stTable"] table');
+          const table = column && column.querySelector('table');
           if (!table) return [];
           return Array.from(table.querySelectorAll('tr')).map(
             row => Array.from(row.children).map(cell => cell.textContent));
@@ -108,7 +119,8 @@ async def _session(browser, url: str, i: int) -> Outcome:
             ]
         )
         await page.wait_for_function(
-            """label => Array.from(document.querySelectorAll('[data-testid="stTable"] th'))
+            """label => Array.from(document.querySelectorAll(
+                '[data-testid="stMarkdownContainer"] table tbody td:first-child'))
                 .some(cell => cell.textContent === label)""",
             arg=f"w ({x_name})",
             polling=250,
@@ -116,10 +128,7 @@ async def _session(browser, url: str, i: int) -> Outcome:
         )
         await _settle(page)
         outcome.parameters = await _parameters(page)
-        metric = page.locator('[data-testid="stMetric"]').filter(has_text="Epochs run")
-        outcome.epochs_run = (
-            await metric.locator('[data-testid="stMetricValue"]').inner_text()
-        ).strip()
+        outcome.epochs_run = await page.evaluate(EPOCHS_RUN_JS)
         outcome.text = await page.evaluate(PAGE_TEXT)
         await page.screenshot(path=str(ARTIFACTS / f"load_session_{i}.png"))
     finally:

@@ -35,8 +35,8 @@ def wait_for_new_weight(page, before: str) -> None:
     """Wait until the parameters table shows a weight of ``speed`` other than ``before``."""
     page.wait_for_function(
         """before => Array.from(document.querySelectorAll(
-            '[data-testid="stMain"] [data-testid="stTable"] tbody th'))
-            .some(cell => cell.textContent === 'w (speed)' &&
+            '[data-testid="stMain"] [data-testid="stMarkdownContainer"] ' +
+            'table tbody td:first-child')).some(cell => cell.textContent === 'w (speed)' &&
                   cell.nextElementSibling.textContent !== before)""",
         arg=before,
         polling=250,
@@ -50,7 +50,7 @@ def wait_for_parameters(page: Page, *labels: str) -> dict[str, list[str]]:
     page.wait_for_function(
         """wanted => {
           const cells = Array.from(document.querySelectorAll('[data-testid="stMain"] ' +
-            '[data-testid="stTable"] tbody th'));
+            '[data-testid="stMarkdownContainer"] table tbody td:first-child'));
           const seen = cells.map(c => c.textContent);
           return wanted.every(w => seen.includes(w));
         }""",

@@ -2,7 +2,8 @@
 
 Run by ``tests/browser/test_escaping.py`` with ``streamlit run``. Each name gets a container
 keyed ``probe_<key>`` holding it in Markdown, a caption, an alert, a widget label, a metric
-label and a table (index and cell), all through ``ui.text.md_text``. One Plotly chart
+label, a table and a Markdown table (``ui.tables.markdown_table``), each with the name as
+row label and cell, all through ``ui.text.md_text``. One Plotly chart
 carries every name (``charts.text.plotly_text``) as an annotation, a legend entry and a
 hover template, and titles its axes with three of them; a 3D scene titles its axes with
 ``charts.text.scene_text``.
@@ -16,6 +17,7 @@ import streamlit as st
 
 from charts.text import plotly_text, scene_text
 from tests.hostile_names import HOSTILE, MORE
+from ui.tables import markdown_table
 from ui.text import md_text
 
 #: Every name but the long one, which the app's own test reads (here it would only be tall).
@@ -36,6 +38,7 @@ for key, name in NAMES.items():
         st.number_input(shown, key=f"input_{key}")
         st.metric(shown, 1)
         st.table(pd.DataFrame({"value": [shown]}, index=[shown]))
+        st.markdown(markdown_table(pd.DataFrame({"value": [shown]}, index=[shown])))
 
 figure = go.Figure(
     [
