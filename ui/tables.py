@@ -75,7 +75,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join("| " + " | ".join(cells) + " |" for cells in (header, align, *rows))
 
 
-#: The run table's row, and how it says why a run stopped.
+#: The run table's column, and how it says why a run stopped.
 THIS_RUN = "this run"
 STOPPED = {"max_epochs": "all epochs", "converged": "converged", "diverged": "diverged"}
 
@@ -95,7 +95,8 @@ def run_table(run: Run, best_loss: float) -> pd.DataFrame:
         "Optimum loss": f"{best_loss:.6g}",
         "Stopped because": stop,
     }
-    return pd.DataFrame([rows], index=[THIS_RUN])
+    # One figure a row, so the table stays narrow enough for a phone.
+    return pd.DataFrame({THIS_RUN: rows})
 
 
 def metrics_of(problem: Problem, coef: np.ndarray, intercept: float) -> dict[str, Metrics]:

@@ -69,6 +69,6 @@ def stated(at: AppTest) -> dict[str, str]:
     table of the run (:func:`ui.tables.run_table`)."""
     numbers = {m.label: m.value for m in at.metric}
     for frame in markdown_tables(at):
-        if list(frame.index) == [THIS_RUN]:
-            numbers.update(frame.loc[THIS_RUN].items())
+        if list(frame.columns) == [THIS_RUN]:
+            numbers.update(frame[THIS_RUN].items())
     return numbers

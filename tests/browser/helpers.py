@@ -297,16 +297,15 @@ def run_number(page: Page, label: str) -> str:
     table = (
         main(page)
         .locator('[data-testid="stMarkdownContainer"] table')
-        .filter(has=page.locator("th", has_text=re.compile(f"^{re.escape(label)}$")))
+        .filter(has=page.locator("th", has_text=re.compile(f"^{re.escape(THIS_RUN)}$")))
         .first
     )
     table.wait_for(state="attached", timeout=SETTLE_MS)
-    header, row = table.evaluate(
-        """table => Array.from(table.querySelectorAll('tr')).slice(0, 2).map(
+    rows = table.evaluate(
+        """table => Array.from(table.querySelectorAll('tbody tr')).map(
             row => Array.from(row.children).map(cell => cell.textContent.trim()))"""
     )
-    assert row[0] == THIS_RUN, row
-    return row[header.index(label)]
+    return dict(rows)[label]
 
 
 def grid(page: Page, heading: str) -> list[list[str]]:

@@ -44,8 +44,8 @@ def test_the_run_table_says_a_tolerance_stop_away_from_the_optimum_is_not_conver
     far = descend(problem.X, problem.y, learning_rate=1e-10, epochs=50, tol=1e3)
     near = descend(problem.X, problem.y, learning_rate=0.5, epochs=5000, tol=1e-6, standardize=True)
     assert far.stop_reason == near.stop_reason == "converged"
-    assert tables.run_table(far, best).loc[tables.THIS_RUN, "Stopped because"] == "tolerance met"
-    shown = tables.run_table(near, best).loc[tables.THIS_RUN]
+    assert tables.run_table(far, best).loc["Stopped because", tables.THIS_RUN] == "tolerance met"
+    shown = tables.run_table(near, best)[tables.THIS_RUN]
     assert shown["Stopped because"] == "converged"
     assert shown["Epochs run"] == f"{near.epochs_run:,}"
     assert float(shown["Optimum loss"]) == float(f"{best:.6g}")
