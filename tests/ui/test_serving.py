@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.responses import FileResponse
 
@@ -26,7 +27,10 @@ def get(app, path: str, method: str = "GET") -> list[dict]:
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path}
-    asyncio.run(app(scope, None, send))
+    # On a thread of its own: a browser test before this one may have left an event loop
+    # running on this thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, None, send)).result()
     return sent
 
 
