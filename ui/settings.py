@@ -375,13 +375,25 @@ def from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
 
 
 def to_query(state: Mapping[str, Any]) -> dict[str, str]:
-    """The settings that differ from their defaults, as URL query text."""
+    """The settings that differ from their defaults, as URL query text.
+
+    A link that sets no run setting opens its data on that data's own run (see
+    :mod:`ui.opening`), which for any data but the default example may differ from the
+    defaults. So a link to other data whose run is all defaults says so with the rate,
+    and opens on the run it was copied from.
+    """
     query: dict[str, str] = {}
     for setting in SETTINGS:
         value = state.get(setting.key, setting.default)
         if setting.in_url and value is not None and value != setting.default:
             query[setting.key] = setting.encode(value)
+    if set(query) - _COLUMN_KEYS and not set(query) & set(RUN_KEYS):
+        query["learning_rate"] = SCHEMA["learning_rate"].encode(DEFAULTS["learning_rate"])
     return query
+
+
+#: What every link names, the default example's too: its columns.
+_COLUMN_KEYS = {"target", "features"}
 
 
 def surface_window(state: Mapping[str, Any]) -> tuple[tuple[tuple[float, float], ...] | None, str]:

@@ -288,6 +288,19 @@ def test_the_next_example_opens_on_its_own_features_after_generated_data():
     journey.the_page_is_what_its_link_opens()
 
 
+def test_a_run_set_back_to_the_defaults_by_hand_on_other_data_opens_as_it_is_from_its_link():
+    # Found by the machine: generated data opens standardized at η 0.015; standardizing off
+    # and η 0.05 by hand are the defaults, so the link held no run setting and reopened the
+    # data on its own run (standardized, η 0.015).
+    journey = Journey()
+    journey.open_app()
+    journey.generate()
+    journey.switch_standardize()
+    journey.type_rate(0.05)
+    assert link_of(journey.at)["learning_rate"] == "0.05"
+    journey.the_page_is_what_its_link_opens()
+
+
 def test_pins_travel_in_the_link_and_leave_with_their_data():
     journey = Journey()
     journey.open_app()
