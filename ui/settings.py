@@ -374,6 +374,10 @@ def from_query(params: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
     return values, invalid
 
 
+#: What every link names, the default example's too: its columns.
+_COLUMN_KEYS = {"target", "features"}
+
+
 def to_query(state: Mapping[str, Any]) -> dict[str, str]:
     """The settings that differ from their defaults, as URL query text.
 
@@ -390,10 +394,6 @@ def to_query(state: Mapping[str, Any]) -> dict[str, str]:
     if set(query) - _COLUMN_KEYS and not set(query) & set(RUN_KEYS):
         query["learning_rate"] = SCHEMA["learning_rate"].encode(DEFAULTS["learning_rate"])
     return query
-
-
-#: What every link names, the default example's too: its columns.
-_COLUMN_KEYS = {"target", "features"}
 
 
 def surface_window(state: Mapping[str, Any]) -> tuple[tuple[tuple[float, float], ...] | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -59,7 +60,13 @@ def section(label: str, key: str, where: Any = st, *, expanded: bool = False):
 
 
 def remove_button(
-    where: Any, key: str, what: str, on_click, args: tuple, *, disabled=False
+    where: Any,
+    key: str,
+    what: str,
+    on_click: Callable[..., None],
+    args: tuple,
+    *,
+    disabled: bool = False,
 ) -> None:
     """A × button in ``where`` that removes ``what`` (a pin, a race's run) by ``on_click``."""
     where.button(

@@ -126,3 +126,20 @@ def test_presets_are_named_alike_in_the_menu_and_on_the_page():
 
     for key in PRESETS:
         assert SCHEMA["preset"].labels[key] == preset(key).name
+
+
+def test_a_link_to_other_data_on_the_default_run_says_so_with_the_rate():
+    # Other data opens on a run of its own unless the link sets one: a run that is all
+    # defaults must be written, or the link reopens on the data's own run.
+    columns = {"target": "y", "features": ["x"]}
+    assert to_query({**DEFAULTS, **columns}) == {"target": "y", "features": "x"}
+    other = to_query({**DEFAULTS, **columns, "data_source": "generate"})
+    assert other == {
+        "data_source": "generate",
+        "target": "y",
+        "features": "x",
+        "learning_rate": "0.05",
+    }
+    assert from_query(other)[0]["learning_rate"] == DEFAULTS["learning_rate"] == 0.05
+    # A run that differs from the defaults says so already: nothing is added.
+    assert "learning_rate" not in to_query({**DEFAULTS, "data_source": "generate", "epochs": 20})
