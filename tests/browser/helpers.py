@@ -292,20 +292,24 @@ def metric(page: Page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+#: The Descent page's figure ``label`` of this run, from its run table (``ui.tables.run_table``:
+#: a column headed "this run", one figure a row), or null while there is none.
+RUN_NUMBER_JS = f"""label => {{
+  const table = Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"] table'))
+    .find(t => Array.from(t.querySelectorAll('th'))
+      .some(c => c.textContent.trim() === '{THIS_RUN}'));
+  const row = table && Array.from(table.querySelectorAll('tbody tr')).find(
+    r => r.children[0].textContent.trim() === label);
+  return row ? row.children[1].textContent.trim() : null;
+}}"""
+
+
 def run_number(page: Page, label: str) -> str:
     """The Descent page's figure ``label`` of this run (its run table, ``ui.tables.run_table``)."""
-    table = (
-        main(page)
-        .locator('[data-testid="stMarkdownContainer"] table')
-        .filter(has=page.locator("th", has_text=re.compile(f"^{re.escape(THIS_RUN)}$")))
-        .first
+    page.wait_for_function(
+        f"label => ({RUN_NUMBER_JS})(label) !== null", arg=label, timeout=SETTLE_MS
     )
-    table.wait_for(state="attached", timeout=SETTLE_MS)
-    rows = table.evaluate(
-        """table => Array.from(table.querySelectorAll('tbody tr')).map(
-            row => Array.from(row.children).map(cell => cell.textContent.trim()))"""
-    )
-    return dict(rows)[label]
+    return page.evaluate(RUN_NUMBER_JS, label)
 
 
 def grid(page: Page, heading: str) -> list[list[str]]:

@@ -26,6 +26,7 @@ from tests.browser.helpers import (
     PAGE_TEXT,
     REPO,
     RESET_QUIET_JS,
+    RUN_NUMBER_JS,
     SETTLED_JS,
     RssSampler,
     line_csv,
@@ -61,17 +62,6 @@ async def _settle(page: Page, title: str = "Descent") -> None:
     await page.wait_for_function(
         SETTLED_JS, arg=[title, 4], polling=250, timeout=SESSION_TIMEOUT_MS
     )
-
-
-#: The run table's "Epochs run" (``ui.tables.run_table``: a header row, then this run's).
-EPOCHS_RUN_JS = """() => {
-  const table = Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"] table'))
-    .find(t => Array.from(t.querySelectorAll('th'))
-      .some(c => c.textContent.trim() === 'Epochs run'));
-  const [header, row] = Array.from(table.querySelectorAll('tr')).slice(0, 2).map(
-    r => Array.from(r.children).map(cell => cell.textContent.trim()));
-  return row[header.indexOf('Epochs run')];
-}"""
 
 
 async def _parameters(page: Page) -> dict[str, list[str]]:
@@ -128,7 +118,7 @@ async def _session(browser, url: str, i: int) -> Outcome:
         )
         await _settle(page)
         outcome.parameters = await _parameters(page)
-        outcome.epochs_run = await page.evaluate(EPOCHS_RUN_JS)
+        outcome.epochs_run = await page.evaluate(RUN_NUMBER_JS, "Epochs run")
         outcome.text = await page.evaluate(PAGE_TEXT)
         await page.screenshot(path=str(ARTIFACTS / f"load_session_{i}.png"))
     finally:
