@@ -115,7 +115,7 @@ def _ladder_rows() -> list[Row]:
     one = best_time(
         lambda: descend(X, y, learning_rate=DEFAULTS["learning_rate"], **settings), repeat=20
     )
-    ladder = best_time(lambda: _quiet(lambda: sweep(X, y, LEARNING_RATES, **settings)), repeat=10)
+    ladder = best_time(lambda: _quiet(lambda: sweep(X, y, LEARNING_RATES, **settings)), repeat=30)
     return [
         Row(f"one descend, default data and settings ({len(y)} rows)", one, "s"),
         Row(f"sweep of the whole ladder ({len(LEARNING_RATES)} rates)", ladder, "s"),

@@ -328,8 +328,25 @@ class Setup:
             else:
                 records, paths = self._mini_batches(problem)
             seconds = (time.perf_counter() - start) / len(self.rates)
+            kept = [records.kept_states(k) for k in range(len(self.rates))]
+            # Every run's kept states in the data's units, with their gradients, in one pass.
+            original = self.scaling.to_original(
+                np.concatenate([states for _, states in kept]), self.loss.fit_intercept
+            )
+            gradients = self.loss.gradient(original)
+            starts = np.cumsum([0] + [len(epochs) for epochs, _ in kept])
             return [
-                self._run(k, records, paths[k], scaled, seconds) for k in range(len(self.rates))
+                self._run(
+                    k,
+                    records,
+                    _Kept(epochs, original[start:end], gradients[start:end]),
+                    paths[k],
+                    scaled,
+                    seconds,
+                )
+                for k, ((epochs, _), start, end) in enumerate(
+                    zip(kept, starts[:-1], starts[1:], strict=True)
+                )
             ]
 
     def _mini_batches(self, problem: _Problem) -> tuple[_Records, list[_Path]]:
@@ -351,18 +368,15 @@ class Setup:
         self,
         k: int,
         records: _Records,
+        kept: _Kept,
         path: _Path | None,
         scaled: QuadraticLoss,
         seconds: float,
     ) -> Run:
         epochs_run = int(records.epochs_run[k])
-        epochs, states = records.kept_states(k)
-        # The run's kept states in the data's units, with their gradients.
-        original = self.scaling.to_original(states, self.loss.fit_intercept)
-        gradients = self.loss.gradient(original)
         d, fit_intercept = self.loss.n_features, self.loss.fit_intercept
-        coef, intercept = _split(original, d, fit_intercept)
-        grad_coef, grad_intercept = _split(gradients, d, fit_intercept)
+        coef, intercept = _split(kept.states, d, fit_intercept)
+        grad_coef, grad_intercept = _split(kept.gradients, d, fit_intercept)
         history = History(
             loss=records.values[: epochs_run + 1, k].copy(),
             coef=coef,
@@ -370,7 +384,7 @@ class Setup:
             grad_coef=grad_coef,
             grad_intercept=grad_intercept,
             learning_rate=self.rates[k, :epochs_run].copy(),
-            epoch=epochs,
+            epoch=kept.epochs,
         )
         diverged_at = int(records.diverged_at[k])
         return Run(
@@ -465,6 +479,15 @@ class _Problem:
     theta0: np.ndarray
     progress: Callable[[int, int], None] | None
     kept: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """One run's kept epochs, its states at them in the data's units and their gradients."""
+
+    epochs: np.ndarray
+    states: np.ndarray
+    gradients: np.ndarray
 
 
 @dataclass

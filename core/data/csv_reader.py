@@ -167,7 +167,8 @@ def _numeric_table(frame: pd.DataFrame, fmt: CsvFormat) -> Table:
             f"Only {len(values) - dropped} usable rows (after dropping {dropped} with missing "
             f"values); need at least {MIN_ROWS}. Add rows, or fill in the missing values."
         )
-    values[~np.isfinite(values)] = np.nan
+    if dropped:  # infinities are missing values too
+        values[~np.isfinite(values)] = np.nan
     return Table(list(kept), values, list(skip_reasons), skip_reasons)
 
 

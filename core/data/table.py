@@ -52,13 +52,17 @@ class Table:
             )
         if len(set(columns)) != len(columns):
             raise ValueError(f"Column names must be unique; got {columns}.")
-        missing = np.isnan(values)
-        if np.isinf(values).any():
-            raise ValueError("values must be finite or NaN (missing); got infinity.")
-        values.flags.writeable = False
         # Per column, whether any value is missing: most columns have none, and then
         # finding the complete rows of a choice of columns need not look at them.
-        object.__setattr__(self, "_missing", missing.any(axis=0))
+        finite = np.isfinite(values)
+        if finite.all():
+            gaps = np.zeros(len(columns), dtype=bool)
+        elif np.isinf(values).any():
+            raise ValueError("values must be finite or NaN (missing); got infinity.")
+        else:
+            gaps = ~finite.all(axis=0)
+        values.flags.writeable = False
+        object.__setattr__(self, "_missing", gaps)
         object.__setattr__(self, "columns", columns)
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "skipped_columns", list(self.skipped_columns))
