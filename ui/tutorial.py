@@ -9,23 +9,24 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
-
 from core import Run
 from core.articles import AGREE_DIGITS, Article, agrees, shown
 from core.data import Dataset, PresetRun
 from ui.compute import Problem
 from ui.settings import SCHEMA, state_of, used_keys
+from ui.tables import Grid
 
 
 def article_table(
     article: Article, run: Run, problem: Problem, article_features: Sequence[str]
-) -> pd.DataFrame:
+) -> Grid:
     """One row per printed number: the article's digits, its code's, Downhill's run's.
 
     ``article_features`` are the features the article fits, in its order; a weight
     of one the run does not fit reads "—".
     """
+    agree = f"same to {AGREE_DIGITS} digits"
+    columns = ("article prints", "its code gives", "Downhill's run", agree)
     rows = []
     for printed in article.numbers:
         value = shown(
@@ -36,16 +37,14 @@ def article_table(
             X_test=problem.X_test,
             y_test=problem.y_test,
         )
-        rows.append(
-            {
-                "quantity": printed.quantity,
-                "article prints": printed.article or "—",
-                "its code gives": f"{printed.code:.8g}",
-                "Downhill's run": "—" if math.isnan(value) else f"{value:.8g}",
-                f"same to {AGREE_DIGITS} digits": "yes" if agrees(value, printed.code) else "no",
-            }
+        cells = (
+            printed.article or "—",
+            f"{printed.code:.8g}",
+            "—" if math.isnan(value) else f"{value:.8g}",
+            "yes" if agrees(value, printed.code) else "no",
         )
-    return pd.DataFrame(rows).set_index("quantity")
+        rows.append((printed.quantity, cells))
+    return Grid(columns, tuple(rows), corner="quantity")
 
 
 def tutorial_state(run: PresetRun, dataset: Dataset) -> dict[str, Any]:

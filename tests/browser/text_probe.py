@@ -17,7 +17,7 @@ import streamlit as st
 
 from charts.text import plotly_text, scene_text
 from tests.hostile_names import HOSTILE, MORE
-from ui.tables import markdown_table
+from ui.tables import Grid, markdown_table
 from ui.text import md_text
 
 #: Every name but the long one, which the app's own test reads (here it would only be tall).
@@ -38,7 +38,7 @@ for key, name in NAMES.items():
         st.number_input(shown, key=f"input_{key}")
         st.metric(shown, 1)
         st.table(pd.DataFrame({"value": [shown]}, index=[shown]))
-        st.markdown(markdown_table(pd.DataFrame({"value": [shown]}, index=[shown])))
+        st.markdown(markdown_table(Grid(("value",), ((shown, (shown,)),))))
 
 figure = go.Figure(
     [

@@ -89,7 +89,7 @@ def test_the_parameters_table_escapes_feature_names_in_its_row_labels():
     run = descend(problem.X, problem.y, epochs=2)
     table = tables.parameters_table(run, problem)
     names = [f"w{chr(0x2080 + j)} ({md_name(name)})" for j, name in enumerate(features, 1)]
-    assert list(table.index) == [*names, "b (intercept)"]
+    assert table.labels == [*names, "b (intercept)"]
 
 
 def test_a_long_name_is_shortened_in_text_and_given_whole_for_a_tooltip():
