@@ -13,9 +13,20 @@ from core.advice import ARRIVED, converged
 from core.budget import OverBudget
 from core.data import PRESETS
 from core.verdict import verdict
-from ui import compute, downloads, pins, player, rate_curve, router, tables, tutorial, views
+from ui import (
+    compute,
+    downloads,
+    pins,
+    player,
+    rate_curve,
+    router,
+    sidebar,
+    tables,
+    tutorial,
+    views,
+)
 from ui.settings import surface_window
-from ui.state import OPENED_NOTE, PINS, PINS_NOTE
+from ui.state import PINS, PINS_NOTE
 from ui.text import full_names, md_name, md_text
 from ui.widgets import draw, remove_button, section
 
@@ -32,7 +43,7 @@ st.caption(
 )
 # Lines that come and go sit in containers that are always drawn, so the player keeps its
 # place on the page: moved, the browser would re-create it (and ask for its data again).
-opened = st.session_state.get(OPENED_NOTE)
+opened = sidebar.opened_note()
 cleared = st.session_state.pop(PINS_NOTE, None)
 with st.container():
     if opened:

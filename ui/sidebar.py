@@ -409,6 +409,20 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
     s[OPENED_WITH] = {key: s.get(key) for key in opening.OPENED_KEYS}
 
 
+def opened_note() -> str | None:
+    """What opening the data set, and why, while the run shown is still the one it opened.
+
+    Once a setting it set is changed by hand, the note would describe a run the page no
+    longer shows ("Opened at η = 0.015" under a run at 0.3): it goes, for good.
+    """
+    s = st.session_state
+    note = s.get(OPENED_NOTE)
+    opened_with = s.get(OPENED_WITH, {})
+    if note and any(s.get(key) != opened_with.get(key) for key in opening.OPENED_KEYS):
+        s[OPENED_NOTE] = note = None
+    return note
+
+
 def render() -> Context:
     """Draw the sidebar and return the chosen data, problem and run settings."""
     s = st.session_state

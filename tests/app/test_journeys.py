@@ -255,6 +255,22 @@ def test_settings_changed_by_hand_that_new_data_replaces_are_named():
     assert journey.at.session_state["optimizer"] == "gd"
 
 
+def test_the_note_on_how_the_data_opened_goes_once_a_setting_it_set_is_changed():
+    # It said "Opened at a rate that fits this data … η = 0.015" above a run at η = 0.3.
+    def opened_note(journey: Journey) -> list[str]:
+        return [c.value for c in journey.at.main.caption if c.value.startswith("Opened at")]
+
+    for change in (lambda j: j.choose_rule("momentum"), lambda j: j.type_rate(0.3)):
+        journey = Journey()
+        journey.open_app()
+        journey.choose_dataset("engel")
+        assert opened_note(journey)
+        change(journey)
+        assert not opened_note(journey)
+        journey.choose_rule("gd")
+        assert not opened_note(journey)
+
+
 def test_an_upload_reopened_from_its_link_with_its_file_is_the_same_page():
     journey = Journey()
     journey.open_app()
