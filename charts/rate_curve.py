@@ -24,7 +24,7 @@ from plotly.subplots import make_subplots
 from charts import style
 from charts.labels import value
 from charts.player_data import RateStrip
-from core import Run
+from core import Run, words
 from core.advice import ARRIVED
 from core.analysis import epochs_to_stay
 from core.verdict import loss_gap
@@ -256,7 +256,7 @@ def _hover(p: RatePoint) -> str:
     arrived = (
         f"arrived at epoch {p.arrived:,}"
         if p.arrived is not None
-        else f"not within {ARRIVED:.0%} after {p.epochs_run:,} epochs"
+        else f"not within {ARRIVED:.0%} after {words.epochs(p.epochs_run)}"
     )
     return f"η = {p.rate:g} · {said}<br>L − L* = {value(p.gap)}{band}<br>{arrived}"
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from core import words
 from core.analysis import tolerance_level
 from core.budget import Budget, Work
 from core.descent import DivergenceWarning, Run
@@ -226,7 +227,7 @@ def opening_rate(
                 True,
                 f"Standardize the features: on the raw features (κ = "
                 f"{spectrum.condition:.2g}) no rate on the control closes the loss gap a "
-                f"million-fold within {epochs:,} epochs; standardized, κ = "
+                f"million-fold within {words.epochs(epochs)}; standardized, κ = "
                 f"{standardized.condition:.2g}, and η = {min(arriving):g} does.",
             )
     if not arriving or min(arriving) == fitting.rate:
@@ -234,7 +235,7 @@ def opening_rate(
     rate = min(arriving)
     reason = (
         f"η = {rate:g}: the smallest stop at which the loss gap shrinks a million-fold "
-        f"within {epochs:,} epochs, so the descent can be watched; the fastest safe rate "
+        f"within {words.epochs(epochs)}, so the descent can be watched; the fastest safe rate "
         f"is {fitting.rate:g}."
     )
     if fitting.standardize:
@@ -412,19 +413,21 @@ def rate_advice(
         return Advice(
             rate,
             False,
-            f"η = {rate:g} was run on this data for {epochs:,} epochs and converged.",
+            f"η = {rate:g} was run on this data for {words.epochs(epochs)} and converged.",
         )
     if settings.batch_size is not None:
         return Advice(
             None,
             False,
             f"None of the rates tried came within {ARRIVED:.0%} of the optimum's loss in "
-            f"{epochs:,} epochs: steps on a few rows at a time are noisy, and a rate small enough "
-            "to settle them needs more epochs. Lower the rate and raise the epochs, or use "
+            f"{words.epochs(epochs)}: steps on a few rows at a time are noisy, and a rate small "
+            "enough to settle them needs more epochs. Lower the rate and raise the epochs, or use "
             "larger batches.",
         )
     if settings.standardize:
-        return Advice(None, False, f"No rate on the control converged within {epochs:,} epochs.")
+        return Advice(
+            None, False, f"No rate on the control converged within {words.epochs(epochs)}."
+        )
     raw = _spectrum(X, y, settings.replace(standardize=False))
     std_rate = working_rate(X, y, ladder, settings.replace(standardize=True), budget=budget)
     kappa = (
@@ -440,7 +443,7 @@ def rate_advice(
     return Advice(
         std_rate,
         True,
-        f"No rate on the control converges on the raw features within {epochs:,} epochs: "
+        f"No rate on the control converges on the raw features within {words.epochs(epochs)}: "
         f"{kappa}, so a rate small enough for the steepest direction barely moves the "
         f"flattest. Standardize the features.{then}",
     )

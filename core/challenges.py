@@ -45,6 +45,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from core import words
 from core.analysis import epochs_to_stay
 from core.data import BUNDLED, PRESETS, bundled, preset
 from core.descent import Run
@@ -361,7 +362,7 @@ class Beat(_Banded):
     def _rival_words(self, seen: Seen) -> str:
         theirs = seen.arrived(self.within, seen.rival)
         if theirs is None:
-            return f"the rival does not arrive in its {self.rival.epochs:,} epochs"
+            return f"the rival does not arrive in its {words.epochs(self.rival.epochs)}"
         return f"the rival arrives at epoch {theirs:,}"
 
     def _not_yet(self, seen: Seen) -> str:
@@ -418,14 +419,14 @@ def _settings_words(settings: Settings) -> str:
     """A run's rule, rate, loss, scaling and budget in a few words."""
     params = ", ".join(f"{k} = {v:g}" for k, v in settings.optimizer_params)
     rule = RULE_NAMES[settings.optimizer] + (f" ({params})" if params else "")
-    words = [rule, f"η = {settings.learning_rate:g}", f"{settings.epochs:,} epochs"]
+    parts = [rule, f"η = {settings.learning_rate:g}", words.epochs(settings.epochs)]
     if settings.batch_size is not None:
-        words.append(f"batches of {settings.batch_size}")
+        parts.append(f"batches of {settings.batch_size}")
     if settings.standardize:
-        words.append("standardized")
+        parts.append("standardized")
     if settings.schedule != "constant":
-        words.append(f"{settings.schedule} schedule")
-    return ", ".join(words)
+        parts.append(f"{settings.schedule} schedule")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import words
 from core.descent import Run
 from core.optimizers import OPTIMIZERS, RULES
 from core.stability import Spectrum
@@ -97,7 +98,7 @@ class Growth:
     def __str__(self) -> str:
         return (
             f"the loss grew {_percent(self.per_epoch)} an epoch over the last "
-            f"{self.epochs:,} epochs (×{self.factor:.3g})"
+            f"{words.epochs(self.epochs)} (×{self.factor:.3g})"
         )
 
 

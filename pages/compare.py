@@ -8,7 +8,7 @@ import streamlit as st
 
 from charts.labels import parameter_names
 from charts.landscape import default_axes
-from core import Run
+from core import Run, words
 from core.advice import working_rate
 from core.budget import OverBudget, Work
 from core.settings import Settings
@@ -68,7 +68,7 @@ st.caption(
     f"{md_text(ctx.dataset.description)} Every run fits **{md_name(problem.target_name)}** on "
     f"the same {n_rows:,} training rows from the same start (weights {settings.init_coef:g}, "
     f"bias {settings.init_intercept:g}) with the same shuffle seed and the same "
-    f"**{settings.epochs:,} epochs**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
+    f"**{words.epochs(settings.epochs)}**: a fair race. Momentum β, Adam's β₁ and β₂, schedule "
     "parameters and the budget come from the sidebar.",
     help=full_names([problem.target_name]),
 )

@@ -8,7 +8,7 @@ from charts.fit import predicted_vs_actual_figure, sets_side_by_side_figure
 from charts.labels import parameter_names
 from charts.landscape import default_axes
 from charts.player_data import PlayerView
-from core import predict, regression_metrics
+from core import predict, regression_metrics, words
 from core.advice import ARRIVED, converged
 from core.budget import OverBudget
 from core.data import PRESETS
@@ -96,7 +96,7 @@ def _stopped_by_tolerance() -> None:
     """A tolerance stop: converged only when near the optimum, else stopped and how far."""
     final, best = float(run.history.loss[-1]), float(problem.fit.loss)
     why = f"the loss changed by less than {settings.tol:g} from one epoch to the next"
-    epochs = f"{run.epochs_run:,} epoch{'s' * (run.epochs_run != 1)}"
+    epochs = words.epochs(run.epochs_run)
     if converged(run, best):
         st.success(
             f"Converged after {epochs}, within {ARRIVED:.0%} of the optimum's loss ({why}).",

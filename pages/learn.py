@@ -17,7 +17,7 @@ from charts.learn import (
     ridge_surface_figure,
     surfaces_side_by_side,
 )
-from core import Run, Scaling, stack_theta
+from core import Run, Scaling, stack_theta, words
 from core.analysis import momentum_suggestion, predicted_loss_gap
 from core.optimizers import RULES
 from core.settings import Settings
@@ -341,7 +341,7 @@ def standardization_section() -> tuple[int, int] | None:
     ]
     which = "each at its own safe rate" if use_best else f"both at η = {rate:g}"
     st.markdown(
-        f"After the same **{settings.epochs:,} epochs** of plain full-batch descent "
+        f"After the same **{words.epochs(settings.epochs)}** of plain full-batch descent "
         f"({which}), the loss gap L − L* is {gaps[0]} on the raw features and "
         f"{gaps[1]} on the standardized ones (a run arrives when its loss is within "
         f"{lessons.ARRIVED:.0e} of L*, relative). {MAPPING_NOTE[fit_intercept]}"

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core import Fit, Run, Spectrum, Stability
+from core import Fit, Run, Spectrum, Stability, words
 from core.analysis import (
     distance_to_optimum,
     epochs_to_stay,
@@ -431,6 +431,5 @@ def outcome(board: Scoreboard, names: list[str]) -> tuple[str, str]:
             f"touched the band at epoch {touched:,} and left it again before that."
         )
     return "success", (
-        f"**{name}** wins: it arrived first, after {epochs:,} "
-        f"epoch{'' if epochs == 1 else 's'}, and stayed."
+        f"**{name}** wins: it arrived first, after {words.epochs(epochs)}, and stayed."
     )

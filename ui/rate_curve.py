@@ -13,6 +13,7 @@ import streamlit as st
 
 from charts.labels import gap_title
 from charts.rate_curve import NOISE_SHARE, RateMarks, rate_curve_figure
+from core import words
 from core.advice import ARRIVED
 from core.settings import Settings
 from ui import player
@@ -68,7 +69,7 @@ def render(ctx, settings: Settings, pins: int = 0) -> None:
     )
     st.caption(
         f"Each point is the run at one of the {len(runs)} rates the player holds "
-        f"(η {rates[0]:g} to {rates[-1]:g}), after at most {settings.epochs:,} epochs: its "
+        f"(η {rates[0]:g} to {rates[-1]:g}), after at most {words.epochs(settings.epochs)}: its "
         f"final gap to the optimum's loss, coloured as on the rate strip, and below, the epoch "
         f"from which it stayed within {ARRIVED:.0%} of it. Rates whose run blew up are marked "
         f"'diverged' along the top.{noise} Click a point to use its rate."

@@ -1,5 +1,7 @@
 """The Descent page through AppTest: smoke, flows by widget key, divergence, bad uploads."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -449,3 +451,18 @@ def test_a_typed_rate_between_stops_is_named_under_the_ladder():
     assert "η = 1.2 is typed: the ladder shows its nearest stop, 1." in said
     at.number_input(key=RATE_TYPED).set_value(0.05).run()
     assert not any("is typed" in c.value for c in at.sidebar.caption)
+
+
+def test_a_run_of_one_epoch_is_said_in_the_singular_everywhere_on_the_page():
+    # "… within 1% of the optimum's loss in 1 epochs", on a one-epoch run that diverged.
+    at = open_link(
+        {"target": "y", "features": "x", "l2": "1000", "learning_rate": "10", "epochs": "1"}
+    )
+    shown = " ".join(
+        element.value
+        for kind in (at.markdown, at.caption, at.success, at.info, at.warning, at.error)
+        for element in kind
+        if isinstance(element.value, str)
+    )
+    assert "1 epoch" in shown
+    assert not re.search(r"(?<![\d,.])1 epochs", shown), shown
