@@ -29,6 +29,7 @@ from ui.settings import (
 )
 from ui.specs import DataSpec, ProblemKey, x_range
 from ui.state import (
+    LINK_COLUMNS,
     OPENED_FOR,
     OPENED_NOTE,
     OPENED_WITH,
@@ -198,15 +199,28 @@ def _columns_follow_the_data(spec: DataSpec) -> None:
             forget_columns(s)
 
 
-def _fit_columns(dataset: Dataset) -> str | None:
-    """Make the session's target and features columns of ``dataset``, before their widgets.
+def _fit_columns(chosen: data_choice.Chosen) -> str | None:
+    """Make the session's target and features columns of the chosen data, before their widgets.
 
     On a session's first run they are a shared link's (or None): what had to be
-    repaired joins the link's other notes. Returns the line saying more features
-    were asked for than the server fits at once, or None.
+    repaired joins the link's other notes. A link to an upload opens on the example
+    until its file comes: its columns are the file's, and wait for it as its run's
+    settings do. Returns the line saying more features were asked for than the server
+    fits at once, or None.
     """
     s = st.session_state
     first = OPENED_FOR not in s
+    stand_in = chosen.spec.source != s["data_source"]
+    link = s.pop(LINK_COLUMNS, None)
+    if first and stand_in:
+        s[LINK_COLUMNS] = (s["data_source"], s["target"], s["features"])
+        forget_columns(s)
+    elif stand_in and link is not None:
+        s[LINK_COLUMNS] = link  # still waiting for the file
+    elif link is not None and link[0] == chosen.spec.source:
+        s["target"], s["features"] = link[1:]
+        first = True  # what had to be repaired in the link's columns is said now
+    dataset = chosen.dataset
     target, features, repaired = data_choice.fit_columns(dataset, s["target"], s["features"])
     features, cut = data_choice.choose_features(
         dataset.table.columns, target, features, dataset.features
@@ -222,9 +236,10 @@ def _fit_columns(dataset: Dataset) -> str | None:
     return cut
 
 
-def _column_widgets(dataset: Dataset) -> tuple[str, tuple[str, ...]]:
+def _column_widgets(chosen: data_choice.Chosen) -> tuple[str, tuple[str, ...]]:
+    dataset = chosen.dataset
     columns = dataset.table.columns
-    cut = _fit_columns(dataset)
+    cut = _fit_columns(chosen)
     target = draw("target", options=columns)
     candidates = [c for c in columns if c != target]
     if cut:
@@ -433,7 +448,7 @@ def render() -> Context:
         if chosen.problem:
             st.error(md_text(chosen.problem), icon=":material/error:")
         _columns_follow_the_data(chosen.spec)
-        target, features = _column_widgets(chosen.dataset)
+        target, features = _column_widgets(chosen)
         _open_new_data(chosen, target, features)
         st.header("Model", divider="gray")
         _model_widgets(own_split=opening.preset_run(chosen.spec) is not None)

@@ -7,6 +7,7 @@ below hold what the app itself keeps between runs; no other module invents one.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -25,6 +26,8 @@ UPLOAD_ERROR = "_upload_error"
 #: What was repaired in a shared link (one sentence each), and the settings it set.
 URL_PROBLEMS = "_url_problems"
 URL_KEYS = "_url_keys"
+#: A link to an upload opened before its file came: its data source, target and features.
+LINK_COLUMNS = "_link_columns"
 #: The learning rate's two widgets: the ladder and the typed value (both write ``learning_rate``).
 RATE_LADDER = "rate_ladder"
 RATE_TYPED = "rate_typed"
@@ -237,6 +240,10 @@ def forget_columns(state: MutableMapping) -> None:
 def sync_url() -> None:
     """Write the current settings to the URL, so the address bar is a shareable link."""
     state = st.session_state
-    wanted = to_query(state) | race_query(state) | pins_query(state)
+    settings: Mapping = state
+    if LINK_COLUMNS in state:  # a link to an upload still waiting for its file keeps its columns
+        _, target, features = state[LINK_COLUMNS]
+        settings = ChainMap({"target": target, "features": features}, state)
+    wanted = to_query(settings) | race_query(state) | pins_query(state)
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)

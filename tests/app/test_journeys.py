@@ -280,6 +280,24 @@ def test_an_upload_reopened_from_its_link_with_its_file_is_the_same_page():
     journey.the_page_is_what_its_link_opens()
 
 
+def test_a_link_to_an_upload_keeps_its_columns_until_its_file_comes():
+    # The example stood in with its own columns, the link's were "repaired" against it
+    # (a false "The link was repaired" note), and the file then opened on its own columns.
+    link = {"data_source": "upload", "target": "Preis", "features": "Zimmer", "epochs": "50"}
+    at = open_link(link)
+    assert not at.toast, [t.value for t in at.toast]
+    assert link_of(at) == link  # copied before the file comes, the link is still the same
+    at.file_uploader(key="upload_file").set_value(FILE).run()
+    assert (at.session_state["target"], at.session_state["features"]) == ("Preis", ["Zimmer"])
+    assert link_of(at) == link
+    assert not at.toast
+    # A file without the link's columns: they are repaired against it, and said so.
+    at = open_link({**link, "features": "Zimmer,Balkon"})
+    at.file_uploader(key="upload_file").set_value(FILE).run()
+    assert at.session_state["features"] == ["Zimmer"]
+    assert "columns the data does not have were left out" in at.toast[0].value
+
+
 def test_a_race_changed_by_hand_travels_in_its_link():
     # The race was not in the link: a teacher's shared Compare page opened on the default race.
     journey = Journey()
