@@ -20,12 +20,17 @@ from ui.state import UPLOAD_DIGEST, UPLOAD_ERROR, UPLOAD_NAME, UPLOAD_TABLE, for
 
 @dataclass(frozen=True)
 class Chosen:
-    """The data to fit, and why it is not what was asked for (None when it is)."""
+    """The data to fit, and why it is not what was asked for (None when it is).
+
+    ``stand_in`` is True while the example stands in for the data asked for: an upload
+    source with no file yet, or data that could not be made (``problem`` says why).
+    """
 
     spec: DataSpec
     upload: Table | None
     dataset: Dataset
     problem: str | None = None
+    stand_in: bool = False
 
 
 def spec_of(state: Mapping[str, Any]) -> tuple[DataSpec, Table | None]:
@@ -52,10 +57,12 @@ def choose(state: Mapping[str, Any]) -> Chosen:
     """The dataset the settings in ``state`` name, or the chosen example and the reason."""
     try:
         spec, upload = spec_of(state)
-        return Chosen(spec, upload, compute.load_dataset(spec, upload))
+        dataset, problem = compute.load_dataset(spec, upload), None
     except ValueError as error:
-        spec = DataSpec("preset", name=state["preset"])
-        return Chosen(spec, None, compute.load_dataset(spec), problem=str(error))
+        spec, upload, problem = DataSpec("preset", name=state["preset"]), None, str(error)
+        dataset = compute.load_dataset(spec)
+    stand_in = spec.source != state["data_source"]
+    return Chosen(spec, upload, dataset, problem, stand_in)
 
 
 def fit_columns(

@@ -210,12 +210,11 @@ def _fit_columns(chosen: data_choice.Chosen) -> str | None:
     """
     s = st.session_state
     first = OPENED_FOR not in s
-    stand_in = chosen.spec.source != s["data_source"]
     link = s.pop(LINK_COLUMNS, None)
-    if first and stand_in:
+    if first and chosen.stand_in:
         s[LINK_COLUMNS] = (s["data_source"], s["target"], s["features"])
         forget_columns(s)
-    elif stand_in and link is not None:
+    elif chosen.stand_in and link is not None:
         s[LINK_COLUMNS] = link  # still waiting for the file
     elif link is not None and link[0] == chosen.spec.source:
         s["target"], s["features"] = link[1:]
@@ -403,7 +402,7 @@ def _open_new_data(chosen: data_choice.Chosen, target: str, features: tuple[str,
     new_data = first or s[OPENED_FOR][0] != chosen.spec
     s[OPENED_FOR] = identity
     url_keys = s.get(URL_KEYS, frozenset())
-    if chosen.spec.source == s["data_source"]:
+    if not chosen.stand_in:
         s[URL_KEYS] = frozenset()  # the link's data is open: its settings are used up
     before = {key: s.get(key) for key in opening.OPENED_KEYS}
     opened_with = s.get(OPENED_WITH, before)
@@ -456,7 +455,7 @@ def render() -> Context:
         # Pinned runs are drawn on this problem's surface, from this start: other data, a
         # model or standardizing changes the runs they would be compared with.
         owner = (key, bool(s["standardize"]))
-        pins.follow_the_data(s, owner, chosen=chosen.spec.source == s["data_source"])
+        pins.follow_the_data(s, owner, chosen=not chosen.stand_in)
         prob = compute.problem(key, chosen.upload)
         if prob.split_note:
             st.caption(prob.split_note)
