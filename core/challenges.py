@@ -255,8 +255,8 @@ class Arrive(_Banded):
     def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
         if epoch > self.by:
             return False, (
-                f"Close: the run arrives at epoch {epoch:,}, {epoch - self.by:,} epochs later "
-                f"than the goal's {self.by:,}."
+                f"Late: the run arrives at epoch {epoch:,}, {epoch - self.by:,} epochs after "
+                f"the goal's {self.by:,}."
             )
         return True, f"Solved: the run arrives at epoch {epoch:,} and stays."
 
@@ -371,6 +371,8 @@ class Beat(_Banded):
     def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:
         theirs = seen.arrived(self.within, seen.rival)
         deadline = self.rival.epochs if theirs is None else theirs - 1
+        if epoch == theirs:
+            return False, f"A tie: the run and the rival both arrive at epoch {epoch:,}."
         if epoch > deadline:
             return (
                 False,

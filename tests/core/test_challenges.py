@@ -89,7 +89,9 @@ def test_beat_needs_an_earlier_arrival_than_the_rival():
     rival = Settings(learning_rate=0.05, epochs=200)
     level = FIT.loss * 1.01
     theirs = stays_from(descend(X, Y, rival).history.loss, level)
-    assert not Beat(rival=rival).check(seen(rival, learning_rate=0.05)).solved  # a tie
+    tie = Beat(rival=rival).check(seen(rival, learning_rate=0.05))
+    assert not tie.solved
+    assert tie.sentence == f"A tie: the run and the rival both arrive at epoch {theirs}."
     faster = Beat(rival=rival).check(seen(rival, learning_rate=0.2))
     assert faster.solved
     assert f"the rival arrives at epoch {theirs}" in faster.sentence

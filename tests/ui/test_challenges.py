@@ -7,11 +7,12 @@ checks a run (:func:`ui.challenges.outcome_of`).
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from core.challenges import CHALLENGES, Arrive, LinkError, to_link
-from ui import challenges
-from ui.challenges import outcome_of, resolve
+from ui import challenges, compute
+from ui.challenges import outcome_of, problem_key, resolve
 from ui.settings import RUN_KEYS, SCHEMA
 from ui.state import CHALLENGE_ERROR, CHALLENGE_OPENED, OPENED_FOR, URL_KEYS
 
@@ -33,6 +34,39 @@ SOLUTIONS = {
     "schedule": ({"schedule": "exponential", "schedule_params": {"gamma": 0.98}}, 127),
     "ridge": ({"l2": 0.05}, 5),
 }
+
+
+def _start(key: str):
+    """A built-in challenge's problem and its starting run, as the page opens them."""
+    challenge = CHALLENGES[key]
+    opened = problem_key(challenge, challenge.start)
+    return compute.problem(opened, None), compute.run_descent(opened, None, challenge.start)
+
+
+def _limit(problem, run) -> float:
+    stability = problem.stability
+    return (stability.standardized if run.settings.standardize else stability.raw).max_stable_lr
+
+
+#: What each challenge's words say of its data and start, checked on the engine's numbers.
+STATED = {
+    "tame_divergence": lambda problem, run: run.diverged,  # "the loss explodes"
+    "too_timid": lambda problem, run: run.settings.learning_rate < _limit(problem, run),  # "safe"
+    "edge_of_stability": lambda problem, run: run.diverged and _limit(problem, run) < 0.011,
+    "half_mse": lambda problem, run: run.diverged and run.settings.loss == "mse",
+    "standardize": lambda problem, run: run.diverged,  # "far past its limit"
+    "adam_scaling": lambda problem, run: (
+        f"{_limit(problem, run):.0e}" == "3e-04"  # "2/λmax ≈ 3e-4"
+        # "at η = 0.0003, just inside that limit"
+        and 0.9 < CHALLENGES["adam_scaling"].goal.rival.learning_rate / _limit(problem, run) < 1
+    ),
+    "ridge": lambda problem, run: f"{np.linalg.norm(problem.fit.coef):.1f}" == "6.2",
+}
+
+
+@pytest.mark.parametrize("key", list(STATED))
+def test_what_a_challenges_words_state_holds_on_its_data(key):
+    assert STATED[key](*_start(key)), CHALLENGES[key].text
 
 
 def test_every_built_in_challenge_has_a_stated_solution():
