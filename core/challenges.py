@@ -400,7 +400,7 @@ class Shrink(_Banded):
         """The goal as one sentence."""
         return (
             f"End with weights of length ‖w‖ at most {self.norm:.4g}, the run arriving "
-            f"{_band(self.within)} of its own loss and staying."
+            f"{_band(self.within)} (with its own L2) and staying."
         )
 
     def _judge(self, seen: Seen, epoch: int) -> tuple[bool, str]:

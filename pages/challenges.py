@@ -72,7 +72,8 @@ def _overview() -> None:
         f"A path of {len(challenges.PATH)} challenges through the ideas of a course on "
         "gradient descent. Each opens its data and a run that misses a goal; change the "
         "sidebar's settings until the goal is met. "
-        f"**{len(done)} of {len(challenges.PATH)} solved.**"
+        f"**{len(done)} of {len(challenges.PATH)} solved.** Teachers: the last section "
+        "makes a challenge of the sidebar's data and run."
     )
     for number, key in enumerate(challenges.PATH, start=1):
         challenge = CHALLENGES[key]
@@ -102,24 +103,28 @@ def _header(challenge: Challenge) -> None:
 
 
 def _navigation(challenge: Challenge) -> None:
-    """Previous and next along the path, the progress, the list and a fresh start."""
+    """Previous and next along the path, the progress, the list and a fresh start.
+
+    A teacher's challenge is not on the path: it has a fresh start and the list only.
+    """
     path = challenges.PATH
-    done = challenges.solved(state)
-    at = path.index(challenge.key) if challenge.key in path else None
+    on_path = challenge.key in path
     row = st.container(horizontal=True)
-    row.button(
-        "← Previous",
-        on_click=challenges.go_to,
-        args=(state, path[at - 1] if at else ""),
-        disabled=not at,
-    )
-    following = path[at + 1] if at is not None and at + 1 < len(path) else None
-    row.button(
-        "Next →",
-        on_click=challenges.go_to,
-        args=(state, following or ""),
-        disabled=following is None,
-    )
+    if on_path:
+        at = path.index(challenge.key)
+        row.button(
+            "← Previous",
+            on_click=challenges.go_to,
+            args=(state, path[at - 1] if at else ""),
+            disabled=not at,
+        )
+        following = path[at + 1] if at + 1 < len(path) else None
+        row.button(
+            "Next →",
+            on_click=challenges.go_to,
+            args=(state, following or ""),
+            disabled=following is None,
+        )
     row.button(
         "Start again",
         on_click=challenges.restart,
@@ -127,11 +132,13 @@ def _navigation(challenge: Challenge) -> None:
         help="Open this challenge's data and starting settings again.",
     )
     row.button("All challenges", on_click=challenges.go_to, args=(state, ""))
-    st.caption(
-        f"Progress: {len(done)} of {len(path)} solved "
-        + "".join("●" if key in done else "○" for key in path)
-        + ". The address bar keeps it: bookmark or share it to come back."
-    )
+    if on_path:
+        done = challenges.solved(state)
+        st.caption(
+            f"Progress: {len(done)} of {len(path)} solved "
+            + "".join("●" if key in done else "○" for key in path)
+            + ". The address bar keeps it: bookmark or share it to come back."
+        )
 
 
 def _numbers(outcome: Outcome) -> None:
@@ -201,8 +208,12 @@ def _link(challenge: Challenge) -> str:
     return f"{root}/{base + '/' if base else ''}challenges?challenge={to_link(challenge)}"
 
 
-def _maker(run) -> None:
-    """A teacher's challenge from the page as it stands: pick a goal and its threshold."""
+def _maker(run=None) -> None:
+    """A teacher's challenge from the page as it stands: pick a goal and its threshold.
+
+    ``run`` is the sidebar's run when the page already played it; otherwise it is run
+    here, once the section is open.
+    """
     box = section("Make a challenge from this page (for teachers)", MAKER_OPEN)
     if box is None:
         return
@@ -211,6 +222,16 @@ def _maker(run) -> None:
         if spec.source not in ("preset", "bundled"):
             st.info("A link carries examples and real datasets, not generated data or files.")
             return
+        if run is None:
+            try:
+                run = player.runs_for(ctx, ctx.settings)[1]
+            except (OverBudget, ValueError) as error:
+                st.warning(
+                    f"The sidebar's run cannot start, so it cannot be a challenge's start. "
+                    f"{md_text(str(error))}",
+                    icon=":material/hourglass_disabled:",
+                )
+                return
         st.caption(
             "The challenge opens this data with the sidebar's settings as they are now, and "
             "checks the goal you pick. Everything travels in the link: nothing is stored."
@@ -247,7 +268,8 @@ if error:
 chosen = challenges.current(state)
 if chosen is None:
     _overview()
-    st.stop()
+    _maker()
+    player.end_page()
 _header(chosen)
 if not challenges.on_its_data(chosen, ctx.problem_key):
     st.warning(
@@ -256,17 +278,18 @@ if not challenges.on_its_data(chosen, ctx.problem_key):
         icon=":material/swap_horiz:",
     )
     _navigation(chosen)
-    st.stop()
+    _maker()
+    player.end_page()
 try:
     shown = player.runs_for(ctx, ctx.settings)[1]
 except OverBudget as over:
     st.warning(f"This run was not started. {over}", icon=":material/hourglass_disabled:")
     _navigation(chosen)
-    st.stop()
+    player.end_page()
 except ValueError as wrong:
     st.error(f"These settings cannot run: {md_text(str(wrong))}", icon=":material/error:")
     _navigation(chosen)
-    st.stop()
+    player.end_page()
 try:
     _verdict(chosen, shown)
 except OverBudget as over:

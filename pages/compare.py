@@ -152,7 +152,7 @@ for i in range(count):
     except ValueError as error:
         problems.error(f"**{name}** cannot run: {md_text(str(error))}", icon=":material/error:")
 if not runs:
-    st.stop()
+    player.end_page()
 
 st.subheader("The race")
 param_names = parameter_names(problem.feature_names, settings.fit_intercept)

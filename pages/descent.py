@@ -57,10 +57,10 @@ try:
     run = player.runs_for(ctx, settings, len(pinned))[1]
 except OverBudget as error:
     st.warning(f"This run was not started. {error}", icon=":material/hourglass_disabled:")
-    st.stop()
+    player.end_page()
 except ValueError as error:
     st.error(f"These settings cannot run: {md_text(str(error))}", icon=":material/error:")
-    st.stop()
+    player.end_page()
 
 said = verdict(
     ctx.spectrum, settings.optimizer, settings.learning_rate, settings.optimizer_params, run=run

@@ -33,6 +33,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import plotly
 import streamlit as st
@@ -345,6 +346,21 @@ def _browser_holds(element: str, key: str) -> bool:
         holds = False
     kept[f"{element}:sent"] = key
     return holds
+
+
+def end_page() -> NoReturn:
+    """End the page's run here, before its player is drawn (``st.stop``).
+
+    A stopped run keeps the state of every element it did not draw, the players'
+    among them, so the next run would take the browser to hold the body sent before
+    the stop; but the browser dropped those elements, and a new one told the header
+    alone asks for the body in a run of its own, which carries the page's widgets as
+    they were before the click that started this one. So the body goes out again.
+    """
+    kept = _memory()
+    for element in (KEY, RACE_KEY):
+        kept.pop(f"{element}:sent", None)
+    st.stop()
 
 
 def runs_for(ctx, settings: Settings, pins: int = 0):

@@ -29,6 +29,16 @@ def link(at: AppTest) -> dict:
     return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
 
 
+def player_body(at: AppTest) -> bytes:
+    """The body the page's player element was sent in the last run (empty: the header alone)."""
+    (player,) = [
+        e
+        for e in at.main
+        if getattr(e, "type", None) == "bidi_component" and b'"mode": "ladder"' in e.proto.bytes
+    ]
+    return player.proto.bytes.split(b"\n", 1)[1]
+
+
 def numbers(at: AppTest) -> dict:
     return {m.label: m.value for m in at.metric}
 
@@ -124,6 +134,37 @@ def test_a_teachers_challenge_made_on_the_page_opens_from_its_link_alone():
     assert "solved" not in link(opened), "a teacher's challenge is not on the built-in path"
 
 
+def test_a_teacher_makes_a_challenge_of_a_real_dataset_from_the_list_of_challenges():
+    at = open_challenge({"data_source": "bundled", "bundled": "engel", "learning_rate": "0.001"})
+    assert "makes a challenge of the sidebar's data" in at.markdown[0].value
+    at.session_state[MAKER_OPEN] = True
+    at.run()
+    assert_fine(at)
+    text = at.code[0].value.split("challenge=", 1)[1]
+    made = from_link(text)
+    assert (made.data.source, made.data.name) == ("bundled", "engel")
+    assert made.start.learning_rate == 0.001
+
+    opened = open_challenge({"challenge": text})
+    assert opened.session_state["bundled"] == "engel"
+    assert opened.info[0].value.startswith("Not yet")
+    # Not on the path: no previous, next or progress.
+    assert [b.label for b in opened.button] == ["Start again", "All challenges"]
+    assert not any(c.value.startswith("Progress") for c in opened.caption)
+
+
+def test_a_teacher_makes_a_challenge_of_the_data_shown_while_another_is_open():
+    at = open_challenge({"challenge": "standardize"})
+    at.selectbox(key="preset").set_value("three_features").run()
+    at.number_input(key="rate_typed").set_value(0.001).run()  # a run that misses the goal
+    at.session_state[MAKER_OPEN] = True
+    at.run()
+    assert_fine(at)
+    assert "other data than this challenge" in at.warning[0].value
+    made = from_link(at.code[0].value.split("challenge=", 1)[1])
+    assert made.data.name == "three_features"
+
+
 @pytest.mark.parametrize("key", list(CHALLENGES))
 def test_the_page_checks_the_run_it_plays_as_the_engine_does(key):
     # The page's run comes from the player's sweep of rates; the stated solutions were
@@ -161,6 +202,9 @@ def test_other_data_is_said_and_start_again_brings_the_challenge_back():
     assert at.session_state["learning_rate"] != 0.1, "new data opens on its own settings"
     at.button[2].click().run()  # Start again
     assert_fine(at)
+    # The run with the warning drew no player, so the browser lost its element: the new
+    # one gets the body (told the header alone, it would ask in a run of its own).
+    assert player_body(at)
     assert at.session_state["preset"] == "badly_scaled"
     assert at.session_state["learning_rate"] == 0.1
     assert at.info[0].value.startswith("Not yet")

@@ -103,6 +103,10 @@ def test_shrink_measures_the_weights_length():
     ridge = Seen(run_seen.run, ols(X, Y, l2=0.5).loss, SPECTRUM)
     assert Shrink(norm=length * 1.001).check(ridge).solved
     assert not Shrink(norm=length * 0.99).check(ridge).solved
+    assert Shrink(norm=5).describe() == (
+        "End with weights of length ‖w‖ at most 5, the run arriving within 1 % of the "
+        "optimum's loss L* (with its own L2) and staying."
+    )
 
 
 def test_a_kept_setting_changed_unsolves_a_run_that_meets_the_goal():
