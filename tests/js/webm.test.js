@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { joined, sizeBytes, uintBytes, webm } from "../../ui/player/webm.js";
+import { colourCodes, joined, sizeBytes, uintBytes, webm } from "../../ui/player/webm.js";
 
 // A reader of EBML as Matroska's specification gives it, written apart from the writer: an id
 // keeps its length marker; a size drops it.
@@ -13,7 +13,7 @@ function vint(bytes, at, keepMarker) {
   return { value, length };
 }
 
-const MASTERS = new Set([0x1a45dfa3, 0x18538067, 0x1549a966, 0x1654ae6b, 0xae, 0xe0, 0x1f43b675]);
+const MASTERS = new Set([0x1a45dfa3, 0x18538067, 0x1549a966, 0x1654ae6b, 0xae, 0xe0, 0x1f43b675, 0x55b0]);
 
 // The elements of bytes[from, to): {id, start, end, children} for the masters above.
 function parse(bytes, from = 0, to = bytes.length) {
@@ -85,4 +85,24 @@ test("a cluster spans less than a SimpleBlock's 16-bit time offset", () => {
   const segment = parse(bytes)[1];
   const starts = find(segment.children, 0x1f43b675).map((c) => uintAt(bytes, find(c.children, 0xe7)[0]));
   assert.deepEqual(starts, [0, 40_000, 80_000]);
+});
+
+test("the colour space the encoder wrote is said in the track, or nothing is", () => {
+  const frames = [{ data: Uint8Array.of(1), ms: 0, key: true }];
+  const colourOf = (colour) => {
+    const bytes = joined(webm({ frames, codec: "V_VP8", width: 8, height: 8, frameMs: 40, colour }));
+    const entry = find(find(parse(bytes)[1].children, 0x1654ae6b)[0].children, 0xae)[0];
+    const found = find(find(entry.children, 0xe0)[0].children, 0x55b0);
+    if (!found.length) return null;
+    return Object.fromEntries(found[0].children.map((c) => [c.id.toString(16), uintAt(bytes, c)]));
+  };
+  // What Chromium's VP8 encoder reports for frames of a canvas: BT.709, full range.
+  const chromium = { primaries: "bt709", transfer: "bt709", matrix: "bt709", fullRange: true };
+  assert.deepEqual(colourCodes(chromium), { matrix: 1, transfer: 1, primaries: 1, range: 2 });
+  assert.deepEqual(colourOf(colourCodes(chromium)), { "55b1": 1, "55ba": 1, "55bb": 1, "55b9": 2 });
+  assert.deepEqual(colourCodes({ matrix: "smpte170m", fullRange: false }), { matrix: 6, range: 1 });
+  assert.deepEqual(colourCodes({ matrix: "something new", transfer: null }), {});
+  assert.deepEqual(colourCodes(undefined), {});
+  assert.equal(colourOf({}), null);
+  assert.equal(colourOf(undefined), null);
 });

@@ -7,7 +7,8 @@ import { Film } from "./filming.js";
 import { CLEAR, GIF_END, delays, gifFrame, gifHead, indexed, palette } from "./gif.js";
 import { FILM, filmFrames } from "./reel.js";
 import { PLAY_MS } from "./stage.js";
-import { webm } from "./webm.js";
+import { colourCodes, webm } from "./webm.js";
+import { I420_SPACE, i420 } from "./yuv.js";
 
 export const LIMITS = { frames: 300, bytes: 200 * 1024 * 1024 };
 // A key frame (where a video player can seek to) at least every this many ms.
@@ -49,7 +50,11 @@ class WebmSink {
   async add(canvas, i) {
     if (this.failure) throw this.failure;
     const us = Math.round(i * this.frameMs * 1000);
-    const frame = new VideoFrame(canvas, { timestamp: us, duration: Math.round(this.frameMs * 1000) });
+    const rgba = canvas.getContext("2d").getImageData(0, 0, FILM.width, FILM.height).data;
+    const frame = new VideoFrame(i420(rgba, FILM.width, FILM.height), {
+      format: "I420", codedWidth: FILM.width, codedHeight: FILM.height, colorSpace: I420_SPACE,
+      timestamp: us, duration: Math.round(this.frameMs * 1000),
+    });
     this.encoder.encode(frame, { keyFrame: i % Math.max(1, Math.round(KEY_MS / this.frameMs)) === 0 });
     frame.close();
     if (this.encoder.encodeQueueSize > 2) await this.encoder.flush();
@@ -60,7 +65,10 @@ class WebmSink {
     await this.encoder.flush();
     if (this.failure) throw this.failure;
     this.frames.sort((a, b) => a.ms - b.ms);
-    const parts = webm({ frames: this.frames, codec: "V_VP8", ...FILM, frameMs: this.frameMs });
+    const parts = webm({
+      frames: this.frames, codec: "V_VP8", ...FILM, frameMs: this.frameMs,
+      colour: colourCodes(I420_SPACE),
+    });
     return new Blob(parts, { type: "video/webm" });
   }
 
@@ -165,8 +173,12 @@ export function mountDownloads(stage) {
   const q = (s) => box.querySelector(s);
   const el = { webm: q(".dh-record-webm"), gif: q(".dh-record-gif"), bar: q(".dh-record-progress"),
     cancel: q(".dh-record-cancel"), note };
-  el.note.textContent = NOTE;
   const canEncode = typeof VideoEncoder === "function";
+  // Chromium keeps its video encoder to secure pages: said where everyone sees it, not only
+  // in a tooltip that touch screens never show.
+  el.about = canEncode ? NOTE : `${NOTE}. The video needs the page served over https (or ` +
+    "from this computer); the GIF works here.";
+  el.note.textContent = el.about;
   if (!canEncode) el.webm.title = "Video needs the page served over https (or from this computer)";
   let job = null;
   const busy = (on) => {
@@ -201,12 +213,12 @@ async function run(stage, kind, el, signal) {
   try {
     const blob = await film(stage, kind, progress, signal);
     if (!blob) {
-      el.note.textContent = `Cancelled. ${NOTE}`;
+      el.note.textContent = `Cancelled. ${el.about}`;
       return;
     }
-    save(blob, `downhill-descent.${kind}`, stage.root);
+    save(blob, `downhill-descent-rate-${stage.root.dataset.rate || "run"}.${kind}`, stage.root);
     el.note.textContent = `Downloaded ${kind === "webm" ? "the video" : "the GIF"} ` +
-      `(${(blob.size / 1024 / 1024).toFixed(1)} MB). ${NOTE}`;
+      `(${(blob.size / 1024 / 1024).toFixed(1)} MB). ${el.about}`;
   } catch (error) {
     el.note.textContent = error instanceof TooLarge
       ? `Stopped: the file passed ${LIMITS.bytes / 1024 / 1024} MB (the video is smaller than the GIF).`

@@ -10,8 +10,28 @@ const ID = {
   muxingApp: 0x4d80, writingApp: 0x5741, tracks: 0x1654ae6b, trackEntry: 0xae,
   trackNumber: 0xd7, trackUid: 0x73c5, trackType: 0x83, flagLacing: 0x9c, codecId: 0x86,
   defaultDuration: 0x23e383, video: 0xe0, pixelWidth: 0xb0, pixelHeight: 0xba,
-  cluster: 0x1f43b675, timecode: 0xe7, simpleBlock: 0xa3,
+  cluster: 0x1f43b675, timecode: 0xe7, simpleBlock: 0xa3, colour: 0x55b0, matrix: 0x55b1,
+  range: 0x55b9, transfer: 0x55ba, primaries: 0x55bb,
 };
+
+// WebCodecs' names of a colour space's parts -> Matroska's codes (those of ISO/IEC 23091-2).
+const MATRIX = { rgb: 0, bt709: 1, bt470bg: 5, smpte170m: 6, "bt2020-ncl": 9 };
+const TRANSFER = { bt709: 1, smpte170m: 6, linear: 8, "iec61966-2-1": 13, pq: 16, hlg: 18 };
+const PRIMARIES = { bt709: 1, bt470bg: 5, smpte170m: 6, bt2020: 9, smpte432: 12 };
+
+// The Colour element's codes for the colour space an encoder says it wrote (WebCodecs'
+// VideoColorSpace: {matrix, transfer, primaries, fullRange}); what it leaves out is left out.
+// Without them a player takes video range (16-235) for granted, and an encoder that wrote the
+// full range (0-255) comes out with its light greys white and its darks black.
+export function colourCodes(space) {
+  if (!space) return {};
+  const codes = {
+    matrix: MATRIX[space.matrix], transfer: TRANSFER[space.transfer],
+    primaries: PRIMARIES[space.primaries],
+    range: space.fullRange === true ? 2 : space.fullRange === false ? 1 : undefined,
+  };
+  return Object.fromEntries(Object.entries(codes).filter(([, code]) => code !== undefined));
+}
 
 // A SimpleBlock's time is a signed 16-bit offset from its cluster's (ms): a cluster spans less.
 const CLUSTER_SPAN_MS = 30_000;
@@ -69,11 +89,15 @@ function header() {
   ]);
 }
 
-function track({ codec, width, height, frameMs }) {
+function track({ codec, width, height, frameMs, colour = {} }) {
+  const codes = Object.entries(colour).map(([part, code]) => uint(ID[part], code));
   return element(ID.tracks, [element(ID.trackEntry, [
     uint(ID.trackNumber, 1), uint(ID.trackUid, 1), uint(ID.trackType, 1), uint(ID.flagLacing, 0),
     text(ID.codecId, codec), uint(ID.defaultDuration, Math.round(frameMs * 1e6)),
-    element(ID.video, [uint(ID.pixelWidth, width), uint(ID.pixelHeight, height)]),
+    element(ID.video, [
+      uint(ID.pixelWidth, width), uint(ID.pixelHeight, height),
+      ...(codes.length ? [element(ID.colour, codes)] : []),
+    ]),
   ])]);
 }
 
@@ -106,14 +130,17 @@ function clusters(frames) {
 
 // The WebM file of `frames` ({data: Uint8Array, ms: its time, key: a key frame}, in order),
 // encoded with `codec` (Matroska's name: "V_VP8"), `width` x `height` pixels, each frame
-// `frameMs` long: a list of byte parts, for a Blob or to be joined.
-export function webm({ frames, codec, width, height, frameMs }) {
+// `frameMs` long, in the `colour` space (colourCodes' codes): a list of byte parts, for a Blob
+// or to be joined.
+export function webm({ frames, codec, width, height, frameMs, colour }) {
   const durationMs = frames.length ? frames[frames.length - 1].ms + frameMs : 0;
   const info = element(ID.info, [
     uint(ID.timecodeScale, 1_000_000), float(ID.duration, durationMs),
     text(ID.muxingApp, "Downhill"), text(ID.writingApp, "Downhill"),
   ]);
-  const segment = element(ID.segment, [info, track({ codec, width, height, frameMs }), ...clusters(frames)]);
+  const segment = element(ID.segment, [
+    info, track({ codec, width, height, frameMs, colour }), ...clusters(frames),
+  ]);
   return [...header(), ...segment];
 }
 
