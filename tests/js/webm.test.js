@@ -96,7 +96,7 @@ test("the colour space the encoder wrote is said in the track, or nothing is", (
     if (!found.length) return null;
     return Object.fromEntries(found[0].children.map((c) => [c.id.toString(16), uintAt(bytes, c)]));
   };
-  // What Chromium's VP8 encoder reports for frames of a canvas: BT.709, full range.
+  // A colour space in WebCodecs' names, as a VideoFrame or an encoder states one.
   const chromium = { primaries: "bt709", transfer: "bt709", matrix: "bt709", fullRange: true };
   assert.deepEqual(colourCodes(chromium), { matrix: 1, transfer: 1, primaries: 1, range: 2 });
   assert.deepEqual(colourOf(colourCodes(chromium)), { "55b1": 1, "55ba": 1, "55bb": 1, "55b9": 2 });
