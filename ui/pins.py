@@ -26,6 +26,13 @@ from ui.state import MAX_PINS, PINS, PINS_FOR, PINS_NOTE, RACE_FIELDS
 
 #: What the page says, once, after other data cleared the pins.
 CLEARED = "Pinned runs were cleared: they belonged to other data."
+#: What a pinned run shares with the live run besides the data, as the sidebar names it.
+MODEL_NAMES = {
+    "fit_intercept": "the intercept",
+    "l2": "the L2 strength",
+    "loss": "the loss",
+    "standardize": "standardizing",
+}
 #: Update rules by a short name where the legend would otherwise grow long.
 SHORT_NAMES = {"gd": "GD"}
 
@@ -91,7 +98,32 @@ def follow_the_data(state: MutableMapping, owner: Any, *, chosen: bool = True) -
     state[PINS_FOR] = owner
     if held is not None and held != owner and pins_of(state):
         state[PINS] = []
-        state[PINS_NOTE] = CLEARED
+        state[PINS_NOTE] = _cleared(held, owner)
+
+
+def _model(owner: Any) -> dict[str, Any]:
+    """The model settings of ``owner`` (a problem key and the standardizing), by field."""
+    key, standardize = owner
+    return {"fit_intercept": key.fit_intercept, "l2": key.l2, "loss": key.loss,
+            "standardize": standardize}  # fmt: skip
+
+
+def _cleared(held: Any, owner: Any) -> str:
+    """Why pins held for ``held`` (a problem key, the standardizing) are cleared for ``owner``."""
+    was, now = held[0], owner[0]
+    if (was.data, was.target, was.features, was.test_fraction) != (
+        now.data,
+        now.target,
+        now.features,
+        now.test_fraction,
+    ):
+        return CLEARED
+    before, after = _model(held), _model(owner)
+    changed = [name for field, name in MODEL_NAMES.items() if before[field] != after[field]]
+    return (
+        f"Pinned runs were cleared: {' and '.join(changed) or 'the model'} changed, so they "
+        "were run on another loss surface."
+    )
 
 
 def label(i: int, settings: Settings) -> str:

@@ -67,9 +67,14 @@ def render(ctx, settings: Settings, pins: int = 0) -> None:
         if settings.batch_size is not None
         else ""
     )
+    held = (
+        f"one of the {len(runs)} rates the player holds (η {rates[0]:g} to {rates[-1]:g})"
+        if len(runs) > 1
+        else f"η = {rates[0]:g}, the one rate the server's budget lets the player hold for these "
+        "settings (fewer epochs or larger batches let it hold more)"
+    )
     st.caption(
-        f"Each point is the run at one of the {len(runs)} rates the player holds "
-        f"(η {rates[0]:g} to {rates[-1]:g}), after at most {words.epochs(settings.epochs)}: its "
+        f"Each point is the run at {held}, after at most {words.epochs(settings.epochs)}: its "
         f"final gap to the optimum's loss, coloured as on the rate strip, and below, the epoch "
         f"from which it stayed within {ARRIVED:.0%} of it. Rates whose run blew up are marked "
         f"'diverged' along the top.{noise} Click a point to use its rate."

@@ -127,24 +127,32 @@ def test_a_typed_rate_is_pinned_as_typed(app):
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "said"),
     [
-        lambda at: at.selectbox(key="preset").set_value("tutorial_5_points"),
-        lambda at: at.toggle(key="standardize").set_value(True),
-        lambda at: at.toggle(key="fit_intercept").set_value(False),
+        (lambda at: at.selectbox(key="preset").set_value("tutorial_5_points"), CLEARED),
+        (
+            lambda at: at.toggle(key="standardize").set_value(True),
+            "Pinned runs were cleared: standardizing changed, so they were run on another "
+            "loss surface.",
+        ),
+        (
+            lambda at: at.toggle(key="fit_intercept").set_value(False),
+            "Pinned runs were cleared: the intercept changed, so they were run on another "
+            "loss surface.",
+        ),
     ],
     ids=["example", "standardize", "intercept"],
 )
-def test_other_data_clears_the_pins_and_says_so_once(app, change):
+def test_other_data_or_model_clears_the_pins_and_says_why_once(app, change, said):
     app.button(key="pin_run").click().run()
     change(app).run()
     assert_fine(app)
     assert app.session_state[PINS] == []
-    assert CLEARED in [i.value for i in app.info]
+    assert said in [i.value for i in app.info]
     assert "pin1" not in query(app)
     assert not pinned(app)
     app.select_slider(key="rate_ladder").set_value(0.01).run()
-    assert CLEARED not in [i.value for i in app.info]
+    assert said not in [i.value for i in app.info]
 
 
 def test_new_generator_settings_are_other_data(app):

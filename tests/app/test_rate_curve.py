@@ -143,3 +143,18 @@ def test_a_choice_without_a_rate_changes_nothing():
     chart, _ = curve(at)
     choose(at, chart, float("nan"))
     assert at.session_state["learning_rate"] == 0.05
+
+
+def test_a_sweep_the_budget_holds_to_one_rate_says_so(monkeypatch):
+    from ui import compute
+
+    # A server whose budget holds one run of these settings (as for one row at a time).
+    monkeypatch.setattr(compute, "most_rates", lambda problem, settings, k: 1)
+    at = opened()
+    check_curve(at)
+    (said,) = [c.value for c in at.caption if c.value.startswith("Each point")]
+    assert said.startswith(
+        "Each point is the run at η = 0.05, the one rate the server's budget lets the player "
+        "hold for these settings"
+    ), said
+    assert "1 rates" not in said
