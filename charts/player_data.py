@@ -56,6 +56,7 @@ from charts.views import (
     layout,
     marks_trace,
     pin_trace,
+    under,
 )
 from core import Fit, QuadraticLoss, Run
 from core.schedules import learning_rates
@@ -327,7 +328,7 @@ def _own_frame(t: Tracked, drawing: Drawing, framing: Framing) -> tuple[Drawing,
 
 
 def _draw_pins(views: dict, pins: Pins, line: FeatureLine) -> None:
-    """Each pinned run's loss curve (under the moving mark) and its final fit line (under the
+    """Each pinned run's loss curve (under the live run's) and its final fit line (under the
     live run's line) in ``views``."""
     curves, lines = [], []
     for i, (look, t, drawn) in enumerate(zip(pins.looks, pins.runs, pins.tracks, strict=True)):
@@ -337,8 +338,8 @@ def _draw_pins(views: dict, pins: Pins, line: FeatureLine) -> None:
         curve = {"x": rounded(drawn.curve_e), "y": rounded(drawn.curve_v)}
         curves.append(pin_trace(i, look, curve))
         lines.append(pin_trace(i, look, {"x": rounded(ends["x"]), "y": rounded(ends["y"])}))
-    views["loss"]["data"][-1:-1] = curves
-    views["fit"]["data"][-1:-1] = lines
+    under(views["loss"]["data"], "train", curves)
+    under(views["fit"]["data"], "line", lines)
 
 
 def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> dict:

@@ -25,8 +25,9 @@ INK = "#222222"
 RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#000000")
 
 #: One colour per pinned run on the Descent page, none of them the live run's or a line's
-#: the views already draw (closed form, true line, test loss).
-PIN_COLORS = ("#56B4E9", "#E69F00", "#000000")
+#: the views already draw (closed form, true line, test loss), and none darker than the
+#: live run, which they are drawn under.
+PIN_COLORS = ("#56B4E9", "#E69F00", "#8C8C8C")
 
 #: Pale at the bottom of the bowl, so every path colour stays visible where paths end.
 LANDSCAPE_COLORSCALE = [

@@ -37,10 +37,12 @@ PATH_CURRENT = {False: 13, True: 8}
 HELD = " · others at the optimum"
 #: The closed-form loss as a dashed line on a loss chart.
 CLOSED_FORM_LINE = {"color": style.CLOSED_FORM, "width": 2, "dash": "dash"}
-#: A pinned run's lines: dash-dotted (the closed form is dashed, the true line dotted) and
-#: faint, so the live run stays in front.
+#: A pinned run's lines: dash-dotted (the closed form is dashed, the true line dotted),
+#: faint and thinner than the live run's, and drawn under it (:func:`under`); listed after
+#: the view's own entries in its legend.
 PIN_DASH = "dashdot"
 PIN_OPACITY = 0.7
+PIN_LEGEND_RANK = 2000
 
 
 class ViewSpec(TypedDict):
@@ -115,10 +117,17 @@ def pin_trace(i: int, look: Look, points: dict) -> dict:
         **points,
         "name": look.name,
         "legendgroup": f"pin-{i}",
+        "legendrank": PIN_LEGEND_RANK + i,
         "opacity": PIN_OPACITY,
-        "line": {"color": look.color, "width": 5 if scene else 3, "dash": PIN_DASH},
+        "line": {"color": look.color, "width": 4 if scene else 2, "dash": PIN_DASH},
         "hovertemplate": f"{look.name}<br>%{{x:.4g}}, %{{y:.4g}}<extra></extra>",
     }
+
+
+def under(data: list[dict], uid: str, traces: Sequence[dict]) -> None:
+    """Put ``traces`` into ``data`` just before the trace ``uid``: drawn under it."""
+    at = next(i for i, trace in enumerate(data) if trace.get("uid") == uid)
+    data[at:at] = traces
 
 
 def marks_trace(colors: list[str], size: int, hovertemplate: str) -> dict:
@@ -181,11 +190,13 @@ def landscape_views(
     """
     views = _landscape_views(ls, axes, looks, held)
     camera = _content_key(views)
-    for i, (look, path) in enumerate(pins):
-        views["map"]["data"].append(pin_trace(i, look, {"x": path["x"], "y": path["y"]}))
-        if ls.is_plane:
-            points = {"x": path["x"], "y": path["y"], "z": path["z"]}
-            views["surface"]["data"].append(pin_trace(i, look, points))
+    for view, drawn in (("map", ("x", "y")), ("surface", ("x", "y", "z"))):
+        if view == "map" or ls.is_plane:
+            lines = [
+                pin_trace(i, look, {a: path[a] for a in drawn})
+                for i, (look, path) in enumerate(pins)
+            ]
+            under(views[view]["data"], "path-0", lines)
     key = _content_key(views)
     if ls.is_plane:
         # The camera a person turned stays while the surface does (pinning keeps it too).

@@ -349,6 +349,24 @@ def test_a_pin_is_drawn_whole_in_every_view_with_its_legend_entry(with_pins, dat
     assert not any(pinned(data, view) for view in ("fit", "loss", "surface", "map"))
 
 
+def test_pins_are_drawn_under_the_live_run_and_listed_after_the_views_own_entries(
+    with_pins,
+) -> None:
+    live = {"fit": "line", "loss": "train", "surface": "path-0", "map": "path-0"}
+    for view, uid in live.items():
+        data = with_pins["views"][view]["data"]
+        order = [t.get("uid", "") for t in data]
+        pins = [i for i, name in enumerate(order) if name.startswith("pin-")]
+        assert pins and max(pins) < order.index(uid), (view, order)
+        ranks = [t.get("legendrank", 1000) for t in data]
+        assert min(ranks[i] for i in pins) > max(
+            rank for i, rank in enumerate(ranks) if i not in pins
+        ), view
+        # Thinner than the live run's line.
+        widths = [data[i]["line"]["width"] for i in pins]
+        assert max(widths) < data[order.index(uid)]["line"]["width"], view
+
+
 def test_a_pinned_path_is_its_own_run_path_on_the_shared_frame(with_pins, data) -> None:
     """The slowest rate went downhill inside the frame: pinned, it is drawn as the ladder
     draws that run's path, and the frame and its view keys stay as they were."""
