@@ -56,6 +56,7 @@ from charts.views import (
     layout,
     marks_trace,
     pin_trace,
+    room_for_legend,
     under,
 )
 from core import Fit, QuadraticLoss, Run
@@ -340,6 +341,8 @@ def _draw_pins(views: dict, pins: Pins, line: FeatureLine) -> None:
         lines.append(pin_trace(i, look, {"x": rounded(ends["x"]), "y": rounded(ends["y"])}))
     under(views["loss"]["data"], "train", curves)
     under(views["fit"]["data"], "line", lines)
+    room_for_legend(views["loss"])
+    room_for_legend(views["fit"])
 
 
 def _labels(names, problem: PlayerProblem, view: PlayerView, rule_name: str) -> dict:

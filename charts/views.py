@@ -116,12 +116,40 @@ def pin_trace(i: int, look: Look, points: dict) -> dict:
         "mode": "lines",
         **points,
         "name": look.name,
-        "legendgroup": f"pin-{i}",
         "legendrank": PIN_LEGEND_RANK + i,
         "opacity": PIN_OPACITY,
         "line": {"color": look.color, "width": 4 if scene else 2, "dash": PIN_DASH},
         "hovertemplate": f"{look.name}<br>%{{x:.4g}}, %{{y:.4g}}<extra></extra>",
     }
+
+
+#: Room under a flat view's plot for its tick labels and axis title, and for each entry of
+#: a legend listed one entry a row (px).
+AXIS_ROOM = 60
+LEGEND_ROW = 24
+
+
+def room_for_legend(view: dict) -> None:
+    """Give the legend of ``view`` with pinned runs its own rows under the axis title.
+
+    A legend placed a share of the plot's height below it rises into the axis title when
+    pins add entries (the plot shrinks to make room for them), and how many entries share
+    a row depends on the screen's width. Listed one entry a row at the bottom of the
+    figure, over a margin that holds them, it stays clear of the title on any screen,
+    and the figure grows by what the margin grew, so the plot keeps its size.
+    """
+    data = view["data"]
+    if not any(str(trace.get("uid", "")).startswith("pin-") for trace in data):
+        return
+    entries = sum(trace.get("showlegend", True) is not False for trace in data)
+    layout_ = view["layout"]
+    margin = layout_["margin"]
+    room = LEGEND_ROW * entries + (0 if "scene" in layout_ else AXIS_ROOM)
+    grown = max(0, room - margin["b"])
+    legend = {"orientation": "v", "y": 0, "yref": "container", "yanchor": "bottom"}
+    layout_["legend"] = {**layout_["legend"], **legend}
+    layout_["margin"] = {**margin, "b": margin["b"] + grown}
+    layout_["height"] += grown
 
 
 def under(data: list[dict], uid: str, traces: Sequence[dict]) -> None:
@@ -197,6 +225,8 @@ def landscape_views(
                 for i, (look, path) in enumerate(pins)
             ]
             under(views[view]["data"], "path-0", lines)
+    for view in views.values():
+        room_for_legend(view)
     key = _content_key(views)
     if ls.is_plane:
         # The camera a person turned stays while the surface does (pinning keeps it too).

@@ -137,3 +137,30 @@ def test_a_pin_is_drawn_on_every_data_choice(page: Page, path: str) -> None:
         assert view["names"][0] in view["legend"], name
         assert view["points"][0] >= 2, name
     assert_healthy(page)
+
+
+#: Per flat view, on screen (px): its tick labels' bottom, its x-axis title, its legend.
+TITLE_AND_LEGEND = """() => Object.fromEntries(['fit', 'loss', 'map'].map((view) => {
+  const gd = document.querySelector(`.dh-player .dh-${view} .dh-graph`);
+  const title = gd.querySelector('.g-xtitle').getBoundingClientRect();
+  const legend = gd.querySelector('.legend').getBoundingClientRect();
+  const ticks = Math.max(...Array.from(gd.querySelectorAll('.xtick text'),
+                                       (t) => t.getBoundingClientRect().bottom));
+  return [view, { ticks, titleTop: title.top, title: title.bottom, legend: legend.top,
+                  legendBottom: legend.bottom, figure: gd.getBoundingClientRect().bottom }];
+}))"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_three_pins_legends_stay_clear_of_the_axis_titles(page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    open_app(page, "/?pin1=gd,0.05&pin2=gd,0.3&pin3=momentum,0.1&learning_rate=0.1")
+    page.wait_for_function(
+        f"() => {{ const s = ({PINNED})(); return s && s.fit.names.length === 3; }}",
+        polling=100,
+        timeout=SETTLE_MS,
+    )
+    for view, box in page.evaluate(TITLE_AND_LEGEND).items():
+        assert box["ticks"] <= box["titleTop"] + 1 <= box["title"] <= box["legend"] + 1, (view, box)
+        assert box["legendBottom"] <= box["figure"] + 1, (view, box)
+    shot(page, f"pins-legends-{width}")

@@ -350,8 +350,9 @@ def test_a_pin_is_drawn_whole_in_every_view_with_its_legend_entry(with_pins, dat
 
 
 def test_pins_are_drawn_under_the_live_run_and_listed_after_the_views_own_entries(
-    with_pins,
+    with_pins, data
 ) -> None:
+    data_views = data
     live = {"fit": "line", "loss": "train", "surface": "path-0", "map": "path-0"}
     for view, uid in live.items():
         data = with_pins["views"][view]["data"]
@@ -362,6 +363,13 @@ def test_pins_are_drawn_under_the_live_run_and_listed_after_the_views_own_entrie
         assert min(ranks[i] for i in pins) > max(
             rank for i, rank in enumerate(ranks) if i not in pins
         ), view
+        # Listed one to a row at the bottom of a figure grown to hold them, the plot kept.
+        layout = with_pins["views"][view]["layout"]
+        assert layout["legend"] | {"x": 0} == layout["legend"]
+        assert (layout["legend"]["orientation"], layout["legend"]["yref"]) == ("v", "container")
+        plain = data_views["views"][view]["layout"]
+        grown = layout["height"] - plain["height"]
+        assert grown > 0 and layout["margin"]["b"] - plain["margin"]["b"] == grown, view
         # Thinner than the live run's line.
         widths = [data[i]["line"]["width"] for i in pins]
         assert max(widths) < data[order.index(uid)]["line"]["width"], view

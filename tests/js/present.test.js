@@ -58,7 +58,9 @@ test("presenting on a phone keeps the chart wide: smaller type, the legend below
   assert.equal(layout.title.font.size, PHONE_TYPE.title);
   assert.equal(layout.legend.orientation, "h");
   assert.ok(layout.legend.y < 0, "the legend sits under the plot, not over it");
+  assert.equal(layout.legend.yref, "paper", "under the plot, whatever the view's own legend was");
   assert.ok(layout.margin.l + layout.margin.r <= 390 / 4, "the margins leave the chart most of the width");
   assert.equal(layout.xaxis.nticks, 5);
   assert.equal(enlarge(flat(), 844, 1280).legend.orientation, "v");
+  assert.equal(enlarge(flat(), 844, 1280).legend.yref, "paper");
 });

@@ -35,13 +35,17 @@ export function enlarge(layout, innerHeight, width = Infinity) {
     for (const axis of ["xaxis", "yaxis", "zaxis"]) layout.scene[axis] = sized(layout.scene[axis], type);
   } else if (phone) {
     // The legend under the chart: on a phone the height is there, the width is not.
-    layout.legend = { ...layout.legend, orientation: "h", x: 0, xanchor: "left", y: -0.22, yanchor: "top" };
+    layout.legend = {
+      ...layout.legend, orientation: "h", x: 0, xanchor: "left", y: -0.22, yref: "paper", yanchor: "top",
+    };
     layout.margin = { l: 56, r: 12, t: 48, b: 120 };
     layout.xaxis = { ...sized(layout.xaxis, type), nticks: 5 };
     layout.yaxis = sized(layout.yaxis, type);
   } else {
     // The legend beside the chart: the width is there, the height is not.
-    layout.legend = { ...layout.legend, orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" };
+    layout.legend = {
+      ...layout.legend, orientation: "v", x: 1.02, xanchor: "left", y: 1, yref: "paper", yanchor: "top",
+    };
     layout.margin = { l: 110, r: 24, t: 64, b: 90 };
     layout.xaxis = sized(layout.xaxis, type);
     layout.yaxis = sized(layout.yaxis, type);
