@@ -206,10 +206,15 @@ def rate_curve_figure(
     )
     scheduled = runs[0].settings.schedule != "constant"
     _axes(fig, _rate_range([p.rate for p in points], strip, marks), scheduled, marks.gap_title)
-    fig.update_yaxes(range=gap_range, row=1, col=1)
+    fig.update_yaxes(range=gap_range, **_gap_ticks(gap_range, diverged_y), row=1, col=1)
+    if any(p.gap is None for p in points):
+        # The row of diverged rates is not a value on the axis: a line sets it apart.
+        border = 10 ** (math.log10(diverged_y) - _pad(gap_range, diverged_y))
+        fig.add_hline(y=border, line={"color": style.DATA, "dash": "dot", "width": 1}, row=1, col=1)
     fig.update_yaxes(
         type="log" if epoch_log else "linear",
         range=epoch_range,
+        **(_epoch_ticks(epoch_range) if epoch_log else {}),
         title={"text": "epochs" + (" (log)" if epoch_log else "")},
         row=2,
         col=1,
@@ -224,6 +229,47 @@ def _axes(fig: go.Figure, rate_range, scheduled: bool, gap_title: str) -> None:
     rate_title = "starting learning rate η₀ (log)" if scheduled else "learning rate η (log)"
     fig.update_xaxes(title={"text": rate_title}, row=2, col=1)
     fig.update_yaxes(type="log", exponentformat="power", title={"text": gap_title}, row=1, col=1)
+
+
+def _gap_ticks(gap_range: Sequence[float], diverged_y: float) -> dict:
+    """Ticks of the gap axis only where gaps are: none beside the top row of diverged rates.
+
+    Powers of ten between the axis's foot and the row; on a range too narrow to hold two,
+    the smallest and largest gap's own values.
+    """
+    pad = _pad(gap_range, diverged_y)
+    border = math.log10(diverged_y) - pad
+    powers = [10.0**k for k in range(math.ceil(gap_range[0]), math.floor(border) + 1)]
+    if len(powers) < 2:
+        # The smallest and the largest gap (see _gap_range).
+        powers = sorted({10 ** (gap_range[0] + pad), 10 ** (border - pad)})
+    return {"tickvals": powers, "ticktext": [_tick(v) for v in powers]}
+
+
+def _epoch_ticks(epoch_range: Sequence[float]) -> dict:
+    """Whole numbers of epochs on the log axis (1, 2, 5, 10, 20, ...), written out in full.
+
+    Plotly's own labels of a log axis over a few decades are single digits ("2", "5")
+    that read as 2 and 5 epochs where they mean 200 and 500.
+    """
+    low, high = 10 ** epoch_range[0], 10 ** epoch_range[1]
+    steps = [m * 10**k for k in range(0, 7) for m in (1, 2, 5)]
+    ticks = [t for t in steps if low <= t <= high]
+    if len(ticks) > 5:
+        ticks = [t for t in ticks if str(t)[0] == "1"]
+    return {"tickvals": ticks, "ticktext": [f"{t:,}" for t in ticks]}
+
+
+def _pad(gap_range: Sequence[float], diverged_y: float) -> float:
+    """The padding :func:`_gap_range` left around the top row (log10 units)."""
+    return gap_range[1] - math.log10(diverged_y)
+
+
+def _tick(value: float) -> str:
+    exponent = math.floor(math.log10(value))
+    if value == 10.0**exponent:
+        return f"10<sup>{exponent}</sup>" if exponent not in (0, 1) else f"{value:g}"
+    return f"{value:.2g}"
 
 
 def _gap_range(points: Sequence[RatePoint]) -> tuple[list[float], float]:

@@ -474,3 +474,23 @@ def moved_past(early: dict) -> str:
     a frame the flat views drew; waiting on this, a check of every view cannot race them."""
     gone = json.dumps(early["moving"])
     return f"s.epoch > {early['epoch']} && s.moving.every((m, i) => m !== {gone}[i])"
+
+
+#: Each kind of data a person can choose, opened by its link ("upload": sent as a file).
+CHOICES = {
+    "example with three features": "/?preset=three_features",
+    "real dataset": "/?data_source=bundled&bundled=engel",
+    "generated": "/?data_source=generate&gen_features=2&gen_coef=2,-1",
+    "one parameter (a curve, no surface)": "/?fit_intercept=0",
+    "upload": "upload",
+}
+
+
+def open_choice(page: Page, path: str) -> None:
+    """Open the Descent page on the data choice ``path`` (a value of :data:`CHOICES`)."""
+    if path == "upload":
+        open_app(page)
+        upload(page, "mine.csv", line_csv("size", "price", 3.0, 50.0))
+        settle(page)
+    else:
+        open_app(page, path)

@@ -9,15 +9,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import (
+    CHOICES,
     SETTLE_MS,
     assert_healthy,
     learning_rate_slider,
-    line_csv,
     main,
     open_app,
+    open_choice,
     settle,
     shot,
-    upload,
 )
 
 pytestmark = pytest.mark.browser
@@ -108,24 +108,9 @@ def test_a_pinned_run_stays_in_every_view_and_travels_with_the_link(page: Page) 
         shared.close()
 
 
-#: Each kind of data a person can choose, opened by its link ("upload": sent as a file).
-CHOICES = {
-    "example with three features": "/?preset=three_features",
-    "real dataset": "/?data_source=bundled&bundled=engel",
-    "generated": "/?data_source=generate&gen_features=2&gen_coef=2,-1",
-    "one parameter (a curve, no surface)": "/?fit_intercept=0",
-    "upload": "upload",
-}
-
-
 @pytest.mark.parametrize("path", CHOICES.values(), ids=CHOICES)
 def test_a_pin_is_drawn_on_every_data_choice(page: Page, path: str) -> None:
-    if path == "upload":
-        open_app(page)
-        upload(page, "mine.csv", line_csv("size", "price", 3.0, 50.0))
-        settle(page)
-    else:
-        open_app(page, path)
+    open_choice(page, path)
     main(page).get_by_role("button", name="Pin this run").click()
     settle(page)
     views = _pinned(page)

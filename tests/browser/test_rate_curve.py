@@ -91,3 +91,20 @@ def test_a_mini_batch_curve_shows_its_noise_band(page: Page):
     ).to_be_visible()
     helpers.shot(page, "rate-curve-mini-batch")
     helpers.assert_healthy(page)
+
+
+#: How many points the curve's gap pane draws, one per rate of the player's ladder.
+GAP_POINTS = """(gd) => gd._fullData
+  .filter((t) => t.customdata && t.yaxis === 'y' && t.marker.symbol !== 'star')
+  .reduce((n, t) => n + t.x.length, 0)"""
+
+
+@pytest.mark.parametrize("path", helpers.CHOICES.values(), ids=helpers.CHOICES)
+def test_the_rate_curve_is_drawn_on_every_data_choice(page: Page, path: str):
+    helpers.open_choice(page, path)
+    open_curve(page)
+    text = chart(page).inner_text()
+    assert not re.search(r"NaN|Infinity|undefined", text), text
+    assert re.search(r"your rate η = \S+", text), text
+    assert page.evaluate(GAP_POINTS, chart(page).element_handle()) >= 10
+    helpers.assert_healthy(page)

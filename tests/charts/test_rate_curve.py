@@ -96,6 +96,25 @@ def test_diverged_rates_sit_on_the_top_row_and_nothing_is_nan(line_problem, full
     # The line breaks at the rates that blew up instead of running to a made-up height.
     (line,) = traces(fig, "final gap")
     assert list(line.y[-2:]) == [None, None]
+    # No tick beside the row: its height is not a gap. A dotted line sets it apart.
+    ticks = fig.layout.yaxis.tickvals
+    assert ticks and max(ticks) < top[0] and len(ticks) == len(fig.layout.yaxis.ticktext)
+    (border,) = [shape for shape in fig.layout.shapes if shape.line.dash == "dot"]
+    assert max(max(finite), max(ticks)) < border.y0 == border.y1 < top[0]
+
+
+def test_a_narrow_range_of_gaps_is_ticked_at_its_own_ends():
+    from charts.rate_curve import RatePoint, _gap_range, _gap_ticks
+
+    points = [
+        RatePoint(0.1, "smooth", 4.1e-8, None, 10, 100, None),
+        RatePoint(0.2, "smooth", 5.9e-8, None, 5, 100, None),
+        RatePoint(0.5, "diverges", None, None, None, 3, 3),
+    ]
+    gap_range, row = _gap_range(points)
+    ticks = _gap_ticks(gap_range, row)
+    assert ticks["tickvals"] == pytest.approx([4.1e-8, 5.9e-8])
+    assert ticks["ticktext"] == ["4.1e-08", "5.9e-08"]
 
 
 def test_epochs_to_arrive_are_counted_from_the_history(line_problem, full, spectrum):
@@ -201,3 +220,17 @@ def test_best_point_prefers_arriving_then_the_lower_gap(line_problem, full):
 def test_runs_rates_and_regimes_must_pair_up(line_problem, full):
     with pytest.raises(ValueError, match="one run and one regime per rate"):
         rate_points(full, RATES[:3], float(line_problem.fit.loss), REGIMES)
+
+
+def test_the_epochs_axis_writes_its_ticks_out_in_full():
+    from charts.rate_curve import _epoch_ticks
+
+    # Arrivals from 30 to 5,000 epochs: 1-2-5 steps would be eight ticks, so powers of ten.
+    assert _epoch_ticks([math.log10(30) - 0.2, math.log10(5000) + 0.2]) == {
+        "tickvals": [100, 1000],
+        "ticktext": ["100", "1,000"],
+    }
+    assert _epoch_ticks([math.log10(4) - 0.2, math.log10(60) + 0.2]) == {
+        "tickvals": [5, 10, 20, 50],
+        "ticktext": ["5", "10", "20", "50"],
+    }
