@@ -446,9 +446,13 @@ def rate_strip(spectrum, settings: Settings, runs) -> RateStrip:
     """What the rate scrubber (and the rate curve) says of each of the ladder's ``runs``.
 
     Each rate's regime by theory; mini-batch steps are noisy, so a rate the full-batch
-    limit allows may still diverge, and there the strip says what each run did.
+    limit allows may still diverge, and there the strip says what each run did. Under a
+    schedule the theory is of the starting rate only: a run that starts past the limit
+    and is brought back by the schedule swings and converges (it "oscillates"), and only
+    a run that blew up "diverges".
     """
-    full = settings.batch_size is None
+    scheduled = settings.schedule != "constant"
+    full = settings.batch_size is None and not scheduled
     said = [
         verdict(
             spectrum,
@@ -461,9 +465,18 @@ def rate_strip(spectrum, settings: Settings, runs) -> RateStrip:
     ]
     return RateStrip(
         limit=said[0].limit,
-        regimes=tuple("diverges" if v.diverges else v.regime for v in said),
+        regimes=tuple(_regime(v, scheduled) for v in said),
         rule_name=said[0].rule_name,
     )
+
+
+def _regime(said, scheduled: bool) -> str:
+    """The strip's regime for one rate's verdict (see :func:`rate_strip`)."""
+    if not scheduled:
+        return "diverges" if said.diverges else said.regime
+    if said.outcome in ("diverged", "diverging"):
+        return "diverges"
+    return "oscillates" if said.regime == "diverges" else said.regime
 
 
 @cached()

@@ -158,3 +158,17 @@ def test_a_sweep_the_budget_holds_to_one_rate_says_so(monkeypatch):
         "hold for these settings"
     ), said
     assert "1 rates" not in said
+
+
+@pytest.mark.parametrize("schedule", ["step", "exponential"])
+def test_under_a_schedule_only_a_run_that_blew_up_is_coloured_diverged(schedule):
+    at = opened(schedule=schedule)
+    check_curve(at)
+    _, body = player_data(at)
+    said = dict(zip(body["rates"], zip(body["regimes"], body["runs"], strict=True), strict=True))
+    for rate, (regime, run) in said.items():
+        assert (regime == "diverges") == (run["stop"] == "diverged"), (rate, regime, run["stop"])
+    # Past the limit for a constant rate, brought back by the schedule: it swings, then arrives.
+    limit = body["limit"]["rate"]
+    brought_back = [r for r, (g, run) in said.items() if r >= limit and run["stop"] != "diverged"]
+    assert brought_back and all(said[r][0] == "oscillates" for r in brought_back)
