@@ -148,19 +148,24 @@ with player_place:
 def _pin_controls() -> None:
     """Pin this run (or why not), and each pin with its settings and a button to remove it."""
     state, n_rows = st.session_state, len(problem.y)
-    why = pins.refusal(state, n_rows)
+    why = pins.refusal(state, n_rows, ctx.stand_in)
     button, reason = st.columns([1, 3], vertical_alignment="center")
     button.button(
         "Pin this run",
         key="pin_run",
         icon=":material/push_pin:",
         on_click=pins.add_pin,
-        args=(state, n_rows),
+        args=(state, n_rows, ctx.stand_in),
         disabled=why is not None,
         help="Keep this run drawn, faint, in every view beside the live one (up to three).",
     )
     if why:
         reason.caption(why)
+    if waiting := pins.waiting(state):
+        st.caption(
+            f"This link's {waiting} pinned run{'s' if waiting > 1 else ''} will be drawn once "
+            "its file is uploaded."
+        )
     for i, pin in enumerate(pins.pin_settings(state, n_rows)):
         name, remove, _ = st.columns([3, 1, 6], vertical_alignment="center")
         name.markdown(pins.label(i, pin))

@@ -58,8 +58,18 @@ def pin_settings(state: Mapping, n_rows: int) -> tuple[Settings, ...]:
     return tuple(run_settings(ChainMap(pin, state), n_rows) for pin in pins_of(state))
 
 
-def refusal(state: Mapping, n_rows: int) -> str | None:
-    """Why the live run cannot be pinned now (the button says so), or None."""
+#: Why nothing is pinned while the example stands in for a file not uploaded yet: pins
+#: belong to the data chosen, and a link keeps them for it.
+STAND_IN = "Pins are for your own file: upload it, then pin its runs."
+
+
+def refusal(state: Mapping, n_rows: int, stand_in: bool = False) -> str | None:
+    """Why the live run cannot be pinned now (the button says so), or None.
+
+    ``stand_in`` is True while the example stands in for the data chosen.
+    """
+    if stand_in:
+        return STAND_IN
     pins = pins_of(state)
     if len(pins) >= MAX_PINS:
         return f"At most {MAX_PINS} runs can be pinned: remove one first."
@@ -70,11 +80,16 @@ def refusal(state: Mapping, n_rows: int) -> str | None:
     return None
 
 
-def add_pin(state: MutableMapping, n_rows: int) -> None:
+def add_pin(state: MutableMapping, n_rows: int, stand_in: bool = False) -> None:
     """Pin the live run (an ``on_click`` callback); nothing when :func:`refusal` says no."""
-    if refusal(state, n_rows) is None:
+    if refusal(state, n_rows, stand_in) is None:
         state[PINS] = [*pins_of(state), live_fields(state)]
         state.pop(PINS_NOTE, None)
+
+
+def waiting(state: Mapping) -> int:
+    """How many of a link's pins wait for their data (see :func:`follow_the_data`)."""
+    return 0 if PINS_FOR in state else len(pins_of(state))
 
 
 def remove_pin(state: MutableMapping, i: int) -> None:

@@ -68,6 +68,8 @@ class Context:
     problem: Problem
     settings: Settings
     data_problem: str | None = None
+    #: True while the example stands in for the data asked for (an upload not made yet).
+    stand_in: bool = False
 
     @property
     def spectrum(self) -> Spectrum:
@@ -462,7 +464,9 @@ def render() -> Context:
         st.header("Descent", divider="gray")
         _descent_widgets(len(prob.y))
         settings = run_settings(s, len(prob.y))
-        context = Context(chosen.dataset, chosen.upload, key, prob, settings, chosen.problem)
+        context = Context(
+            chosen.dataset, chosen.upload, key, prob, settings, chosen.problem, chosen.stand_in
+        )
         st.markdown(
             rate_badge(
                 context.spectrum,

@@ -193,6 +193,9 @@ def test_a_link_to_an_upload_keeps_its_pins_until_the_file_is_uploaded_again():
     assert_fine(at)
     assert listed(at) == [] and not pinned(at)  # the example is shown meanwhile: not theirs
     assert query(at)["pin1"] == link["pin1"]  # the link still holds them
+    said = [c.value for c in at.caption]
+    assert "This link's 1 pinned run will be drawn once its file is uploaded." in said
+    assert at.button(key="pin_run").disabled and pins.STAND_IN in said
     at.file_uploader(key="upload_file").set_value(("mine.csv", csv, "text/csv")).run()
     assert_fine(at)
     assert listed(at) == shown
@@ -208,6 +211,11 @@ def test_choosing_an_upload_not_made_yet_clears_pins_of_the_data_before(app):
     assert_fine(app)
     assert app.session_state[PINS] == []
     assert CLEARED in [i.value for i in app.info]
+    # Pins are for the file: none are made on the example that stands in for it.
+    assert app.button(key="pin_run").disabled
+    assert pins.STAND_IN in [c.value for c in app.caption]
+    pins.add_pin(app.session_state, 100, True)  # a click that raced the page: still refused
+    assert app.session_state[PINS] == []
 
 
 def test_a_pin_that_cannot_run_here_is_said_and_the_others_are_drawn():
