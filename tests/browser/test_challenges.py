@@ -12,6 +12,7 @@ from tests.browser.helpers import (
     PROJECTOR,
     SETTLE_MS,
     assert_healthy,
+    choose,
     main,
     metric,
     open_app,
@@ -102,4 +103,30 @@ def test_a_teachers_link_opens_the_challenge_it_was_made_of(page: Page) -> None:
         main(page).get_by_text(re.compile(r"^Solved:\W*the run arrives at epoch 10"))
     ).to_be_visible(timeout=SETTLE_MS)
     assert metric(page, "Learning rate η") == "0.5"
+    assert_healthy(page)
+
+
+@pytest.mark.parametrize("other", ["Badly scaled", "Tutorial: five points"])
+def test_start_again_after_other_data_opens_the_challenge_at_one_click(
+    page: Page, other: str
+) -> None:
+    # The page with other data draws no player; the one click that opens the challenge again
+    # must not race the new player's own request (which carried the other data's settings).
+    open_app(page, "/challenges?challenge=tame_divergence", title="Challenges")
+    expect(main(page).get_by_text(re.compile(r"Not yet:"))).to_be_visible()
+    choose(page, "Example", other)
+    expect(main(page).get_by_text(re.compile("other data than this challenge"))).to_be_visible(
+        timeout=SETTLE_MS
+    )
+    main(page).get_by_role("button", name="Start again").click()
+    settle(page, "Challenges")
+    expect(main(page).get_by_text(re.compile(r"Not yet:\W*the run diverged"))).to_be_visible(
+        timeout=SETTLE_MS
+    )
+    page.wait_for_timeout(1500)  # a request racing the click would land by now
+    settle(page, "Challenges")
+    expect(main(page).get_by_text(re.compile("other data than this challenge"))).to_have_count(0)
+    assert metric(page, "Learning rate η") == "1.5"
+    assert re.search(r"[?&]preset=clear_bowl\b", page.url) or "preset=" not in page.url, page.url
+    expect(page).to_have_url(re.compile(r"[?&]learning_rate=1\.5\b"))
     assert_healthy(page)
