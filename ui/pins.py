@@ -119,8 +119,8 @@ def follow_the_data(state: MutableMapping, owner: Any, *, chosen: bool = True) -
 def _model(owner: Any) -> dict[str, Any]:
     """The model settings of ``owner`` (a problem key and the standardizing), by field."""
     key, standardize = owner
-    return {"fit_intercept": key.fit_intercept, "l2": key.l2, "loss": key.loss,
-            "standardize": standardize}  # fmt: skip
+    fields = {field: getattr(key, field) for field in MODEL_NAMES if field != "standardize"}
+    return {**fields, "standardize": standardize}
 
 
 def _cleared(held: Any, owner: Any) -> str:

@@ -14,6 +14,7 @@ from tests.app.dataset_checks import CHOICES
 from tests.app.helpers import APP, assert_fine
 from tests.app.test_player_page import player_bytes, player_data
 from tests.charts.helpers import decode, numbers
+from ui import compute
 from ui.rate_curve import chart_key
 
 TITLE = "Loss against the learning rate"
@@ -146,8 +147,6 @@ def test_a_choice_without_a_rate_changes_nothing():
 
 
 def test_a_sweep_the_budget_holds_to_one_rate_says_so(monkeypatch):
-    from ui import compute
-
     # A server whose budget holds one run of these settings (as for one row at a time).
     monkeypatch.setattr(compute, "most_rates", lambda problem, settings, k: 1)
     at = opened()

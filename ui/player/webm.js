@@ -19,10 +19,9 @@ const MATRIX = { rgb: 0, bt709: 1, bt470bg: 5, smpte170m: 6, "bt2020-ncl": 9 };
 const TRANSFER = { bt709: 1, smpte170m: 6, linear: 8, "iec61966-2-1": 13, pq: 16, hlg: 18 };
 const PRIMARIES = { bt709: 1, bt470bg: 5, smpte170m: 6, bt2020: 9, smpte432: 12 };
 
-// The Colour element's codes for the colour space an encoder says it wrote (WebCodecs'
-// VideoColorSpace: {matrix, transfer, primaries, fullRange}); what it leaves out is left out.
-// Without them a player takes video range (16-235) for granted, and an encoder that wrote the
-// full range (0-255) comes out with its light greys white and its darks black.
+// The Colour element's codes for the colour space the frames were written in (WebCodecs'
+// VideoColorSpace: {matrix, transfer, primaries, fullRange}); what it leaves out is left out,
+// and a player then takes its own default (for VP8: BT.601, video range).
 export function colourCodes(space) {
   if (!space) return {};
   const codes = {
